@@ -1,0 +1,145 @@
+// Command bench measures parley's hot paths beside peers and floors in one
+// run and prints one Markdown table (DESIGN.md §6).
+//
+// It is its own module so that the peers it compares against never enter a
+// user's dependency graph. Goals are ratios against a peer or a floor
+// measured in the same run, because shared machines are noisy.
+//
+//	cd bench && go run .          # the full table (under 3 minutes on 2 cores)
+//	cd bench && go run . -quick   # one tiny pass of every row, as CI runs it
+//	cd bench && go run . -json    # the same figures for machines
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// figures are one side of a comparison, as testing.Benchmark reports them.
+type figures struct {
+	NsPerOp     float64 `json:"ns_per_op"`
+	BytesPerOp  int64   `json:"bytes_per_op"`
+	AllocsPerOp int64   `json:"allocs_per_op"`
+}
+
+// row is one line of the table: a parley hot path beside its peer or floor.
+type row struct {
+	Path   string  `json:"path"`
+	Parley figures `json:"parley"`
+	Peer   string  `json:"peer"`
+	Other  figures `json:"peer_figures"`
+	Ratio  string  `json:"ratio"`
+	Goal   string  `json:"goal"`
+	OK     bool    `json:"ok"`
+}
+
+// options are what every suite is told about the run.
+type options struct {
+	quick bool
+}
+
+// suites lists every comparison, in the order of DESIGN.md §6.
+var suites = []func(options) []row{}
+
+func measure(f func(b *testing.B)) figures {
+	r := testing.Benchmark(f)
+	if r.N == 0 {
+		return figures{}
+	}
+	return figures{
+		NsPerOp:     float64(r.T.Nanoseconds()) / float64(r.N),
+		BytesPerOp:  int64(r.MemBytes) / int64(r.N),
+		AllocsPerOp: int64(r.MemAllocs) / int64(r.N),
+	}
+}
+
+// faster is how many times quicker parley ran than the peer: peer/parley.
+func faster(parley, peer figures) float64 {
+	if parley.NsPerOp == 0 {
+		return 0
+	}
+	return peer.NsPerOp / parley.NsPerOp
+}
+
+// slower is parley's time as a multiple of the floor's: parley/floor.
+func slower(parley, floor figures) float64 {
+	if floor.NsPerOp == 0 {
+		return 0
+	}
+	return parley.NsPerOp / floor.NsPerOp
+}
+
+func main() {
+	quick := flag.Bool("quick", false, "run every row once with a tiny benchtime (CI); goals are not judged")
+	asJSON := flag.Bool("json", false, "print JSON instead of Markdown")
+	testing.Init()
+	flag.Parse()
+	benchtime := "300ms"
+	if *quick {
+		benchtime = "1x"
+	}
+	if err := flag.Set("test.benchtime", benchtime); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+
+	var rows []row
+	for _, s := range suites {
+		rows = append(rows, s(options{quick: *quick})...)
+	}
+
+	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	} else {
+		printTable(rows, *quick)
+	}
+	if !*quick {
+		for _, r := range rows {
+			if !r.OK {
+				os.Exit(1)
+			}
+		}
+	}
+}
+
+func printTable(rows []row, quick bool) {
+	var b strings.Builder
+	b.WriteString("| hot path | parley ns/op | B/op | allocs/op | peer or floor | ns/op | B/op | allocs/op | ratio | goal | ok |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | :---: |\n")
+	for _, r := range rows {
+		mark := "✔"
+		switch {
+		case quick:
+			mark = "–"
+		case !r.OK:
+			mark = "✘"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %d | %d | %s | %s | %s |\n",
+			r.Path, ns(r.Parley.NsPerOp), r.Parley.BytesPerOp, r.Parley.AllocsPerOp,
+			r.Peer, ns(r.Other.NsPerOp), r.Other.BytesPerOp, r.Other.AllocsPerOp,
+			r.Ratio, r.Goal, mark)
+	}
+	fmt.Print(b.String())
+}
+
+func ns(v float64) string {
+	switch {
+	case v == 0:
+		return "–"
+	case v < 10:
+		return fmt.Sprintf("%.2f", v)
+	case v < 100:
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.0f", v)
+	}
+}
