@@ -1,0 +1,43 @@
+// Package session decides whether a business may message a contact now, on
+// channels whose providers limit when a business may write: the customer
+// service windows of WhatsApp, Messenger and Instagram (DESIGN.md §3.2).
+//
+// The rules, with their numbers:
+//
+//   - WhatsApp: each message or call from the contact opens or refreshes a
+//     24-hour customer-service window, kept per (business number, contact).
+//     The window is the half-open interval [LastInbound, LastInbound+24h):
+//     open at 23:59:59.999 after the contact's message, closed at exactly
+//     24:00:00. Inside it any message may be sent; outside it only an
+//     approved template. The business's own messages, templates included,
+//     never open or refresh it, so only inbound events reach [Window.Touch].
+//     A late, out-of-order inbound event never moves the window backwards.
+//   - Messenger and Instagram: a 24-hour standard window; after it a human
+//     agent (never a bot) may still reply with the HUMAN_AGENT message tag
+//     for up to 7 days after the contact's last message. HUMAN_AGENT is the
+//     one message tag Meta still accepts.
+//   - A conversation started from a free entry point (a click-to-WhatsApp
+//     ad, a page call-to-action) is free of charge for 72 hours from the
+//     delivery of the business's reply, if that reply comes within 24 hours.
+//     This is a pricing fact ([Policy.FreeUntil]), not a wider window:
+//     free-form messages still need the 24-hour window.
+//   - SMS, e-mail, web chat, Telegram, LINE, voice and custom channels have
+//     no window: they are always open.
+//
+// The numbers live in data, a [Policy] per [channel.Kind]; [DefaultPolicy]
+// gives the rules above and [Policies] lets a host override any kind. The
+// [Window] methods use the defaults; the [Policies] methods take the host's.
+//
+// [Policies.Check] says whether a given outbound message ([Outbound]:
+// free-form, an approved template or a HUMAN_AGENT-tagged human reply) may
+// be sent now; a refusal is a [*WindowClosedError] that matches
+// [ErrWindowClosed]. [Policies.Composer] gives an agent UI what it needs to
+// lock or unlock its composer (can reply, why, since when, until when), and
+// [Policies.Expiring] lists the windows about to close so agents can be
+// warned. [Tracker] keeps windows per (business number, contact) for hosts
+// that do not store them themselves.
+//
+// Everything here is pure: nothing reads the clock. Callers pass now.
+// Window, Policy and Policies are values, safe to share between goroutines
+// once built; [Tracker] is safe for concurrent use.
+package session
