@@ -1,0 +1,80 @@
+package conversation
+
+import (
+	"fmt"
+	"time"
+)
+
+// DeliveryStatus is how far an outbound message got (DESIGN.md §3.6).
+type DeliveryStatus uint8
+
+// The delivery statuses, in the only order they may move: pending → sent →
+// delivered → read. Failed is terminal and keeps its reason. The zero value
+// DeliveryNone is for inbound messages and notes, which are not delivered.
+const (
+	DeliveryNone DeliveryStatus = iota
+	// DeliveryPending: stored, not yet accepted by the provider.
+	DeliveryPending
+	// DeliverySent: the provider accepted it.
+	DeliverySent
+	// DeliveryDelivered: it reached the contact's device.
+	DeliveryDelivered
+	// DeliveryRead: the contact read it.
+	DeliveryRead
+	// DeliveryFailed: it will never arrive; see Delivery.Reason.
+	DeliveryFailed
+)
+
+var deliveryNames = [...]string{
+	DeliveryNone:      "none",
+	DeliveryPending:   "pending",
+	DeliverySent:      "sent",
+	DeliveryDelivered: "delivered",
+	DeliveryRead:      "read",
+	DeliveryFailed:    "failed",
+}
+
+func (s DeliveryStatus) valid() bool { return s <= DeliveryFailed }
+
+// String returns the status's lower-case name, or "delivery(N)".
+func (s DeliveryStatus) String() string {
+	if !s.valid() {
+		return fmt.Sprintf("delivery(%d)", uint8(s))
+	}
+	return deliveryNames[s]
+}
+
+// Delivery is an outbound message's delivery state.
+type Delivery struct {
+	Status DeliveryStatus
+	// Reason says why it failed (the provider's error); empty otherwise.
+	Reason string
+	// At is when the status last changed (the provider's timestamp).
+	At time.Time
+}
+
+// Advance moves the delivery status forward to to and reports whether it
+// changed. Per DESIGN.md §3.6 a status never moves back: a late or
+// duplicate callback (delivered after read, sent twice) is ignored, not an
+// error, and so is any update after Failed, which is terminal. Failed is
+// taken only before the message was delivered; a failure reported after
+// delivery or read is a late callback and is ignored. DeliveryNone and
+// invalid values never change anything.
+func (d *Delivery) Advance(to DeliveryStatus, reason string, at time.Time) bool {
+	switch {
+	case to == DeliveryNone || !to.valid():
+		return false
+	case d.Status == DeliveryFailed:
+		return false
+	case to == DeliveryFailed:
+		if d.Status >= DeliveryDelivered {
+			return false
+		}
+		d.Reason = reason
+	case to <= d.Status:
+		return false
+	}
+	d.Status = to
+	d.At = at
+	return true
+}

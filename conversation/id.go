@@ -1,0 +1,109 @@
+package conversation
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ID identifies a conversation, a message or a comment. It is a UUIDv7
+// (RFC 9562 §5.7): the first 48 bits are a Unix time in milliseconds, so IDs
+// sort by creation time, which keeps database indexes append-mostly. The zero
+// value ID{} means "no ID" (see [ID.IsZero]).
+type ID uuid.UUID
+
+// ErrBadID is returned when text is not a UUID. Check it with errors.Is.
+var ErrBadID = errors.New("conversation: malformed id")
+
+// NewID returns a fresh random UUIDv7. It is the default ID generator a desk
+// uses; domain code never calls it itself but takes IDs, or a func() ID, from
+// its caller so tests stay deterministic (see [SequentialIDs]). It panics only
+// if the operating system's random source fails, as crypto/rand does.
+func NewID() ID {
+	return ID(uuid.Must(uuid.NewV7()))
+}
+
+// ParseID reads an ID in any form uuid.Parse accepts (canonical
+// 8-4-4-4-12 hex, with or without braces or the urn:uuid: prefix).
+func ParseID(s string) (ID, error) {
+	u, err := uuid.Parse(s)
+	if err != nil {
+		return ID{}, fmt.Errorf("%w %q: %v", ErrBadID, s, err)
+	}
+	return ID(u), nil
+}
+
+// MustParseID is like [ParseID] but panics on malformed input; it is meant
+// for constants in tests and examples.
+func MustParseID(s string) ID {
+	id, err := ParseID(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// IsZero reports whether id is the zero ID, which stands for "none".
+func (id ID) IsZero() bool { return id == ID{} }
+
+// String returns the canonical lower-case 8-4-4-4-12 form.
+func (id ID) String() string { return uuid.UUID(id).String() }
+
+// Time returns the creation time encoded in a UUIDv7, to the millisecond.
+// For IDs of other versions it returns the zero time.
+func (id ID) Time() time.Time {
+	if uuid.UUID(id).Version() != 7 {
+		return time.Time{}
+	}
+	ms := int64(binary.BigEndian.Uint64(id[:8]) >> 16)
+	return time.UnixMilli(ms).UTC()
+}
+
+// Compare orders IDs byte-wise, which for UUIDv7 is creation order. It
+// returns -1, 0 or +1.
+func (id ID) Compare(other ID) int {
+	for i := range id {
+		switch {
+		case id[i] < other[i]:
+			return -1
+		case id[i] > other[i]:
+			return 1
+		}
+	}
+	return 0
+}
+
+// MarshalText encodes the ID in canonical form, so IDs read well in JSON
+// and in databases. The zero ID encodes as the nil UUID.
+func (id ID) MarshalText() ([]byte, error) {
+	return uuid.UUID(id).MarshalText()
+}
+
+// UnmarshalText decodes any form [ParseID] accepts.
+func (id *ID) UnmarshalText(b []byte) error {
+	v, err := ParseID(string(b))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
+}
+
+// SequentialIDs returns a deterministic ID generator for tests and examples:
+// valid UUIDv7s whose timestamp is start's millisecond and whose remaining
+// bits count 1, 2, 3, …, so they sort in the order they were made and are the
+// same in every run. The generator is safe for concurrent use.
+func SequentialIDs(start time.Time) func() ID {
+	ms := uint64(start.UnixMilli())
+	var n atomic.Uint64
+	return func() ID {
+		var id ID
+		binary.BigEndian.PutUint64(id[:8], ms<<16|0x7000) // version 7, rand_a 0
+		binary.BigEndian.PutUint64(id[8:], 0x8000000000000000|n.Add(1))
+		return id
+	}
+}

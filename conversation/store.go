@@ -1,0 +1,127 @@
+package conversation
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists conversations and their messages. A host keeps
+// conversations in its own database by implementing Store and proving it
+// with one call: parleytest.TestConversationStore(t, newStore). Package
+// memory holds the embedded default.
+//
+// Implementations must be safe for concurrent use by multiple goroutines,
+// from several processes when the storage is shared. Every method returns
+// copies: changing a returned value never changes the store, and the store
+// never keeps the caller's pointers. A failed call changes nothing.
+//
+// The contract, which the conformance suite checks rule by rule:
+//
+//   - Create stores a new conversation and sets c.Version to 1. It fails with
+//     ErrInvalid (zero ID, invalid status, no touchpoint or contact),
+//     ErrDuplicateID, ErrOpenExists when c is open and another open
+//     conversation has the same [Key], or ErrOutboundExists when c is open
+//     and Outbound and another open Outbound conversation has the same
+//     touchpoint and contact (DESIGN.md §3.6). These checks and the insert
+//     are atomic: two concurrent creates for one slot never both succeed.
+//   - Get returns the conversation, or ErrNotFound.
+//   - Update stores c if c.Version equals the stored version, then sets
+//     c.Version to the new version (one more). A stale Version fails with
+//     ErrConflict (a [*ConflictError]) and changes nothing: no lost updates.
+//     It fails with ErrNotFound for an unknown ID, ErrInvalid when an
+//     identity field changed (Touchpoint, Channel, Direction, Contact.ID,
+//     InteractionID, CreatedAt), and ErrOpenExists or ErrOutboundExists as
+//     Create does when the update would reopen into an occupied slot.
+//   - FindOpen returns the open (Bot, Queued or Assigned) conversation in
+//     slot k, or ErrNotFound.
+//   - Search returns one page of the conversations q selects that
+//     q.Viewer may see (see [Query]).
+type Store interface {
+	Create(ctx context.Context, c *Conversation) error
+	Get(ctx context.Context, id ID) (*Conversation, error)
+	Update(ctx context.Context, c *Conversation) error
+	FindOpen(ctx context.Context, k Key) (*Conversation, error)
+	Search(ctx context.Context, q Query) (Page, error)
+	MessageStore
+}
+
+// MessageStore is the message half of [Store]. Its methods, like Store's,
+// are safe for concurrent use, return copies and change nothing on failure.
+//
+//   - AppendMessage stores m (checked with [Message.Validate]) in its
+//     conversation. It is idempotent on (conversation's touchpoint,
+//     m.ProviderID): when a message with that provider ID is already stored
+//     on the touchpoint it returns that message and created == false, and
+//     stores nothing (a provider retrying a webhook never duplicates a
+//     message, DESIGN.md §3.6); concurrent duplicates store exactly one.
+//     Messages with an empty ProviderID are always appended. When created
+//     it returns m itself. Errors: ErrInvalid, ErrNotFound (no such
+//     conversation), ErrDuplicateID (m.ID taken).
+//   - UpdateDelivery applies u to one message with [Delivery.Advance], so
+//     the status only moves forward; a late or duplicate update returns the
+//     message with changed == false and no error. Errors: ErrInvalid,
+//     ErrNotFound, ErrDuplicateID (u records a provider ID another message
+//     on the touchpoint has).
+//   - Messages returns one page of a conversation's messages (see
+//     [MessageQuery]). Errors: ErrNotFound (no such conversation),
+//     ErrBadCursor, ErrInvalid.
+type MessageStore interface {
+	AppendMessage(ctx context.Context, m *Message) (stored *Message, created bool, err error)
+	UpdateDelivery(ctx context.Context, u DeliveryUpdate) (m *Message, changed bool, err error)
+	Messages(ctx context.Context, q MessageQuery) (MessagePage, error)
+}
+
+// Eraser is implemented by stores that can forget a contact (the right to
+// be forgotten, DESIGN.md §3.6). Erase removes every conversation of the
+// contact, their messages, and the contact's comments when the store also
+// implements [CommentStore]; afterwards Get, FindOpen, Search, Messages and
+// Comments find none of them. Erasing an unknown contact is not an error.
+// The opt-out ledger, kept by package optout, is not touched.
+type Eraser interface {
+	Erase(ctx context.Context, contactID string) (Erasure, error)
+}
+
+// Erasure counts what [Eraser.Erase] removed.
+type Erasure struct {
+	Conversations, Messages, Comments int
+}
+
+// CommentStore is implemented by stores that keep comments on contacts.
+// AddComment stores c (checked with [Comment.Validate]; ErrInvalid,
+// ErrDuplicateID); Comments returns the contact's comments oldest first,
+// none (and no error) for an unknown contact.
+type CommentStore interface {
+	AddComment(ctx context.Context, c *Comment) error
+	Comments(ctx context.Context, contactID string) ([]*Comment, error)
+}
+
+// DeliveryUpdate is one delivery report for [MessageStore.UpdateDelivery].
+// It addresses the message either by MessageID or, when MessageID is zero,
+// by (Touchpoint, ProviderID), the way a provider's status callback names it.
+type DeliveryUpdate struct {
+	MessageID  ID
+	Touchpoint string
+	// ProviderID addresses the message with Touchpoint; with MessageID it
+	// records the provider's ID on a message that has none yet (the
+	// transport's answer), after which callbacks find it by that ID.
+	ProviderID string
+	// Status is the new status; DeliveryNone only records ProviderID.
+	Status DeliveryStatus
+	// Reason says why, for DeliveryFailed.
+	Reason string
+	// At is when the provider says it happened.
+	At time.Time
+}
+
+// Validate checks that u addresses a message and carries a valid status.
+func (u *DeliveryUpdate) Validate() error {
+	switch {
+	case u.MessageID.IsZero() && (u.Touchpoint == "" || u.ProviderID == ""):
+		return invalid("DeliveryUpdate", "needs a MessageID, or a Touchpoint and ProviderID")
+	case !u.Status.valid():
+		return invalid("DeliveryUpdate.Status", "is not valid")
+	case u.Status == DeliveryNone && (u.MessageID.IsZero() || u.ProviderID == ""):
+		return invalid("DeliveryUpdate.Status", "is required unless recording a provider ID")
+	}
+	return nil
+}
