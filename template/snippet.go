@@ -121,7 +121,7 @@ type Resolved struct {
 // compiled is a validated snippet with its templates and matchers, built
 // once on Add so that Resolve only matches.
 type compiled struct {
-	snip  Snippet // canonical shortcut, effective languages
+	snip   Snippet // canonical shortcut, effective languages
 	tpls   []*Template
 	byKey  map[variantKey]int
 	groups map[channel.Kind]group // variants per kind (0: neutral)
