@@ -1,0 +1,254 @@
+package memory
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/parleyhq/parley/conversation"
+)
+
+// ConversationStore is the in-memory [conversation.Store]. It also
+// implements [conversation.Eraser] and [conversation.CommentStore].
+//
+// It is safe for concurrent use by multiple goroutines. One mutex guards
+// everything, so each method is atomic: the slot checks of Create, the
+// version check of Update and the duplicate check of AppendMessage cannot
+// interleave with another writer, and no update is ever lost. The zero value
+// is not usable; call [NewConversationStore].
+type ConversationStore struct {
+	mu sync.RWMutex
+
+	convs map[conversation.ID]*convRecord
+	// open holds the open conversation of each slot; outbound the open
+	// outbound conversation of each (touchpoint, contact) (DESIGN.md §3.6).
+	open     map[conversation.Key]*convRecord
+	outbound map[outboundKey]*convRecord
+	// sorted holds every conversation ordered by (CreatedAt, ID), the
+	// search order; conversations arrive roughly in that order, so inserts
+	// are appends.
+	sorted []*convRecord
+
+	byProvider map[providerKey]*msgRecord
+	byID       map[conversation.ID]*msgRecord
+
+	comments   map[string][]*conversation.Comment
+	commentIDs map[conversation.ID]struct{}
+}
+
+// Compile-time checks of the interfaces ConversationStore implements.
+var (
+	_ conversation.Store        = (*ConversationStore)(nil)
+	_ conversation.Eraser       = (*ConversationStore)(nil)
+	_ conversation.CommentStore = (*ConversationStore)(nil)
+)
+
+type outboundKey struct{ touchpoint, contactID string }
+
+type convRecord struct {
+	c    conversation.Conversation
+	msgs []*msgRecord // in append order
+}
+
+// NewConversationStore returns an empty store.
+func NewConversationStore() *ConversationStore {
+	return &ConversationStore{
+		convs:      make(map[conversation.ID]*convRecord),
+		open:       make(map[conversation.Key]*convRecord),
+		outbound:   make(map[outboundKey]*convRecord),
+		byProvider: make(map[providerKey]*msgRecord),
+		byID:       make(map[conversation.ID]*msgRecord),
+		comments:   make(map[string][]*conversation.Comment),
+		commentIDs: make(map[conversation.ID]struct{}),
+	}
+}
+
+// Create stores a new conversation and sets c.Version to 1; see
+// [conversation.Store] for the errors.
+func (s *ConversationStore) Create(ctx context.Context, c *conversation.Conversation) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkConversation(c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.convs[c.ID]; ok {
+		return conversation.ErrDuplicateID
+	}
+	if err := s.checkSlot(c, nil); err != nil {
+		return err
+	}
+	r := &convRecord{}
+	copyConversation(&r.c, c)
+	r.c.Version = 1
+	s.convs[c.ID] = r
+	s.claimSlot(r)
+	i, _ := slices.BinarySearchFunc(s.sorted, r, compareRecords)
+	s.sorted = slices.Insert(s.sorted, i, r)
+	c.Version = 1
+	return nil
+}
+
+// Get returns a copy of the conversation, or ErrNotFound.
+func (s *ConversationStore) Get(ctx context.Context, id conversation.ID) (*conversation.Conversation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.convs[id]
+	if !ok {
+		return nil, conversation.ErrNotFound
+	}
+	return r.c.Clone(), nil
+}
+
+// Update stores c if c.Version is current and bumps it; see
+// [conversation.Store] for the errors.
+func (s *ConversationStore) Update(ctx context.Context, c *conversation.Conversation) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkConversation(c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.convs[c.ID]
+	if !ok {
+		return conversation.ErrNotFound
+	}
+	if c.Version != r.c.Version {
+		return &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: r.c.Version}
+	}
+	if err := sameIdentity(&r.c, c); err != nil {
+		return err
+	}
+	wasOpen, isOpen := r.c.Status.Open(), c.Status.Open()
+	if isOpen && !wasOpen {
+		if err := s.checkSlot(c, r); err != nil {
+			return err
+		}
+	}
+	if wasOpen && !isOpen {
+		s.releaseSlot(r)
+	}
+	v := r.c.Version + 1
+	copyConversation(&r.c, c)
+	r.c.Version = v
+	if isOpen && !wasOpen {
+		s.claimSlot(r)
+	}
+	c.Version = v
+	return nil
+}
+
+// FindOpen returns a copy of the open conversation in slot k, or
+// ErrNotFound.
+func (s *ConversationStore) FindOpen(ctx context.Context, k conversation.Key) (*conversation.Conversation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.open[k]
+	if !ok {
+		return nil, conversation.ErrNotFound
+	}
+	return r.c.Clone(), nil
+}
+
+// checkSlot enforces one open conversation per slot and one open outbound
+// conversation per (touchpoint, contact) (DESIGN.md §3.6). self is the
+// record being updated, which does not conflict with itself.
+func (s *ConversationStore) checkSlot(c *conversation.Conversation, self *convRecord) error {
+	if !c.Status.Open() {
+		return nil
+	}
+	k := c.Key()
+	if c.Direction == conversation.Outbound {
+		if o, ok := s.outbound[outboundKey{k.Touchpoint, k.ContactID}]; ok && o != self {
+			return &conversation.ExistsError{Key: k, Existing: o.c.ID, Outbound: true}
+		}
+	}
+	if o, ok := s.open[k]; ok && o != self {
+		return &conversation.ExistsError{Key: k, Existing: o.c.ID}
+	}
+	return nil
+}
+
+func (s *ConversationStore) claimSlot(r *convRecord) {
+	if !r.c.Status.Open() {
+		return
+	}
+	s.open[r.c.Key()] = r
+	if r.c.Direction == conversation.Outbound {
+		s.outbound[outboundKey{r.c.Touchpoint, r.c.Contact.ID}] = r
+	}
+}
+
+func (s *ConversationStore) releaseSlot(r *convRecord) {
+	k := r.c.Key()
+	if s.open[k] == r {
+		delete(s.open, k)
+	}
+	ok := outboundKey{k.Touchpoint, k.ContactID}
+	if s.outbound[ok] == r {
+		delete(s.outbound, ok)
+	}
+}
+
+func checkConversation(c *conversation.Conversation) error {
+	switch {
+	case c == nil:
+		return &conversation.FieldError{Field: "Conversation", Problem: "is nil"}
+	case c.ID.IsZero():
+		return &conversation.FieldError{Field: "ID", Problem: "is required"}
+	case !c.Status.Valid():
+		return &conversation.FieldError{Field: "Status", Problem: "is not valid"}
+	case c.Touchpoint == "":
+		return &conversation.FieldError{Field: "Touchpoint", Problem: "is required"}
+	case c.Contact.ID == "":
+		return &conversation.FieldError{Field: "Contact.ID", Problem: "is required"}
+	}
+	return nil
+}
+
+func sameIdentity(old, c *conversation.Conversation) error {
+	field := ""
+	switch {
+	case old.Touchpoint != c.Touchpoint:
+		field = "Touchpoint"
+	case old.Channel != c.Channel:
+		field = "Channel"
+	case old.Direction != c.Direction:
+		field = "Direction"
+	case old.Contact.ID != c.Contact.ID:
+		field = "Contact.ID"
+	case old.InteractionID != c.InteractionID:
+		field = "InteractionID"
+	case !old.CreatedAt.Equal(c.CreatedAt):
+		field = "CreatedAt"
+	default:
+		return nil
+	}
+	return &conversation.FieldError{Field: field, Problem: "cannot change after create"}
+}
+
+// copyConversation copies c into dst, slices included, so the store never
+// shares memory with its caller.
+func copyConversation(dst, c *conversation.Conversation) {
+	*dst = *c
+	dst.Queues = slices.Clone(c.Queues)
+	dst.Tags = slices.Clone(c.Tags)
+	dst.Contact.Addresses = slices.Clone(c.Contact.Addresses)
+}
+
+func compareRecords(a, b *convRecord) int {
+	if n := a.c.CreatedAt.Compare(b.c.CreatedAt); n != 0 {
+		return n
+	}
+	return a.c.ID.Compare(b.c.ID)
+}

@@ -1,0 +1,86 @@
+package memory
+
+import (
+	"context"
+	"slices"
+
+	"github.com/parleyhq/parley/conversation"
+)
+
+// Erase forgets a contact: every conversation, message and comment of
+// theirs (DESIGN.md §3.6, the right to be forgotten). It scans every
+// conversation, which is fine for a request that comes rarely.
+func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conversation.Erasure, error) {
+	if err := ctx.Err(); err != nil {
+		return conversation.Erasure{}, err
+	}
+	if contactID == "" {
+		return conversation.Erasure{}, &conversation.FieldError{Field: "contact ID", Problem: "is required"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var e conversation.Erasure
+	for id, r := range s.convs {
+		if r.c.Contact.ID != contactID {
+			continue
+		}
+		s.releaseSlot(r)
+		for _, m := range r.msgs {
+			delete(s.byID, m.id)
+			if m.providerID != "" {
+				delete(s.byProvider, providerKey{r.c.Touchpoint, m.providerID})
+			}
+		}
+		e.Messages += len(r.msgs)
+		e.Conversations++
+		delete(s.convs, id)
+	}
+	if e.Conversations > 0 {
+		s.sorted = slices.DeleteFunc(s.sorted, func(r *convRecord) bool { return r.c.Contact.ID == contactID })
+	}
+	for _, c := range s.comments[contactID] {
+		delete(s.commentIDs, c.ID)
+	}
+	e.Comments = len(s.comments[contactID])
+	delete(s.comments, contactID)
+	return e, nil
+}
+
+// AddComment stores a comment on a contact; see [conversation.CommentStore].
+func (s *ConversationStore) AddComment(ctx context.Context, c *conversation.Comment) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.commentIDs[c.ID]; ok {
+		return conversation.ErrDuplicateID
+	}
+	s.commentIDs[c.ID] = struct{}{}
+	s.comments[c.ContactID] = append(s.comments[c.ContactID], cloneComment(c))
+	return nil
+}
+
+// Comments returns copies of a contact's comments, oldest first.
+func (s *ConversationStore) Comments(ctx context.Context, contactID string) ([]*conversation.Comment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	list := s.comments[contactID]
+	out := make([]*conversation.Comment, len(list))
+	for i, c := range list {
+		out[i] = cloneComment(c)
+	}
+	return out, nil
+}
+
+func cloneComment(c *conversation.Comment) *conversation.Comment {
+	d := *c
+	d.Mentions = slices.Clone(c.Mentions)
+	return &d
+}
