@@ -1,0 +1,100 @@
+package routing
+
+import (
+	"fmt"
+	"time"
+)
+
+// Presence is an agent's state of readiness. Only Available agents receive
+// new work (DESIGN.md §3.5). The zero value is Available, so an [Agent]
+// literal is ready for work as soon as it is configured.
+type Presence uint8
+
+// The presences an agent moves between.
+const (
+	// Available agents receive new work.
+	Available Presence = iota
+	// Away agents keep their work but receive none.
+	Away
+	// Offline agents receive nothing; with Config.OfflineReturnsWork their
+	// open conversations go back to be routed again.
+	Offline
+	// Draining agents are ending a shift: no new work, and once the grace
+	// period (Config.DrainGrace) passes their open work is handed to
+	// available teammates.
+	Draining
+)
+
+var presenceNames = [...]string{"available", "away", "offline", "draining"}
+
+// String returns the presence's lower-case name.
+func (p Presence) String() string {
+	if int(p) < len(presenceNames) {
+		return presenceNames[p]
+	}
+	return fmt.Sprintf("presence(%d)", uint8(p))
+}
+
+// Valid reports whether p is one of the declared presences.
+func (p Presence) Valid() bool { return int(p) < len(presenceNames) }
+
+// Agent is a person who takes conversations.
+type Agent struct {
+	// ID identifies the agent; it must not be empty.
+	ID string
+	// Queues are the queues (ring groups) the agent belongs to. The agent
+	// sees and receives only conversations in at least one of them.
+	Queues []string
+	// Capacity is the agent's points; zero means DefaultCapacity (100).
+	Capacity int
+	// Presence is where the agent starts; the zero value is Available.
+	Presence Presence
+}
+
+// capacity returns the effective capacity.
+func (a Agent) capacity() int {
+	if a.Capacity == 0 {
+		return DefaultCapacity
+	}
+	return a.Capacity
+}
+
+func (a Agent) validate() error {
+	switch {
+	case a.ID == "":
+		return invalidf("agent with empty ID")
+	case a.Capacity < 0:
+		return invalidf("agent %q has negative capacity %d", a.ID, a.Capacity)
+	case !a.Presence.Valid():
+		return invalidf("agent %q has unknown presence %d", a.ID, uint8(a.Presence))
+	}
+	for _, q := range a.Queues {
+		if q == "" {
+			return invalidf("agent %q has an empty queue name", a.ID)
+		}
+	}
+	return nil
+}
+
+// Candidate is what a [Strategy] sees of an agent: the facts it may rank
+// by. The router owns it; a strategy must not modify or keep it.
+type Candidate struct {
+	// AgentID is the agent's ID.
+	AgentID string
+	// Load is the points the agent holds now; Capacity is its total.
+	Load, Capacity int
+	// IdleSince is when the agent's load last fell to zero or the agent
+	// became available with nothing open; zero while it holds work.
+	IdleSince time.Time
+	// LastAssigned is when the agent last received a conversation; zero
+	// if never.
+	LastAssigned time.Time
+	// Picked orders agents by their last assignment: a larger number is a
+	// more recent one; zero means never assigned.
+	Picked uint64
+	// Joined orders agents by when they were added to the router.
+	Joined uint64
+}
+
+// room is what still fits.
+func (c *Candidate) room() int { return c.Capacity - c.Load }

@@ -1,0 +1,134 @@
+package routing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/channel"
+)
+
+// Item is a routable conversation as the router sees it.
+type Item struct {
+	// ConversationID identifies the conversation (the Desk passes its
+	// UUID as a string, so routing needs no conversation package).
+	ConversationID string
+	// Kind is the conversation's channel kind; it sets the weight.
+	Kind channel.Kind
+	// Touchpoint is the touchpoint the conversation lives on; its mode
+	// decides how the item is routed. An unconfigured touchpoint is
+	// simplified (DESIGN.md §3.5: the default mode).
+	Touchpoint string
+	// Queues are the queue labels the conversation carries; at least one.
+	// The router keeps the slice without copying it (routing allocates
+	// nothing per decision), so do not modify it after Enqueue.
+	Queues []string
+	// Priority orders the inbox: higher first.
+	Priority int
+	// Enqueued is when the conversation started waiting; it is kept when
+	// the item is re-routed, so it keeps its queue age. Zero means the
+	// time of Enqueue.
+	Enqueued time.Time
+	// PreviousAgent is the contact's last agent, for sticky routing, and
+	// PreviousAt when the contact last spoke with that agent.
+	PreviousAgent string
+	PreviousAt    time.Time
+	// KeepAgent asks for PreviousAgent first whatever the mode, as for a
+	// reopened conversation whose policy keeps the agent; when that agent
+	// is not available with room, the item is routed as usual rather than
+	// left waiting (DESIGN.md §3.5).
+	KeepAgent bool
+	// WindowCloses is when the contact's WhatsApp window closes, for the
+	// WindowClosingFirst inbox order; zero when there is none.
+	WindowCloses time.Time
+	// Dedicated is set by the router on items assigned by a dedicated-
+	// agent touchpoint; it is ignored on input.
+	Dedicated bool
+}
+
+func (it *Item) validate() error {
+	if it.ConversationID == "" {
+		return invalidf("item with empty conversation ID")
+	}
+	if len(it.Queues) == 0 {
+		return invalidf("conversation %q has no queue", it.ConversationID)
+	}
+	for _, q := range it.Queues {
+		if q == "" {
+			return invalidf("conversation %q has an empty queue name", it.ConversationID)
+		}
+	}
+	return nil
+}
+
+// Outcome says what a routing decision did.
+type Outcome uint8
+
+// The outcomes of a decision.
+const (
+	// Queued: the item is in its queues' inbox, for an agent to assign to
+	// self (simplified mode, or sent back to the inbox).
+	Queued Outcome = iota
+	// Waiting: automatic or dedicated routing found no eligible agent
+	// with room; the item waits in order and is dispatched when capacity
+	// frees or an agent becomes available. The host may tell the contact
+	// once that all agents are busy.
+	Waiting
+	// Assigned: the item is assigned to AgentID.
+	Assigned
+	// Offered: the item is offered to AgentID until Deadline; its weight is
+	// held meanwhile.
+	Offered
+	// Released: the item left the router (released, or its agent removed
+	// and nothing could take it back).
+	Released
+)
+
+var outcomeNames = [...]string{"queued", "waiting", "assigned", "offered", "released"}
+
+// String returns the outcome's lower-case name.
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return fmt.Sprintf("outcome(%d)", uint8(o))
+}
+
+// Decision is what the router did with one conversation.
+type Decision struct {
+	ConversationID string
+	Outcome        Outcome
+	// AgentID is the assignee or the agent offered to.
+	AgentID string
+	// Weight is the points charged (held, for an offer).
+	Weight int
+	// Dedicated marks an assignment by a dedicated-agent touchpoint.
+	Dedicated bool
+	// Automatic marks a choice the router made (strategy, sticky, kept
+	// agent, dedicated), as opposed to an agent's own Assign or Transfer.
+	Automatic bool
+	// Deadline is when an offer expires.
+	Deadline time.Time
+	// Trace explains an automatic choice; nil unless Config.Trace is set.
+	Trace *Trace
+}
+
+// Trace explains an automatic decision (DESIGN.md §3.5: every automatic
+// decision can explain itself).
+type Trace struct {
+	// Strategy names the ranking used ("least loaded", "dedicated", ...).
+	Strategy string
+	// Eligible lists the agents that could have taken the item.
+	Eligible []string
+	// Skipped lists the agents of the item's queues that could not, and why.
+	Skipped []Skip
+	// Winner is the chosen agent; empty when the item waits.
+	Winner string
+	// Why says why the winner won.
+	Why string
+}
+
+// Skip is one agent passed over, and why.
+type Skip struct {
+	AgentID string
+	Reason  string
+}

@@ -1,0 +1,459 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Config describes a router. Its zero value is a working router with no
+// agents, default weights, simplified touchpoints and capacity kept in the
+// router's own memory.
+type Config struct {
+	// Agents are the agents at start; more can be added with AddAgent.
+	Agents []Agent
+	// Touchpoints are the per-touchpoint modes. A touchpoint not listed
+	// is simplified.
+	Touchpoints []Touchpoint
+	// Weights are the channel weights; the zero value is the defaults.
+	Weights Weights
+	// Ledger, when set, is where capacity is reserved, so several routers
+	// (one per process) sharing it never put an agent over capacity. When
+	// nil the router's own memory is the record: right for one process.
+	Ledger Ledger
+	// OfflineReturnsWork makes an agent going offline give their open
+	// conversations back to be routed again.
+	OfflineReturnsWork bool
+	// DrainGrace is how long a draining agent keeps open work before it is
+	// handed to available teammates (at the first Expire after it).
+	DrainGrace time.Duration
+	// Trace attaches a Trace to every automatic decision. It allocates, so
+	// leave it off on hot paths that do not read traces.
+	Trace bool
+}
+
+// Router routes conversations to agents. It is safe for concurrent use by
+// multiple goroutines: every method takes the router's lock, and calls its
+// Ledger while holding it.
+//
+// Methods that change assignments return the decisions they made, in
+// order: a release frees room, which may at once dispatch conversations
+// that were waiting. A host turns each into its own events ("assigned",
+// "offered", "all agents busy").
+type Router struct {
+	mu      sync.Mutex
+	weights Weights
+	ledger  Ledger
+	trace   bool
+	offline bool
+	grace   time.Duration
+
+	touchpoints map[string]*touchpointState
+	simplified  touchpointState
+	strategies  []Strategy
+
+	agents map[string]*agentState
+	queues map[string]*queueState
+	convs  map[string]*itemState
+	owned  map[string][]*itemState // dedicated items waiting for their owner
+	spare  []*itemState
+	timers timerHeap
+	seq    uint64
+	ex     exclusion
+}
+
+type touchpointState struct {
+	Touchpoint
+	strategy int // index into Router.strategies
+	prefer   Preferrer
+}
+
+// queueState is one queue: its members, their rankings and its inbox.
+type queueState struct {
+	name    string
+	members []*agentState
+	trees   []*tree      // by strategy index; nil until first used
+	waiting []*itemState // the inbox, by priority then age
+	auto    int          // waiting items the router dispatches itself
+}
+
+type agentState struct {
+	cand     Candidate
+	queues   []string
+	presence Presence
+	member   []membership
+	held     *itemState // list of held conversations, through itemState.next
+	drainAt  time.Time
+	drainGen uint64
+}
+
+// membership is an agent's place in one queue: its slot in each of the
+// queue's trees (-1 where absent).
+type membership struct {
+	q     *queueState
+	slots []int32
+}
+
+type phase uint8
+
+const (
+	inInbox phase = iota
+	offered
+	assigned
+)
+
+// itemState is one conversation held by the router.
+type itemState struct {
+	item      Item
+	qs        []*queueState
+	tp        *touchpointState
+	phase     phase
+	auto      bool // dispatched by the router while waiting
+	voice     bool // escalated to voice
+	automatic bool // placed by the router rather than by a person
+	agent     *agentState
+	weight    int
+	deadline  time.Time
+	replyBy   time.Time
+	replied   bool
+	moved     bool // auto-transferred once already
+	declined  []string
+	gen       uint64
+	seq       uint64
+	prev      *itemState
+	next      *itemState
+}
+
+// exclusion is the agents a search must pass over: those who declined the
+// item and those that lost a race in the Ledger during this decision.
+type exclusion struct {
+	declined []string
+	tried    []*agentState
+}
+
+func (e *exclusion) has(a *agentState) bool {
+	for _, t := range e.tried {
+		if t == a {
+			return true
+		}
+	}
+	for _, id := range e.declined {
+		if id == a.cand.AgentID {
+			return true
+		}
+	}
+	return false
+}
+
+// errLostRace means the Ledger refused a reservation the local view
+// allowed: another process took the room first.
+var errLostRace = errors.New("routing: lost reservation race")
+
+// New returns a router for cfg. It refuses an invalid agent or touchpoint,
+// duplicate IDs and a dedicated touchpoint naming no agent (ErrInvalid,
+// ErrDuplicate).
+func New(cfg Config) (*Router, error) {
+	r := &Router{
+		weights:     cfg.Weights,
+		ledger:      cfg.Ledger,
+		trace:       cfg.Trace,
+		offline:     cfg.OfflineReturnsWork,
+		grace:       cfg.DrainGrace,
+		touchpoints: make(map[string]*touchpointState, len(cfg.Touchpoints)),
+		strategies:  []Strategy{LeastLoaded{}, RoundRobin{}, LongestIdle{}},
+		agents:      make(map[string]*agentState, len(cfg.Agents)),
+		queues:      make(map[string]*queueState),
+		convs:       make(map[string]*itemState),
+		owned:       make(map[string][]*itemState),
+	}
+	if cfg.DrainGrace < 0 {
+		return nil, invalidf("negative drain grace %s", cfg.DrainGrace)
+	}
+	for _, tp := range cfg.Touchpoints {
+		if err := tp.validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := r.touchpoints[tp.ID]; dup {
+			return nil, errorf(ErrDuplicate, "touchpoint %q", tp.ID)
+		}
+		ts := &touchpointState{Touchpoint: tp}
+		if tp.Strategy == nil {
+			ts.Strategy = LeastLoaded{}
+		}
+		ts.prefer, _ = ts.Strategy.(Preferrer)
+		ts.strategy = r.strategyIndex(ts.Strategy)
+		r.touchpoints[tp.ID] = ts
+	}
+	for _, a := range cfg.Agents {
+		if _, err := r.addAgent(a, time.Time{}); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// strategyIndex returns the index of the tree ordering for s, sharing the
+// built-in orderings between touchpoints.
+func (r *Router) strategyIndex(s Strategy) int {
+	switch v := s.(type) {
+	case LeastLoaded:
+		return 0
+	case RoundRobin:
+		return 1
+	case LongestIdle:
+		return 2
+	case Sticky:
+		return r.strategyIndex(v.fallback())
+	}
+	r.strategies = append(r.strategies, s)
+	return len(r.strategies) - 1
+}
+
+func (r *Router) touchpoint(id string) *touchpointState {
+	if tp, ok := r.touchpoints[id]; ok {
+		return tp
+	}
+	return &r.simplified
+}
+
+func (r *Router) queue(name string) *queueState {
+	q, ok := r.queues[name]
+	if !ok {
+		q = &queueState{name: name}
+		r.queues[name] = q
+	}
+	return q
+}
+
+// tree returns q's ranking by strategy i, building it on first use.
+func (r *Router) tree(q *queueState, i int) *tree {
+	if i < len(q.trees) && q.trees[i] != nil {
+		return q.trees[i]
+	}
+	for len(q.trees) <= i {
+		q.trees = append(q.trees, nil)
+	}
+	t := newTree(r.strategies[i], i)
+	q.trees[i] = t
+	for _, a := range q.members {
+		m := a.membership(q)
+		for len(m.slots) <= i {
+			m.slots = append(m.slots, -1)
+		}
+		m.slots[i] = t.add(a)
+	}
+	return t
+}
+
+func (a *agentState) membership(q *queueState) *membership {
+	for i := range a.member {
+		if a.member[i].q == q {
+			return &a.member[i]
+		}
+	}
+	return nil
+}
+
+// changed refreshes a's place in every ranking after its load or
+// presence changed: O(queues × log n).
+func (a *agentState) changed() {
+	for i := range a.member {
+		m := &a.member[i]
+		for ti, s := range m.slots {
+			if s >= 0 {
+				m.q.trees[ti].fix(s)
+			}
+		}
+	}
+}
+
+func (a *agentState) inQueues(st *itemState) bool {
+	for _, q := range st.qs {
+		if a.membership(q) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// weightOf is what st would be charged now.
+func (r *Router) weightOf(st *itemState) int {
+	if st.voice {
+		return VoiceWeight
+	}
+	return r.weights.Of(st.item.Kind)
+}
+
+// SetWeights replaces the channel weights for conversations assigned from
+// now on. It is not retroactive: held conversations release what they were
+// charged (DESIGN.md §3.5).
+func (r *Router) SetWeights(w Weights) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.weights = w
+}
+
+// commit charges w to a for st, through the Ledger when there is one.
+func (r *Router) commit(ctx context.Context, a *agentState, st *itemState, w int, now time.Time) error {
+	if a.cand.Load+w > a.cand.Capacity {
+		return &CapacityError{AgentID: a.cand.AgentID, Load: a.cand.Load, Weight: w, Capacity: a.cand.Capacity}
+	}
+	if r.ledger != nil {
+		err := r.ledger.Reserve(ctx, a.cand.AgentID, st.item.ConversationID, w, a.cand.Capacity)
+		if errors.Is(err, ErrOverCapacity) {
+			// Another process holds part of the room: learn the agent's
+			// real load so the local view stops offering it.
+			if load, lerr := r.ledger.Load(ctx, a.cand.AgentID); lerr == nil && load > a.cand.Load {
+				a.cand.Load = load
+				a.cand.IdleSince = time.Time{}
+				a.changed()
+			}
+			return errLostRace
+		}
+		if err != nil {
+			return err
+		}
+	}
+	a.cand.Load += w
+	a.cand.LastAssigned = now
+	a.cand.IdleSince = time.Time{}
+	r.seq++
+	a.cand.Picked = r.seq
+	st.agent, st.weight = a, w
+	st.next, st.prev = a.held, nil
+	if a.held != nil {
+		a.held.prev = st
+	}
+	a.held = st
+	a.changed()
+	return nil
+}
+
+// uncharge frees st's charge from its agent, through the Ledger first so
+// that a failing Ledger changes nothing.
+func (r *Router) uncharge(ctx context.Context, st *itemState, now time.Time) error {
+	a := st.agent
+	if a == nil {
+		return nil
+	}
+	if r.ledger != nil {
+		if _, err := r.ledger.Release(ctx, st.item.ConversationID); err != nil {
+			return err
+		}
+	}
+	a.cand.Load = max(a.cand.Load-st.weight, 0)
+	if a.cand.Load == 0 {
+		a.cand.IdleSince = now
+	}
+	if st.prev != nil {
+		st.prev.next = st.next
+	} else {
+		a.held = st.next
+	}
+	if st.next != nil {
+		st.next.prev = st.prev
+	}
+	st.agent, st.weight, st.prev, st.next = nil, 0, nil, nil
+	st.gen++ // invalidates the item's timers
+	a.changed()
+	return nil
+}
+
+func (r *Router) newItem(item Item, now time.Time) *itemState {
+	var st *itemState
+	if n := len(r.spare); n > 0 {
+		st, r.spare = r.spare[n-1], r.spare[:n-1]
+	} else {
+		st = &itemState{}
+	}
+	qs, declined, gen := st.qs[:0], st.declined[:0], st.gen+1
+	*st = itemState{qs: qs, declined: declined, gen: gen}
+	st.item = item
+	st.item.Dedicated = false
+	if st.item.Enqueued.IsZero() {
+		st.item.Enqueued = now
+	}
+	st.tp = r.touchpoint(item.Touchpoint)
+	for _, name := range item.Queues {
+		q := r.queue(name)
+		dup := false
+		for _, have := range st.qs {
+			dup = dup || have == q
+		}
+		if !dup {
+			st.qs = append(st.qs, q)
+		}
+	}
+	r.seq++
+	st.seq = r.seq
+	return st
+}
+
+func (r *Router) recycle(st *itemState) {
+	delete(r.convs, st.item.ConversationID)
+	st.gen++
+	st.item = Item{}
+	st.tp, st.agent = nil, nil
+	r.spare = append(r.spare, st)
+}
+
+// Enqueue routes a new conversation by its touchpoint's mode and reports
+// what happened: assigned or offered (automatic, dedicated, kept agent),
+// queued in the inbox (simplified), or waiting because no eligible agent
+// has room. It refuses an invalid item (ErrInvalid) and a conversation
+// already held (ErrDuplicate); an error leaves the router unchanged.
+func (r *Router) Enqueue(ctx context.Context, item Item, now time.Time) (Decision, error) {
+	if err := item.validate(); err != nil {
+		return Decision{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.convs[item.ConversationID]; dup {
+		return Decision{}, errorf(ErrDuplicate, "conversation %q", item.ConversationID)
+	}
+	st := r.newItem(item, now)
+	r.convs[item.ConversationID] = st
+	d, err := r.place(ctx, st, now)
+	if err != nil {
+		r.recycle(st)
+		return Decision{}, err
+	}
+	return d, nil
+}
+
+// Release ends a conversation (end or close): it frees exactly the weight
+// charged at assignment and forgets the conversation, then dispatches
+// waiting conversations into the freed room. Releasing an unknown or
+// already released conversation does nothing, so Release is idempotent.
+func (r *Router) Release(ctx context.Context, conversationID string, now time.Time) ([]Decision, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, ok := r.convs[conversationID]
+	if !ok {
+		return nil, nil
+	}
+	a := st.agent
+	if err := r.uncharge(ctx, st, now); err != nil {
+		return nil, err
+	}
+	if st.phase == inInbox {
+		r.leaveInbox(st)
+	}
+	r.recycle(st)
+	if a == nil {
+		return nil, nil
+	}
+	return r.dispatch(ctx, a, now, nil), nil
+}
+
+// Load returns the points the agent holds in this router's view.
+func (r *Router) Load(agentID string) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.agents[agentID]
+	if !ok {
+		return 0, errorf(ErrUnknownAgent, "%q", agentID)
+	}
+	return a.cand.Load, nil
+}

@@ -1,0 +1,81 @@
+package routing
+
+import (
+	"fmt"
+	"time"
+)
+
+// Mode is how a touchpoint's conversations reach agents: exactly one per
+// touchpoint (DESIGN.md §3.5). The zero value is Simplified, the default.
+type Mode uint8
+
+// The routing modes.
+const (
+	// Simplified: conversations wait in their queues' inbox and an agent
+	// assigns one to self.
+	Simplified Mode = iota
+	// Dedicated: one agent owns the touchpoint; its conversations are
+	// assigned to that agent automatically and marked dedicated.
+	Dedicated
+	// Automatic: the router picks an agent by the touchpoint's Strategy
+	// and either assigns at once or offers with a deadline.
+	Automatic
+)
+
+var modeNames = [...]string{"simplified", "dedicated", "automatic"}
+
+// String returns the mode's lower-case name.
+func (m Mode) String() string {
+	if int(m) < len(modeNames) {
+		return modeNames[m]
+	}
+	return fmt.Sprintf("mode(%d)", uint8(m))
+}
+
+// DefaultOfferTimeout is how long an offer waits for an answer when
+// Touchpoint.OfferTimeout is zero (DESIGN.md §3.5, as TaskRouter's
+// reservations).
+const DefaultOfferTimeout = 120 * time.Second
+
+// Touchpoint is one touchpoint's routing settings.
+type Touchpoint struct {
+	// ID names the touchpoint, as Item.Touchpoint does.
+	ID string
+	// Mode is the routing mode; zero is Simplified.
+	Mode Mode
+	// Agent is the owner of a Dedicated touchpoint.
+	Agent string
+	// Strategy ranks agents in Automatic mode; nil means LeastLoaded.
+	Strategy Strategy
+	// Offer makes Automatic mode offer each conversation (the agent
+	// accepts or rejects within OfferTimeout) instead of assigning it.
+	Offer bool
+	// OfferTimeout is how long an offer stands; zero means
+	// DefaultOfferTimeout.
+	OfferTimeout time.Duration
+	// AutoTransfer, when positive, offers an automatically assigned
+	// conversation to the next agent, once, if its agent has not sent a
+	// first reply (Router.Replied) within this time (DESIGN.md §3.5).
+	AutoTransfer time.Duration
+}
+
+func (tp Touchpoint) validate() error {
+	switch {
+	case tp.ID == "":
+		return invalidf("touchpoint with empty ID")
+	case tp.Mode > Automatic:
+		return invalidf("touchpoint %q has unknown mode %d", tp.ID, uint8(tp.Mode))
+	case tp.Mode == Dedicated && tp.Agent == "":
+		return invalidf("dedicated touchpoint %q names no agent", tp.ID)
+	case tp.OfferTimeout < 0 || tp.AutoTransfer < 0:
+		return invalidf("touchpoint %q has a negative duration", tp.ID)
+	}
+	return nil
+}
+
+func (tp Touchpoint) offerTimeout() time.Duration {
+	if tp.OfferTimeout == 0 {
+		return DefaultOfferTimeout
+	}
+	return tp.OfferTimeout
+}
