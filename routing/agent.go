@@ -84,7 +84,8 @@ type Candidate struct {
 	// Load is the points the agent holds now; Capacity is its total.
 	Load, Capacity int
 	// IdleSince is when the agent's load last fell to zero or the agent
-	// became available with nothing open; zero while it holds work.
+	// became available with nothing open; it means something only while
+	// Load is zero.
 	IdleSince time.Time
 	// LastAssigned is when the agent last received a conversation; zero
 	// if never.

@@ -75,11 +75,11 @@ func (LongestIdle) String() string { return "longest idle" }
 // idleLess puts idle agents first (longest idle first), then busy agents by
 // their oldest last assignment, then IDs.
 func idleLess(a, b *Candidate) bool {
-	ai, bi := a.IdleSince.IsZero(), b.IdleSince.IsZero()
+	ai, bi := a.Load == 0, b.Load == 0
 	if ai != bi {
-		return bi // a is idle, b is busy
+		return ai // a is idle, b is busy
 	}
-	if !ai {
+	if ai {
 		if c := a.IdleSince.Compare(b.IdleSince); c != 0 {
 			return c < 0
 		}
