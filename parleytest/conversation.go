@@ -1,0 +1,349 @@
+package parleytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+)
+
+// TestConversationStore checks that a [conversation.Store] keeps the
+// contract its documentation states: create and get, one open conversation
+// per slot and one open outbound per contact, optimistic concurrency under
+// concurrent writers, idempotent append under concurrent duplicate webhooks,
+// monotonic delivery status, paging, search and visibility, and, when the
+// store implements them, erasure and comments.
+//
+// newStore must return a fresh, empty store on each call; every subtest
+// gets its own. A failure names the rule of the contract that broke. Run it
+// from a host's test:
+//
+//	func TestStore(t *testing.T) {
+//		parleytest.TestConversationStore(t, func() conversation.Store { return mystore.New(db) })
+//	}
+func TestConversationStore(t *testing.T, newStore func() conversation.Store) {
+	t.Helper()
+	for _, tc := range slices.Concat(conversationCases, messageCases, searchCases) {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &storeFixture{t: t, rule: tc.rule, s: newStore(), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
+			tc.run(f)
+		})
+	}
+}
+
+// suiteEpoch is the suite's fixed "now"; time moves only when a case says.
+var suiteEpoch = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+
+type storeCase struct {
+	name string
+	rule string // the contract rule the case checks, quoted in failures
+	run  func(f *storeFixture)
+}
+
+// storeFixture is one subtest's store and helpers. Its failure helpers
+// prefix every message with the rule under test.
+type storeFixture struct {
+	t    *testing.T
+	rule string
+	s    conversation.Store
+	ctx  context.Context
+	ids  func() conversation.ID
+	n    int // conversations made, to space CreatedAt
+}
+
+func (f *storeFixture) fatalf(format string, args ...any) {
+	f.t.Helper()
+	f.t.Fatalf("rule %q broken: %s", f.rule, fmt.Sprintf(format, args...))
+}
+
+func (f *storeFixture) errorf(format string, args ...any) {
+	f.t.Helper()
+	f.t.Errorf("rule %q broken: %s", f.rule, fmt.Sprintf(format, args...))
+}
+
+// must stops the subtest when a precondition step fails.
+func (f *storeFixture) must(err error, step string) {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatalf("precondition for rule %q: %s: %v", f.rule, step, err)
+	}
+}
+
+// wantErr checks that err matches target with errors.Is.
+func (f *storeFixture) wantErr(err, target error, what string) {
+	f.t.Helper()
+	if !errors.Is(err, target) {
+		f.errorf("%s: got error %v, want one matching %v", what, err, target)
+	}
+}
+
+// spec describes a conversation to make.
+type spec struct {
+	touchpoint  string
+	kind        channel.Kind
+	contact     string
+	name        string
+	addr        string // channel address, "kind:id"
+	interaction string
+	dir         conversation.Direction
+	queues      []string
+	bot         bool
+}
+
+func (f *storeFixture) newConv(sp spec) *conversation.Conversation {
+	f.t.Helper()
+	if sp.touchpoint == "" {
+		sp.touchpoint = "tp-whatsapp"
+	}
+	if sp.kind == 0 {
+		sp.kind = channel.WhatsApp
+	}
+	if sp.contact == "" {
+		sp.contact = "contact-1"
+	}
+	if sp.dir == 0 {
+		sp.dir = conversation.Inbound
+	}
+	ct := conversation.Contact{ID: sp.contact, Name: sp.name}
+	if sp.addr != "" {
+		a, err := channel.ParseAddress(sp.addr)
+		f.must(err, "parse address "+sp.addr)
+		ct.Addresses = []channel.Address{a}
+	}
+	f.n++
+	c, _, err := conversation.Start(conversation.Params{
+		ID: f.ids(), Touchpoint: sp.touchpoint, Channel: sp.kind, Direction: sp.dir,
+		Contact: ct, InteractionID: sp.interaction, Queues: sp.queues, Bot: sp.bot,
+	}, suiteEpoch.Add(time.Duration(f.n)*time.Minute))
+	f.must(err, "conversation.Start")
+	return c
+}
+
+func (f *storeFixture) create(sp spec) *conversation.Conversation {
+	f.t.Helper()
+	c := f.newConv(sp)
+	f.must(f.s.Create(f.ctx, c), "Create")
+	return c
+}
+
+func (f *storeFixture) get(id conversation.ID) *conversation.Conversation {
+	f.t.Helper()
+	c, err := f.s.Get(f.ctx, id)
+	f.must(err, "Get")
+	return c
+}
+
+// closeConv closes c and stores the change.
+func (f *storeFixture) closeConv(c *conversation.Conversation) {
+	f.t.Helper()
+	_, err := c.Close(conversation.Closing{}, c.CreatedAt.Add(time.Hour))
+	f.must(err, "Close")
+	f.must(f.s.Update(f.ctx, c), "Update after Close")
+}
+
+var conversationCases = []storeCase{
+	{"CreateThenGet", "Create stores a copy at Version 1; Get returns it", func(f *storeFixture) {
+		c := f.create(spec{name: "Ana", addr: "whatsapp:+14155550100", queues: []string{"sales"}})
+		if c.Version != 1 {
+			f.errorf("Create set Version %d, want 1", c.Version)
+		}
+		got := f.get(c.ID)
+		if got.ID != c.ID || got.Status != c.Status || got.Touchpoint != c.Touchpoint ||
+			got.Contact.ID != c.Contact.ID || got.Contact.Name != "Ana" || got.Version != 1 ||
+			!got.CreatedAt.Equal(c.CreatedAt) || len(got.Queues) != 1 || got.Queues[0] != "sales" ||
+			len(got.Contact.Addresses) != 1 || got.Contact.Addresses[0] != c.Contact.Addresses[0] {
+			f.errorf("Get returned %+v, want what was created: %+v", got, c)
+		}
+	}},
+	{"GetReturnsCopies", "returned values are copies: changing them never changes the store", func(f *storeFixture) {
+		c := f.create(spec{queues: []string{"sales"}})
+		c.Queues[0] = "changed-after-create"
+		got := f.get(c.ID)
+		got.Queues[0] = "changed-after-get"
+		got.Status = conversation.Closed
+		again := f.get(c.ID)
+		if again.Queues[0] != "sales" || again.Status != conversation.Queued {
+			f.errorf("stored conversation changed through a caller's value: queues %v, status %s", again.Queues, again.Status)
+		}
+	}},
+	{"CreateRefusesDuplicateID", "Create fails with ErrDuplicateID for an existing ID", func(f *storeFixture) {
+		c := f.create(spec{})
+		dup := f.newConv(spec{contact: "contact-2"})
+		dup.ID = c.ID
+		f.wantErr(f.s.Create(f.ctx, dup), conversation.ErrDuplicateID, "second Create with the same ID")
+	}},
+	{"CreateRefusesInvalid", "Create fails with ErrInvalid for a zero ID and changes nothing", func(f *storeFixture) {
+		c := f.newConv(spec{})
+		c.ID = conversation.ID{}
+		f.wantErr(f.s.Create(f.ctx, c), conversation.ErrInvalid, "Create with a zero ID")
+	}},
+	{"GetUnknown", "Get fails with ErrNotFound for an unknown ID", func(f *storeFixture) {
+		_, err := f.s.Get(f.ctx, f.ids())
+		f.wantErr(err, conversation.ErrNotFound, "Get of an unknown ID")
+	}},
+	{"OneOpenPerSlot", "at most one open conversation per (touchpoint, contact, interaction): ErrOpenExists", func(f *storeFixture) {
+		first := f.create(spec{})
+		second := f.newConv(spec{})
+		f.wantErr(f.s.Create(f.ctx, second), conversation.ErrOpenExists, "second open conversation in one slot")
+		if _, err := f.s.Get(f.ctx, second.ID); !errors.Is(err, conversation.ErrNotFound) {
+			f.errorf("refused Create stored the conversation anyway (Get: %v)", err)
+		}
+		found, err := f.s.FindOpen(f.ctx, first.Key())
+		if err != nil || found.ID != first.ID {
+			f.errorf("FindOpen = %v, %v; want the first conversation %s", found, err, first.ID)
+		}
+		other := f.create(spec{contact: "contact-2"})
+		if other.Version != 1 {
+			f.errorf("another contact's conversation was not created")
+		}
+	}},
+	{"EndedFreesSlot", "a closed conversation is not open: FindOpen misses it and a follow-up may be created", func(f *storeFixture) {
+		c := f.create(spec{})
+		f.closeConv(c)
+		if _, err := f.s.FindOpen(f.ctx, c.Key()); !errors.Is(err, conversation.ErrNotFound) {
+			f.errorf("FindOpen after close: got %v, want ErrNotFound", err)
+		}
+		p, err := c.FollowUp(f.ids())
+		f.must(err, "FollowUp")
+		next, _, err := conversation.Start(p, c.CreatedAt.Add(2*time.Hour))
+		f.must(err, "Start follow-up")
+		if err := f.s.Create(f.ctx, next); err != nil {
+			f.errorf("Create of the follow-up after close: %v", err)
+		}
+		found, err := f.s.FindOpen(f.ctx, c.Key())
+		if err != nil || found.ID != next.ID || found.Previous != c.ID {
+			f.errorf("FindOpen = %v, %v; want the follow-up %s linked to %s", found, err, next.ID, c.ID)
+		}
+	}},
+	{"CustomInteractions", "custom channel: one open conversation per interaction ID", func(f *storeFixture) {
+		a := f.create(spec{touchpoint: "tp-custom", kind: channel.Custom, interaction: "i-1"})
+		b := f.create(spec{touchpoint: "tp-custom", kind: channel.Custom, interaction: "i-2"})
+		for _, c := range []*conversation.Conversation{a, b} {
+			found, err := f.s.FindOpen(f.ctx, c.Key())
+			if err != nil || found.ID != c.ID {
+				f.errorf("FindOpen(%+v) = %v, %v; want %s", c.Key(), found, err, c.ID)
+			}
+		}
+		f.wantErr(f.s.Create(f.ctx, f.newConv(spec{touchpoint: "tp-custom", kind: channel.Custom, interaction: "i-1"})),
+			conversation.ErrOpenExists, "second open conversation for interaction i-1")
+	}},
+	{"OneOpenOutbound", "at most one open outbound conversation per (touchpoint, contact): ErrOutboundExists", func(f *storeFixture) {
+		out := f.create(spec{touchpoint: "tp-custom", kind: channel.Custom, interaction: "o-1", dir: conversation.Outbound})
+		err := f.s.Create(f.ctx, f.newConv(spec{touchpoint: "tp-custom", kind: channel.Custom, interaction: "o-2", dir: conversation.Outbound}))
+		f.wantErr(err, conversation.ErrOutboundExists, "second open outbound conversation")
+		f.create(spec{touchpoint: "tp-custom", kind: channel.Custom, interaction: "in-1"})
+		f.closeConv(out)
+		f.create(spec{touchpoint: "tp-custom", kind: channel.Custom, interaction: "o-3", dir: conversation.Outbound})
+	}},
+	{"UpdateBumpsVersion", "Update stores the change and sets Version to one more", func(f *storeFixture) {
+		c := f.create(spec{queues: []string{"sales"}})
+		_, err := c.Assign("agent-1", conversation.AssignManual, c.CreatedAt.Add(time.Second))
+		f.must(err, "Assign")
+		if err := f.s.Update(f.ctx, c); err != nil {
+			f.fatalf("Update: %v", err)
+		}
+		if c.Version != 2 {
+			f.errorf("Update set Version %d, want 2", c.Version)
+		}
+		got := f.get(c.ID)
+		if got.Version != 2 || got.Status != conversation.Assigned || got.AssigneeID != "agent-1" || !got.BotPaused {
+			f.errorf("Get after Update = version %d status %s assignee %q bot paused %v; want 2 assigned agent-1 true",
+				got.Version, got.Status, got.AssigneeID, got.BotPaused)
+		}
+	}},
+	{"StaleUpdateConflicts", "an Update based on a stale Version fails with ErrConflict and changes nothing", func(f *storeFixture) {
+		c := f.create(spec{queues: []string{"sales"}})
+		stale := f.get(c.ID)
+		_, err := c.Assign("agent-1", conversation.AssignManual, c.CreatedAt.Add(time.Second))
+		f.must(err, "Assign")
+		f.must(f.s.Update(f.ctx, c), "first Update")
+		_, err = stale.Close(conversation.Closing{Note: "stale"}, c.CreatedAt.Add(2*time.Second))
+		f.must(err, "Close on the stale copy")
+		err = f.s.Update(f.ctx, stale)
+		f.wantErr(err, conversation.ErrConflict, "Update from a stale copy")
+		var ce *conversation.ConflictError
+		if errors.As(err, &ce) && (ce.Version != 1 || ce.Current != 2) {
+			f.errorf("ConflictError = %+v, want Version 1, Current 2", ce)
+		}
+		got := f.get(c.ID)
+		if got.Status != conversation.Assigned || got.ClosingNote != "" || got.Version != 2 {
+			f.errorf("stale Update changed the store: status %s note %q version %d", got.Status, got.ClosingNote, got.Version)
+		}
+	}},
+	{"UpdateUnknown", "Update fails with ErrNotFound for an unknown ID", func(f *storeFixture) {
+		c := f.newConv(spec{})
+		c.Version = 1
+		f.wantErr(f.s.Update(f.ctx, c), conversation.ErrNotFound, "Update of a conversation never created")
+	}},
+	{"ConcurrentWriters", "optimistic concurrency: concurrent read-modify-write loses no update", func(f *storeFixture) {
+		c := f.create(spec{})
+		const writers, each = 8, 25
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for w := 0; w < writers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					for {
+						cur, err := f.s.Get(f.ctx, c.ID)
+						if err != nil {
+							errs <- err
+							return
+						}
+						cur.Unread++
+						err = f.s.Update(f.ctx, cur)
+						if err == nil {
+							break
+						}
+						if !errors.Is(err, conversation.ErrConflict) {
+							errs <- err
+							return
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			f.errorf("a writer failed: %v", err)
+		}
+		got := f.get(c.ID)
+		if got.Unread != writers*each || got.Version != 1+writers*each {
+			f.errorf("after %d increments: Unread %d, Version %d; want %d and %d", writers*each, got.Unread, got.Version, writers*each, 1+writers*each)
+		}
+	}},
+	{"ConcurrentCreatesOneSlot", "slot checks and insert are atomic: concurrent creates for one slot, exactly one wins", func(f *storeFixture) {
+		const n = 16
+		convs := make([]*conversation.Conversation, n)
+		for i := range convs {
+			convs[i] = f.newConv(spec{})
+		}
+		var wg sync.WaitGroup
+		results := make([]error, n)
+		for i := range convs {
+			wg.Add(1)
+			go func() { defer wg.Done(); results[i] = f.s.Create(f.ctx, convs[i]) }()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range results {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, conversation.ErrOpenExists):
+				f.errorf("a losing Create failed with %v, want ErrOpenExists", err)
+			}
+		}
+		if won != 1 {
+			f.errorf("%d concurrent creates for one slot succeeded, want exactly 1", won)
+		}
+	}},
+}
