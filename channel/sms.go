@@ -1,0 +1,245 @@
+package channel
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Encoding is the character encoding an SMS travels in.
+type Encoding uint8
+
+// The SMS encodings (3GPP TS 23.038). GSM7 is used when every character is
+// in the GSM 03.38 basic set or its extension table; otherwise the whole
+// message goes as UCS2.
+const (
+	GSM7 Encoding = iota + 1
+	UCS2
+)
+
+// String returns "GSM-7", "UCS-2", or "encoding(N)" for an invalid value.
+func (e Encoding) String() string {
+	switch e {
+	case GSM7:
+		return "GSM-7"
+	case UCS2:
+		return "UCS-2"
+	}
+	return fmt.Sprintf("encoding(%d)", uint8(e))
+}
+
+// Segment sizes (3GPP TS 23.040): 140 octets of user data hold 160 septets
+// or 70 UTF-16 units; a part of a concatenated message gives 6 octets to
+// its user data header, leaving 153 septets or 67 units.
+const (
+	GSM7Single    = 160
+	GSM7Multipart = 153
+	UCS2Single    = 70
+	UCS2Multipart = 67
+)
+
+// SegmentSize returns how many units (septets or UTF-16 units) one segment
+// holds in encoding e, alone or as a part of a longer message.
+func (e Encoding) SegmentSize(multipart bool) int {
+	switch {
+	case e == GSM7 && multipart:
+		return GSM7Multipart
+	case e == GSM7:
+		return GSM7Single
+	case multipart:
+		return UCS2Multipart
+	}
+	return UCS2Single
+}
+
+// SMSCount is what an SMS body costs: its encoding, the number of segments
+// (billed messages) it travels in, and its length in units of the encoding.
+type SMSCount struct {
+	// Encoding is GSM7 or UCS2.
+	Encoding Encoding
+	// Segments is the number of parts; 0 for an empty text. It always
+	// equals len(SplitSMS(text)).
+	Segments int
+	// Units is the length in septets for GSM7 (extension characters count
+	// 2) or UTF-16 code units for UCS2 (characters outside the BMP count 2).
+	Units int
+}
+
+// gsmSeptets maps each code point below 0x400 to its cost in GSM-7 septets:
+// 1 for the GSM 03.38 basic set, 2 for the extension table (escape + code),
+// 0 for a character GSM-7 cannot carry. The Greek capitals of the basic set
+// are the only members above U+00FF except the euro sign, handled apart.
+var gsmSeptets = func() (t [0x400]uint8) {
+	const basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+		"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+	const extension = "\f^{}\\[~]|" // and € (U+20AC), above this table
+	for _, r := range basic {
+		t[r] = 1
+	}
+	for _, r := range extension {
+		t[r] = 2
+	}
+	return t
+}()
+
+// euro is the one extension character outside gsmSeptets.
+const euro = '€'
+
+// CountSMS returns the encoding, segment count and length of an SMS body
+// (DESIGN.md §3.1). A text of at most 160 septets (GSM-7) or 70 units
+// (UCS-2) is one segment; a longer one is split as [SplitSMS] does, into
+// parts of at most 153 septets or 67 units that never cut a grapheme
+// cluster, so Segments is exactly the number of parts. The empty text is
+// 0 segments of GSM-7. Invalid UTF-8 counts one U+FFFD (UCS-2) per bad byte.
+//
+// CountSMS does not allocate.
+func CountSMS(text string) SMSCount {
+	if n, segs, ok := packGSM(text, nil); ok {
+		return SMSCount{Encoding: GSM7, Segments: segs, Units: n}
+	}
+	n, segs := packUCS2(text, nil)
+	return SMSCount{Encoding: UCS2, Segments: segs, Units: n}
+}
+
+// SplitSMS returns the parts a long SMS is sent as: one part when the text
+// fits one segment; otherwise parts of at most 153 septets (GSM-7) or 67
+// UTF-16 units (UCS-2), each filled as far as whole grapheme clusters
+// allow, so no part ends inside an escape sequence, a surrogate pair, a
+// flag, an emoji sequence or a letter and its accents. Only a cluster longer
+// than a whole part is cut, at code-point boundaries. The parts joined give
+// the text back; len(parts) == CountSMS(text).Segments. The empty text has
+// no parts (nil).
+func SplitSMS(text string) []string {
+	c := CountSMS(text)
+	switch c.Segments {
+	case 0:
+		return nil
+	case 1:
+		return []string{text}
+	}
+	parts := make([]string, 0, c.Segments)
+	if c.Encoding == GSM7 {
+		packGSM(text, &parts)
+	} else {
+		packUCS2(text, &parts)
+	}
+	return parts
+}
+
+// packGSM counts text in GSM-7 septets and packs it into 153-septet parts,
+// appending them to parts when parts is not nil. It reports false as soon as
+// a character is not GSM-7. In GSM-7 text every character is its own
+// grapheme cluster except CR LF (UAX #29 GB3), so packing whole clusters
+// means: never cut before an LF that follows a CR; an extension character
+// is one unit of two septets and moves to the next part whole.
+func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
+	total, used, segs, start := 0, 0, 1, 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		var w int
+		at := i
+		if b < utf8.RuneSelf {
+			w = int(gsmSeptets[b])
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r < 0x400:
+				w = int(gsmSeptets[r])
+			case r == euro:
+				w = 2
+			}
+			i += size
+		}
+		if w == 0 {
+			return 0, 0, false
+		}
+		total += w
+		used += w
+		if used > GSM7Multipart {
+			// The part is full: this character starts the next one, and so
+			// does the CR before it when it is an LF.
+			cut := at
+			if b == '\n' && s[at-1] == '\r' {
+				cut = at - 1
+			}
+			used = w + (at - cut)
+			segs++
+			if parts != nil {
+				*parts = append(*parts, s[start:cut])
+			}
+			start = cut
+		}
+	}
+	if parts != nil {
+		*parts = append(*parts, s[start:])
+	}
+	switch {
+	case total == 0:
+		segs = 0
+	case total <= GSM7Single:
+		segs = 1
+	}
+	return total, segs, true
+}
+
+// packUCS2 counts text in UTF-16 units and packs it into 67-unit parts of
+// whole grapheme clusters, appending them to parts when parts is not nil.
+// Grapheme boundaries are found by uniseg, but only near a cut: most cuts
+// fall between two "plain" characters, where UAX #29 always breaks.
+func packUCS2(s string, parts *[]string) (units, segments int) {
+	total, used, segs, start := 0, 0, 1, 0
+	for i := 0; i < len(s); {
+		at := i
+		w := 1
+		if b := s[i]; b < utf8.RuneSelf {
+			i++
+		} else if b >= 0xC2 && b < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			// A two-byte sequence with a valid lead and continuation is
+			// always one BMP code point.
+			i += 2
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r > 0xFFFF {
+				w = 2
+			}
+			i += size
+		}
+		total += w
+		used += w
+		if used > UCS2Multipart {
+			cut := lastBoundary(s, start, at)
+			if cut == start {
+				// A cluster longer than a part: cut it at this code point.
+				cut = at
+			}
+			used = utf16Len(s[cut:at]) + w
+			segs++
+			if parts != nil {
+				*parts = append(*parts, s[start:cut])
+			}
+			start = cut
+		}
+	}
+	if parts != nil {
+		*parts = append(*parts, s[start:])
+	}
+	switch {
+	case total == 0:
+		segs = 0
+	case total <= UCS2Single:
+		segs = 1
+	}
+	return total, segs
+}
+
+// utf16Len is the length of s in UTF-16 code units, decoding as range does.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
