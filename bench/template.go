@@ -1,0 +1,202 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	texttemplate "text/template"
+
+	"github.com/cbroglie/mustache"
+	"github.com/osteele/liquid"
+	"github.com/valyala/fasttemplate"
+
+	"github.com/parleyhq/parley/template"
+)
+
+// The DESIGN.md §6 template case: a snippet rendering to about 80 bytes,
+// with 4 variables.
+const (
+	tplBody = "Hi {{contact.first_name}}, this is {{agent.name}} from {{company}}. Your order {{order.id}} ships today, reply here with questions."
+	tplWant = "Hi Ana, this is Bruno from Acme. Your order A-1042 ships today, reply here with questions."
+	// tplDefault has the first variable's default take effect.
+	tplDefault     = `Hi {{contact.first_name | default: "there"}}, this is {{agent.name}} from {{company}}. Your order {{order.id}} ships today, reply here with questions.`
+	tplDefaultWant = "Hi there, this is Bruno from Acme. Your order A-1042 ships today, reply here with questions."
+)
+
+var tplVars = map[string]string{
+	"contact.first_name": "Ana",
+	"agent.name":         "Bruno",
+	"company":            "Acme",
+	"order.id":           "A-1042",
+}
+
+// sinkString keeps the compiler from discarding a benchmarked result.
+var sinkString string
+
+// peer is one engine rendering the case: a render function that has been
+// checked, before any timing, to produce tplWant exactly.
+type peer struct {
+	name   string
+	render func() (string, error)
+}
+
+func templateRows(o options) []row {
+	parley := template.MustParse(tplBody)
+	parleyDefault := template.MustParse(tplDefault)
+	noFirst := map[string]string{"agent.name": "Bruno", "company": "Acme", "order.id": "A-1042"}
+
+	peers, err := templatePeers()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: template peers:", err)
+		os.Exit(1)
+	}
+	mustEqual("parley Render", func() (string, error) { return parley.Render(tplVars) }, tplWant)
+	mustEqual("parley Render with default", func() (string, error) { return parleyDefault.Render(noFirst) }, tplDefaultWant)
+	buf, err := parley.AppendRender(nil, tplVars)
+	mustEqual("parley AppendRender", func() (string, error) { return string(buf), err }, tplWant)
+	for _, p := range peers {
+		mustEqual(p.name, p.render, tplWant)
+	}
+
+	render := func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkString, _ = parley.Render(tplVars)
+		}
+	}
+	src := []byte(tplWant)
+	floor := func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkString = string(src)
+		}
+	}
+
+	var rows []row
+	// Floor rows: Render, Render with a default, AppendRender into a buffer.
+	r, f := measure(render), measure(floor)
+	rows = append(rows, row{
+		Path: "template Render (92 B, 4 vars)", Parley: r, Peer: "copy-the-result floor", Other: f,
+		Ratio: fmt.Sprintf("%.2f× floor", slower(r, f)), Goal: "≤ 2× floor, 1 alloc",
+		OK: slower(r, f) <= 2 && r.AllocsPerOp == 1,
+	})
+	d := measure(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkString, _ = parleyDefault.Render(noFirst)
+		}
+	})
+	f = measure(floor)
+	rows = append(rows, row{
+		Path: "template Render, default taking effect", Parley: d, Peer: "copy-the-result floor", Other: f,
+		Ratio: fmt.Sprintf("%.2f× floor", slower(d, f)), Goal: "≤ 2× floor, 1 alloc",
+		OK: slower(d, f) <= 2 && d.AllocsPerOp == 1,
+	})
+	dst := make([]byte, 0, 256)
+	a := measure(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			dst, _ = parley.AppendRender(dst[:0], tplVars)
+		}
+	})
+	af := measure(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			dst = append(dst[:0], tplWant...)
+		}
+	})
+	rows = append(rows, row{
+		Path: "template AppendRender into a caller's buffer", Parley: a, Peer: "append-the-result floor", Other: af,
+		Ratio: fmt.Sprintf("%.2f× floor", slower(a, af)), Goal: "0 allocs",
+		OK: a.AllocsPerOp == 0,
+	})
+
+	// Peer rows, each timed right after a fresh parley run.
+	goals := map[string]float64{"valyala/fasttemplate": 1.3, "text/template": 8}
+	for _, p := range peers {
+		pf := measure(func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkString, _ = p.render()
+			}
+		})
+		r := measure(render)
+		want, judged := goals[p.name]
+		goal := fmt.Sprintf("≥ %.1f× %s", want, p.name)
+		if !judged {
+			want, goal = 1, "faster (reported)"
+		}
+		rows = append(rows, row{
+			Path: "template Render", Parley: r, Peer: p.name, Other: pf,
+			Ratio: fmt.Sprintf("%.1f× faster", faster(r, pf)), Goal: goal,
+			OK: faster(r, pf) >= want,
+		})
+	}
+	_ = o
+	return rows
+}
+
+// templatePeers prepares each peer with the same case in its own syntax.
+func templatePeers() ([]peer, error) {
+	anyVars := make(map[string]any, len(tplVars))
+	for k, v := range tplVars {
+		anyVars[k] = v
+	}
+	// Liquid and mustache resolve dotted names through nested maps.
+	nested := map[string]any{
+		"contact": map[string]any{"first_name": "Ana"},
+		"agent":   map[string]any{"name": "Bruno"},
+		"company": "Acme",
+		"order":   map[string]any{"id": "A-1042"},
+	}
+
+	ft, err := fasttemplate.NewTemplate(tplBody, "{{", "}}")
+	if err != nil {
+		return nil, fmt.Errorf("fasttemplate: %w", err)
+	}
+	tt, err := texttemplate.New("t").Option("missingkey=error").Parse(
+		strings.NewReplacer(
+			"{{contact.first_name}}", `{{index . "contact.first_name"}}`,
+			"{{agent.name}}", `{{index . "agent.name"}}`,
+			"{{company}}", `{{index . "company"}}`,
+			"{{order.id}}", `{{index . "order.id"}}`,
+		).Replace(tplBody))
+	if err != nil {
+		return nil, fmt.Errorf("text/template: %w", err)
+	}
+	lq, err := liquid.NewEngine().ParseString(tplBody)
+	if err != nil {
+		return nil, fmt.Errorf("liquid: %w", err)
+	}
+	ms, err := mustache.ParseString(tplBody)
+	if err != nil {
+		return nil, fmt.Errorf("mustache: %w", err)
+	}
+	return []peer{
+		{"valyala/fasttemplate", func() (string, error) { return ft.ExecuteString(anyVars), nil }},
+		{"text/template", func() (string, error) {
+			var b strings.Builder
+			err := tt.Execute(&b, tplVars)
+			return b.String(), err
+		}},
+		{"osteele/liquid", func() (string, error) {
+			s, err := lq.RenderString(nested)
+			if err != nil {
+				return "", err
+			}
+			return s, nil
+		}},
+		{"cbroglie/mustache", func() (string, error) { return ms.Render(nested) }},
+	}, nil
+}
+
+// mustEqual stops the run when an engine's text differs from want: a row
+// is only meaningful when every side produces the identical message.
+func mustEqual(name string, render func() (string, error), want string) {
+	got, err := render()
+	if err != nil || got != want {
+		fmt.Fprintf(os.Stderr, "bench: %s rendered %q (err %v), want %q\n", name, got, err, want)
+		os.Exit(1)
+	}
+}
