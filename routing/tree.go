@@ -1,5 +1,10 @@
 package routing
 
+import (
+	"math"
+	"time"
+)
+
 // tree is one queue's available agents ordered by one Strategy: a
 // tournament (segment) tree over slots. Every inner node keeps the slot of
 // the best eligible agent below it and the largest room below it, so
@@ -12,6 +17,8 @@ package routing
 // (DESIGN.md §6) where helpdesks scan every agent of the queue.
 type tree struct {
 	less   Strategy
+	order  order         // a built-in ordering compared on keys, or custom
+	keys   []rankKey     // by slot: the agent's rank facts, kept inline
 	size   int           // leaf count, a power of two
 	agents []*agentState // by slot; nil is a free slot
 	best   []int32       // by node: best eligible slot below, -1 for none
@@ -21,8 +28,79 @@ type tree struct {
 	index  int           // which of the router's strategies this tree orders by
 }
 
+// order names the built-in orderings the tree compares without calling
+// the Strategy, on keys stored side by side: a walk to the root then
+// touches one array instead of one agent per level.
+type order uint8
+
+const (
+	custom order = iota
+	leastLoaded
+	roundRobin
+	longestIdle
+)
+
+// rankKey is what the built-in orderings rank by, copied from Candidate.
+type rankKey struct {
+	load, capacity int32
+	idle           bool  // load is zero
+	at             int64 // idle since (idle) or last assigned (busy), Unix ns
+	picked, joined uint64
+}
+
+func keyOf(c *Candidate) rankKey {
+	k := rankKey{load: int32(c.Load), capacity: int32(c.Capacity), idle: c.Load == 0, picked: c.Picked, joined: c.Joined}
+	if k.idle {
+		k.at = unixNano(c.IdleSince)
+	} else {
+		k.at = unixNano(c.LastAssigned)
+	}
+	return k
+}
+
+// unixNano orders the zero time (never) before every real instant.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
+// lessKey is the built-in orderings of strategy.go on keys; ok is false
+// on a full tie, which the agents' IDs then break.
+func (o order) lessKey(a, b *rankKey) (less, ok bool) {
+	switch o {
+	case leastLoaded:
+		if x, y := int64(a.load)*int64(b.capacity), int64(b.load)*int64(a.capacity); x != y {
+			return x < y, true
+		}
+		fallthrough
+	case longestIdle:
+		if a.idle != b.idle {
+			return a.idle, true
+		}
+		if a.at != b.at {
+			return a.at < b.at, true
+		}
+	case roundRobin:
+		if a.picked != b.picked {
+			return a.picked < b.picked, true
+		}
+		return a.joined < b.joined, true
+	}
+	return false, false
+}
+
 func newTree(less Strategy, index int) *tree {
 	t := &tree{less: less, index: index}
+	switch less.(type) {
+	case LeastLoaded:
+		t.order = leastLoaded
+	case RoundRobin:
+		t.order = roundRobin
+	case LongestIdle:
+		t.order = longestIdle
+	}
 	t.grow(8)
 	return t
 }
@@ -37,6 +115,7 @@ func (t *tree) grow(n int) {
 	t.size = size
 	t.agents = make([]*agentState, size)
 	copy(t.agents, old)
+	t.keys = make([]rankKey, size)
 	t.best = make([]int32, 2*size)
 	t.room = make([]int32, 2*size)
 	for i := range t.best {
@@ -85,6 +164,9 @@ func (t *tree) setLeaf(s int) {
 		return
 	}
 	t.best[n], t.room[n] = int32(s), int32(max(a.cand.room(), -1))
+	if t.order != custom {
+		t.keys[s] = keyOf(&a.cand)
+	}
 }
 
 // pull recomputes inner node n from its children.
@@ -115,7 +197,16 @@ func (t *tree) better(a, b int32) int32 {
 		return b
 	case b < 0:
 		return a
-	case t.less.Less(&t.agents[b].cand, &t.agents[a].cand):
+	}
+	if t.order != custom {
+		if less, ok := t.order.lessKey(&t.keys[b], &t.keys[a]); ok {
+			if less {
+				return b
+			}
+			return a
+		}
+	}
+	if t.less.Less(&t.agents[b].cand, &t.agents[a].cand) {
 		return b
 	}
 	return a
