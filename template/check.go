@@ -1,0 +1,98 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/channel"
+)
+
+// Channel-check errors. Check them with errors.Is.
+var (
+	// ErrTooLong is reported by [Fit.Err] for a text longer than the
+	// channel allows; the error is a *TooLongError. Nothing is truncated.
+	ErrTooLong = errors.New("template: text too long for the channel")
+	// ErrNoText is reported by [Fit.Err] for a kind that carries no text
+	// messages (voice).
+	ErrNoText = errors.New("template: channel carries no text")
+)
+
+// Fit is how a rendered text fits a channel kind, computed before sending
+// (DESIGN.md §3.4) so an agent's composer can show "2 SMS, GSM-7" or
+// "4 210/4 096 characters".
+type Fit struct {
+	// Channel is the kind checked.
+	Channel channel.Kind
+	// Length is the text's length in characters (code points), the unit
+	// of every channel limit.
+	Length int
+	// Max is the channel's limit from channel.Capabilities; 0 means none.
+	Max int
+	// Fits reports that the kind carries text and Length ≤ Max.
+	Fits bool
+	// SMS is the encoding and segment count when Channel is SMS; zero
+	// otherwise.
+	SMS channel.SMSCount
+}
+
+// Check measures text against kind's capabilities: its text limit and, for
+// SMS, the encoding and segments the message will be sent as (from
+// channel.CountSMS, so the count equals the parts channel.SplitSMS makes).
+func Check(kind channel.Kind, text string) Fit {
+	caps := kind.Capabilities()
+	f := Fit{Channel: kind, Length: utf8.RuneCountInString(text), Max: caps.MaxText}
+	f.Fits = caps.Text && (f.Max == 0 || f.Length <= f.Max)
+	if kind == channel.SMS {
+		f.SMS = channel.CountSMS(text)
+	}
+	return f
+}
+
+// Err returns nil when the text fits, a *TooLongError (ErrTooLong) when it
+// is too long, and ErrNoText when the kind carries no text.
+func (f Fit) Err() error {
+	switch {
+	case f.Fits:
+		return nil
+	case f.Max > 0 && f.Length > f.Max:
+		return &TooLongError{Channel: f.Channel, Length: f.Length, Max: f.Max}
+	default:
+		return fmt.Errorf("%w: %s", ErrNoText, f.Channel)
+	}
+}
+
+// String summarises the fit for an agent: "2 SMS, GSM-7" for SMS, else
+// "120/4096 characters", with " (too long)" when it does not fit.
+func (f Fit) String() string {
+	var s string
+	switch {
+	case f.Channel == channel.SMS:
+		s = fmt.Sprintf("%d SMS, %s", f.SMS.Segments, f.SMS.Encoding)
+	case f.Max > 0:
+		s = fmt.Sprintf("%d/%d characters", f.Length, f.Max)
+	default:
+		s = fmt.Sprintf("%d characters", f.Length)
+	}
+	if !f.Fits {
+		s += " (too long)"
+		if f.Max == 0 || f.Length <= f.Max {
+			s = fmt.Sprintf("%s carries no text", f.Channel)
+		}
+	}
+	return s
+}
+
+// TooLongError reports a text over a channel's limit.
+type TooLongError struct {
+	Channel     channel.Kind
+	Length, Max int
+}
+
+// Error gives the length and the limit.
+func (e *TooLongError) Error() string {
+	return fmt.Sprintf("template: %d characters, %s allows %d", e.Length, e.Channel, e.Max)
+}
+
+// Is reports whether target is ErrTooLong.
+func (e *TooLongError) Is(target error) bool { return target == ErrTooLong }
