@@ -15,12 +15,10 @@ import (
 // only from the nearest certain boundary: the position between two plain
 // characters, where UAX #29 always breaks (rule GB999).
 func lastBoundary(s string, start, at int) int {
-	if !utf8.ValidString(s[start:at]) {
-		// Decoding backwards is only exact on valid UTF-8.
-		return boundaryFrom(s, start, start, at)
-	}
 	from := start
 	next, _ := utf8.DecodeRuneInString(s[at:])
+	// Decoding backwards from a code-point start agrees with decoding
+	// forwards, even on invalid UTF-8: a lead byte always starts a rune.
 	for j := at; j > start; {
 		prev, size := utf8.DecodeLastRuneInString(s[start:j])
 		if plain(prev) && plain(next) {

@@ -125,6 +125,39 @@ func SplitSMS(text string) []string {
 	return parts
 }
 
+// gsmByte maps each byte to its GSM-7 cost when it is a whole character:
+// 1 or 2 septets for ASCII in the GSM 03.38 tables, and lookCloser for
+// everything else (a non-GSM ASCII byte, a UTF-8 lead or continuation byte),
+// which the slow step decodes.
+var gsmByte = func() (t [256]uint8) {
+	for b := range t {
+		t[b] = lookCloser
+		if b < utf8.RuneSelf && gsmSeptets[b] != 0 {
+			t[b] = gsmSeptets[b]
+		}
+	}
+	return t
+}()
+
+const lookCloser = 0x80
+
+// gsmChar returns the GSM-7 cost in septets of the character starting s
+// and its length in bytes, or 0 septets when it is not GSM-7 (including
+// invalid UTF-8). All GSM characters are at most 3 bytes long.
+func gsmChar(s string) (septets, size int) {
+	b := s[0]
+	switch {
+	case b < utf8.RuneSelf:
+		return int(gsmSeptets[b]), 1
+	case b >= 0xC2 && b <= 0xCF && len(s) > 1 && s[1]&0xC0 == 0x80:
+		// A valid two-byte sequence below U+0400: Latin-1 and Greek.
+		return int(gsmSeptets[rune(b&0x1F)<<6|rune(s[1]&0x3F)]), 2
+	case b == 0xE2 && len(s) > 2 && s[1] == 0x82 && s[2] == 0xAC: // €
+		return 2, 3
+	}
+	return 0, 1
+}
+
 // packGSM counts text in GSM-7 septets and packs it into 153-septet parts,
 // appending them to parts when parts is not nil. It reports false as soon as
 // a character is not GSM-7. In GSM-7 text every character is its own
@@ -133,43 +166,42 @@ func SplitSMS(text string) []string {
 // is one unit of two septets and moves to the next part whole.
 func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	total, used, segs, start := 0, 0, 1, 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		var w int
-		at := i
-		if b < utf8.RuneSelf {
-			w = int(gsmSeptets[b])
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			switch {
-			case r < 0x400:
-				w = int(gsmSeptets[r])
-			case r == euro:
-				w = 2
+	for i := 0; ; {
+		// The hot loop: ASCII GSM characters that fit the current part.
+		for i < len(s) {
+			v := int(gsmByte[s[i]])
+			if v == lookCloser || used+v > GSM7Multipart {
+				break
 			}
-			i += size
+			used += v
+			i++
 		}
+		if i == len(s) {
+			break
+		}
+		w, size := gsmChar(s[i:])
 		if w == 0 {
 			return 0, 0, false
 		}
-		total += w
-		used += w
-		if used > GSM7Multipart {
+		if used+w > GSM7Multipart {
 			// The part is full: this character starts the next one, and so
 			// does the CR before it when it is an LF.
-			cut := at
-			if b == '\n' && s[at-1] == '\r' {
-				cut = at - 1
+			cut := i
+			if s[i] == '\n' && s[i-1] == '\r' {
+				cut = i - 1
 			}
-			used = w + (at - cut)
+			total += used - (i - cut)
+			used = i - cut
 			segs++
 			if parts != nil {
 				*parts = append(*parts, s[start:cut])
 			}
 			start = cut
 		}
+		used += w
+		i += size
 	}
+	total += used
 	if parts != nil {
 		*parts = append(*parts, s[start:])
 	}
@@ -188,38 +220,53 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 // fall between two "plain" characters, where UAX #29 always breaks.
 func packUCS2(s string, parts *[]string) (units, segments int) {
 	total, used, segs, start := 0, 0, 1, 0
-	for i := 0; i < len(s); {
+	for i := 0; ; {
+		// The hot loop: BMP characters of one to three bytes that fit the
+		// current part, decoded inline exactly as utf8 does.
+		for i < len(s) && used < UCS2Multipart {
+			b := s[i]
+			switch {
+			case b < utf8.RuneSelf:
+				i++
+			case b >= 0xC2 && b < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+				i += 2
+			case b >= 0xE0 && b < 0xF0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+				(b != 0xE0 || s[i+1] >= 0xA0) && (b != 0xED || s[i+1] < 0xA0):
+				i += 3
+			default:
+				goto slow
+			}
+			used++
+		}
+	slow:
+		if i == len(s) {
+			break
+		}
 		at := i
 		w := 1
-		if b := s[i]; b < utf8.RuneSelf {
-			i++
-		} else if b >= 0xC2 && b < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
-			// A two-byte sequence with a valid lead and continuation is
-			// always one BMP code point.
-			i += 2
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r > 0xFFFF {
-				w = 2
-			}
-			i += size
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r > 0xFFFF {
+			w = 2
 		}
-		total += w
-		used += w
-		if used > UCS2Multipart {
+		if used+w > UCS2Multipart {
 			cut := lastBoundary(s, start, at)
 			if cut == start {
 				// A cluster longer than a part: cut it at this code point.
 				cut = at
 			}
-			used = utf16Len(s[cut:at]) + w
+			back := utf16Len(s[cut:at])
+			total += used - back
+			used = back
 			segs++
 			if parts != nil {
 				*parts = append(*parts, s[start:cut])
 			}
 			start = cut
 		}
+		used += w
+		i += size
 	}
+	total += used
 	if parts != nil {
 		*parts = append(*parts, s[start:])
 	}

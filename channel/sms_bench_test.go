@@ -3,6 +3,7 @@ package channel_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/parleyhq/parley/channel"
 )
@@ -17,7 +18,12 @@ var (
 	}()
 	benchGSM = func() string {
 		s := strings.Repeat("Café à Zürich: {menu} 12€ [prix ~ TTC] | Señor Müller é è ù ì ò Å Ø ß\n", 15)
-		return s[:1024]
+		// Cut at 1 KiB, back to the start of a character.
+		end := 1024
+		for !utf8.RuneStart(s[end]) {
+			end--
+		}
+		return s[:end]
 	}()
 )
 
@@ -40,11 +46,18 @@ func floorSum(s string) int {
 }
 
 func BenchmarkCountSMS(b *testing.B) {
-	for _, in := range []struct{ name, text string }{
-		{"ascii150", benchASCII},
-		{"ucs2_300_emoji", benchUCS2},
-		{"gsm1k_ext_accents", benchGSM},
+	for _, in := range []struct {
+		name string
+		text string
+		enc  channel.Encoding
+	}{
+		{"ascii150", benchASCII, channel.GSM7},
+		{"ucs2_300_emoji", benchUCS2, channel.UCS2},
+		{"gsm1k_ext_accents", benchGSM, channel.GSM7},
 	} {
+		if got := channel.CountSMS(in.text).Encoding; got != in.enc {
+			b.Fatalf("input %s is %s, want %s", in.name, got, in.enc)
+		}
 		b.Run(in.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
