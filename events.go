@@ -1,0 +1,122 @@
+package parley
+
+import (
+	"context"
+	"time"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/optout"
+)
+
+// Event is something that happened, published to the host's [Publisher]
+// for automations and agent notifications (DESIGN.md §3.6). It is the
+// conversation package's event interface: the lifecycle and message events
+// come from there (conversation.AssignedEvent, conversation.MessageSentEvent,
+// …), and the Desk adds the events below, which concern rules outside one
+// conversation's lifecycle. Switch on the type, or on Name for a stable
+// string.
+type Event = conversation.Event
+
+// Publisher receives the Desk's events. Publish may be called concurrently
+// from many goroutines. An error from Publish is logged and does not undo
+// the change the event reports: state is the source of truth, events are
+// notifications.
+type Publisher interface {
+	Publish(ctx context.Context, e Event) error
+}
+
+// PublisherFunc adapts a function to a [Publisher].
+type PublisherFunc func(ctx context.Context, e Event) error
+
+// Publish calls f.
+func (f PublisherFunc) Publish(ctx context.Context, e Event) error { return f(ctx, e) }
+
+type nopPublisher struct{}
+
+func (nopPublisher) Publish(context.Context, Event) error { return nil }
+
+// Compile-time checks that the Desk's own events implement Event.
+var (
+	_ Event = OfferedEvent{}
+	_ Event = AllAgentsBusyEvent{}
+	_ Event = AwayEvent{}
+	_ Event = EscalatedEvent{}
+	_ Event = OptOutEvent{}
+	_ Event = WindowEvent{}
+)
+
+// OfferedEvent: automatic routing offered the conversation to an agent, who
+// must accept or reject it before Deadline.
+type OfferedEvent struct {
+	conversation.EventHeader
+	AgentID  string
+	Deadline time.Time
+}
+
+// Name returns "conversation.offered".
+func (OfferedEvent) Name() string { return "conversation.offered" }
+
+// AllAgentsBusyEvent: no eligible agent had room; the conversation waits in
+// its queues. It is published once per conversation, with the busy message
+// when the Desk sent one.
+type AllAgentsBusyEvent struct {
+	conversation.EventHeader
+	Queues []string
+}
+
+// Name returns "routing.all_agents_busy".
+func (AllAgentsBusyEvent) Name() string { return "routing.all_agents_busy" }
+
+// AwayEvent: a conversation started outside business hours.
+type AwayEvent struct {
+	conversation.EventHeader
+	NextOpening time.Time
+}
+
+// Name returns "routing.outside_hours".
+func (AwayEvent) Name() string { return "routing.outside_hours" }
+
+// EscalatedEvent: a digital conversation was escalated to a voice call,
+// which now weighs the voice weight (51) on its agent.
+type EscalatedEvent struct {
+	conversation.EventHeader
+	AgentID string
+}
+
+// Name returns "conversation.escalated".
+func (EscalatedEvent) Name() string { return "conversation.escalated" }
+
+// OptOutEvent: a contact opted out or back in by keyword (Action is
+// optout.OptOut or optout.OptIn) for every number of Scope.
+type OptOutEvent struct {
+	conversation.EventHeader
+	Action  optout.Action
+	Address channel.Address
+	Scope   string
+	Keyword string
+}
+
+// Name returns "contact.opted_out" or "contact.opted_in".
+func (e OptOutEvent) Name() string {
+	if e.Action == optout.OptIn {
+		return "contact.opted_in"
+	}
+	return "contact.opted_out"
+}
+
+// WindowEvent: a customer-service window is about to close (Closed false,
+// from [Desk.ExpiringWindows]) or has closed (Closed true).
+type WindowEvent struct {
+	conversation.EventHeader
+	ClosesAt time.Time
+	Closed   bool
+}
+
+// Name returns "session.window_expiring" or "session.window_closed".
+func (e WindowEvent) Name() string {
+	if e.Closed {
+		return "session.window_closed"
+	}
+	return "session.window_expiring"
+}
