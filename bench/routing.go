@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/routing"
+)
+
+// The DESIGN.md §6 routing case: n agents in 50 queues (each agent in
+// one), conversations of mixed weight, and as many held as there are
+// agents, so loads differ. One op is one assignment plus one release.
+const routingQueues = 50
+
+var routingKinds = []channel.Kind{channel.WhatsApp, channel.SMS, channel.WebChat, channel.Email}
+
+func routingRows(o options) []row {
+	sizes := []int{100, 1_000, 10_000, 100_000}
+	parley := make(map[int]figures, len(sizes))
+	scan := make(map[int]figures, len(sizes))
+	for _, n := range sizes {
+		parley[n] = measure(parleyRouting(n))
+		scan[n] = measure(scanRouting(n))
+	}
+	rr := measure(roundRobinRouting(10_000))
+
+	var rows []row
+	for _, n := range sizes {
+		r := row{
+			Path:   fmt.Sprintf("routing decision, %d agents / 50 queues (assign + release)", n),
+			Parley: parley[n],
+			Peer:   "linear least-load scan",
+			Other:  scan[n],
+			Ratio:  fmt.Sprintf("%.1f× faster", faster(parley[n], scan[n])),
+		}
+		switch n {
+		case 10_000:
+			r.Goal = "≤ 300 ns, 0 allocs, ≥ 30× the scan"
+			r.OK = parley[n].NsPerOp <= 300 && parley[n].AllocsPerOp == 0 && faster(parley[n], scan[n]) >= 30
+		case 100_000:
+			// O(log n): log2(100 000)/log2(100) = 2.5, so 3× the cost at
+			// 100 agents leaves room for cache effects, where a linear
+			// cost would be 1 000×.
+			growth := slower(parley[n], parley[100])
+			r.Goal = "0 allocs; O(log n): ≤ 3× the 100-agent cost"
+			r.Ratio += fmt.Sprintf(", %.1f× the 100-agent cost", growth)
+			r.OK = parley[n].AllocsPerOp == 0 && growth <= 3
+		default:
+			r.Goal = "0 allocs"
+			r.OK = parley[n].AllocsPerOp == 0
+		}
+		rows = append(rows, r)
+	}
+	rows = append(rows, row{
+		Path:   "routing decision, 10000 agents / 50 queues (assign + release)",
+		Parley: parley[10_000],
+		Peer:   "round-robin list ∩ online set",
+		Other:  rr,
+		Ratio:  fmt.Sprintf("%.1f× faster", faster(parley[10_000], rr)),
+		Goal:   "faster",
+		OK:     faster(parley[10_000], rr) >= 1,
+	})
+	return rows
+}
+
+func routingQueue(i int) string { return fmt.Sprintf("queue-%02d", i%routingQueues) }
+
+// parleyRouting is routing.Router in automatic least-loaded mode.
+func parleyRouting(n int) func(b *testing.B) {
+	return func(b *testing.B) {
+		ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		agents := make([]routing.Agent, n)
+		for i := range agents {
+			agents[i] = routing.Agent{ID: fmt.Sprintf("agent-%06d", i), Queues: []string{routingQueue(i)}}
+		}
+		r, err := routing.New(routing.Config{Agents: agents, Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: routing:", err)
+			os.Exit(1)
+		}
+		queues := make([][]string, routingQueues)
+		for q := range queues {
+			queues[q] = []string{routingQueue(q)}
+		}
+		items := make([]routing.Item, 2*n)
+		for i := range items {
+			items[i] = routing.Item{ConversationID: fmt.Sprintf("conv-%07d", i), Kind: routingKinds[i%len(routingKinds)], Touchpoint: "tp", Queues: queues[i%routingQueues]}
+		}
+		for i := range n {
+			if d, err := r.Enqueue(ctx, items[i], now); err != nil || d.Outcome != routing.Assigned {
+				fmt.Fprintln(os.Stderr, "bench: routing warm-up:", d.Outcome, err)
+				os.Exit(1)
+			}
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			now = now.Add(time.Millisecond)
+			k := i % n
+			in, out := items[n+k], items[k]
+			if _, err := r.Enqueue(ctx, in, now); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := r.Release(ctx, out.ConversationID, now); err != nil {
+				b.Fatal(err)
+			}
+			items[n+k], items[k] = out, in
+		}
+	}
+}
+
+// scanAgent is an agent row as a helpdesk without a routing index keeps
+// it: queue, online flag and an open-work load.
+type scanAgent struct {
+	id           string
+	queue        string
+	online       bool
+	load, cap    int
+	lastAssigned int64
+}
+
+type scanHold struct{ agent, weight int }
+
+// weightOf is the same weight table parley uses, so both sides charge
+// the same points.
+func weightOf(k channel.Kind) int { return routing.Weights{}.Of(k) }
+
+// scanRouting is the straightforward least-load assignment: filter every
+// agent for the conversation's queue, online and room, keep the lowest
+// load ratio (ties by oldest assignment). It stands for the capacity
+// check Chatwoot's auto-assignment and similar helpdesks run as a query
+// over all agents on each new conversation.
+func scanRouting(n int) func(b *testing.B) {
+	return func(b *testing.B) {
+		agents := make([]scanAgent, n)
+		for i := range agents {
+			agents[i] = scanAgent{id: fmt.Sprintf("agent-%06d", i), queue: routingQueue(i), online: true, cap: 100}
+		}
+		held := make(map[string]scanHold, 2*n)
+		convs := make([]string, 2*n)
+		queues := make([]string, 2*n)
+		for i := range convs {
+			convs[i], queues[i] = fmt.Sprintf("conv-%07d", i), routingQueue(i)
+		}
+		clock := int64(0)
+		assign := func(conv, queue string, w int) {
+			best := -1
+			for i := range agents {
+				a := &agents[i]
+				if a.queue != queue || !a.online || a.load+w > a.cap {
+					continue
+				}
+				if best < 0 {
+					best = i
+					continue
+				}
+				bb := &agents[best]
+				if x, y := a.load*bb.cap, bb.load*a.cap; x < y || (x == y && a.lastAssigned < bb.lastAssigned) {
+					best = i
+				}
+			}
+			if best >= 0 {
+				clock++
+				agents[best].load += w
+				agents[best].lastAssigned = clock
+				held[conv] = scanHold{agent: best, weight: w}
+			}
+		}
+		release := func(conv string) {
+			if h, ok := held[conv]; ok {
+				delete(held, conv)
+				agents[h.agent].load -= h.weight
+			}
+		}
+		for i := range n {
+			assign(convs[i], queues[i], weightOf(routingKinds[i%len(routingKinds)]))
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			k := i % n
+			in, out := n+k, k
+			assign(convs[in], queues[in], weightOf(routingKinds[in%len(routingKinds)]))
+			release(convs[out])
+			convs[in], convs[out] = convs[out], convs[in]
+			queues[in], queues[out] = queues[out], queues[in]
+		}
+	}
+}
+
+// roundRobinRouting is how Chatwoot's InboxRoundRobinService assigns: a
+// per-inbox list of member IDs, walked from the head for the first one in
+// the online set (here also with room), who then moves to the tail.
+func roundRobinRouting(n int) func(b *testing.B) {
+	return func(b *testing.B) {
+		lists := make(map[string][]string, routingQueues)
+		online := make(map[string]bool, n)
+		load := make(map[string]int, n)
+		for i := range n {
+			id := fmt.Sprintf("agent-%06d", i)
+			lists[routingQueue(i)] = append(lists[routingQueue(i)], id)
+			online[id] = true
+		}
+		type hold struct {
+			agent  string
+			weight int
+		}
+		held := make(map[string]hold, 2*n)
+		convs := make([]string, 2*n)
+		queues := make([]string, 2*n)
+		for i := range convs {
+			convs[i], queues[i] = fmt.Sprintf("conv-%07d", i), routingQueue(i)
+		}
+		assign := func(conv, queue string, w int) {
+			list := lists[queue]
+			for i, id := range list {
+				if !online[id] || load[id]+w > 100 {
+					continue
+				}
+				copy(list[i:], list[i+1:])
+				list[len(list)-1] = id
+				load[id] += w
+				held[conv] = hold{agent: id, weight: w}
+				return
+			}
+		}
+		release := func(conv string) {
+			if h, ok := held[conv]; ok {
+				delete(held, conv)
+				load[h.agent] -= h.weight
+			}
+		}
+		for i := range n {
+			assign(convs[i], queues[i], weightOf(routingKinds[i%len(routingKinds)]))
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			k := i % n
+			in, out := n+k, k
+			assign(convs[in], queues[in], weightOf(routingKinds[in%len(routingKinds)]))
+			release(convs[out])
+			convs[in], convs[out] = convs[out], convs[in]
+			queues[in], queues[out] = queues[out], queues[in]
+		}
+	}
+}
