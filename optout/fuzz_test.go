@@ -1,0 +1,37 @@
+package optout_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/optout"
+)
+
+// FuzzClassify checks that Classify never panics, that the ASCII fast path
+// answers as the x/text path does, and that a classified keyword stays
+// classified when wrapped in spaces or given a trailing "." (§3.3).
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{
+		"STOP", " stop. ", "Stop!", "ＳＴＯＰ", "opt   out", "STÖP", "STOP PLEASE",
+		"PLEASE CANCEL", "S T O P", "OPT OUT NOW", "", "\xff", "arrêt", "unsubscribe",
+		"STOP" + strings.Repeat(".", 60) + "\u3000", "s\u0301top", "ﬀ", "Help?",
+	} {
+		f.Add(s)
+	}
+	k := optout.DefaultKeywords()
+	f.Fuzz(func(t *testing.T, body string) {
+		got := optout.Classify(body)
+		if slow := optout.ClassifySlow(k, body); slow != got {
+			t.Fatalf("Classify(%q) = %s, x/text path says %s", body, got, slow)
+		}
+		if got == optout.None || !utf8.ValidString(body) {
+			return
+		}
+		for _, wrapped := range []string{" " + body + " ", body + ".", "\t" + body + " .\n"} {
+			if w := optout.Classify(wrapped); w != got {
+				t.Fatalf("Classify(%q) = %s but Classify(%q) = %s", body, got, wrapped, w)
+			}
+		}
+	})
+}

@@ -1,0 +1,308 @@
+package optout
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/language"
+)
+
+// Keyword is one word or phrase that triggers an action when it is the whole
+// message.
+type Keyword struct {
+	// Word is the keyword as written ("STOP", "OPT OUT", "ARRÊT"). Matching
+	// ignores its case, accents, width and spacing.
+	Word string
+	// Action is what it triggers: OptOut, OptIn or Help.
+	Action Action
+}
+
+// ErrInvalidKeyword means a keyword that cannot be matched: empty once
+// normalised, with an action other than OptOut, OptIn or Help, or listed
+// twice with different actions. The error is a [*KeywordError]; check it
+// with errors.Is.
+var ErrInvalidKeyword = errors.New("optout: invalid keyword")
+
+// KeywordError is the typed refusal of a keyword. It matches
+// [ErrInvalidKeyword].
+type KeywordError struct {
+	Keyword Keyword // the keyword refused
+	Reason  string  // why, in words
+}
+
+// Error returns "optout: invalid keyword "...": reason".
+func (e *KeywordError) Error() string {
+	return fmt.Sprintf("optout: invalid keyword %q (%s): %s", e.Keyword.Word, e.Keyword.Action, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidKeyword.
+func (e *KeywordError) Is(target error) bool { return target == ErrInvalidKeyword }
+
+// The core keywords stay in every set built from a list unless removed
+// explicitly with [Keywords.Without] (DESIGN.md §3.3): carriers require them.
+var core = []Keyword{{"STOP", OptOut}, {"START", OptIn}, {"HELP", Help}}
+
+// fastMax is the longest canonical keyword, in bytes, the ASCII fast path
+// holds; a set with longer keywords hands longer messages to the slow path.
+const fastMax = 2 * 8
+
+// entry is a keyword with its canonical form.
+type entry struct {
+	key string
+	kw  Keyword
+}
+
+// Keywords is an immutable set of keywords for one language. Build one with
+// [DefaultKeywords], [KeywordsFor] or [NewKeywords], and derive others with
+// [Keywords.With] and [Keywords.Without]. A *Keywords is safe for concurrent
+// use by multiple goroutines.
+type Keywords struct {
+	lang    language.Tag
+	entries []entry // sorted by action, then word
+	byKey   map[string]int
+	// fast indexes the ASCII keys for the fast path.
+	fast table
+	// maxBytes is the longest canonical key; a message whose leading ASCII
+	// already exceeds it is rejected without looking further.
+	maxBytes int
+	// fastLimit is min(maxBytes, fastMax); fastOnly reports whether every
+	// key fits the fast path (maxBytes ≤ fastMax).
+	fastLimit int
+	fastOnly  bool
+	// maxRaw bounds a keyword message's trimmed raw length; see rawSlack.
+	maxRaw int
+	// maxLetters bounds the letters a keyword message may hold, with slack
+	// for decomposed scripts, for the slow path's early rejection.
+	maxLetters int
+}
+
+// NewKeywords returns a set for language tag holding ws and the core
+// keywords STOP, START and HELP (a word in ws may give a core word another
+// action only if it names it explicitly). Use it to replace a default set;
+// use [Keywords.With] to extend one.
+func NewKeywords(tag language.Tag, ws ...Keyword) (*Keywords, error) {
+	return build(tag, core, ws)
+}
+
+// build returns the set of base plus add, where add overrides base.
+func build(tag language.Tag, base, add []Keyword) (*Keywords, error) {
+	k := &Keywords{lang: tag, byKey: make(map[string]int)}
+	seen := make(map[string]Action)
+	var all []entry
+	put := func(w Keyword, override bool) error {
+		if !w.Action.valid() {
+			return &KeywordError{Keyword: w, Reason: "action must be opt-out, opt-in or help"}
+		}
+		if len(w.Word) > 1024 {
+			return &KeywordError{Keyword: w, Reason: "longer than 1024 bytes"}
+		}
+		key := canonical(w.Word)
+		if key == "" {
+			return &KeywordError{Keyword: w, Reason: "empty once case, accents, spacing and trailing punctuation are ignored"}
+		}
+		if a, ok := seen[key]; ok {
+			if !override && a != w.Action {
+				return &KeywordError{Keyword: w, Reason: fmt.Sprintf("already listed as %s", a)}
+			}
+			i := slices.IndexFunc(all, func(e entry) bool { return e.key == key })
+			all[i] = entry{key: key, kw: w}
+		} else {
+			all = append(all, entry{key: key, kw: w})
+		}
+		seen[key] = w.Action
+		return nil
+	}
+	for _, w := range base {
+		if err := put(w, false); err != nil {
+			return nil, err
+		}
+	}
+	addSeen := make(map[string]Action)
+	for _, w := range add {
+		key := canonical(w.Word)
+		if a, ok := addSeen[key]; ok && a != w.Action {
+			return nil, &KeywordError{Keyword: w, Reason: fmt.Sprintf("already listed as %s", a)}
+		}
+		addSeen[key] = w.Action
+		if err := put(w, true); err != nil {
+			return nil, err
+		}
+	}
+	k.index(all)
+	return k, nil
+}
+
+// index sorts the entries and builds the lookup structures.
+func (k *Keywords) index(all []entry) {
+	slices.SortFunc(all, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(a.kw.Action, b.kw.Action), cmp.Compare(a.key, b.key))
+	})
+	k.entries = all
+	letterMax := 0
+	for i, e := range all {
+		k.byKey[e.key] = i
+		k.maxBytes = max(k.maxBytes, len(e.key))
+		letterMax = max(letterMax, letters(e.key, len(e.key)))
+	}
+	k.maxRaw = 4*k.maxBytes + rawSlack
+	k.fastLimit = min(k.maxBytes, fastMax)
+	k.fastOnly = k.maxBytes <= fastMax
+	k.fast = newTable(all)
+	// Decomposed Hangul spells one syllable with up to three letters; the
+	// slack covers that and any other script that composes on NFKC.
+	k.maxLetters = 4*letterMax + 8
+}
+
+// With returns a new set holding k's keywords and ws; a word already in k
+// takes the action ws gives it. k is unchanged.
+func (k *Keywords) With(ws ...Keyword) (*Keywords, error) {
+	return build(k.lang, k.List(), ws)
+}
+
+// Without returns a new set holding k's keywords except words (matched the
+// way messages are). It is the one way to remove STOP, START or HELP. k is
+// unchanged.
+func (k *Keywords) Without(words ...string) *Keywords {
+	drop := make(map[string]bool, len(words))
+	for _, w := range words {
+		drop[canonical(w)] = true
+	}
+	out := &Keywords{lang: k.lang, byKey: make(map[string]int)}
+	var keep []entry
+	for _, e := range k.entries {
+		if !drop[e.key] {
+			keep = append(keep, e)
+		}
+	}
+	out.index(keep)
+	return out
+}
+
+// Lang returns the language the set is for.
+func (k *Keywords) Lang() language.Tag { return k.lang }
+
+// List returns the set's keywords, by action (opt-out, opt-in, help), then
+// canonical form.
+func (k *Keywords) List() []Keyword {
+	out := make([]Keyword, len(k.entries))
+	for i, e := range k.entries {
+		out[i] = e.kw
+	}
+	return out
+}
+
+// Classify returns the action body triggers with this set: the action of
+// the keyword body is, alone, or None. See [Classify] for the matching rules.
+func (k *Keywords) Classify(body string) Action {
+	if i := k.match(body); i >= 0 {
+		return k.entries[i].kw.Action
+	}
+	return None
+}
+
+// Match returns the keyword body is, alone, and whether there is one.
+func (k *Keywords) Match(body string) (Keyword, bool) {
+	if i := k.match(body); i >= 0 {
+		return k.entries[i].kw, true
+	}
+	return Keyword{}, false
+}
+
+// match returns the index of the entry body matches, or -1.
+func (k *Keywords) match(body string) int {
+	if len(k.entries) == 0 {
+		return -1
+	}
+	if i, done := k.matchASCII(body); done {
+		return i
+	}
+	return k.matchSlow(body)
+}
+
+// rawSlack is the bound on a keyword message's raw length: after trimming
+// surrounding white space and trailing punctuation, a message longer than
+// 4 × the longest canonical keyword (UTF-8 spends up to 4 bytes a character)
+// plus rawSlack bytes (room for accents, wide forms and runs of inner white
+// space) is not a keyword. Both paths apply it to the raw text, so a
+// 160-character message is rejected before any of it is read.
+const rawSlack = 64
+
+// matchASCII canonicalises body when it is ASCII, which is what canonical
+// gives for ASCII (folding is lower-casing; NFKD and NFKC change nothing),
+// and reports done=false when it meets a byte outside ASCII or outgrows
+// fastMax in a set with longer keywords. Besides the raw-length bound, it
+// gives up as soon as the canonical prefix outgrows the longest keyword.
+func (k *Keywords) matchASCII(s string) (int, bool) {
+	end := len(s)
+	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
+		end--
+	}
+	start := 0
+	for start < end && byteClass[s[start]] == classSpace {
+		start++
+	}
+	if end == start {
+		return -1, true
+	}
+	// A non-ASCII first or last character may trim differently: hand over
+	// before the raw-length bound so both paths measure the same text.
+	if byteClass[s[start]] == classHigh || byteClass[s[end-1]] == classHigh {
+		return -1, false
+	}
+	if end-start > k.maxRaw {
+		return -1, true
+	}
+	// The canonical text goes into two registers, byte i at bits 8*(i%8) of
+	// word i/8: no buffer, no string compare.
+	var w0, w1 uint64
+	n, limit := 0, k.fastLimit
+	space := false
+	for i := start; i < end; i++ {
+		c := s[i]
+		if cl := byteClass[c]; cl != 0 {
+			switch cl {
+			case classHigh:
+				return -1, false
+			case classSpace:
+				space = true
+				continue
+			case classUpper:
+				c += 'a' - 'A'
+			}
+		}
+		if space {
+			if n >= limit {
+				return -1, k.fastOnly
+			}
+			w0, w1 = put(w0, w1, n, ' ')
+			n++
+			space = false
+		}
+		if n >= limit {
+			// Longer than any keyword (or than the fast path holds).
+			// Whatever follows, even non-ASCII, cannot shorten this
+			// prefix: it ends before the message's last significant ASCII
+			// byte, so none of it is trailing in the canonical form.
+			return -1, k.fastOnly
+		}
+		w0, w1 = put(w0, w1, n, c)
+		n++
+	}
+	return k.fast.lookup(w0, w1, n), true
+}
+
+// matchSlow canonicalises body with x/text after cheap length guards.
+func (k *Keywords) matchSlow(body string) int {
+	t := strings.TrimLeftFunc(strings.TrimRightFunc(body, trailing), unicode.IsSpace)
+	if len(t) > k.maxRaw || letters(t, k.maxLetters) > k.maxLetters {
+		return -1
+	}
+	if i, ok := k.byKey[canonical(t)]; ok {
+		return i
+	}
+	return -1
+}
