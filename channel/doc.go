@@ -1,0 +1,116 @@
+// Package channel holds the facts of the messaging channels parley speaks:
+// kinds, their capabilities, addresses, phone-number facts, SMS encoding,
+// attachment rules and touchpoints (DESIGN.md §3.1). It imports nothing
+// else of parley; every other package builds on it. Everything here is a
+// value or a pure function, safe for concurrent use.
+//
+// # Kinds
+//
+// [Kind] names a channel: [WhatsApp], [SMS], [Messenger], [Instagram],
+// [Telegram], [LINE], [WebChat], [Email], [Voice] and [Custom] (a host's own
+// messaging solution). Names are lower case ("whatsapp"); [ParseKind]
+// ignores ASCII case.
+//
+// # Capabilities
+//
+// [Kind.Capabilities] returns what a kind carries. The numbers are the
+// providers' published limits:
+//
+//	kind       text   attachments (per file)                          voice notes  template outside window  business starts
+//	whatsapp   4 096  1 per message: image jpeg/png 5 MB; audio aac,    yes          yes                      yes (template)
+//	                  amr, mp3, m4a, ogg/opus 16 MB; video mp4, 3gp
+//	                  16 MB; document 100 MB; sticker webp 100 KB
+//	                  static / 500 KB animated
+//	sms        1 600  MMS, US/CA only: jpeg, png, gif, audio, video,   as a file    no                       yes
+//	                  pdf, vcard; ≤ 10 files, ≤ 5 MB in total
+//	messenger  2 000  1 per message, any type, 25 MB                   yes          no (HUMAN_AGENT tag)     no
+//	instagram  1 000  1 per message: image png/jpeg/gif 8 MB; audio,    yes          no (HUMAN_AGENT tag)     no
+//	                  video, pdf 25 MB
+//	telegram   4 096  photo 10 MB; other files 50 MB; sticker 512 KB   yes          no                       no
+//	line       5 000  image jpeg/png 10 MB; video mp4, audio m4a       yes          no                       yes (friends)
+//	                  200 MB; no files
+//	webchat    –      e-mail's extensions plus browser audio, 25 MB    as a file    no                       no
+//	email      –      .doc .docx .xls .xlsx .ppt .pptx .pdf .jpg .jpeg as a file    no                       yes
+//	                  .png .gif .txt .bmp .html .htm .mp4 .mp3 .avi
+//	                  .mov .ods .csv .msg .eml; ≤ 25 MB in total
+//	voice      none   none                                             no           no                       yes (calls)
+//	custom     –      any (the host's transport decides)               yes          no                       yes
+//
+// Text limits count characters as Unicode code points; "–" is no limit. A
+// voice note is at most 5 minutes ([MaxVoiceNote]) and is sent as a voice
+// note where the kind supports it, otherwise as a file attachment
+// ([Kind.VoiceNoteForm]). [ValidateAttachments] (or
+// [Capabilities.CheckAttachments]) checks a message's files and refuses
+// each problem with its own sentinel — [ErrAttachmentsNotAllowed],
+// [ErrMMSNotAllowed], [ErrTooManyAttachments], [ErrInvalidAttachment],
+// [ErrAttachmentType], [ErrAttachmentTooLarge], [ErrAttachmentsTooLarge],
+// [ErrVoiceNoteTooLong] — wrapped in an [*AttachmentError] naming the file
+// and the limit.
+//
+// # Addresses
+//
+// An [Address] is "kind:id" ("whatsapp:+14155550100",
+// "email:ana@example.com", "messenger:<psid>", "webchat:<visitor id>").
+// [ParseAddress] normalises the id: WhatsApp, SMS and Voice numbers become
+// E.164 through github.com/nyaruka/phonenumbers and must be valid
+// ("sms:+1 (415) 555-0100" is "sms:+14155550100"); e-mail must be one bare
+// address accepted by net/mail, its domain lower-cased; other ids are
+// non-empty, at most [MaxIDLength] bytes, without spaces or control
+// characters. [NewPhoneAddress] reads national numbers with a default
+// region. Refusals match [ErrInvalidAddress] and, where it applies,
+// [ErrInvalidPhoneNumber], [ErrInvalidEmail] or [ErrUnknownKind].
+//
+// # Phone facts
+//
+// [Region] gives a number's ISO region. [MMSAllowed] is true only when both
+// numbers are in the US or Canada. [WhatsAppBlocked] refuses the regions
+// Meta excludes: Cuba (+53), Iran (+98), North Korea (+850), Syria (+963)
+// and Crimea (+7 978 mobile, +7 365 and +7 869 landlines, +380 65 and
+// +380 692 under Ukrainian numbering). libphonenumber does not flag these,
+// so parley keeps the prefixes in a [BlockList] that hosts may extend
+// ([DefaultWhatsAppBlockList], [BlockList.With]). Meta also names Donetsk
+// and Luhansk; their ranges are offered by [DonetskLuhanskPrefixes] but not
+// blocked by default, since the area codes +380 62 and +380 64 also serve
+// places outside the restricted areas. [WhatsAppLink] makes
+// "https://wa.me/<digits>" and [MessengerLink] "https://m.me/<page>", both
+// validating their input.
+//
+// # SMS encoding
+//
+// [CountSMS] returns an [SMSCount]: the [Encoding], the number of segments
+// and the length in units. A body is [GSM7] when every character is in the
+// GSM 03.38 basic set or extension table (3GPP TS 23.038); the extension
+// characters ^ { } \ [ ~ ] | € and form feed cost 2 septets (escape and
+// code). Otherwise the whole body is [UCS2], counted in UTF-16 code units:
+// a character outside the Basic Multilingual Plane (most emoji) costs 2.
+// Note that of the accented letters only those of the basic set are GSM-7
+// (é è ù ì ò à Ç É Ä Ö Ñ Ü ä ö ñ ü Å å Ø ø Æ æ ß): "á" or "ç" make a body
+// UCS-2.
+//
+// One segment holds 160 septets or 70 units. A longer body is sent as parts
+// of 153 septets or 67 units, because each part carries a 6-octet user data
+// header (3GPP TS 23.040). [SplitSMS] fills each part with as many whole
+// grapheme clusters as fit, as Twilio's segment calculator does: an escape
+// sequence, a surrogate pair, a flag, an emoji sequence, CR LF or a letter
+// with its combining accents never straddles two parts; the cluster moves
+// to the next part whole, which may cost a segment. Only a cluster longer
+// than a whole part is cut, at code-point boundaries; the remainder counts
+// from the cut as a fresh cluster. Boundaries follow Unicode's UAX #29 as
+// github.com/rivo/uniseg implements it. CountSMS always agrees with
+// SplitSMS: Segments == len(SplitSMS(text)). The empty text is 0 segments.
+// Invalid UTF-8 counts as U+FFFD per bad byte (so UCS-2). CountSMS does not
+// allocate and is within a small factor of summing a byte table over the
+// text (see the benchmarks). An SMS body may be at most [MaxSMSText] = 1 600
+// characters; longer bodies are refused by the send check, never
+// truncated.
+//
+// # Touchpoints
+//
+// A [Touchpoint] is one business endpoint: a number, a page, an e-mail
+// address, a chat widget, with the queues that receive its conversations.
+// [Touchpoint.Validate] checks one; [ValidateTouchpoints] checks a desk's
+// set: unique IDs and addresses, and at most 25 WhatsApp numbers per
+// account ([DefaultWhatsAppNumbersPerAccount], overridable through
+// [TouchpointRules]), refused with an [*AccountLimitError] matching
+// [ErrTooManyNumbers].
+package channel
