@@ -11,7 +11,7 @@ func ExampleCountSMS() {
 	fmt.Println(channel.CountSMS("Your code is 4521"))
 	fmt.Println(channel.CountSMS("Price: 12€ {incl. VAT}")) // € { } cost 2 septets
 	fmt.Println(channel.CountSMS("Olá 👋"))                  // á is not GSM-7; 👋 is 2 units
-	fmt.Println(channel.CountSMS(strings.Repeat("a", 161)))  // 153 + 8
+	fmt.Println(channel.CountSMS(strings.Repeat("a", 161))) // 153 + 8
 	// Output:
 	// {GSM-7 1 17}
 	// {GSM-7 1 25}
