@@ -26,7 +26,9 @@
 //   - Delivery status only moves forward: pending → sent → delivered → read;
 //     failed is terminal and keeps its reason; late or duplicate callbacks
 //     are ignored, not errors ([Delivery.Advance]).
-//   - Inbound messages are idempotent on (touchpoint, provider message ID).
+//   - Inbound messages are idempotent on (touchpoint, provider message ID),
+//     checked before routing ([MessageStore.MessageByProvider]) so a retry
+//     after the conversation ended opens no follow-up.
 //   - Unread counts the contact's messages until the agent marks them read.
 //   - A message in an unsupported format becomes a system notice
 //     ([UnsupportedNotice]).
@@ -44,7 +46,7 @@
 // # Implementing a store
 //
 // A host that keeps conversations in its own database implements [Store]
-// (eight methods, [MessageStore] included), optionally [Eraser] and
+// (nine methods, [MessageStore] included), optionally [Eraser] and
 // [CommentStore], and proves it keeps the contract with
 // parleytest.TestConversationStore. Package memory is the reference.
 package conversation

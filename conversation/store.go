@@ -62,12 +62,21 @@ type Store interface {
 //     message with changed == false and no error. Errors: ErrInvalid,
 //     ErrNotFound, ErrDuplicateID (u records a provider ID another message
 //     on the touchpoint has).
+//   - MessageByProvider returns the message stored on touchpoint with that
+//     provider message ID, inbound or outbound: the same (touchpoint,
+//     provider ID) index AppendMessage deduplicates on and UpdateDelivery
+//     finds callbacks by, including IDs UpdateDelivery recorded. The Desk
+//     asks it before routing a webhook, so a provider retry that arrives
+//     after the conversation ended is recognised instead of opening a
+//     follow-up (DESIGN.md §3.6). Errors: ErrInvalid (empty touchpoint or
+//     provider ID), ErrNotFound.
 //   - Messages returns one page of a conversation's messages (see
 //     [MessageQuery]). Errors: ErrNotFound (no such conversation),
 //     ErrBadCursor, ErrInvalid.
 type MessageStore interface {
 	AppendMessage(ctx context.Context, m *Message) (stored *Message, created bool, err error)
 	UpdateDelivery(ctx context.Context, u DeliveryUpdate) (m *Message, changed bool, err error)
+	MessageByProvider(ctx context.Context, touchpoint, providerID string) (*Message, error)
 	Messages(ctx context.Context, q MessageQuery) (MessagePage, error)
 }
 

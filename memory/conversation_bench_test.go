@@ -114,6 +114,34 @@ func BenchmarkUpdateDelivery(b *testing.B) {
 	}
 }
 
+// BenchmarkMessageByProvider is the Desk's deduplication check before it
+// routes a webhook (DESIGN.md §3.6): a store of 10 000 messages, each looked
+// up by its (touchpoint, provider ID).
+func BenchmarkMessageByProvider(b *testing.B) {
+	s, convIDs, ids := benchStore(b, 1000)
+	ctx := context.Background()
+	const n = 10_000
+	pids := make([]string, n)
+	for i := range pids {
+		pids[i] = "wamid." + strconv.Itoa(i)
+		m := &conversation.Message{
+			ID: ids(), ConversationID: convIDs[i%len(convIDs)], Direction: conversation.Inbound,
+			Author: conversation.Author{Kind: conversation.AuthorContact}, Text: "hello", ProviderID: pids[i], CreatedAt: t0,
+		}
+		if _, _, err := s.AppendMessage(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.MessageByProvider(ctx, "tp", pids[i%n]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 // BenchmarkSearchInbox is an agent's first inbox page over 10 000
 // conversations, half of them in the agent's queue.
 func BenchmarkSearchInbox(b *testing.B) {

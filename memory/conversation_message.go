@@ -9,8 +9,9 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
-// providerKey is the idempotency key of inbound messages: (touchpoint,
-// provider message ID), DESIGN.md §3.6.
+// providerKey is the idempotency key of messages: (touchpoint, provider
+// message ID), DESIGN.md §3.6. Inbound messages enter the index on append,
+// outbound ones when UpdateDelivery records the transport's ID.
 type providerKey struct{ touchpoint, providerID string }
 
 // msgRecord is how the store keeps a message: compact, because DESIGN.md §6
@@ -194,6 +195,29 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 		}
 	}
 	return r.message(), changed, nil
+}
+
+// MessageByProvider returns a copy of the message stored on touchpoint with
+// providerID, inbound or outbound; see [conversation.MessageStore] for the
+// contract. It reads the index AppendMessage and UpdateDelivery keep, so it
+// costs one map lookup and the copy.
+func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, providerID string) (*conversation.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch {
+	case touchpoint == "":
+		return nil, &conversation.FieldError{Field: "Touchpoint", Problem: "is required"}
+	case providerID == "":
+		return nil, &conversation.FieldError{Field: "ProviderID", Problem: "is required"}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.byProvider[providerKey{touchpoint, providerID}]
+	if !ok {
+		return nil, conversation.ErrNotFound
+	}
+	return r.message(), nil
 }
 
 // Messages returns one page of a conversation's messages in append order;

@@ -17,8 +17,8 @@ import (
 // contract its documentation states: create and get, one open conversation
 // per slot and one open outbound per contact, optimistic concurrency under
 // concurrent writers, idempotent append under concurrent duplicate webhooks,
-// monotonic delivery status, paging, search and visibility, and, when the
-// store implements them, erasure and comments.
+// monotonic delivery status, lookup by provider message ID, paging, search
+// and visibility, and, when the store implements them, erasure and comments.
 //
 // newStore must return a fresh, empty store on each call; every subtest
 // gets its own. A failure names the rule of the contract that broke. Run it
@@ -29,7 +29,7 @@ import (
 //	}
 func TestConversationStore(t *testing.T, newStore func() conversation.Store) {
 	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, messageCases, searchCases) {
+	for _, tc := range slices.Concat(conversationCases, messageCases, providerCases, searchCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &storeFixture{t: t, rule: tc.rule, s: newStore(), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
 			tc.run(f)
