@@ -69,6 +69,9 @@ type Query struct {
 	// Text matches the contact's name or any of its address IDs (number,
 	// e-mail) by substring, ignoring case (see [MatchText]).
 	Text string
+	// ContactID: the conversation's contact must be this one (a contact's
+	// history).
+	ContactID string
 	// Channels, Touchpoints, Statuses: the conversation's must be one of them.
 	Channels    []channel.Kind
 	Touchpoints []string
@@ -93,6 +96,8 @@ type Query struct {
 func (q *Query) Matches(c *Conversation) bool {
 	switch {
 	case !c.VisibleTo(q.Viewer):
+		return false
+	case q.ContactID != "" && c.Contact.ID != q.ContactID:
 		return false
 	case len(q.Channels) > 0 && !slices.Contains(q.Channels, c.Channel):
 		return false

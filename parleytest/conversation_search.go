@@ -68,7 +68,7 @@ var searchCases = []storeCase{
 			}
 		}
 	}},
-	{"SearchFilters", "Search filters by contact text, channel, touchpoint, queues, status, assignee and date range", func(f *storeFixture) {
+	{"SearchFilters", "Search filters by contact text, contact ID, channel, touchpoint, queues, status, assignee and date range", func(f *storeFixture) {
 		ana := f.create(spec{contact: "ana", name: "Ana Lima", addr: "whatsapp:+14155550100", queues: []string{"sales"}})
 		bob := f.create(spec{contact: "bob", name: "Bob", addr: "email:bob@example.com", touchpoint: "tp-mail", kind: channel.Email, queues: []string{"support"}})
 		cy := f.create(spec{contact: "cy", name: "Cy", addr: "sms:+442071838750", touchpoint: "tp-sms", kind: channel.SMS, queues: []string{"sales"}})
@@ -81,6 +81,7 @@ var searchCases = []storeCase{
 			{"name, any case", conversation.Query{Text: "ana li"}, []conversation.ID{ana.ID}},
 			{"phone number digits", conversation.Query{Text: "4155550100"}, []conversation.ID{ana.ID}},
 			{"e-mail", conversation.Query{Text: "BOB@EXAMPLE"}, []conversation.ID{bob.ID}},
+			{"contact", conversation.Query{ContactID: "bob"}, []conversation.ID{bob.ID}},
 			{"channel", conversation.Query{Channels: []channel.Kind{channel.Email, channel.SMS}}, []conversation.ID{bob.ID, cy.ID}},
 			{"touchpoint", conversation.Query{Touchpoints: []string{"tp-whatsapp"}}, []conversation.ID{ana.ID}},
 			{"queues", conversation.Query{Queues: []string{"sales"}}, []conversation.ID{ana.ID, cy.ID}},
