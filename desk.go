@@ -1,0 +1,340 @@
+package parley
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/memory"
+	"github.com/parleyhq/parley/optout"
+	"github.com/parleyhq/parley/routing"
+	"github.com/parleyhq/parley/session"
+	"github.com/parleyhq/parley/template"
+)
+
+// Errors the Desk returns beyond those of the domain packages (which it
+// returns as they are: routing.ErrOverCapacity, routing.ErrNotVisible,
+// optout.ErrOptedOut, session.ErrWindowClosed, template.ErrMissingVariable,
+// conversation.ErrNotFound, …). Check them with errors.Is.
+var (
+	// ErrUnknownTouchpoint: the touchpoint ID is not configured.
+	ErrUnknownTouchpoint = errors.New("parley: unknown touchpoint")
+	// ErrWrongChannel: an address of one kind was given for a touchpoint of
+	// another (an SMS number on a WhatsApp touchpoint).
+	ErrWrongChannel = errors.New("parley: address does not fit the touchpoint's channel")
+	// ErrBlockedCountry: WhatsApp refuses numbers of the country or region
+	// (DESIGN.md §3.1).
+	ErrBlockedCountry = errors.New("parley: whatsapp does not serve the recipient's country")
+	// ErrBusinessInitiated: the channel does not let the business start a
+	// conversation (Messenger, Instagram, web chat), or WhatsApp without a
+	// template outside the window.
+	ErrBusinessInitiated = errors.New("parley: the business may not start a conversation here")
+	// ErrEmpty: a message with no text, attachment or template.
+	ErrEmpty = errors.New("parley: empty message")
+	// ErrUnknownTemplate: no WhatsApp template has that name and language.
+	ErrUnknownTemplate = errors.New("parley: unknown whatsapp template")
+)
+
+// maxConflictRetries bounds the optimistic-concurrency retries of one
+// change: each retry reloads the conversation and applies the change again.
+const maxConflictRetries = 8
+
+// Desk is the application service that applies every rule: hand it inbound
+// webhooks with [Desk.Receive] and call it for agent actions; it calls the
+// host's [Transport] only when a message may really go out.
+//
+// A Desk is safe for concurrent use by multiple goroutines. Changes to one
+// conversation are serialised within the process and settled by optimistic
+// concurrency (conversation.ErrConflict, retried) across processes that
+// share a store. Routing state (who is available, offers, waiting order) is
+// kept in the process; capacity is shared through Config.Ledger.
+type Desk struct {
+	transport Transport
+	now       func() time.Time
+	newID     func() conversation.ID
+	store     conversation.Store
+	router    *routing.Router
+	consent   *optout.Registry
+	sessions  session.Policies
+	windows   *session.Tracker
+	blocked   channel.BlockList
+	snippets  *template.Library
+	templates map[templateKey]template.WhatsApp
+	variables map[string]string
+	pub       Publisher
+	log       *slog.Logger
+	reopen    conversation.ReopenPolicy
+
+	tps         map[string]*touchpoint
+	supervisors map[string]bool
+	visitors    conversation.VisitorCounter
+
+	// Two lock sets, so that no goroutine ever waits on a stripe it holds:
+	// Receive and Start lock a contact on a touchpoint; agent actions lock
+	// a conversation. Neither path takes the other's lock.
+	seed         maphash.Seed
+	contactLocks [64]sync.Mutex
+	convLocks    [64]sync.Mutex
+}
+
+// touchpoint is a configured touchpoint with its parsed address and options.
+type touchpoint struct {
+	channel.Touchpoint
+	addr  channel.Address
+	opts  TouchpointOptions
+	scope optout.Scope
+}
+
+type templateKey struct {
+	name, lang string
+}
+
+// New returns a Desk for cfg, or a *ConfigError (ErrInvalidConfig) listing
+// every problem of the configuration.
+func New(cfg Config) (*Desk, error) {
+	problems := cfg.validate()
+
+	rc := routing.Config{
+		Agents:             cfg.Agents,
+		Weights:            cfg.Weights,
+		Ledger:             cfg.Ledger,
+		OfflineReturnsWork: cfg.OfflineReturnsWork,
+		DrainGrace:         cfg.DrainGrace,
+		Trace:              cfg.Trace,
+	}
+	for _, tp := range cfg.Touchpoints {
+		r := cfg.Options[tp.ID].Routing
+		r.ID = tp.ID
+		rc.Touchpoints = append(rc.Touchpoints, r)
+	}
+	router, err := routing.New(rc)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+
+	d := &Desk{
+		transport:   cfg.Transport,
+		now:         cfg.Clock,
+		newID:       cfg.NewID,
+		store:       cfg.Conversations,
+		router:      router,
+		sessions:    cfg.Sessions,
+		snippets:    cfg.Snippets,
+		templates:   make(map[templateKey]template.WhatsApp, len(cfg.Templates)),
+		variables:   cfg.Variables,
+		pub:         cfg.Publisher,
+		log:         cfg.Logger,
+		reopen:      cfg.Reopen,
+		tps:         make(map[string]*touchpoint, len(cfg.Touchpoints)),
+		supervisors: make(map[string]bool, len(cfg.Supervisors)),
+		seed:        maphash.MakeSeed(),
+	}
+	consentStore := cfg.Consent
+	if consentStore == nil {
+		consentStore = memory.NewOptOutStore()
+	}
+	consent, err := optout.NewRegistry(optout.Config{
+		Store:    consentStore,
+		Keywords: cfg.Keywords,
+		Scope:    d.scopeOf,
+		Replies:  repliesFunc(cfg.Replies),
+	})
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	d.consent = consent
+	for _, t := range cfg.Templates {
+		k := templateKey{t.Name, metaCode(t)}
+		if _, dup := d.templates[k]; dup {
+			problems = append(problems, fmt.Sprintf("whatsapp template %s (%s) listed twice", k.name, k.lang))
+		}
+		d.templates[k] = t
+	}
+	if len(problems) > 0 {
+		return nil, &ConfigError{Problems: problems}
+	}
+
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.newID == nil {
+		d.newID = conversation.NewID
+	}
+	if d.store == nil {
+		d.store = memory.NewConversationStore()
+	}
+	if d.snippets == nil {
+		d.snippets = template.NewLibrary(template.Options{})
+	}
+	if d.pub == nil {
+		d.pub = nopPublisher{}
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	d.blocked = channel.DefaultWhatsAppBlockList()
+	if cfg.BlockList != nil {
+		d.blocked = *cfg.BlockList
+	}
+	d.windows = session.NewTracker(d.sessions)
+	for _, s := range cfg.Supervisors {
+		d.supervisors[s] = true
+	}
+	for _, tp := range cfg.Touchpoints {
+		addr, _ := tp.Addr() // checked by validate
+		o := cfg.Options[tp.ID]
+		scope := o.Scope
+		if scope == "" && tp.Account != "" {
+			scope = optout.Scope(tp.Account)
+		}
+		if scope == "" {
+			scope = optout.DefaultScope
+		}
+		d.tps[tp.ID] = &touchpoint{Touchpoint: tp, addr: addr, opts: o, scope: scope}
+	}
+	return d, nil
+}
+
+// scopeOf maps an SMS touchpoint's number to its opt-out scope.
+func (d *Desk) scopeOf(number channel.Address) optout.Scope {
+	for _, tp := range d.tps {
+		if tp.addr == number {
+			return tp.scope
+		}
+	}
+	return optout.DefaultScope
+}
+
+// repliesFunc serves the configured replies per scope; the registry falls
+// back to its defaults for a scope or field left empty.
+func repliesFunc(m map[optout.Scope]optout.Replies) func(optout.Scope, language.Tag) optout.Replies {
+	if len(m) == 0 {
+		return nil
+	}
+	return func(s optout.Scope, _ language.Tag) optout.Replies { return m[s] }
+}
+
+// touchpoint returns the configured touchpoint id.
+func (d *Desk) touchpoint(id string) (*touchpoint, error) {
+	tp, ok := d.tps[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownTouchpoint, id)
+	}
+	return tp, nil
+}
+
+// lockContact serialises inbound work for one contact on one touchpoint
+// within the process, so two webhooks of one contact never open two
+// conversations. Keys share 64 stripes: contention between unrelated keys
+// is rare and brief, and the lock set stays fixed.
+func (d *Desk) lockContact(touchpoint, contactID string) func() {
+	var h maphash.Hash
+	h.SetSeed(d.seed)
+	h.WriteString(touchpoint)
+	h.WriteByte(0)
+	h.WriteString(contactID)
+	m := &d.contactLocks[h.Sum64()%uint64(len(d.contactLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// lockConversation serialises agent actions on one conversation within
+// the process; across processes optimistic concurrency settles them.
+func (d *Desk) lockConversation(id conversation.ID) func() {
+	m := &d.convLocks[maphash.Bytes(d.seed, id[:])%uint64(len(d.convLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// errUnchanged tells mutate that the change turned out to be a no-op and
+// there is nothing to store.
+var errUnchanged = errors.New("parley: unchanged")
+
+// mutate loads conversation id, applies change and stores the result with
+// optimistic concurrency, reloading and applying change again when another
+// writer got there first. change must decide from the conversation it is
+// given (which is fresh on each attempt). It returns the stored
+// conversation, or the loaded one when change returned errUnchanged.
+func (d *Desk) mutate(ctx context.Context, id conversation.ID, change func(c *conversation.Conversation) error) (*conversation.Conversation, error) {
+	for attempt := 0; ; attempt++ {
+		c, err := d.store.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := change(c); err != nil {
+			if errors.Is(err, errUnchanged) {
+				return c, nil
+			}
+			return c, err
+		}
+		err = d.store.Update(ctx, c)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, conversation.ErrConflict) || attempt == maxConflictRetries {
+			return nil, err
+		}
+	}
+}
+
+// publish sends events to the publisher; a failure is logged, never
+// returned: the change they report has happened.
+func (d *Desk) publish(ctx context.Context, events ...Event) {
+	for _, e := range events {
+		if e == nil {
+			continue
+		}
+		if err := d.pub.Publish(ctx, e); err != nil {
+			d.log.WarnContext(ctx, "parley: publish failed", "event", e.Name(), "conversation", e.Conversation().String(), "err", err)
+		}
+	}
+}
+
+// agent returns a configured agent.
+func (d *Desk) agent(id string) (routing.Agent, error) {
+	a, ok := d.router.Agent(id)
+	if !ok {
+		return routing.Agent{}, fmt.Errorf("%w: %q", routing.ErrUnknownAgent, id)
+	}
+	return a, nil
+}
+
+// viewer returns what agentID may see.
+func (d *Desk) viewer(agentID string) (conversation.Viewer, error) {
+	a, err := d.agent(agentID)
+	if err != nil {
+		return conversation.Viewer{}, err
+	}
+	return conversation.Viewer{AgentID: a.ID, Queues: a.Queues, Supervisor: d.supervisors[a.ID]}, nil
+}
+
+// item is how the router sees conversation c.
+func (d *Desk) item(c *conversation.Conversation) routing.Item {
+	it := routing.Item{
+		ConversationID: c.ID.String(),
+		Kind:           c.Channel,
+		Touchpoint:     c.Touchpoint,
+		Queues:         c.Queues,
+		Priority:       c.Priority,
+		Enqueued:       c.CreatedAt,
+	}
+	if c.Channel == channel.WhatsApp && !c.LastInboundAt.IsZero() {
+		it.WindowCloses = d.sessions.ExpiresAt(session.Window{Channel: c.Channel, LastInbound: c.LastInboundAt})
+	}
+	return it
+}
+
+// metaCode is a template's language as Meta spells it ("en_US"); a
+// template whose language has no code fails validation in New.
+func metaCode(t template.WhatsApp) string {
+	code, _ := template.LanguageCode(t.Language)
+	return code
+}

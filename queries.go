@@ -1,0 +1,293 @@
+package parley
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/optout"
+	"github.com/parleyhq/parley/routing"
+	"github.com/parleyhq/parley/session"
+	"github.com/parleyhq/parley/template"
+)
+
+// Conversation returns the stored conversation id, or an error matching
+// conversation.ErrNotFound.
+func (d *Desk) Conversation(ctx context.Context, id conversation.ID) (*conversation.Conversation, error) {
+	return d.store.Get(ctx, id)
+}
+
+// Messages returns one page of a conversation's messages; q.Text searches
+// inside them.
+func (d *Desk) Messages(ctx context.Context, q conversation.MessageQuery) (conversation.MessagePage, error) {
+	return d.store.Messages(ctx, q)
+}
+
+// Inbox returns the conversations waiting in agentID's queues, by
+// priority then age (oldest first unless order says newest first): the
+// unassigned conversations the agent may take (DESIGN.md §3.5).
+func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) ([]*conversation.Conversation, error) {
+	items, err := d.router.Inbox(agentID, order)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*conversation.Conversation, 0, len(items))
+	for _, it := range items {
+		id, err := conversation.ParseID(it.ConversationID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := d.store.Get(ctx, id)
+		if errors.Is(err, conversation.ErrNotFound) {
+			continue // erased meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Search runs q for agentID: only what the agent may see is returned,
+// whatever q.Viewer says (DESIGN.md §3.6).
+func (d *Desk) Search(ctx context.Context, agentID string, q conversation.Query) (conversation.Page, error) {
+	v, err := d.viewer(agentID)
+	if err != nil {
+		return conversation.Page{}, err
+	}
+	q.Viewer = v
+	return d.store.Search(ctx, q)
+}
+
+// History returns a contact's conversations that agentID may see, newest
+// first, one page at a time.
+func (d *Desk) History(ctx context.Context, agentID, contactID, cursor string) (conversation.Page, error) {
+	return d.Search(ctx, agentID, conversation.Query{ContactID: contactID, Cursor: cursor})
+}
+
+// Composer is what an agent's reply box shows: whether the agent may reply
+// now, why, since and until when (DESIGN.md §3.2), and whether the contact
+// has opted out of SMS.
+type Composer struct {
+	session.Composer
+	// OptedOut reports that the contact opted out of the touchpoint's
+	// scope: nothing may be sent until they opt back in.
+	OptedOut bool
+	// Assigned reports that the agent owns the conversation; a reply to an
+	// unassigned one assigns it first.
+	Assigned bool
+}
+
+// Composer returns the composer state of conversation id for agentID.
+func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID) (Composer, error) {
+	v, err := d.viewer(agentID)
+	if err != nil {
+		return Composer{}, err
+	}
+	c, err := d.store.Get(ctx, id)
+	if err != nil {
+		return Composer{}, err
+	}
+	if !c.VisibleTo(v) {
+		return Composer{}, &routing.VisibilityError{AgentID: agentID, ConversationID: id.String(), Queues: c.Queues}
+	}
+	now := d.now()
+	w := session.Window{Channel: c.Channel, LastInbound: c.LastInboundAt}
+	out := Composer{Composer: d.sessions.Composer(w, true, now), Assigned: c.AssigneeID == agentID && c.Status == conversation.Assigned}
+	if c.Channel == channel.SMS {
+		tp, err := d.touchpoint(c.Touchpoint)
+		if err != nil {
+			return Composer{}, err
+		}
+		to, err := recipient(c)
+		if err != nil {
+			return Composer{}, err
+		}
+		if out.OptedOut, _, err = d.consent.OptedOut(ctx, tp.scope, to); err != nil {
+			return Composer{}, err
+		}
+		if out.OptedOut {
+			out.CanReply, out.Templates = false, false
+		}
+	}
+	if !c.Status.Open() {
+		out.CanReply, out.Templates = false, false
+	}
+	return out, nil
+}
+
+// ExpiringWindows lists the customer-service windows that close within d
+// from now, soonest first, so agents can be warned ("expires in 1 h");
+// each comes with the event a host may publish.
+func (d *Desk) ExpiringWindows(within time.Duration) []session.Tracked {
+	return d.windows.Expiring(d.now(), within)
+}
+
+// DeliveryReport is a provider's status callback for an outbound message.
+type DeliveryReport struct {
+	// Touchpoint and ProviderID name the message, as the provider does.
+	Touchpoint string
+	ProviderID string
+	// Status is sent, delivered, read or failed.
+	Status conversation.DeliveryStatus
+	// Reason says why, for a failure.
+	Reason string
+	// At is when the provider says it happened; zero means now.
+	At time.Time
+}
+
+// UpdateDelivery applies a delivery callback. Status only moves forward
+// (pending → sent → delivered → read; failed is terminal and keeps its
+// reason): a late or duplicate callback changes nothing and is not an
+// error (DESIGN.md §3.6). It reports whether the status changed and
+// publishes the change.
+func (d *Desk) UpdateDelivery(ctx context.Context, r DeliveryReport) (bool, error) {
+	if r.At.IsZero() {
+		r.At = d.now()
+	}
+	m, changed, err := d.store.UpdateDelivery(ctx, conversation.DeliveryUpdate{
+		Touchpoint: r.Touchpoint, ProviderID: r.ProviderID, Status: r.Status, Reason: r.Reason, At: r.At,
+	})
+	if err != nil || !changed {
+		return false, err
+	}
+	d.publish(ctx, conversation.DeliveryEvent(m))
+	return true, nil
+}
+
+// Outbound is a conversation the business starts (DESIGN.md §3.6).
+type Outbound struct {
+	// Touchpoint sends it; To is the contact.
+	Touchpoint string
+	To         channel.Address
+	// Name is the contact's display name, if known.
+	Name string
+	// Text is a free-form first message (SMS, e-mail, the host's own
+	// channel; WhatsApp only inside an open window).
+	Text string
+	// Template is a WhatsApp template to open with, with its language
+	// and parameters; required on WhatsApp outside the window.
+	Template *TemplateMessage
+	// Subject titles the conversation (e-mail, the host's own channel).
+	Subject string
+	// InteractionID names the interaction on the host's own channel.
+	InteractionID string
+}
+
+// TemplateMessage names a WhatsApp template to send and its parameters.
+type TemplateMessage struct {
+	Name     string
+	Language string // Meta's code, such as "en_US"
+	Params   map[string]string
+}
+
+// Start opens a conversation from the business, assigned to agentID, and
+// sends its first message. The channel must let the business start one
+// (ErrBusinessInitiated: not Messenger, Instagram or web chat; WhatsApp
+// only with a template outside the window); an opted-out SMS contact is
+// refused (optout.ErrOptedOut); on the host's own channel a second open
+// outbound conversation with the contact is refused
+// (conversation.ErrOutboundExists). A refused first message is stored as
+// failed in the new conversation, which is then closed.
+func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversation.Conversation, *conversation.Message, error) {
+	tp, err := d.touchpoint(o.Touchpoint)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.To.Kind != tp.Kind {
+		return nil, nil, ErrWrongChannel
+	}
+	to, err := channel.NewAddress(o.To.Kind, o.To.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !tp.Kind.Capabilities().BusinessInitiated {
+		return nil, nil, ErrBusinessInitiated
+	}
+	if _, err := d.agent(agentID); err != nil {
+		return nil, nil, err
+	}
+	dr := draft{text: o.Text, author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}}
+	if o.Template != nil {
+		lang, err := parseMeta(o.Template.Language)
+		if err != nil {
+			return nil, nil, err
+		}
+		if dr, err = d.templateDraft(o.Template.Name, lang, o.Template.Params); err != nil {
+			return nil, nil, err
+		}
+		dr.author = conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}
+	}
+	now := d.now()
+	if tp.Kind.Capabilities().TemplateOutsideWindow && dr.template == nil {
+		w, ok := d.windows.Window(session.Key{Business: tp.addr, Contact: to})
+		if !ok || !d.sessions.Open(w, now) {
+			return nil, nil, ErrBusinessInitiated
+		}
+	}
+
+	defer d.lockContact(tp.ID, to.String())()
+	c, started, err := conversation.Start(conversation.Params{
+		ID: d.newID(), Touchpoint: tp.ID, Channel: tp.Kind, Direction: conversation.Outbound,
+		Contact:       conversation.Contact{ID: to.String(), Name: o.Name, Addresses: []channel.Address{to}},
+		InteractionID: o.InteractionID, Subject: o.Subject, Queues: tp.Queues, Priority: tp.opts.Priority,
+	}, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if w, ok := d.windows.Window(session.Key{Business: tp.addr, Contact: to}); ok {
+		c.LastInboundAt = w.LastInbound
+	}
+	if err := d.store.Create(ctx, c); err != nil {
+		return nil, nil, err
+	}
+	events := []Event{started}
+	c, evs, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
+	if err != nil {
+		d.publish(ctx, events...)
+		return nil, nil, err
+	}
+	events = append(events, evs...)
+	m, evs, sendErr := d.deliver(ctx, c, dr, now)
+	events = append(events, evs...)
+	if sendErr != nil && m != nil && m.Delivery.Status == conversation.DeliveryFailed && !errors.Is(sendErr, ErrTemporary) {
+		// Nothing went out and nothing will: do not leave an empty
+		// conversation holding the agent's capacity.
+		if _, err := d.router.Release(ctx, c.ID.String(), now); err == nil {
+			if closed, err := d.mutate(ctx, c.ID, func(c *conversation.Conversation) error {
+				ev, err := c.Close(conversation.Closing{Note: "first message refused: " + sendErr.Error()}, now)
+				events = append(events, ev)
+				return err
+			}); err == nil {
+				c = closed
+			}
+		}
+	}
+	d.publish(ctx, events...)
+	return c, m, sendErr
+}
+
+// Erase forgets a contact (the right to be forgotten, DESIGN.md §3.6):
+// every conversation, message and comment, when the store can erase, and
+// the opt-out ledger redacted to what the law needs to honour a STOP.
+func (d *Desk) Erase(ctx context.Context, contact channel.Address) (conversation.Erasure, error) {
+	var er conversation.Erasure
+	if e, ok := d.store.(conversation.Eraser); ok {
+		var err error
+		if er, err = e.Erase(ctx, contact.String()); err != nil {
+			return er, err
+		}
+	}
+	if _, err := d.consent.Erase(ctx, contact); err != nil && !errors.Is(err, optout.ErrRedactUnsupported) {
+		return er, err
+	}
+	return er, nil
+}
+
+// parseMeta reads Meta's language code ("en_US").
+func parseMeta(code string) (language.Tag, error) { return template.ParseLanguageCode(code) }

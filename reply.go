@@ -1,0 +1,227 @@
+package parley
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
+	"github.com/parleyhq/parley/session"
+	"github.com/parleyhq/parley/template"
+)
+
+// Reply sends text from agentID in conversation id. An agent replying to
+// an unassigned conversation it may see is assigned to it first, within
+// capacity (DESIGN.md §3.6). The reply is refused — stored as failed with
+// the reason, returned with the error, and never sent — when the contact
+// opted out (optout.ErrOptedOut), the window is closed
+// (session.ErrWindowClosed), WhatsApp does not serve the country
+// (ErrBlockedCountry) or the text is too long (template.ErrTooLong). An
+// agent who may not see the conversation gets routing.ErrNotVisible and
+// nothing is stored; one without room gets routing.ErrOverCapacity.
+func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	return d.send(ctx, agentID, id, draft{text: text})
+}
+
+// ReplyTagged sends a Messenger or Instagram reply with Meta's HUMAN_AGENT
+// tag, allowed up to 7 days after the contact's last message (DESIGN.md
+// §3.2). Otherwise it behaves as [Desk.Reply].
+func (d *Desk) ReplyTagged(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	return d.send(ctx, agentID, id, draft{text: text, form: session.HumanAgentTag})
+}
+
+// SendAttachments sends files (and an optional caption) from agentID,
+// checked against the channel's capabilities: types, sizes, the e-mail
+// total, MMS only between US and Canadian numbers, voice notes of at most
+// 5 minutes, sent as files where the channel has no voice notes
+// (channel.ErrAttachmentTooLarge and friends). Otherwise it behaves as
+// [Desk.Reply].
+func (d *Desk) SendAttachments(ctx context.Context, agentID string, id conversation.ID, caption string, atts []conversation.Attachment) (*conversation.Message, error) {
+	return d.send(ctx, agentID, id, draft{text: caption, attachments: atts})
+}
+
+// SendSnippet resolves the snippet with shortcut for the conversation's
+// channel and the contact's language, renders it from the contact, the
+// agent, Config.Variables and vars (which win), and sends it as
+// [Desk.Reply] does. A variable without a value or default fails with
+// template.ErrMissingVariable before anything is stored or sent.
+//
+// The variables the Desk provides: contact.name, contact.first_name,
+// contact.id, contact.locale, agent.id, and every Config.Variables key.
+func (d *Desk) SendSnippet(ctx context.Context, agentID string, id conversation.ID, shortcut string, vars map[string]string) (*conversation.Message, error) {
+	c, err := d.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	lang, _ := language.Parse(c.Contact.Locale) // language.Und when unknown
+	r, err := d.snippets.Resolve(shortcut, c.Channel, lang)
+	if err != nil {
+		return nil, err
+	}
+	text, err := r.Template.RenderFunc(func(path string) (string, bool) {
+		if v, ok := vars[path]; ok {
+			return v, true
+		}
+		switch path {
+		case "contact.name":
+			return c.Contact.Name, true
+		case "contact.first_name":
+			first, _, _ := strings.Cut(strings.TrimSpace(c.Contact.Name), " ")
+			return first, true
+		case "contact.id":
+			return c.Contact.ID, true
+		case "contact.locale":
+			return c.Contact.Locale, true
+		case "agent.id":
+			return agentID, true
+		}
+		v, ok := d.variables[path]
+		return v, ok
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.send(ctx, agentID, id, draft{text: text})
+}
+
+// SendTemplate sends the approved WhatsApp template name in language lang
+// with params ({"1": …} for positional templates, {"order_id": …} for
+// named ones). It is the one message allowed outside the 24-hour window
+// (DESIGN.md §3.2). It fails with ErrUnknownTemplate,
+// template.ErrTemplateNotApproved or template.ErrInvalidParameter before
+// anything is stored or sent.
+func (d *Desk) SendTemplate(ctx context.Context, agentID string, id conversation.ID, name string, lang language.Tag, params map[string]string) (*conversation.Message, error) {
+	dr, err := d.templateDraft(name, lang, params)
+	if err != nil {
+		return nil, err
+	}
+	return d.send(ctx, agentID, id, dr)
+}
+
+// templateDraft renders an approved WhatsApp template into a draft.
+func (d *Desk) templateDraft(name string, lang language.Tag, params map[string]string) (draft, error) {
+	code, err := template.LanguageCode(lang)
+	if err != nil {
+		return draft{}, err
+	}
+	t, ok := d.templates[templateKey{name, code}]
+	if !ok {
+		return draft{}, fmt.Errorf("%w: %s (%s)", ErrUnknownTemplate, name, code)
+	}
+	if t.Status != template.Approved {
+		return draft{}, &template.NotApprovedError{Name: t.Name, Status: t.Status}
+	}
+	text, err := t.Render(params)
+	if err != nil {
+		return draft{}, err
+	}
+	ref := &conversation.TemplateRef{Name: t.Name, Language: code}
+	names, _ := t.Parameters() // valid: checked by New
+	for _, n := range names {
+		ref.Params = append(ref.Params, conversation.Param{Name: n, Value: params[n]})
+	}
+	return draft{text: text, template: ref, form: session.ApprovedTemplate}, nil
+}
+
+// Note adds an internal note from agentID: stored and shown to agents,
+// never sent (DESIGN.md §3.6). Notes are allowed during wrap-up.
+func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	if text == "" {
+		return nil, ErrEmpty
+	}
+	if _, err := d.agent(agentID); err != nil {
+		return nil, err
+	}
+	defer d.lockConversation(id)()
+	now := d.now()
+	m := &conversation.Message{
+		ID: d.newID(), ConversationID: id, Direction: conversation.Outbound, Internal: true,
+		Author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}, Text: text, CreatedAt: now,
+	}
+	_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+		if !c.VisibleTo(d.mustViewer(agentID)) {
+			return &routing.VisibilityError{ConversationID: id.String(), AgentID: agentID}
+		}
+		return c.Post(m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// send is the agent's path for every outbound message: visibility, the
+// assignment a reply to an unassigned conversation makes, the rules, the
+// transport.
+func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr draft) (*conversation.Message, error) {
+	dr.author = conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}
+	v, err := d.viewer(agentID)
+	if err != nil {
+		return nil, err
+	}
+	unlock := d.lockConversation(id)
+	c, err := d.store.Get(ctx, id)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	if !c.VisibleTo(v) || c.Status == conversation.Bot && !v.Supervisor {
+		unlock()
+		return nil, &routing.VisibilityError{ConversationID: id.String(), AgentID: agentID}
+	}
+	now := d.now()
+	var events []Event
+	if c.Status == conversation.Queued {
+		// Judge the message first: a refused reply must not leave the
+		// agent holding a conversation it could not answer.
+		tp, err := d.touchpoint(c.Touchpoint)
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		if to, err := recipient(c); err != nil {
+			unlock()
+			return nil, err
+		} else if err := d.check(ctx, c, tp, to, dr, now); err != nil {
+			m, evs, err := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, err, now)
+			unlock()
+			d.publish(ctx, evs...)
+			return m, err
+		}
+		if c, events, err = d.assign(ctx, c, agentID, conversation.AssignAuto, now); err != nil {
+			unlock()
+			return nil, err
+		}
+	}
+	m, evs, err := d.deliver(ctx, c, dr, now)
+	events = append(events, evs...)
+	if err == nil && c.Status == conversation.Assigned {
+		_ = d.router.Replied(id.String(), now) // starts nothing; stops auto-transfer
+	}
+	unlock()
+	d.publish(ctx, events...)
+	return m, err
+}
+
+// outMessage is the stored form of a draft, for a refusal recorded before
+// deliver runs.
+func (d *Desk) outMessage(c *conversation.Conversation, dr draft, now time.Time) *conversation.Message {
+	return &conversation.Message{
+		ID: d.newID(), ConversationID: c.ID, Direction: conversation.Outbound,
+		Author: dr.author, Text: dr.text, Attachments: dr.attachments, Template: dr.template,
+		Delivery: conversation.Delivery{Status: conversation.DeliveryPending, At: now}, CreatedAt: now,
+	}
+}
+
+// mustViewer is viewer for an agent already known to exist.
+func (d *Desk) mustViewer(agentID string) conversation.Viewer {
+	v, _ := d.viewer(agentID)
+	return v
+}

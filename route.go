@@ -1,0 +1,139 @@
+package parley
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
+)
+
+// tagBusyNotified marks a conversation whose contact was told once that
+// every agent is busy; it is stored with the conversation, so the message
+// goes once even across processes and retries.
+const tagBusyNotified = "parley:busy-notified"
+
+// route hands a new (or returned) conversation to the router and applies
+// the decision. prev is the conversation it follows up, if any: its agent
+// is tried first when the reopen policy keeps the agent, and sticky
+// strategies prefer it (DESIGN.md §3.5, §3.6).
+func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *conversation.Conversation, now time.Time) (routing.Decision, []Event, error) {
+	it := d.item(c)
+	if prev != nil && prev.AssigneeID != "" {
+		it.PreviousAgent = prev.AssigneeID
+		it.PreviousAt = prev.LastMessageAt
+		it.KeepAgent = d.reopen.Agent(prev) != ""
+	}
+	dec, err := d.router.Enqueue(ctx, it, now)
+	if err != nil {
+		return dec, nil, err
+	}
+	return dec, d.apply(ctx, now, dec), nil
+}
+
+// apply brings the stored conversations in line with the router's
+// decisions: assigned, transferred, offered, waiting, or back in the inbox.
+// It takes no lock (callers may hold theirs); optimistic concurrency keeps
+// the store consistent. Failures are logged: the router has decided, and a
+// later action on the conversation retries the store.
+func (d *Desk) apply(ctx context.Context, now time.Time, decs ...routing.Decision) []Event {
+	var events []Event
+	for _, dec := range decs {
+		if dec.Trace != nil {
+			d.log.DebugContext(ctx, "parley: routing decision", "conversation", dec.ConversationID,
+				"outcome", dec.Outcome.String(), "agent", dec.AgentID, "strategy", dec.Trace.Strategy,
+				"eligible", dec.Trace.Eligible, "skipped", dec.Trace.Skipped, "why", dec.Trace.Why)
+		}
+		id, err := conversation.ParseID(dec.ConversationID)
+		if err != nil {
+			d.log.ErrorContext(ctx, "parley: router names an unknown conversation", "id", dec.ConversationID)
+			continue
+		}
+		evs, err := d.applyOne(ctx, id, dec, now)
+		if err != nil {
+			d.log.ErrorContext(ctx, "parley: applying routing decision", "conversation", dec.ConversationID, "outcome", dec.Outcome.String(), "err", err)
+		}
+		events = append(events, evs...)
+	}
+	return events
+}
+
+func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Decision, now time.Time) ([]Event, error) {
+	header := conversation.EventHeader{ConversationID: id, At: now}
+	switch dec.Outcome {
+	case routing.Assigned:
+		mode := conversation.AssignManual
+		switch {
+		case dec.Dedicated:
+			mode = conversation.AssignDedicated
+		case dec.Automatic:
+			mode = conversation.AssignAuto
+		}
+		var ev Event
+		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) (err error) {
+			switch {
+			case c.Status == conversation.Bot:
+				if _, err = c.HandOff(nil, now); err != nil {
+					return err
+				}
+				ev, err = c.Assign(dec.AgentID, mode, now)
+			case c.Status == conversation.Queued:
+				ev, err = c.Assign(dec.AgentID, mode, now)
+			case c.Status == conversation.Assigned && c.AssigneeID != dec.AgentID:
+				ev, err = c.Transfer(dec.AgentID, mode, now)
+			default:
+				return errUnchanged
+			}
+			return err
+		})
+		if err != nil || ev == nil {
+			return nil, err
+		}
+		return []Event{ev}, nil
+
+	case routing.Offered:
+		return []Event{OfferedEvent{EventHeader: header, AgentID: dec.AgentID, Deadline: dec.Deadline}}, nil
+
+	case routing.Queued:
+		var ev Event
+		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) (err error) {
+			if c.Status != conversation.Assigned {
+				return errUnchanged
+			}
+			ev, err = c.SendToInbox(nil, now)
+			return err
+		})
+		if err != nil || ev == nil {
+			return nil, err
+		}
+		return []Event{ev}, nil
+
+	case routing.Waiting:
+		return d.busy(ctx, id, now)
+	}
+	return nil, nil
+}
+
+// busy tells the contact, once per conversation, that every agent is busy
+// (DESIGN.md §3.5), and publishes that it waits.
+func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]Event, error) {
+	first := false
+	c, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+		if slices.Contains(c.Tags, tagBusyNotified) {
+			return errUnchanged
+		}
+		first = true
+		c.Tags = append(c.Tags, tagBusyNotified)
+		return nil
+	})
+	if err != nil || !first {
+		return nil, err
+	}
+	events := []Event{AllAgentsBusyEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, Queues: c.Queues}}
+	if tp := d.tps[c.Touchpoint]; tp != nil && tp.opts.BusyMessage != "" {
+		_, evs, _ := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: tp.opts.BusyMessage, automatic: true}, now)
+		events = append(events, evs...)
+	}
+	return events, nil
+}
