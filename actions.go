@@ -246,7 +246,9 @@ func (d *Desk) MarkRead(ctx context.Context, agentID string, id conversation.ID)
 
 // PauseBot stops the bot from answering in the conversation; ResumeBot
 // lets it answer again. Assigning an agent pauses it by itself.
-func (d *Desk) PauseBot(ctx context.Context, id conversation.ID) error { return d.setBot(ctx, id, true) }
+func (d *Desk) PauseBot(ctx context.Context, id conversation.ID) error {
+	return d.setBot(ctx, id, true)
+}
 
 // ResumeBot lets the bot answer in the conversation again.
 func (d *Desk) ResumeBot(ctx context.Context, id conversation.ID) error {
