@@ -1,0 +1,61 @@
+// Package parley is an embeddable library for customer-messaging
+// conversations: the rules a helpdesk, contact centre or bot must get right
+// when it talks to people over WhatsApp, SMS, Messenger, Instagram, web
+// chat, e-mail and its own channels.
+//
+// The [Desk] ties the domain packages together. Hand it every inbound
+// webhook with [Desk.Receive] and call it for agent actions ([Desk.Reply],
+// [Desk.SendSnippet], [Desk.SendTemplate], [Desk.Assign], [Desk.Transfer],
+// [Desk.End], [Desk.Close], …); it applies every rule and calls your
+// [Transport] only when a message may really go out:
+//
+//   - 24-hour WhatsApp customer-service windows: free-form replies only
+//     while open, approved templates always (package session);
+//   - SMS opt-out, opt-in and help keywords for the whole scope of numbers,
+//     with the confirmation reply and an append-only consent ledger
+//     (package optout);
+//   - weighted capacity routing: 100 points per agent, voice 51, SMS and
+//     e-mail 5, web chat 30, other chats 20; simplified, dedicated or
+//     automatic modes with offers (package routing);
+//   - the conversation lifecycle Bot → Queued → Assigned → WrapUp → Closed,
+//     idempotent inbound messages and monotonic delivery status (package
+//     conversation);
+//   - channel limits: text lengths, attachments, WhatsApp's blocked
+//     countries, SMS segments (package channel).
+//
+// Every refusal is an error to branch on with errors.Is (ErrBlockedCountry,
+// optout.ErrOptedOut, session.ErrWindowClosed, routing.ErrOverCapacity,
+// routing.ErrNotVisible, …), and the refused message is stored as failed
+// with its reason: nothing is silently dropped.
+//
+// # Wiring a real provider
+//
+// A Transport sends through your provider's API and returns its message
+// ID; webhooks come back through Receive and UpdateDelivery:
+//
+//	desk, err := parley.New(parley.Config{
+//		Transport: parley.TransportFunc(func(ctx context.Context, out parley.Outgoing) (string, error) {
+//			id, err := whatsappClient.SendText(ctx, out.From, out.To.ID, out.Text)
+//			if isInvalidNumber(err) {
+//				return "", &parley.SendError{Reason: "invalid number", Permanent: true, Err: err}
+//			}
+//			return id, err
+//		}),
+//		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+//		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
+//	})
+//	http.HandleFunc("/webhook", func(w http.ResponseWriter, r *http.Request) {
+//		msg := parseWebhook(r) // your provider's payload
+//		_, err := desk.Receive(r.Context(), parley.Inbound{Touchpoint: "wa",
+//			From: channel.Address{Kind: channel.WhatsApp, ID: msg.From}, ProviderID: msg.ID, Text: msg.Body})
+//		if err != nil { http.Error(w, err.Error(), http.StatusInternalServerError) } // the provider retries
+//	})
+//
+// Without other settings the Desk keeps everything in memory (package
+// memory); give Config.Conversations, Config.Consent and Config.Ledger your
+// own stores, proven with the conformance suites in package parleytest,
+// to persist and to share capacity between processes.
+//
+// A Desk is safe for concurrent use. Domain packages never read the clock:
+// the Desk's Config.Clock (time.Now by default) is the only one.
+package parley
