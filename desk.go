@@ -76,6 +76,7 @@ type Desk struct {
 	tps         map[string]*touchpoint
 	supervisors map[string]bool
 	visitors    conversation.VisitorCounter
+	addrs       addrCache
 
 	// Two lock sets, so that no goroutine ever waits on a stripe it holds:
 	// Receive and Start lock a contact on a touchpoint; agent actions lock
@@ -236,12 +237,8 @@ func (d *Desk) touchpoint(id string) (*touchpoint, error) {
 // conversations. Keys share 64 stripes: contention between unrelated keys
 // is rare and brief, and the lock set stays fixed.
 func (d *Desk) lockContact(touchpoint, contactID string) func() {
-	var h maphash.Hash
-	h.SetSeed(d.seed)
-	h.WriteString(touchpoint)
-	h.WriteByte(0)
-	h.WriteString(contactID)
-	m := &d.contactLocks[h.Sum64()%uint64(len(d.contactLocks))]
+	h := maphash.String(d.seed, touchpoint)*31 ^ maphash.String(d.seed, contactID)
+	m := &d.contactLocks[h%uint64(len(d.contactLocks))]
 	m.Lock()
 	return m.Unlock
 }

@@ -181,8 +181,10 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		}
 	}
 	d.publish(ctx, events...)
-	if rc.Conversation, err = d.store.Get(ctx, c.ID); err != nil {
-		return rc, err
+	if started != nil || rc.Reply != nil { // replies, welcome and routing changed it since
+		if rc.Conversation, err = d.store.Get(ctx, c.ID); err != nil {
+			return rc, err
+		}
 	}
 	return rc, nil
 }
@@ -201,7 +203,7 @@ func (d *Desk) contactOf(tp *touchpoint, in Inbound) (inboundContact, error) {
 	if in.From.Kind != tp.Kind {
 		return inboundContact{}, fmt.Errorf("%w: %s on %s touchpoint %q", ErrWrongChannel, in.From, tp.Kind, tp.ID)
 	}
-	from, err := channel.NewAddress(in.From.Kind, in.From.ID)
+	from, err := d.addrs.normalize(in.From)
 	if err != nil {
 		return inboundContact{}, err
 	}

@@ -1,0 +1,41 @@
+package parley
+
+import (
+	"sync"
+
+	"github.com/parleyhq/parley/channel"
+)
+
+// addrCacheSize bounds the normalised-address cache; when full it starts
+// afresh, which costs one parse per active contact.
+const addrCacheSize = 1 << 16
+
+// addrCache remembers addresses already validated and normalised.
+// Parsing a phone number with libphonenumber costs microseconds and dozens
+// of allocations, and the same contacts write again and again, so Receive
+// parses each address once. It is safe for concurrent use.
+type addrCache struct {
+	mu sync.RWMutex
+	m  map[channel.Address]channel.Address
+}
+
+// normalize returns the canonical form of a, parsing it on first sight.
+func (c *addrCache) normalize(a channel.Address) (channel.Address, error) {
+	c.mu.RLock()
+	n, ok := c.m[a]
+	c.mu.RUnlock()
+	if ok {
+		return n, nil
+	}
+	n, err := channel.NewAddress(a.Kind, a.ID)
+	if err != nil {
+		return n, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= addrCacheSize {
+		c.m = make(map[channel.Address]channel.Address)
+	}
+	c.m[a] = n
+	c.mu.Unlock()
+	return n, nil
+}
