@@ -83,4 +83,12 @@ func DefaultSets() []*Keywords { return []*Keywords{englishSet, frenchSet, spani
 // matched on the stack without allocating; a message whose first characters
 // already outgrow the longest keyword is rejected without reading further.
 // Other messages are normalised with golang.org/x/text.
-func Classify(body string) Action { return englishSet.Classify(body) }
+func Classify(body string) Action {
+	// The fast path called directly: one call for an ASCII message.
+	if i, done := englishSet.matchASCII(body); done && i < 0 {
+		return None
+	} else if done {
+		return englishSet.entries[i].kw.Action
+	}
+	return englishSet.Classify(body)
+}

@@ -198,10 +198,15 @@ func (k *Keywords) List() []Keyword {
 // Classify returns the action body triggers with this set: the action of
 // the keyword body is, alone, or None. See [Classify] for the matching rules.
 func (k *Keywords) Classify(body string) Action {
-	if i := k.match(body); i >= 0 {
-		return k.entries[i].kw.Action
+	// match written out, so that Classify inlines and costs one call.
+	i, done := k.matchASCII(body)
+	if !done {
+		i = k.matchSlow(body)
 	}
-	return None
+	if i < 0 {
+		return None
+	}
+	return k.entries[i].kw.Action
 }
 
 // Match returns the keyword body is, alone, and whether there is one.
@@ -214,13 +219,11 @@ func (k *Keywords) Match(body string) (Keyword, bool) {
 
 // match returns the index of the entry body matches, or -1.
 func (k *Keywords) match(body string) int {
-	if len(k.entries) == 0 {
-		return -1
+	i, done := k.matchASCII(body)
+	if !done {
+		i = k.matchSlow(body)
 	}
-	if i, done := k.matchASCII(body); done {
-		return i
-	}
-	return k.matchSlow(body)
+	return i
 }
 
 // rawSlack is the bound on a keyword message's raw length: after trimming
@@ -260,27 +263,18 @@ func (k *Keywords) matchASCII(s string) (int, bool) {
 	// word i/8: no buffer, no string compare.
 	var w0, w1 uint64
 	n, limit := 0, k.fastLimit
-	space := false
 	for i := start; i < end; i++ {
-		c := s[i]
-		if cl := byteClass[c]; cl != 0 {
-			switch cl {
-			case classHigh:
+		v := fastFold[s[i]]
+		if v > 0xff {
+			if v == foldHigh {
 				return -1, false
-			case classSpace:
-				space = true
-				continue
-			case classUpper:
-				c += 'a' - 'A'
 			}
-		}
-		if space {
-			if n >= limit {
-				return -1, k.fastOnly
+			// One space for a whole run; runs are inner, as the text is
+			// trimmed, so a non-space byte follows.
+			for i+1 < end && fastFold[s[i+1]] == foldSpace {
+				i++
 			}
-			w0, w1 = put(w0, w1, n, ' ')
-			n++
-			space = false
+			v = ' '
 		}
 		if n >= limit {
 			// Longer than any keyword (or than the fast path holds).
@@ -289,7 +283,11 @@ func (k *Keywords) matchASCII(s string) (int, bool) {
 			// byte, so none of it is trailing in the canonical form.
 			return -1, k.fastOnly
 		}
-		w0, w1 = put(w0, w1, n, c)
+		// Byte n goes to bits 8n of w0 or 8(n-8) of w1; Go's shifts of 64
+		// or more give zero, so both lines run without a branch.
+		sh := uint(n) * 8
+		w0 |= uint64(v) << sh
+		w1 |= uint64(v) << (sh - 64)
 		n++
 	}
 	return k.fast.lookup(w0, w1, n), true

@@ -68,7 +68,6 @@ func hasInnerSpaceRun(s string) bool {
 const (
 	classSpace = 1 << iota // ASCII white space
 	classPunct             // ASCII punctuation (Unicode category P)
-	classUpper             // ASCII upper-case letter: folds to lower case
 	classHigh              // not ASCII: the fast path hands over
 )
 
@@ -82,12 +81,32 @@ var byteClass = func() (c [256]uint8) {
 			c[b] = classSpace
 		case unicode.IsPunct(r):
 			c[b] = classPunct
-		case unicode.IsUpper(r):
-			c[b] = classUpper
 		}
 	}
 	return c
 }()
+
+// fastFold maps each byte to its case folding (for ASCII, lower-casing,
+// from package unicode), or to foldSpace for ASCII white space and foldHigh
+// for bytes outside ASCII: the fast path's one table load per byte.
+var fastFold = func() (f [256]uint16) {
+	for b := range f {
+		switch {
+		case b >= 0x80:
+			f[b] = foldHigh
+		case unicode.IsSpace(rune(b)):
+			f[b] = foldSpace
+		default:
+			f[b] = uint16(unicode.ToLower(rune(b)))
+		}
+	}
+	return f
+}()
+
+const (
+	foldSpace = 0x100
+	foldHigh  = 0x200
+)
 
 // letters counts the runes of s that survive normalisation as at least one
 // rune other than white space or punctuation: everything but nonspacing

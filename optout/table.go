@@ -1,7 +1,5 @@
 package optout
 
-import "math/bits"
-
 // put sets byte i (i < fastMax) of the text packed in w0 (bytes 0–7) and w1
 // (bytes 8–15).
 func put(w0, w1 uint64, i int, c byte) (uint64, uint64) {
@@ -11,33 +9,22 @@ func put(w0, w1 uint64, i int, c byte) (uint64, uint64) {
 	return w0, w1 | uint64(c)<<(uint(i-8)*8)
 }
 
-// slot is one entry of the open-addressing table; n == 0 marks it empty.
+// slot is one ASCII key of the fast path, packed.
 type slot struct {
 	w0, w1 uint64
-	n      int
 	idx    int
 }
 
-// table maps packed ASCII keys to entry indexes: a small open-addressing
-// hash table, so the fast path looks a keyword up in a few nanoseconds
-// without hashing a string.
+// table maps packed ASCII keys to entry indexes, bucketed by length: a
+// lookup compares the words of the few keys of that length (four at most in
+// the default set), with no hash on the critical path.
 type table struct {
-	slots []slot
-	shift uint
+	byLen [32][]slot
 }
 
-func hashPacked(w0, w1 uint64, n int) uint64 {
-	return (w0*0x9e3779b97f4a7c15 ^ bits.RotateLeft64(w1*0xbf58476d1ce4e5b9, 29) ^ uint64(n)) * 0x94d049bb133111eb
-}
-
-// newTable indexes the ASCII keys of es that fit fastMax, at a load of at
-// most one half.
+// newTable indexes the ASCII keys of es that fit fastMax.
 func newTable(es []entry) table {
-	size := 8
-	for size < 2*len(es) {
-		size *= 2
-	}
-	t := table{slots: make([]slot, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+	var t table
 	for i, e := range es {
 		if len(e.key) > fastMax || !isASCII(e.key) {
 			continue
@@ -46,28 +33,20 @@ func newTable(es []entry) table {
 		for j := 0; j < len(e.key); j++ {
 			w0, w1 = put(w0, w1, j, e.key[j])
 		}
-		h := hashPacked(w0, w1, len(e.key)) >> t.shift
-		for t.slots[h].n != 0 {
-			h = (h + 1) & uint64(size-1)
-		}
-		t.slots[h] = slot{w0: w0, w1: w1, n: len(e.key), idx: i}
+		t.byLen[len(e.key)] = append(t.byLen[len(e.key)], slot{w0: w0, w1: w1, idx: i})
 	}
 	return t
 }
 
-// lookup returns the entry index of the key packed in w0, w1 with length n,
-// or -1.
+// lookup returns the entry index of the key packed in w0, w1 with length n
+// (at most fastMax), or -1.
 func (t *table) lookup(w0, w1 uint64, n int) int {
-	mask := uint64(len(t.slots) - 1)
-	for h := hashPacked(w0, w1, n) >> t.shift; ; h = (h + 1) & mask {
-		s := &t.slots[h]
-		if s.n == n && s.w0 == w0 && s.w1 == w1 {
+	for _, s := range t.byLen[n&31] {
+		if s.w0 == w0 && s.w1 == w1 {
 			return s.idx
 		}
-		if s.n == 0 {
-			return -1
-		}
 	}
+	return -1
 }
 
 func isASCII(s string) bool {
