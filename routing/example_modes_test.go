@@ -49,7 +49,7 @@ func ExampleRouter_dedicated() {
 func ExampleRouter_automatic() {
 	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	r, _ := routing.New(routing.Config{
-		Agents: []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"support"}}},
+		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"support"}}},
 		Touchpoints: []routing.Touchpoint{{ID: "chat", Mode: routing.Automatic, Strategy: routing.LeastLoaded{}, Offer: true}},
 		Trace:       true,
 	})
