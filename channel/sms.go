@@ -158,6 +158,20 @@ func gsmChar(s string) (septets, size int) {
 	return 0, 1
 }
 
+// SWAR masks for plainGSMWord.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// le64 reads 8 bytes of s from i as a little-endian word; the compiler
+// turns it into one load.
+func le64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // packGSM counts text in GSM-7 septets and packs it into 153-septet parts,
 // appending them to parts when parts is not nil. It reports false as soon as
 // a character is not GSM-7. In GSM-7 text every character is its own
@@ -167,7 +181,20 @@ func gsmChar(s string) (septets, size int) {
 func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	total, used, segs, start := 0, 0, 1, 0
 	for i := 0; ; {
-		// The hot loop: ASCII GSM characters that fit the current part.
+		// The hot loop: ASCII GSM characters that fit the current part,
+		// eight at a time while every byte is a one-septet basic character
+		// (SWAR: with no byte at or above 0x80 the additions cannot carry
+		// between bytes). A word holding a control character (borrow below
+		// 0x20), one of [ \ ] ^ _ ` (0x5B–0x60) or { | } ~ DEL (0x7B–0x7F)
+		// takes the byte-wise loop; '_' is basic but shares the range.
+		for i+8 <= len(s) && used <= GSM7Multipart-8 {
+			x := le64(s, i)
+			if (x|(x-0x20*ones)|((x+0x25*ones)&^(x+0x1F*ones))|(x+0x05*ones))&highs != 0 {
+				break
+			}
+			used += 8
+			i += 8
+		}
 		for i < len(s) {
 			v := int(gsmByte[s[i]])
 			if v == lookCloser || used+v > GSM7Multipart {
