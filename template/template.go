@@ -128,13 +128,13 @@ func (t *Template) render(vals []string) (string, error) {
 		nd := &t.nodes[i]
 		b.WriteString(nd.lit)
 		if nd.slot < 0 {
-			continue
+			break
 		}
-		if v := vals[nd.slot]; v != "" {
-			b.WriteString(v)
-		} else {
-			b.WriteString(nd.def)
+		v := vals[nd.slot]
+		if v == "" {
+			v = nd.def
 		}
+		b.WriteString(v)
 	}
 	return b.String(), nil
 }
