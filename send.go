@@ -162,7 +162,7 @@ func (d *Desk) check(ctx context.Context, c *conversation.Conversation, tp *touc
 func described(atts []conversation.Attachment) []channel.Attachment {
 	out := make([]channel.Attachment, len(atts))
 	for i, a := range atts {
-		out[i] = channel.Attachment{Name: a.Name, MIMEType: a.ContentType, Size: a.Size, Duration: a.Duration, VoiceNote: a.VoiceNote}
+		out[i] = a.Attachment
 	}
 	return out
 }

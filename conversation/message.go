@@ -3,6 +3,8 @@ package conversation
 import (
 	"fmt"
 	"time"
+
+	"github.com/parleyhq/parley/channel"
 )
 
 // AuthorKind says who wrote a message (DESIGN.md §3.6).
@@ -38,18 +40,15 @@ type Author struct {
 	ID   string
 }
 
-// Attachment is a file carried by a message. A voice note is an audio
-// attachment with VoiceNote set; channels without voice notes receive it as
-// a plain file (DESIGN.md §3.1).
+// Attachment is a file carried by a message: what the channel checks need
+// to know of it ([channel.Attachment]: name, MIME type, size, duration,
+// voice note) and where it is. A voice note is an audio attachment with
+// VoiceNote set; channels without voice notes receive it as a plain file
+// (DESIGN.md §3.1).
 type Attachment struct {
-	URL         string // where the file is, as the provider or the host stores it
-	Name        string // the file name shown to people
-	ContentType string // MIME type, such as "image/jpeg"
-	Size        int64  // bytes; 0 when unknown
-	// VoiceNote marks recorded speech (at most 5 minutes, §3.1).
-	VoiceNote bool
-	// Duration is the length of audio and video; 0 when unknown.
-	Duration time.Duration
+	channel.Attachment
+	// URL is where the file is, as the provider or the host stores it.
+	URL string
 }
 
 // TemplateRef names the pre-approved template an outbound message was sent

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 )
 
@@ -63,7 +64,7 @@ var messageCases = []storeCase{
 	{"AppendThenList", "AppendMessage stores the message; Messages returns it with every field", func(f *storeFixture) {
 		c := f.create(spec{})
 		m := f.inbound(c, "wamid.1", "hello")
-		m.Attachments = []conversation.Attachment{{URL: "https://example.com/a.ogg", ContentType: "audio/ogg", VoiceNote: true, Duration: 3 * time.Second}}
+		m.Attachments = []conversation.Attachment{{URL: "https://example.com/a.ogg", Attachment: channel.Attachment{MIMEType: "audio/ogg", VoiceNote: true, Duration: 3 * time.Second}}}
 		f.appendNew(m)
 		m.Attachments[0].URL = "changed-after-append"
 		got := f.allMessages(c.ID, "", 0)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 )
 
@@ -94,7 +95,7 @@ var providerCases = []storeCase{
 	{"ByProviderReturnsCopy", "MessageByProvider returns a copy: changing it never changes the store", func(f *storeFixture) {
 		c := f.create(spec{})
 		m := f.inbound(c, "wamid.COPY", "original")
-		m.Attachments = []conversation.Attachment{{URL: "https://example.com/a.jpg", ContentType: "image/jpeg"}}
+		m.Attachments = []conversation.Attachment{{URL: "https://example.com/a.jpg", Attachment: channel.Attachment{MIMEType: "image/jpeg"}}}
 		f.appendNew(m)
 		got, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, "wamid.COPY")
 		f.must(err, "MessageByProvider")
