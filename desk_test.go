@@ -311,3 +311,14 @@ func TestStartOutbound(t *testing.T) {
 	_, _, err = f.Start(ctx, "ana", parley.Outbound{Touchpoint: "chat", To: channel.Address{Kind: channel.WebChat, ID: "v"}, Text: "hi"})
 	assert.ErrorIs(t, err, parley.ErrBusinessInitiated)
 }
+
+func TestHelpWhileOptedOutIsRecordedNotFailed(t *testing.T) {
+	f := newFixture(t)
+	receive(t, f, "sms", sms("+14155550100"), "SM1", "STOP")
+	rc := receive(t, f, "sms", sms("+14155550100"), "SM2", "HELP")
+	assert.Equal(t, optout.Help, rc.Keyword)
+	require.NotNil(t, rc.Reply)
+	assert.Equal(t, conversation.DeliveryFailed, rc.Reply.Delivery.Status, "only the STOP confirmation passes an opt-out")
+	assert.Contains(t, rc.Reply.Delivery.Reason, "opted out")
+	assert.Len(t, f.Transport.Sent(), 1)
+}

@@ -162,7 +162,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	if tp.Kind == channel.SMS && !in.Unsupported {
 		evs, err := d.keyword(ctx, tp, c, &rc, contact, in.Text, at, now)
 		events = append(events, evs...)
-		if err != nil {
+		if err != nil { // the consent ledger failed: the provider retries
 			d.publish(ctx, events...)
 			return rc, err
 		}
@@ -387,12 +387,14 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 		})
 	}
 	if res.Reply != "" {
-		m, evs, err := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply}, now)
+		// A refused or failed reply is stored as failed with its reason and
+		// logged; the inbound message itself was received, so Receive
+		// succeeds (a provider retry would find a duplicate and send
+		// nothing). A HELP from an opted-out contact is such a refusal: the
+		// STOP confirmation is the one exception to an opt-out (§3.3).
+		m, evs, _ := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply, automatic: true}, now)
 		events = append(events, evs...)
 		rc.Reply = m
-		if err != nil {
-			return events, err
-		}
 	}
 	return events, nil
 }
