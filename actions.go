@@ -202,7 +202,7 @@ func (d *Desk) change(ctx context.Context, id conversation.ID, now time.Time, tr
 		return err
 	}
 	decs, err := routeIt()
-	if err != nil && !errors.Is(err, routing.ErrUnknownConversation) {
+	if err != nil {
 		unlock()
 		return err
 	}
