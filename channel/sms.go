@@ -125,22 +125,6 @@ func SplitSMS(text string) []string {
 	return parts
 }
 
-// gsmByte maps each byte to its GSM-7 cost when it is a whole character:
-// 1 or 2 septets for ASCII in the GSM 03.38 tables, and lookCloser for
-// everything else (a non-GSM ASCII byte, a UTF-8 lead or continuation byte),
-// which the slow step decodes.
-var gsmByte = func() (t [256]uint8) {
-	for b := range t {
-		t[b] = lookCloser
-		if b < utf8.RuneSelf && gsmSeptets[b] != 0 {
-			t[b] = gsmSeptets[b]
-		}
-	}
-	return t
-}()
-
-const lookCloser = 0x80
-
 // gsmChar returns the GSM-7 cost in septets of the character starting s
 // and its length in bytes, or 0 septets when it is not GSM-7 (including
 // invalid UTF-8). All GSM characters are at most 3 bytes long.
@@ -158,7 +142,57 @@ func gsmChar(s string) (septets, size int) {
 	return 0, 1
 }
 
-// SWAR masks for plainGSMWord.
+// Byte classes for gsmPair: what the previous byte expects of the next.
+const (
+	classDone = 0    // ASCII or the end of a character: a new character starts
+	classLead = 1    // classLead + (lead - 0xC2): a two-byte lead C2–CF
+	classE2   = 15   // the euro sign's first byte
+	classE282 = 16   // the euro sign's first two bytes
+	pairBad   = 0x80 // gsmPair flag: not GSM-7, or not valid UTF-8
+)
+
+// gsmClass maps a byte to its class as the previous byte.
+var gsmClass = func() (t [256]uint8) {
+	for b := 0xC2; b <= 0xCF; b++ {
+		t[b] = uint8(classLead + b - 0xC2)
+	}
+	t[0xE2] = classE2
+	// 0x82 follows E2 in the euro sign; as the second byte of a two-byte
+	// character it only ends non-GSM ones (Â, Ă, ς, …), already flagged.
+	t[0x82] = classE282
+	return t
+}()
+
+// gsmPair prices byte b after a byte of class c at [c<<8|b]: the septets
+// it adds (low two bits; a two-byte character is priced at its second
+// byte, the euro sign at its first) or pairBad.
+var gsmPair = func() (t [32 << 8]uint8) {
+	for i := range t {
+		t[i] = pairBad
+	}
+	for b := 0; b < 256; b++ {
+		switch {
+		case b < utf8.RuneSelf && gsmSeptets[b] != 0:
+			t[classDone<<8|b] = gsmSeptets[b]
+		case b >= 0xC2 && b <= 0xCF:
+			t[classDone<<8|b] = 0
+		case b == 0xE2:
+			t[classDone<<8|b] = 2
+		}
+	}
+	for lead := 0xC2; lead <= 0xCF; lead++ {
+		for c := 0x80; c <= 0xBF; c++ {
+			if v := gsmSeptets[(lead&0x1F)<<6|(c&0x3F)]; v != 0 {
+				t[(classLead+lead-0xC2)<<8|c] = v
+			}
+		}
+	}
+	t[classE2<<8|0x82] = 0
+	t[classE282<<8|0xAC] = 0
+	return t
+}()
+
+// SWAR masks for the word-wise loop.
 const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
@@ -180,13 +214,13 @@ func le64(s string, i int) uint64 {
 // is one unit of two septets and moves to the next part whole.
 func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	total, used, segs, start := 0, 0, 1, 0
-	for i := 0; ; {
+	for i := 0; i < len(s); {
 		// The hot loop: ASCII GSM characters that fit the current part,
 		// eight at a time while every byte is a one-septet basic character
 		// (SWAR: with no byte at or above 0x80 the additions cannot carry
 		// between bytes). A word holding a control character (borrow below
 		// 0x20), one of [ \ ] ^ _ ` (0x5B–0x60) or { | } ~ DEL (0x7B–0x7F)
-		// takes the byte-wise loop; '_' is basic but shares the range.
+		// goes byte-wise; '_' is basic but shares the range.
 		for i+8 <= len(s) && used <= GSM7Multipart-8 {
 			x := le64(s, i)
 			if (x|(x-0x20*ones)|((x+0x25*ones)&^(x+0x1F*ones))|(x+0x05*ones))&highs != 0 {
@@ -195,14 +229,37 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 			used += 8
 			i += 8
 		}
-		for i < len(s) {
-			v := int(gsmByte[s[i]])
-			if v == lookCloser || used+v > GSM7Multipart {
-				break
+		// Then byte-wise, without branches: gsmPair prices each byte given
+		// the class of the byte before it, so two-byte characters (Latin-1,
+		// Greek) and the euro sign cost nothing extra. Every byte costs at
+		// most 2 septets, so a window of (room-1)/2 bytes, finished to the
+		// end of its last character (at most 1 septet more), cannot
+		// overflow the part and needs no check inside.
+		if n := min((GSM7Multipart-used-1)/2, 32, len(s)-i); n > 0 {
+			prev := byte(0)
+			if i > 0 {
+				prev = s[i-1]
 			}
-			used += v
-			i++
+			acc := 0
+			for end := i + n; i < end; i++ {
+				b := s[i]
+				acc += int(gsmPair[(uint(gsmClass[prev])&31)<<8|uint(b)])
+				prev = b
+			}
+			for ; i < len(s) && s[i]&0xC0 == 0x80; i++ {
+				b := s[i]
+				acc += int(gsmPair[(uint(gsmClass[prev])&31)<<8|uint(b)])
+				prev = b
+			}
+			// A window holds under 0x80 septets, so any pairBad shows.
+			if acc >= pairBad {
+				return 0, 0, false
+			}
+			used += acc
+			continue
 		}
+		// The slow step: one character when the part has 2 septets left
+		// or fewer.
 		if i == len(s) {
 			break
 		}
@@ -227,6 +284,10 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 		}
 		used += w
 		i += size
+	}
+	if len(s) > 0 && gsmClass[s[len(s)-1]] != classDone {
+		// Text ending inside a character is not valid UTF-8.
+		return 0, 0, false
 	}
 	total += used
 	if parts != nil {
