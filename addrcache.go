@@ -16,24 +16,32 @@ const addrCacheSize = 1 << 16
 // parses each address once. It is safe for concurrent use.
 type addrCache struct {
 	mu sync.RWMutex
-	m  map[channel.Address]channel.Address
+	m  map[channel.Address]canonical
+}
+
+// canonical is a normalised address and its "kind:id" form, which is also
+// the contact's ID.
+type canonical struct {
+	addr channel.Address
+	urn  string
 }
 
 // normalize returns the canonical form of a, parsing it on first sight.
-func (c *addrCache) normalize(a channel.Address) (channel.Address, error) {
+func (c *addrCache) normalize(a channel.Address) (canonical, error) {
 	c.mu.RLock()
 	n, ok := c.m[a]
 	c.mu.RUnlock()
 	if ok {
 		return n, nil
 	}
-	n, err := channel.NewAddress(a.Kind, a.ID)
+	addr, err := channel.NewAddress(a.Kind, a.ID)
 	if err != nil {
-		return n, err
+		return canonical{}, err
 	}
+	n = canonical{addr: addr, urn: addr.String()}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= addrCacheSize {
-		c.m = make(map[channel.Address]channel.Address)
+		c.m = make(map[channel.Address]canonical)
 	}
 	c.m[a] = n
 	c.mu.Unlock()

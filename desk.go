@@ -261,22 +261,31 @@ var errUnchanged = errors.New("parley: unchanged")
 // given (which is fresh on each attempt). It returns the stored
 // conversation, or the loaded one when change returned errUnchanged.
 func (d *Desk) mutate(ctx context.Context, id conversation.ID, change func(c *conversation.Conversation) error) (*conversation.Conversation, error) {
+	c, err := d.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.mutateFrom(ctx, c, change)
+}
+
+// mutateFrom is mutate starting from c, a copy just loaded from the store
+// that the caller gives up: the first attempt saves a read.
+func (d *Desk) mutateFrom(ctx context.Context, c *conversation.Conversation, change func(c *conversation.Conversation) error) (*conversation.Conversation, error) {
 	for attempt := 0; ; attempt++ {
-		c, err := d.store.Get(ctx, id)
-		if err != nil {
-			return nil, err
-		}
 		if err := change(c); err != nil {
 			if errors.Is(err, errUnchanged) {
 				return c, nil
 			}
 			return c, err
 		}
-		err = d.store.Update(ctx, c)
+		err := d.store.Update(ctx, c)
 		if err == nil {
 			return c, nil
 		}
 		if !errors.Is(err, conversation.ErrConflict) || attempt == maxConflictRetries {
+			return nil, err
+		}
+		if c, err = d.store.Get(ctx, c.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -146,7 +146,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		return d.duplicate(ctx, stored, now)
 	}
 	var received conversation.MessageReceivedEvent
-	c, err = d.mutate(ctx, c.ID, func(c *conversation.Conversation) (err error) {
+	c, err = d.mutateFrom(ctx, c, func(c *conversation.Conversation) (err error) {
 		received, err = c.Receive(stored)
 		return err
 	})
@@ -192,8 +192,9 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 // inboundContact is a contact with the address it writes from.
 type inboundContact struct {
 	conversation.Contact
-	address channel.Address
-	lang    language.Tag
+	address  channel.Address
+	verified channel.Address // zero unless the host verified the visitor
+	lang     language.Tag
 }
 
 // contactOf validates the sender and builds the contact: its ID is its
@@ -207,11 +208,10 @@ func (d *Desk) contactOf(tp *touchpoint, in Inbound) (inboundContact, error) {
 	if err != nil {
 		return inboundContact{}, err
 	}
-	ic := inboundContact{address: from}
-	ic.ID = from.String()
+	ic := inboundContact{address: from.addr}
+	ic.ID = from.urn
 	ic.Name = in.Name
 	ic.Locale = in.Locale
-	ic.Addresses = []channel.Address{from}
 	if in.Locale != "" {
 		if ic.lang, err = language.Parse(in.Locale); err != nil {
 			return inboundContact{}, fmt.Errorf("parley: contact locale %q: %w", in.Locale, err)
@@ -223,7 +223,7 @@ func (d *Desk) contactOf(tp *touchpoint, in Inbound) (inboundContact, error) {
 			return inboundContact{}, err
 		}
 		ic.ID = v.String()
-		ic.Addresses = append(ic.Addresses, v)
+		ic.verified = v
 	}
 	if tp.Kind == channel.WebChat && in.Verified.IsZero() && in.Name == "" {
 		ic.Anonymous = true
@@ -244,6 +244,10 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic inboundContact, i
 		return nil, nil, nil, err
 	}
 
+	ic.Addresses = []channel.Address{ic.address}
+	if !ic.verified.IsZero() {
+		ic.Addresses = append(ic.Addresses, ic.verified)
+	}
 	p := conversation.Params{
 		ID:            d.newID(),
 		Touchpoint:    tp.ID,
