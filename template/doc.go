@@ -45,10 +45,11 @@
 // and variants per channel kind and language. A [Library] keeps snippets,
 // refuses duplicate shortcuts, finds them by shortcut prefix while an agent
 // types, and resolves the variant for a conversation: the conversation's
-// channel in the contact's language, then the channel-neutral variant in
-// that language, then the snippet's default language (channel first, then
-// neutral). Languages match with golang.org/x/text/language, so a contact
-// speaking es-MX gets the "es" variant.
+// channel in exactly the contact's language, then the channel-neutral
+// variant in exactly that language, then the closest language that
+// golang.org/x/text/language rates High (a contact speaking es-MX gets the
+// "es" variant), channel before neutral, and failing those the snippet's
+// default language (channel, then neutral).
 //
 // # Channel check
 //
