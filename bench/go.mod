@@ -7,14 +7,15 @@ require (
 	github.com/osteele/liquid v1.6.0
 	github.com/parleyhq/parley v0.0.0
 	github.com/valyala/fasttemplate v1.2.2
+	golang.org/x/text v0.43.0
 )
 
 require (
+	github.com/google/uuid v1.6.0 // indirect
 	github.com/nyaruka/phonenumbers v1.8.1 // indirect
 	github.com/osteele/tuesday v1.0.3 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 )
