@@ -43,7 +43,7 @@ type options struct {
 }
 
 // suites lists every comparison, in the order of DESIGN.md §6.
-var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows}
+var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows}
 
 func measure(f func(b *testing.B)) figures {
 	r := testing.Benchmark(f)
