@@ -202,7 +202,9 @@ func (r *Router) dispatch(ctx context.Context, a *agentState, now time.Time, out
 	if a.presence != Available {
 		return out
 	}
-	for i := 0; i < len(r.owned[a.cand.AgentID]); {
+	// Dedicated items waiting for their owner are rare: skip the lookup
+	// when there are none.
+	for i := 0; len(r.owned) > 0 && i < len(r.owned[a.cand.AgentID]); {
 		st := r.owned[a.cand.AgentID][i]
 		if a.cand.room() < r.weightOf(st) {
 			i++

@@ -114,12 +114,12 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 			if a == nil {
 				break
 			}
-			if d, ok, err := r.try(ctx, a, st, w, now, tp.Offer, tr, strategyName(tp.Strategy), ""); ok {
+			if d, ok, err := r.try(ctx, a, st, w, now, tp.Offer, tr, tp.name, ""); ok {
 				return d, err
 			}
 		}
 		if tr != nil {
-			r.explain(tr, st, w, strategyName(tp.Strategy), nil, "")
+			r.explain(tr, st, w, tp.name, nil, "")
 		}
 		st.auto = true
 		r.enterInbox(st)

@@ -51,10 +51,12 @@ type Router struct {
 
 	touchpoints map[string]*touchpointState
 	simplified  touchpointState
+	lastTP      *touchpointState // the last touchpoint looked up
 	strategies  []Strategy
 
 	agents map[string]*agentState
 	queues map[string]*queueState
+	qcache [queueCacheSize]*queueState // queues by queueSlot of their name
 	convs  map[string]*itemState
 	owned  map[string][]*itemState // dedicated items waiting for their owner
 	spare  []*itemState
@@ -65,7 +67,8 @@ type Router struct {
 
 type touchpointState struct {
 	Touchpoint
-	strategy int // index into Router.strategies
+	strategy int    // index into Router.strategies
+	name     string // the strategy's name, for traces
 	prefer   Preferrer
 }
 
@@ -132,6 +135,10 @@ type exclusion struct {
 	tried    []*agentState
 }
 
+// empty reports whether the search passes over nobody, the usual case,
+// so the tree need not look at agents at all.
+func (e *exclusion) empty() bool { return len(e.tried) == 0 && len(e.declined) == 0 }
+
 func (e *exclusion) has(a *agentState) bool {
 	for _, t := range e.tried {
 		if t == a {
@@ -183,6 +190,7 @@ func New(cfg Config) (*Router, error) {
 		}
 		ts.prefer, _ = ts.Strategy.(Preferrer)
 		ts.strategy = r.strategyIndex(ts.Strategy)
+		ts.name = strategyName(ts.Strategy)
 		r.touchpoints[tp.ID] = ts
 	}
 	for _, a := range cfg.Agents {
@@ -210,19 +218,50 @@ func (r *Router) strategyIndex(s Strategy) int {
 	return len(r.strategies) - 1
 }
 
+// touchpoint returns id's state. Conversations of one touchpoint tend to
+// come in runs, so the last one found is checked before the map: a
+// string comparison instead of a hash on the decision path (DESIGN.md §6).
 func (r *Router) touchpoint(id string) *touchpointState {
+	if tp := r.lastTP; tp != nil && tp.ID == id {
+		return tp
+	}
 	if tp, ok := r.touchpoints[id]; ok {
+		r.lastTP = tp
 		return tp
 	}
 	return &r.simplified
 }
 
+// queueCacheSize is the number of slots in the router's queue-name cache.
+const queueCacheSize = 256
+
+// queueSlot is where name may sit in the queue-name cache: a mix of its
+// length and a few of its bytes, cheaper than hashing it all. Queue names
+// usually differ in their last characters ("support-2", "sales-eu").
+func queueSlot(name string) int {
+	n := len(name) // never 0: validate refuses empty queue names
+	h := uint(n)*0x9e37 ^ uint(name[n-1])*0x3b ^ uint(name[n/2])*0x1d3 ^ uint(name[0])
+	if n > 1 {
+		h ^= uint(name[n-2]) * 0x1f1
+	}
+	return int(h % queueCacheSize)
+}
+
+// queue returns name's queue, creating it on first use. Items name their
+// queues by string on every Enqueue; a direct-mapped cache in front of the
+// map turns that into one short comparison in the usual case, so the
+// decision path hashes no queue name (DESIGN.md §6).
 func (r *Router) queue(name string) *queueState {
+	slot := queueSlot(name)
+	if q := r.qcache[slot]; q != nil && q.name == name {
+		return q
+	}
 	q, ok := r.queues[name]
 	if !ok {
 		q = &queueState{name: name}
 		r.queues[name] = q
 	}
+	r.qcache[slot] = q
 	return q
 }
 
