@@ -94,8 +94,9 @@ type Config struct {
 	// Logger logs what the Desk cannot return as an error (a publisher
 	// failure, a transport failure of an automatic message); nil discards.
 	Logger *slog.Logger
-	// NewID makes conversation and message IDs; nil means
-	// conversation.NewID (UUIDv7). Tests pass conversation.SequentialIDs.
+	// NewID makes conversation and message IDs; nil means a
+	// conversation.NewIDGenerator (UUIDv7). Tests pass
+	// conversation.SequentialIDs.
 	NewID func() conversation.ID
 }
 

@@ -167,7 +167,7 @@ func New(cfg Config) (*Desk, error) {
 		d.now = time.Now
 	}
 	if d.newID == nil {
-		d.newID = conversation.NewID
+		d.newID = conversation.NewIDGenerator()
 	}
 	if d.store == nil {
 		d.store = memory.NewConversationStore()
