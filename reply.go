@@ -166,48 +166,39 @@ func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr 
 	if err != nil {
 		return nil, err
 	}
-	unlock := d.lockConversation(id)
+	m, events, err := d.sendLocked(ctx, v, id, dr)
+	d.publish(ctx, events...)
+	return m, err
+}
+
+func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id conversation.ID, dr draft) (*conversation.Message, []Event, error) {
+	defer d.lockConversation(id)()
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
-		unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	if !c.VisibleTo(v) || c.Status == conversation.Bot && !v.Supervisor {
-		unlock()
-		return nil, &routing.VisibilityError{ConversationID: id.String(), AgentID: agentID}
+		return nil, nil, &routing.VisibilityError{ConversationID: id.String(), AgentID: v.AgentID, Queues: c.Queues}
 	}
 	now := d.now()
 	var events []Event
 	if c.Status == conversation.Queued {
 		// Judge the message first: a refused reply must not leave the
 		// agent holding a conversation it could not answer.
-		tp, err := d.touchpoint(c.Touchpoint)
-		if err != nil {
-			unlock()
-			return nil, err
+		if _, _, err := d.judge(ctx, c, dr, now); err != nil {
+			return d.refuse(ctx, c, d.outMessage(c, dr, now), dr, err, now)
 		}
-		if to, err := recipient(c); err != nil {
-			unlock()
-			return nil, err
-		} else if err := d.check(ctx, c, tp, to, dr, now); err != nil {
-			m, evs, err := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, err, now)
-			unlock()
-			d.publish(ctx, evs...)
-			return m, err
-		}
-		if c, events, err = d.assign(ctx, c, agentID, conversation.AssignAuto, now); err != nil {
-			unlock()
-			return nil, err
+		if c, events, err = d.assign(ctx, c, v.AgentID, conversation.AssignAuto, now); err != nil {
+			return nil, nil, err
 		}
 	}
 	m, evs, err := d.deliver(ctx, c, dr, now)
-	events = append(events, evs...)
-	if err == nil && c.Status == conversation.Assigned {
-		_ = d.router.Replied(id.String(), now) // starts nothing; stops auto-transfer
+	if err == nil {
+		// The first reply stops the touchpoint's auto-transfer clock; a
+		// conversation without one has nothing to stop.
+		_ = d.router.Replied(id.String(), now)
 	}
-	unlock()
-	d.publish(ctx, events...)
-	return m, err
+	return m, append(events, evs...), err
 }
 
 // outMessage is the stored form of a draft, for a refusal recorded before

@@ -57,15 +57,8 @@ func recipient(c *conversation.Conversation) (channel.Address, error) {
 // transport fails (a *SendError). Nothing is silently dropped (DESIGN.md
 // §7).
 func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (*conversation.Message, []Event, error) {
-	tp, err := d.touchpoint(c.Touchpoint)
-	if err != nil {
-		return nil, nil, err
-	}
 	m := d.outMessage(c, dr, now)
-	to, err := recipient(c)
-	if err == nil {
-		err = d.check(ctx, c, tp, to, dr, now)
-	}
+	tp, to, err := d.judge(ctx, c, dr, now)
 	if err != nil {
 		return d.refuse(ctx, c, m, dr, err, now)
 	}
@@ -118,6 +111,20 @@ func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conv
 		return m, nil, errors.Join(cause, err)
 	}
 	return m, []Event{conversation.DeliveryEvent(m)}, cause
+}
+
+// judge finds the touchpoint and the recipient of a message in c and
+// checks it against every rule.
+func (d *Desk) judge(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (*touchpoint, channel.Address, error) {
+	tp, err := d.touchpoint(c.Touchpoint)
+	if err != nil {
+		return nil, channel.Address{}, err
+	}
+	to, err := recipient(c)
+	if err != nil {
+		return nil, channel.Address{}, err
+	}
+	return tp, to, d.check(ctx, c, tp, to, dr, now)
 }
 
 // check applies the rules a message must pass before it may go: an open
