@@ -1,0 +1,547 @@
+package parley_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/memory"
+	"github.com/parleyhq/parley/optout"
+	"github.com/parleyhq/parley/parleytest"
+	"github.com/parleyhq/parley/routing"
+	"github.com/parleyhq/parley/template"
+)
+
+// -seed replays a run; -ops sets its length. CI runs the default budget;
+// a long local run: go test -run TestModel -ops 1000000 .
+var (
+	seedFlag = flag.Int64("seed", 0, "model test: seed to replay (0: from the time)")
+	opsFlag  = flag.Int("ops", 4000, "model test: operations per run")
+)
+
+// modelSeed returns -seed, or a fresh seed from the time.
+func modelSeed() int64 {
+	if *seedFlag != 0 {
+		return *seedFlag
+	}
+	return time.Now().UnixNano()
+}
+
+// The fixture: one touchpoint per kind the model knows, three agents (cy
+// small enough to fill up), a handful of contacts per touchpoint.
+var (
+	modelAgents   = []string{"ana", "bo", "cy"}
+	modelCapacity = map[string]int{"ana": 100, "bo": 100, "cy": 40}
+	modelTPs      = []struct {
+		id       string
+		kind     channel.Kind
+		contacts []channel.Address
+	}{
+		{"wa", channel.WhatsApp, []channel.Address{wa("+14155550101"), wa("+14155550102"), wa("+14155550103"), wa("+14155550104")}},
+		{"sms", channel.SMS, []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550203")}},
+		{"chat", channel.WebChat, []channel.Address{{Kind: channel.WebChat, ID: "v-1"}, {Kind: channel.WebChat, ID: "v-2"}}},
+	}
+	smsTexts = []string{"STOP", "START", "HELP", "stop.", "is my order late?", "hello"}
+)
+
+// harness is a real Desk and the model, driven in lock-step.
+type harness struct {
+	t       testing.TB
+	rng     *rand.Rand
+	d       *parleytest.Desk
+	m       *model
+	v       *violations
+	ledger  *watchedLedger
+	store   *faultStore
+	consent *memory.OptOutStore
+
+	pidSeq    int
+	inPids    []inPid
+	outPids   []inPid
+	convs     []*modelConv
+	events    int // published events already compared
+	sentSeen  int
+	delivered map[conversation.ID]conversation.DeliveryStatus
+	inbound   map[slot]time.Time // the latest inbound per slot, for the guard
+	trail     []string           // the last operations, for a failure report
+
+	ops, checks, transportFaults int
+}
+
+type inPid struct{ tp, pid string }
+
+func newHarness(t testing.TB, seed int64) *harness {
+	t.Helper()
+	h := &harness{
+		t: t, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), v: &violations{},
+		store:     &faultStore{Store: memory.NewConversationStore()},
+		consent:   memory.NewOptOutStore(),
+		delivered: map[conversation.ID]conversation.DeliveryStatus{},
+		inbound:   map[slot]time.Time{},
+	}
+	h.ledger = newWatchedLedger(h.v)
+	rec := parleytest.NewTransport()
+	lib := template.NewLibrary(template.Options{})
+	require.NoError(t, lib.Add(template.Snippet{Shortcut: "thanks", Title: "Thanks", Variants: []template.Variant{{Body: "Thanks from {{agent.id}} at {{company}}."}}}))
+	var agents []routing.Agent
+	for _, a := range modelAgents {
+		agents = append(agents, routing.Agent{ID: a, Queues: []string{"support"}, Capacity: modelCapacity[a]})
+	}
+	var tps []channel.Touchpoint
+	for i, tp := range modelTPs {
+		addr := fmt.Sprintf("+1415555000%d", i)
+		if tp.kind == channel.WebChat {
+			addr = "site"
+		}
+		tps = append(tps, channel.Touchpoint{ID: tp.id, Kind: tp.kind, Address: addr, Queues: []string{"support"}})
+	}
+	h.d = parleytest.NewDesk(t, parley.Config{
+		Transport:     &guardTransport{inner: rec, v: h.v, check: h.guard},
+		Touchpoints:   tps,
+		Agents:        agents,
+		Snippets:      lib,
+		Variables:     map[string]string{"company": "Acme"},
+		Conversations: h.store,
+		Consent:       h.consent,
+		Ledger:        h.ledger,
+		Templates: []template.WhatsApp{{Name: "order_update", Language: language.AmericanEnglish, Category: template.Utility,
+			Status: template.Approved, Body: "Your order {{1}} has shipped."}},
+	})
+	h.d.Transport = rec
+	h.m = newModel(parleytest.Epoch, modelCapacity)
+	return h
+}
+
+// guard is checked as each message leaves: never to an opted-out SMS
+// address but the STOP confirmation (§3.3); never free-form WhatsApp
+// outside the window (§3.2). It reads the consent ledger and the inbound
+// times the driver saw, not the Desk.
+func (h *harness) guard(out parley.Outgoing) string {
+	switch out.To.Kind {
+	case channel.SMS:
+		e, ok, err := h.consent.Latest(context.Background(), optout.DefaultScope, out.To)
+		if err == nil && ok && e.Action == optout.OptOut && out.Text != replyStop {
+			return "sent to an opted-out address"
+		}
+	case channel.WhatsApp:
+		last := h.inbound[slot{out.Touchpoint, out.To}]
+		if out.Template == nil && !h.d.Clock.Now().Before(last.Add(window)) {
+			return "free-form whatsapp outside the window"
+		}
+	}
+	return ""
+}
+
+func (h *harness) pick(n int) int { return h.rng.IntN(n) }
+
+// fail reports a mismatch with the seed and the operations that led to it.
+func (h *harness) fail(seed int64, format string, args ...any) {
+	h.t.Helper()
+	h.t.Fatalf("model test, seed %d (replay: go test -run %s -seed %d .), after %d operations:\n%s\nlast operations:\n  %s",
+		seed, h.t.Name(), seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "))
+}
+
+func (h *harness) note(format string, args ...any) {
+	h.trail = append(h.trail, fmt.Sprintf("%d: ", h.ops)+fmt.Sprintf(format, args...))
+	if len(h.trail) > 12 {
+		h.trail = h.trail[1:]
+	}
+}
+
+// outcomeOf classifies a Desk call's result the way the model predicts.
+func outcomeOf(m *conversation.Message, err error) outcome {
+	switch {
+	case err == nil:
+		return done
+	case m != nil && m.Delivery.Status == conversation.DeliveryFailed:
+		return refused
+	}
+	return rejected
+}
+
+// anyConv picks a conversation the model knows, or nil.
+func (h *harness) anyConv() *modelConv {
+	if len(h.convs) == 0 {
+		return nil
+	}
+	// Favour recent ones: they are the ones still open.
+	n := len(h.convs)
+	lo := max(0, n-12)
+	if h.pick(4) == 0 {
+		lo = 0
+	}
+	return h.convs[lo+h.pick(n-lo)]
+}
+
+// step runs one random operation on both and returns the conversation it
+// touched (nil when none) and any mismatch.
+func (h *harness) step(ctx context.Context) (*modelConv, error) {
+	h.ops++
+	agent := modelAgents[h.pick(len(modelAgents))]
+	if h.pick(12) == 0 {
+		h.store.conflictNext.Store(true) // invisible: the Desk must retry
+		h.note("store: next update conflicts")
+	}
+	switch r := h.pick(100); {
+	case r < 32:
+		return h.inboundOp(ctx)
+	case r < 48, r < 53, r < 57:
+		c := h.anyConv()
+		if c == nil {
+			return nil, nil
+		}
+		h.maybeFault()
+		var m *conversation.Message
+		var err error
+		var want outcome
+		switch {
+		case r < 48:
+			text := fmt.Sprintf("reply %d", h.ops)
+			want = h.m.send(agent, c, text, false)
+			h.note("reply %s %s %q", agent, c.id, text)
+			m, err = h.d.Reply(ctx, agent, c.id, text)
+		case r < 53:
+			want = h.m.send(agent, c, "Thanks from "+agent+" at Acme.", false)
+			h.note("snippet %s %s", agent, c.id)
+			m, err = h.d.SendSnippet(ctx, agent, c.id, "/thanks", nil)
+		default:
+			if c.kind != channel.WhatsApp {
+				h.m.sendFault = nil
+				h.d.Transport.Heal()
+				return nil, nil
+			}
+			order := fmt.Sprintf("#%d", h.ops)
+			want = h.m.send(agent, c, "Your order "+order+" has shipped.", true)
+			h.note("template %s %s", agent, c.id)
+			m, err = h.d.SendTemplate(ctx, agent, c.id, "order_update", language.AmericanEnglish, map[string]string{"1": order})
+		}
+		h.heal()
+		if got := outcomeOf(m, err); got != want {
+			return c, fmt.Errorf("send: got %s (%v), model says %s", got, err, want)
+		}
+		if got := outcomeOf(m, err); got == refused && m.Delivery.Reason == "" {
+			return c, fmt.Errorf("refused message without a reason: %+v", m)
+		}
+		return c, nil
+	case r < 65:
+		c := h.anyConv()
+		if c == nil {
+			return nil, nil
+		}
+		want := h.m.assign(c, agent)
+		h.note("assign %s %s", c.id, agent)
+		return c, sameOutcome("assign", want, h.d.Assign(ctx, c.id, agent))
+	case r < 70:
+		c := h.anyConv()
+		if c == nil {
+			return nil, nil
+		}
+		want := h.m.transfer(c, agent)
+		h.note("transfer %s to %s", c.id, agent)
+		return c, sameOutcome("transfer", want, h.d.Transfer(ctx, c.id, agent))
+	case r < 73:
+		c := h.anyConv()
+		if c == nil {
+			return nil, nil
+		}
+		want := h.m.toInbox(c)
+		h.note("send to inbox %s", c.id)
+		return c, sameOutcome("send to inbox", want, h.d.SendToInbox(ctx, c.id))
+	case r < 78:
+		c := h.anyConv()
+		if c == nil {
+			return nil, nil
+		}
+		want := h.m.end(c)
+		h.note("end %s", c.id)
+		return c, sameOutcome("end", want, h.d.End(ctx, c.id))
+	case r < 82:
+		c := h.anyConv()
+		if c == nil {
+			return nil, nil
+		}
+		want := h.m.close(c)
+		h.note("close %s", c.id)
+		return c, sameOutcome("close", want, h.d.Close(ctx, c.id, "done"))
+	case r < 85:
+		p := []routing.Presence{routing.Available, routing.Away, routing.Offline}[h.pick(3)]
+		if h.pick(2) == 0 {
+			p = routing.Available // mostly at work
+		}
+		h.m.presence[agent] = p
+		h.note("presence %s %s", agent, p)
+		return nil, h.d.SetPresence(ctx, agent, p)
+	case r < 87:
+		var w routing.Weights
+		for _, k := range []channel.Kind{channel.WhatsApp, channel.SMS, channel.WebChat} {
+			v := []int{5, 20, 30, 45}[h.pick(4)]
+			var err error
+			if w, err = w.With(k, v); err != nil {
+				return nil, err
+			}
+			h.m.weights[k] = v
+		}
+		h.note("weights %v", h.m.weights)
+		h.d.SetWeights(w)
+		return nil, nil
+	case r < 94:
+		if len(h.outPids) == 0 {
+			return nil, nil
+		}
+		p := h.outPids[h.pick(len(h.outPids))]
+		st := []conversation.DeliveryStatus{conversation.DeliverySent, conversation.DeliveryDelivered, conversation.DeliveryRead, conversation.DeliveryFailed}[h.pick(4)]
+		want := h.m.callback(p.tp, p.pid, st)
+		h.note("callback %s %s %s", p.tp, p.pid, st)
+		got, err := h.d.UpdateDelivery(ctx, parley.DeliveryReport{Touchpoint: p.tp, ProviderID: p.pid, Status: st, Reason: "provider says so"})
+		if err != nil || got != want {
+			return nil, fmt.Errorf("callback: changed %v (%v), model says %v", got, err, want)
+		}
+		return h.convOfPid(p), nil
+	default:
+		d := time.Duration(1+h.pick(90)) * time.Minute
+		if h.pick(4) == 0 {
+			d = 23*time.Hour + time.Duration(h.pick(120))*time.Minute // across the 24 h boundary
+		}
+		h.note("clock +%s", d)
+		h.d.Clock.Advance(d)
+		h.m.now = h.m.now.Add(d)
+		return nil, nil
+	}
+}
+
+// maybeFault arms a transport failure for the next send: temporary,
+// permanent, or a timeout.
+func (h *harness) maybeFault() {
+	if h.pick(8) != 0 {
+		return
+	}
+	err := []error{parleytest.Temporary("rate limited"), parleytest.Permanent("invalid recipient"),
+		&parley.SendError{Reason: "timeout", Err: context.DeadlineExceeded}}[h.pick(3)]
+	h.d.Transport.FailNext(err)
+	h.m.sendFault = err
+	h.transportFaults++
+	h.note("transport: next send fails: %v", err)
+}
+
+// heal clears a fault the operation did not reach, on both sides.
+func (h *harness) heal() {
+	h.d.Transport.Heal()
+	h.m.sendFault = nil
+}
+
+func sameOutcome(op string, want outcome, err error) error {
+	got := done
+	if err != nil {
+		got = rejected
+	}
+	if got != want {
+		return fmt.Errorf("%s: got %s (%v), model says %s", op, got, err, want)
+	}
+	return nil
+}
+
+// inboundOp delivers a webhook: new, a provider retry of an earlier one,
+// or one that arrives late (its At minutes in the past).
+func (h *harness) inboundOp(ctx context.Context) (*modelConv, error) {
+	var tpi int
+	var from channel.Address
+	var pid, text string
+	at := h.m.now
+	if len(h.inPids) > 0 && h.pick(6) == 0 {
+		p := h.inPids[h.pick(len(h.inPids))]
+		for i, tp := range modelTPs {
+			if tp.id == p.tp {
+				tpi = i
+			}
+		}
+		from, pid, text = modelTPs[tpi].contacts[0], p.pid, "retry"
+	} else {
+		tpi = h.pick(len(modelTPs))
+		from = modelTPs[tpi].contacts[h.pick(len(modelTPs[tpi].contacts))]
+		h.pidSeq++
+		pid = fmt.Sprintf("in-%d", h.pidSeq)
+		text = fmt.Sprintf("message %d", h.pidSeq)
+		if modelTPs[tpi].kind == channel.SMS {
+			text = smsTexts[h.pick(len(smsTexts))]
+		}
+		if h.pick(10) == 0 {
+			at = at.Add(-time.Duration(1+h.pick(9)) * time.Minute) // within optout.DefaultConfirmWithin: see the README
+		}
+		h.inPids = append(h.inPids, inPid{modelTPs[tpi].id, pid})
+	}
+	tp := modelTPs[tpi]
+	h.maybeFault()
+	want := h.m.receive(tp.id, tp.kind, from, pid, text, at)
+	if !want.dup {
+		s := slot{tp.id, from}
+		if at.After(h.inbound[s]) {
+			h.inbound[s] = at
+		}
+	}
+	h.note("receive %s from %s %s %q at %s", tp.id, from, pid, text, at.Sub(parleytest.Epoch))
+	rc, err := h.d.Receive(ctx, parley.Inbound{Touchpoint: tp.id, From: from, ProviderID: pid, Text: text, At: at})
+	h.heal()
+	if err != nil {
+		return nil, fmt.Errorf("receive: %v", err)
+	}
+	if rc.Duplicate != want.dup || rc.Started != want.started {
+		return nil, fmt.Errorf("receive: duplicate %v started %v, model says %v %v", rc.Duplicate, rc.Started, want.dup, want.started)
+	}
+	if want.started {
+		h.m.pending.id = rc.Conversation.ID
+		h.m.convs[rc.Conversation.ID] = h.m.pending
+		h.convs = append(h.convs, h.m.pending)
+	}
+	if want.dup {
+		return h.m.convs[rc.Conversation.ID], nil
+	}
+	return want.conv, nil
+}
+
+func (h *harness) convOfPid(p inPid) *modelConv {
+	msg := h.m.pids[pidKey(p.tp, p.pid)]
+	for _, c := range h.convs {
+		if slices.Contains(c.msgs, msg) {
+			return c
+		}
+	}
+	return nil
+}
+
+// compareStep checks what one step changed: the events it published, the
+// messages it sent, the conversation it touched, every agent's load.
+func (h *harness) compareStep(ctx context.Context, c *modelConv) error {
+	h.checks++
+	if vs := h.v.take(); len(vs) > 0 {
+		return fmt.Errorf("invariants broken:\n  %s", strings.Join(vs, "\n  "))
+	}
+	evs := h.d.Publisher.Names()
+	got := slices.Clone(evs[h.events:])
+	h.events = len(evs)
+	want := h.m.events
+	h.m.events = nil
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("events: published %v, model says %v", got, want)
+	}
+	sentNow := h.d.Transport.Sent()
+	if len(sentNow) != len(h.m.sent) {
+		return fmt.Errorf("transport: %d sent, model says %d", len(sentNow), len(h.m.sent))
+	}
+	for i := h.sentSeen; i < len(sentNow); i++ {
+		if sentNow[i].To != h.m.sent[i].to || sentNow[i].Text != h.m.sent[i].text {
+			return fmt.Errorf("transport: sent %q to %s, model says %q to %s", sentNow[i].Text, sentNow[i].To, h.m.sent[i].text, h.m.sent[i].to)
+		}
+	}
+	h.sentSeen = len(sentNow)
+	for _, a := range modelAgents {
+		if got, want := h.ledger.agentLoad(a), h.m.load(a); got != want {
+			return fmt.Errorf("agent %s holds %d points, model says %d", a, got, want)
+		}
+	}
+	if c != nil {
+		return h.compareConv(ctx, c)
+	}
+	return nil
+}
+
+// compareConv compares one conversation: status, assignee, the weight its
+// agent is charged, and every message with its delivery status.
+func (h *harness) compareConv(ctx context.Context, mc *modelConv) error {
+	c, err := h.d.Conversation(ctx, mc.id)
+	if err != nil {
+		return err
+	}
+	if c.Status != mc.status || (mc.status != conversation.Queued && c.AssigneeID != mc.assignee) {
+		return fmt.Errorf("conversation %s: %s by %q, model says %s by %q", c.ID, c.Status, c.AssigneeID, mc.status, mc.assignee)
+	}
+	hc, held := h.ledger.holder(c.ID.String())
+	if held != (mc.status == conversation.Assigned) || held && (hc.agent != mc.assignee || hc.weight != mc.charged) {
+		return fmt.Errorf("conversation %s (%s by %s, %d points): ledger holds %v %+v", c.ID, mc.status, mc.assignee, mc.charged, held, hc)
+	}
+	page, err := h.d.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Order: conversation.OldestFirst, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	if len(page.Messages) != len(mc.msgs) {
+		return fmt.Errorf("conversation %s: %d messages stored, model says %d", c.ID, len(page.Messages), len(mc.msgs))
+	}
+	for i, m := range page.Messages {
+		w := mc.msgs[i]
+		if m.Direction != w.dir || m.Text != w.text || m.Delivery.Status != w.status {
+			return fmt.Errorf("conversation %s message %d: %s %q %s, model says %s %q %s", c.ID, i, m.Direction, m.Text, m.Delivery.Status, w.dir, w.text, w.status)
+		}
+		if m.Delivery.Status == conversation.DeliveryFailed && m.Delivery.Reason == "" {
+			return fmt.Errorf("conversation %s message %d failed without a reason", c.ID, i)
+		}
+		if prev, ok := h.delivered[m.ID]; ok && regressed(prev, m.Delivery.Status) {
+			return fmt.Errorf("message %s went back from %s to %s", m.ID, prev, m.Delivery.Status)
+		}
+		h.delivered[m.ID] = m.Delivery.Status
+		if m.Direction == conversation.Outbound && m.ProviderID != "" && w.pid == m.ProviderID && !slices.Contains(h.outPids, inPid{c.Touchpoint, m.ProviderID}) {
+			h.outPids = append(h.outPids, inPid{c.Touchpoint, m.ProviderID})
+		}
+	}
+	return nil
+}
+
+// regressed reports a delivery status moving back (§3.6): failed is
+// terminal; otherwise the order is pending → sent → delivered → read.
+func regressed(from, to conversation.DeliveryStatus) bool {
+	if from == conversation.DeliveryFailed {
+		return to != conversation.DeliveryFailed
+	}
+	return to != conversation.DeliveryFailed && to < from
+}
+
+// compareAll checks every conversation: the full state, at quiescent
+// points and at the end.
+func (h *harness) compareAll(ctx context.Context) error {
+	for _, c := range h.convs {
+		if err := h.compareConv(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run drives ops random operations, checking after each.
+func (h *harness) run(seed int64, ops int) {
+	h.t.Helper()
+	ctx := context.Background()
+	for range ops {
+		c, err := h.step(ctx)
+		if err == nil {
+			err = h.compareStep(ctx, c)
+		}
+		if err == nil && h.ops%500 == 0 {
+			err = h.compareAll(ctx)
+		}
+		if err != nil {
+			h.fail(seed, "%v", err)
+		}
+	}
+	if err := h.compareAll(ctx); err != nil {
+		h.fail(seed, "%v", err)
+	}
+}
+
+func TestModel(t *testing.T) {
+	seed := modelSeed()
+	h := newHarness(t, seed)
+	h.run(seed, *opsFlag)
+	t.Logf("seed %d: %d operations, %d conversations, %d messages sent, %d step checks, %d transport faults, %d store faults, %d charges, %d releases",
+		seed, h.ops, len(h.convs), len(h.m.sent), h.checks, h.transportFaults, h.store.injected.Load(), h.ledger.charges, h.ledger.releases)
+}

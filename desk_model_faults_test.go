@@ -1,0 +1,205 @@
+package parley_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/memory"
+	"github.com/parleyhq/parley/routing"
+)
+
+// Doubles the model-based tests wire into a real Desk: a ledger that
+// watches every charge and release (DESIGN.md §3.5), a store that fails or
+// conflicts on demand (§7), and a transport guard that refuses to let a
+// forbidden message out unnoticed (§3.2, §3.3).
+
+// violations collects broken invariants from any goroutine.
+type violations struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (v *violations) add(format string, args ...any) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.list = append(v.list, fmt.Sprintf(format, args...))
+}
+
+func (v *violations) take() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := v.list
+	v.list = nil
+	return out
+}
+
+// charge is one reservation the ledger holds.
+type charge struct {
+	agent  string
+	weight int
+}
+
+// watchedLedger is memory.Ledger with a second, independent account of
+// every reservation: it reports an agent over capacity, a conversation
+// reserved for two agents, and a release that does not free exactly the
+// weight charged (§3.5: "every charged weight released exactly once").
+type watchedLedger struct {
+	inner *memory.Ledger
+	v     *violations
+
+	mu       sync.Mutex
+	held     map[string]charge
+	load     map[string]int
+	charges  int
+	releases int
+}
+
+func newWatchedLedger(v *violations) *watchedLedger {
+	return &watchedLedger{inner: memory.NewLedger(), v: v, held: map[string]charge{}, load: map[string]int{}}
+}
+
+func (l *watchedLedger) Reserve(ctx context.Context, agentID, conversationID string, weight, capacity int) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.inner.Reserve(ctx, agentID, conversationID, weight, capacity); err != nil {
+		return err
+	}
+	if h, ok := l.held[conversationID]; ok {
+		if h.agent != agentID {
+			l.v.add("ledger: conversation %s reserved for %s and %s at once", conversationID, h.agent, agentID)
+		}
+		l.load[h.agent] -= h.weight
+	}
+	l.held[conversationID] = charge{agentID, weight}
+	l.load[agentID] += weight
+	l.charges++
+	if l.load[agentID] > capacity {
+		l.v.add("ledger: agent %s at %d points, over capacity %d", agentID, l.load[agentID], capacity)
+	}
+	return nil
+}
+
+func (l *watchedLedger) Release(ctx context.Context, conversationID string) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w, err := l.inner.Release(ctx, conversationID)
+	if err != nil {
+		return w, err
+	}
+	h, ok := l.held[conversationID]
+	switch {
+	case ok && w != h.weight:
+		l.v.add("ledger: releasing %s freed %d points, %d were charged", conversationID, w, h.weight)
+	case !ok && w != 0:
+		l.v.add("ledger: releasing %s freed %d points twice", conversationID, w)
+	}
+	if ok {
+		delete(l.held, conversationID)
+		l.load[h.agent] -= h.weight
+		l.releases++
+	}
+	return w, nil
+}
+
+func (l *watchedLedger) Load(ctx context.Context, agentID string) (int, error) {
+	return l.inner.Load(ctx, agentID)
+}
+
+// holder returns who holds conversationID and for how much.
+func (l *watchedLedger) holder(conversationID string) (charge, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, ok := l.held[conversationID]
+	return h, ok
+}
+
+func (l *watchedLedger) agentLoad(agent string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.load[agent]
+}
+
+var _ routing.Ledger = (*watchedLedger)(nil)
+
+// errCrash is the injected store failure: the process "dies" at that write.
+var errCrash = errors.New("model test: store write failed")
+
+// faultStore wraps a conversation.Store. failAt > 0 fails the failAt-th
+// write (Create, Update, AppendMessage, UpdateDelivery) from now on with
+// errCrash, changing nothing, as a crash before the write would;
+// conflictNext makes the next Update report an optimistic-concurrency
+// conflict without writing, as a concurrent writer in another process
+// would (§7).
+type faultStore struct {
+	conversation.Store
+	writes       atomic.Int64
+	failAt       atomic.Int64
+	conflictNext atomic.Bool
+	injected     atomic.Int64
+}
+
+func (s *faultStore) write() error {
+	n := s.writes.Add(1)
+	if f := s.failAt.Load(); f > 0 && n == f {
+		s.injected.Add(1)
+		return errCrash
+	}
+	return nil
+}
+
+func (s *faultStore) Create(ctx context.Context, c *conversation.Conversation) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	return s.Store.Create(ctx, c)
+}
+
+func (s *faultStore) Update(ctx context.Context, c *conversation.Conversation) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	if s.conflictNext.CompareAndSwap(true, false) {
+		s.injected.Add(1)
+		return &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: c.Version + 1}
+	}
+	return s.Store.Update(ctx, c)
+}
+
+func (s *faultStore) AppendMessage(ctx context.Context, m *conversation.Message) (*conversation.Message, bool, error) {
+	if err := s.write(); err != nil {
+		return nil, false, err
+	}
+	return s.Store.AppendMessage(ctx, m)
+}
+
+func (s *faultStore) UpdateDelivery(ctx context.Context, u conversation.DeliveryUpdate) (*conversation.Message, bool, error) {
+	if err := s.write(); err != nil {
+		return nil, false, err
+	}
+	return s.Store.UpdateDelivery(ctx, u)
+}
+
+// failWrite arms the store to fail the n-th write from now.
+func (s *faultStore) failWrite(n int) { s.failAt.Store(s.writes.Load() + int64(n)) }
+
+// guardTransport checks every message as it leaves, against what the
+// test knows independently of the Desk; check returns the broken rule.
+type guardTransport struct {
+	inner parley.Transport
+	v     *violations
+	check func(out parley.Outgoing) string
+}
+
+func (g *guardTransport) Send(ctx context.Context, out parley.Outgoing) (string, error) {
+	if g.check != nil {
+		if why := g.check(out); why != "" {
+			g.v.add("transport: %s: %q to %s", why, out.Text, out.To)
+		}
+	}
+	return g.inner.Send(ctx, out)
+}
