@@ -42,6 +42,7 @@ type modelMsg struct {
 	text   string
 	status conversation.DeliveryStatus
 	pid    string // provider ID: the inbound webhook's, or the transport's answer
+	conv   *modelConv
 }
 
 // modelConv is one conversation.
@@ -76,6 +77,7 @@ type model struct {
 	last      map[slot]*modelConv // the newest conversation of each slot
 	pids      map[string]*modelMsg
 	capacity  map[string]int
+	loads     map[string]int
 	presence  map[string]routing.Presence
 	weights   map[channel.Kind]int
 	optedOut  map[channel.Address]bool // the one SMS scope
@@ -90,7 +92,7 @@ type model struct {
 func newModel(now time.Time, capacity map[string]int) *model {
 	m := &model{
 		now: now, convs: map[conversation.ID]*modelConv{}, last: map[slot]*modelConv{},
-		pids: map[string]*modelMsg{}, capacity: capacity, presence: map[string]routing.Presence{},
+		pids: map[string]*modelMsg{}, capacity: capacity, loads: map[string]int{}, presence: map[string]routing.Presence{},
 		weights:  map[channel.Kind]int{channel.WhatsApp: 20, channel.SMS: 5, channel.WebChat: 30},
 		optedOut: map[channel.Address]bool{},
 	}
@@ -103,14 +105,21 @@ func newModel(now time.Time, capacity map[string]int) *model {
 func pidKey(tp, pid string) string { return tp + "\x00" + pid }
 
 // load is what agent holds: the weights charged at assignment.
-func (m *model) load(agent string) int {
-	n := 0
-	for _, c := range m.convs {
-		if c.status == conversation.Assigned && c.assignee == agent {
-			n += c.charged
-		}
+func (m *model) load(agent string) int { return m.loads[agent] }
+
+// hold makes c Assigned to agent, charged today's weight of its kind.
+func (m *model) hold(c *modelConv, agent string) {
+	m.unhold(c)
+	c.status, c.assignee, c.charged = conversation.Assigned, agent, m.weights[c.kind]
+	m.loads[agent] += c.charged
+}
+
+// unhold releases exactly what c's agent was charged (§3.5).
+func (m *model) unhold(c *modelConv) {
+	if c.status == conversation.Assigned {
+		m.loads[c.assignee] -= c.charged
 	}
-	return n
+	c.charged = 0
 }
 
 // fits reports whether agent may take w more points (§3.5).
@@ -143,13 +152,13 @@ func (m *model) receive(tp string, kind channel.Kind, from channel.Address, pid,
 			// KeepAgent (the default reopen policy): the previous agent
 			// takes the follow-up if available with room, else the inbox.
 			if prev != nil && prev.assignee != "" && m.presence[prev.assignee] == routing.Available && m.fits(prev.assignee, m.weights[kind]) {
-				c.status, c.assignee, c.charged = conversation.Assigned, prev.assignee, m.weights[kind]
+				m.hold(c, prev.assignee)
 				m.emit("conversation.assigned")
 			}
 		}()
 	}
 	res.conv = c
-	msg := &modelMsg{dir: conversation.Inbound, text: text, pid: pid}
+	msg := &modelMsg{dir: conversation.Inbound, text: text, pid: pid, conv: c}
 	c.msgs = append(c.msgs, msg)
 	m.pids[pidKey(tp, pid)] = msg
 	if at.After(c.lastInbound) {
@@ -207,7 +216,7 @@ func (m *model) allowed(c *modelConv, isTemplate, confirmation bool) bool {
 
 // deliver records an outbound message and sends it, or records it failed.
 func (m *model) deliver(c *modelConv, text string, isTemplate, confirmation bool) outcome {
-	msg := &modelMsg{dir: conversation.Outbound, text: text}
+	msg := &modelMsg{dir: conversation.Outbound, text: text, conv: c}
 	c.msgs = append(c.msgs, msg)
 	if !m.allowed(c, isTemplate, confirmation) {
 		msg.status = conversation.DeliveryFailed
@@ -242,7 +251,7 @@ func (m *model) send(agent string, c *modelConv, text string, isTemplate bool) o
 		if m.presence[agent] == routing.Offline || !m.fits(agent, m.weights[c.kind]) {
 			return rejected
 		}
-		c.status, c.assignee, c.charged = conversation.Assigned, agent, m.weights[c.kind]
+		m.hold(c, agent)
 		m.emit("conversation.assigned")
 	}
 	return m.deliver(c, text, isTemplate, false)
@@ -253,7 +262,7 @@ func (m *model) assign(c *modelConv, agent string) outcome {
 	if c.status != conversation.Queued || m.presence[agent] == routing.Offline || !m.fits(agent, m.weights[c.kind]) {
 		return rejected
 	}
-	c.status, c.assignee, c.charged = conversation.Assigned, agent, m.weights[c.kind]
+	m.hold(c, agent)
 	m.emit("conversation.assigned")
 	return done
 }
@@ -264,7 +273,7 @@ func (m *model) transfer(c *modelConv, agent string) outcome {
 	if c.status != conversation.Assigned || c.assignee == agent || m.presence[agent] == routing.Offline || !m.fits(agent, m.weights[c.kind]) {
 		return rejected
 	}
-	c.assignee, c.charged = agent, m.weights[c.kind]
+	m.hold(c, agent)
 	m.emit("conversation.transferred")
 	return done
 }
@@ -274,7 +283,8 @@ func (m *model) toInbox(c *modelConv) outcome {
 	if c.status != conversation.Assigned {
 		return rejected
 	}
-	c.status, c.assignee, c.charged = conversation.Queued, "", 0
+	m.unhold(c)
+	c.status, c.assignee = conversation.Queued, ""
 	m.emit("conversation.sent_to_inbox")
 	return done
 }
@@ -283,7 +293,8 @@ func (m *model) end(c *modelConv) outcome {
 	if c.status != conversation.Assigned {
 		return rejected
 	}
-	c.status, c.charged = conversation.WrapUp, 0
+	m.unhold(c)
+	c.status = conversation.WrapUp
 	m.emit("conversation.ended")
 	return done
 }
@@ -292,7 +303,8 @@ func (m *model) close(c *modelConv) outcome {
 	if c.status == conversation.Closed {
 		return rejected
 	}
-	c.status, c.charged = conversation.Closed, 0
+	m.unhold(c)
+	c.status = conversation.Closed
 	m.emit("conversation.closed")
 	return done
 }
@@ -301,11 +313,15 @@ func (m *model) close(c *modelConv) outcome {
 // failed is terminal and taken only before delivery.
 func (m *model) callback(tp, pid string, to conversation.DeliveryStatus) bool {
 	msg := m.pids[pidKey(tp, pid)]
-	d := conversation.Delivery{Status: msg.status}
-	if !d.Advance(to, "provider says so", m.now) {
-		return false
+	switch {
+	case msg.status == conversation.DeliveryFailed:
+		return false // terminal
+	case to == conversation.DeliveryFailed && msg.status >= conversation.DeliveryDelivered:
+		return false // a late failure after delivery
+	case to != conversation.DeliveryFailed && to <= msg.status:
+		return false // late or duplicate
 	}
-	msg.status = d.Status
+	msg.status = to
 	if to == conversation.DeliveryFailed {
 		m.emit("message.failed")
 	} else {
