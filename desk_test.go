@@ -322,3 +322,13 @@ func TestHelpWhileOptedOutIsRecordedNotFailed(t *testing.T) {
 	assert.Contains(t, rc.Reply.Delivery.Reason, "opted out")
 	assert.Len(t, f.Transport.Sent(), 1)
 }
+
+func TestLateStopWebhookStillConfirmed(t *testing.T) {
+	f := newFixture(t)
+	f.Clock.Advance(3 * time.Hour)
+	rc, err := f.Receive(context.Background(), parley.Inbound{Touchpoint: "sms", From: sms("+14155550100"), ProviderID: "SM1", Text: "STOP",
+		At: f.Clock.Now().Add(-2 * time.Hour)}) // the provider retried for two hours
+	require.NoError(t, err)
+	require.NotNil(t, rc.Reply)
+	assert.Equal(t, conversation.DeliverySent, rc.Reply.Delivery.Status)
+}

@@ -160,7 +160,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 
 	rc := Receipt{Conversation: c, Message: stored, Started: started != nil}
 	if tp.Kind == channel.SMS && !in.Unsupported {
-		evs, err := d.keyword(ctx, tp, c, &rc, contact, in.Text, at, now)
+		evs, err := d.keyword(ctx, tp, c, &rc, contact, in.Text, now)
 		events = append(events, evs...)
 		if err != nil { // the consent ledger failed: the provider retries
 			d.publish(ctx, events...)
@@ -377,8 +377,12 @@ func (d *Desk) duplicate(ctx context.Context, m *conversation.Message, now time.
 
 // keyword applies an SMS opt-out, opt-in or help keyword and sends its
 // reply (DESIGN.md §3.3).
-func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conversation, rc *Receipt, ic inboundContact, text string, at, now time.Time) ([]Event, error) {
-	res, err := d.consent.Inbound(ctx, optout.Inbound{From: ic.address, To: tp.addr, Body: text, At: at, Lang: ic.lang})
+func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conversation, rc *Receipt, ic inboundContact, text string, now time.Time) ([]Event, error) {
+	// The ledger records when the desk took the keyword in, not the
+	// provider's timestamp: the confirmation's pass (optout's
+	// ConfirmWithin) runs from then, so a webhook retried late still gets
+	// its one confirmation.
+	res, err := d.consent.Inbound(ctx, optout.Inbound{From: ic.address, To: tp.addr, Body: text, At: now, Lang: ic.lang})
 	if err != nil || res.Action == optout.None {
 		return nil, err
 	}
@@ -386,7 +390,7 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 	var events []Event
 	if res.Changed {
 		events = append(events, OptOutEvent{
-			EventHeader: conversation.EventHeader{ConversationID: c.ID, At: at},
+			EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now},
 			Action:      res.Action, Address: ic.address, Scope: string(res.Scope), Keyword: res.Keyword,
 		})
 	}
