@@ -2,7 +2,7 @@
 // domain packages define: the conversation [conversation.Store], the opt-out
 // consent ledger [optout.Store] and the routing capacity [routing.Ledger].
 //
-// They are the embedded default of [parley.New] and the reference the
+// They are the embedded default of parley.New and the reference the
 // conformance suites in package parleytest are run against. Every type here
 // is safe for concurrent use by multiple goroutines; each keeps the contract
 // of the interface it implements to the letter (optimistic concurrency with
