@@ -1,8 +1,13 @@
 package optout_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
 
 	"github.com/parleyhq/parley/optout"
 )
@@ -80,5 +85,39 @@ func TestFloorAgrees(t *testing.T) {
 		if got, want := floorClassify(s), optout.Classify(s); got != want {
 			t.Errorf("floor(%q) = %s, Classify = %s", s, got, want)
 		}
+	}
+}
+
+// TestFastPathAgrees checks that the ASCII fast path and its hash table
+// answer as the x/text path does for sets the default-set fuzz target never
+// sees: keys that pack alike but for leading NUL bytes (so share a probe
+// run), keys longer than the fast path holds, and sets large enough to grow
+// the table.
+func TestFastPathAgrees(t *testing.T) {
+	many := make([]optout.Keyword, 0, 300)
+	for i := range 300 {
+		many = append(many, optout.Keyword{Word: fmt.Sprintf("kw%d", i), Action: optout.Action(1 + i%3)})
+	}
+	sets := map[string][]optout.Keyword{
+		"leading NUL bytes": {{"\x00STOP", optout.OptIn}, {"\x00\x00STOP", optout.Help}, {"\x00", optout.Help}},
+		"longer than the fast path": {
+			{"PLEASE STOP SENDING ME THESE", optout.OptOut},
+			{"sixteen bytes ok", optout.OptIn}, {"seventeen bytes!x", optout.Help},
+		},
+		"three hundred keywords": many,
+	}
+	for name, ws := range sets {
+		t.Run(name, func(t *testing.T) {
+			k, err := optout.NewKeywords(language.English, ws...)
+			require.NoError(t, err)
+			bodies := []string{"", " ", "x", "stop", " STOP. ", "\x00stop", "\x00\x00stop", "\x00\x00\x00stop", "\x00", "kw", "kw3000"}
+			for _, w := range k.List() {
+				bodies = append(bodies, w.Word, " "+w.Word+" !", w.Word+"x", "x"+w.Word, w.Word[1:], w.Word[:len(w.Word)-1],
+					strings.ReplaceAll(w.Word, " ", "  \t"), w.Word+" \u3000", strings.ToLower(w.Word)+"é")
+			}
+			for _, b := range bodies {
+				assert.Equal(t, optout.ClassifySlow(k, b), k.Classify(b), "Classify(%q)", b)
+			}
+		})
 	}
 }

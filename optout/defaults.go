@@ -84,11 +84,5 @@ func DefaultSets() []*Keywords { return []*Keywords{englishSet, frenchSet, spani
 // already outgrow the longest keyword is rejected without reading further.
 // Other messages are normalised with golang.org/x/text.
 func Classify(body string) Action {
-	// The fast path called directly: one call for an ASCII message.
-	if i, done := englishSet.matchASCII(body); done && i < 0 {
-		return None
-	} else if done {
-		return englishSet.entries[i].kw.Action
-	}
 	return englishSet.Classify(body)
 }

@@ -63,6 +63,9 @@ type entry struct {
 type Keywords struct {
 	lang    language.Tag
 	entries []entry // sorted by action, then word
+	// actions[i+1] is entries[i]'s action and actions[0] is None, so that
+	// match's -1 for no keyword needs no branch.
+	actions []Action
 	byKey   map[string]int
 	// fast indexes the ASCII keys for the fast path.
 	fast table
@@ -142,8 +145,10 @@ func (k *Keywords) index(all []entry) {
 		return cmp.Or(cmp.Compare(a.kw.Action, b.kw.Action), cmp.Compare(a.key, b.key))
 	})
 	k.entries = all
+	k.actions = make([]Action, len(all)+1)
 	letterMax := 0
 	for i, e := range all {
+		k.actions[i+1] = e.kw.Action
 		k.byKey[e.key] = i
 		k.maxBytes = max(k.maxBytes, len(e.key))
 		letterMax = max(letterMax, letters(e.key, len(e.key)))
@@ -198,15 +203,9 @@ func (k *Keywords) List() []Keyword {
 // Classify returns the action body triggers with this set: the action of
 // the keyword body is, alone, or None. See [Classify] for the matching rules.
 func (k *Keywords) Classify(body string) Action {
-	// match written out, so that Classify inlines and costs one call.
-	i, done := k.matchASCII(body)
-	if !done {
-		i = k.matchSlow(body)
-	}
-	if i < 0 {
-		return None
-	}
-	return k.entries[i].kw.Action
+	// Small enough to inline, even inside the package's Classify, so that
+	// a call costs one call, to match.
+	return k.actions[k.match(body)+1]
 }
 
 // Match returns the keyword body is, alone, and whether there is one.
@@ -217,15 +216,6 @@ func (k *Keywords) Match(body string) (Keyword, bool) {
 	return Keyword{}, false
 }
 
-// match returns the index of the entry body matches, or -1.
-func (k *Keywords) match(body string) int {
-	i, done := k.matchASCII(body)
-	if !done {
-		i = k.matchSlow(body)
-	}
-	return i
-}
-
 // rawSlack is the bound on a keyword message's raw length: after trimming
 // surrounding white space and trailing punctuation, a message longer than
 // 4 × the longest canonical keyword (UTF-8 spends up to 4 bytes a character)
@@ -234,12 +224,13 @@ func (k *Keywords) match(body string) int {
 // 160-character message is rejected before any of it is read.
 const rawSlack = 64
 
-// matchASCII canonicalises body when it is ASCII, which is what canonical
-// gives for ASCII (folding is lower-casing; NFKD and NFKC change nothing),
-// and reports done=false when it meets a byte outside ASCII or outgrows
-// fastMax in a set with longer keywords. Besides the raw-length bound, it
-// gives up as soon as the canonical prefix outgrows the longest keyword.
-func (k *Keywords) matchASCII(s string) (int, bool) {
+// match returns the index of the entry body matches, or -1. For ASCII it
+// canonicalises the text itself, which is what canonical gives for ASCII
+// (folding is lower-casing; NFKD and NFKC change nothing); it hands body to
+// matchSlow when it meets a byte outside ASCII, or outgrows fastMax in a set
+// with longer keywords. Besides the raw-length bound, it gives up as soon as
+// the canonical prefix outgrows the longest keyword.
+func (k *Keywords) match(s string) int {
 	end := len(s)
 	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
 		end--
@@ -248,30 +239,31 @@ func (k *Keywords) matchASCII(s string) (int, bool) {
 	for start < end && byteClass[s[start]] == classSpace {
 		start++
 	}
-	if end == start {
-		return -1, true
+	t := s[start:end]
+	if len(t) == 0 {
+		return -1
 	}
 	// A non-ASCII first or last character may trim differently: hand over
 	// before the raw-length bound so both paths measure the same text.
-	if byteClass[s[start]] == classHigh || byteClass[s[end-1]] == classHigh {
-		return -1, false
+	if (byteClass[t[0]]|byteClass[t[len(t)-1]])&classHigh != 0 {
+		return k.matchSlow(s)
 	}
-	if end-start > k.maxRaw {
-		return -1, true
+	if len(t) > k.maxRaw {
+		return -1
 	}
-	// The canonical text goes into two registers, byte i at bits 8*(i%8) of
-	// word i/8: no buffer, no string compare.
-	var w0, w1 uint64
+	// The canonical text is shifted into two registers (see pack): no
+	// buffer, no string compare.
+	var lo, hi uint64
 	n, limit := 0, k.fastLimit
-	for i := start; i < end; i++ {
-		v := fastFold[s[i]]
+	for i := 0; i < len(t); i++ {
+		v := fastFold[t[i]]
 		if v > 0xff {
 			if v == foldHigh {
-				return -1, false
+				goto slow
 			}
 			// One space for a whole run; runs are inner, as the text is
 			// trimmed, so a non-space byte follows.
-			for i+1 < end && fastFold[s[i+1]] == foldSpace {
+			for i+1 < len(t) && fastFold[t[i+1]] == foldSpace {
 				i++
 			}
 			v = ' '
@@ -281,16 +273,17 @@ func (k *Keywords) matchASCII(s string) (int, bool) {
 			// Whatever follows, even non-ASCII, cannot shorten this
 			// prefix: it ends before the message's last significant ASCII
 			// byte, so none of it is trailing in the canonical form.
-			return -1, k.fastOnly
+			if k.fastOnly {
+				return -1
+			}
+			goto slow
 		}
-		// Byte n goes to bits 8n of w0 or 8(n-8) of w1; Go's shifts of 64
-		// or more give zero, so both lines run without a branch.
-		sh := uint(n) * 8
-		w0 |= uint64(v) << sh
-		w1 |= uint64(v) << (sh - 64)
+		lo, hi = pack(lo, hi, byte(v))
 		n++
 	}
-	return k.fast.lookup(w0, w1, n), true
+	return k.fast.lookup(lo, hi, n)
+slow:
+	return k.matchSlow(s)
 }
 
 // matchSlow canonicalises body with x/text after cheap length guards.

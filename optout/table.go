@@ -1,52 +1,125 @@
 package optout
 
-// put sets byte i (i < fastMax) of the text packed in w0 (bytes 0–7) and w1
-// (bytes 8–15).
-func put(w0, w1 uint64, i int, c byte) (uint64, uint64) {
-	if i < 8 {
-		return w0 | uint64(c)<<(uint(i)*8), w1
-	}
-	return w0, w1 | uint64(c)<<(uint(i-8)*8)
+import "math/bits"
+
+// pack appends byte c to the text held in lo and hi, the last eight bytes
+// in lo and the eight before in hi, the last byte lowest: two shifts and two
+// ors, with no variable shift. Texts of up to fastMax bytes pack apart,
+// except that leading NUL bytes vanish; lookups compare the length too.
+func pack(lo, hi uint64, c byte) (uint64, uint64) {
+	return lo<<8 | uint64(c), hi<<8 | lo>>56
 }
 
-// slot is one ASCII key of the fast path, packed.
+// slot is one ASCII key of the fast path, packed; the zero slot with idx -1
+// is empty (no lookup has n = 0).
 type slot struct {
-	w0, w1 uint64
-	idx    int
+	lo, hi uint64
+	n, idx int32
 }
 
-// table maps packed ASCII keys to entry indexes, bucketed by length: a
-// lookup compares the words of the few keys of that length (four at most in
-// the default set), with no hash on the critical path.
+// table maps packed ASCII keys to entry indexes by multiplicative hashing:
+// newTable searches for multipliers that give every key its own slot, so a
+// lookup is two multiplies, one load and one compare. Keys the hash cannot
+// separate (they differ only in trailing NUL bytes, or no multiplier was
+// found) share a run of slots: probes says how many a lookup reads.
 type table struct {
-	byLen [32][]slot
+	slots  []slot
+	m0, m1 uint64
+	shift  uint8
+	probes int
 }
+
+// Multiplier search bounds: tables grow from twice the key count (at least
+// minSlots) to maxGrowth times it, trying tries multiplier pairs at each
+// size before growing.
+const (
+	minSlots  = 8
+	maxGrowth = 16
+	tries     = 64
+)
 
 // newTable indexes the ASCII keys of es that fit fastMax.
 func newTable(es []entry) table {
-	var t table
+	var ks []slot
 	for i, e := range es {
 		if len(e.key) > fastMax || !isASCII(e.key) {
 			continue
 		}
-		var w0, w1 uint64
+		var lo, hi uint64
 		for j := 0; j < len(e.key); j++ {
-			w0, w1 = put(w0, w1, j, e.key[j])
+			lo, hi = pack(lo, hi, e.key[j])
 		}
-		t.byLen[len(e.key)] = append(t.byLen[len(e.key)], slot{w0: w0, w1: w1, idx: i})
+		ks = append(ks, slot{lo: lo, hi: hi, n: int32(len(e.key)), idx: int32(i)})
 	}
-	return t
+	// A fixed seed keeps a set's layout the same from run to run.
+	rng := uint64(0x9e3779b97f4a7c15)
+	var best table
+	for size := max(minSlots, 2*len(ks)); ; size *= 2 {
+		size = 1 << bits.Len(uint(size-1))
+		for range tries {
+			t := table{m0: splitmix(&rng) | 1, m1: splitmix(&rng) | 1, shift: uint8(64 - bits.TrailingZeros(uint(size)))}
+			t.fill(ks, size)
+			if best.slots == nil || t.probes < best.probes {
+				best = t
+			}
+			if best.probes <= 1 {
+				return best
+			}
+		}
+		if size >= maxGrowth*len(ks) {
+			return best
+		}
+	}
 }
 
-// lookup returns the entry index of the key packed in w0, w1 with length n
-// (at most fastMax), or -1.
-func (t *table) lookup(w0, w1 uint64, n int) int {
-	for _, s := range t.byLen[n&31] {
-		if s.w0 == w0 && s.w1 == w1 {
-			return s.idx
+// fill places ks in size empty slots by linear probing and records the
+// longest run a lookup must read.
+func (t *table) fill(ks []slot, size int) {
+	t.slots = make([]slot, size)
+	for i := range t.slots {
+		t.slots[i].idx = -1
+	}
+	t.probes = 1
+	mask := uint64(size - 1)
+	for _, k := range ks {
+		h := t.hash(k.lo, k.hi)
+		p := uint64(0)
+		for t.slots[(h+p)&mask].idx >= 0 {
+			p++
+		}
+		t.slots[(h+p)&mask] = k
+		t.probes = max(t.probes, int(p)+1)
+	}
+}
+
+// hash returns the home slot of the key packed in lo, hi: the top bits of a
+// multiply-add, which every input byte reaches.
+func (t *table) hash(lo, hi uint64) uint64 {
+	return (lo*t.m0 + hi*t.m1) >> t.shift
+}
+
+// lookup returns the entry index of the key packed in lo, hi with length n
+// (1 to fastMax), or -1.
+func (t *table) lookup(lo, hi uint64, n int) int {
+	h := t.hash(lo, hi)
+	mask := uint64(len(t.slots) - 1)
+	for p := range uint64(t.probes) {
+		s := &t.slots[(h+p)&mask]
+		if s.lo == lo && s.hi == hi && int(s.n) == n {
+			return int(s.idx)
 		}
 	}
 	return -1
+}
+
+// splitmix advances *x and returns the next SplitMix64 output, a cheap
+// well-mixed sequence for the multiplier search.
+func splitmix(x *uint64) uint64 {
+	*x += 0x9e3779b97f4a7c15
+	z := *x
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 func isASCII(s string) bool {
