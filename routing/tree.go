@@ -41,6 +41,11 @@ type node struct {
 	exact    bool   // the key orders the winner exactly (keyOf)
 }
 
+// empty is a node with no winner. Its key is exact and after every real
+// key (no built-in key reaches the largest word), so comparisons need no
+// test for emptiness on the fast path.
+var empty = node{k1: math.MaxUint64, k2: math.MaxUint64, best: -1, room: -1, bestRoom: -1, exact: true}
+
 // order names the built-in orderings the tree compares without calling
 // the Strategy, on keys stored in the nodes.
 type order uint8
@@ -126,7 +131,7 @@ func (t *tree) grow(n int) {
 	copy(t.agents, old)
 	t.nodes = make([]node, 2*size)
 	for i := range t.nodes {
-		t.nodes[i] = node{best: -1, room: -1, bestRoom: -1}
+		t.nodes[i] = empty
 	}
 	for s, a := range t.agents {
 		if a != nil {
@@ -167,7 +172,7 @@ func (t *tree) setLeaf(s int) {
 	nd := &t.nodes[t.size+s]
 	a := t.agents[s]
 	if a == nil || a.presence != Available {
-		*nd = node{best: -1, room: -1, bestRoom: -1}
+		*nd = empty
 		return
 	}
 	room := int32(max(min(a.cand.room(), math.MaxInt32), -1))
@@ -188,38 +193,51 @@ func (t *tree) pull(n int) {
 	p.room = room
 }
 
-// fix refreshes slot s after its agent's load or presence changed.
+// fix refreshes slot s after its agent's load or presence changed: one
+// walk to the root, reading the sibling pair (one cache line) per level.
 func (t *tree) fix(s int32) {
 	t.setLeaf(int(s))
-	for n := (t.size + int(s)) / 2; n >= 1; n /= 2 {
-		p := &t.nodes[n]
-		b, r := p.best, p.room
-		t.pull(n)
-		if p.best == b && p.room == r && b != s {
-			// Nothing above can change when this node did not and the
+	nodes := t.nodes
+	for n := t.size + int(s); n > 1; n >>= 1 {
+		l, r := &nodes[n&^1], &nodes[n|1]
+		w := l
+		// before, written out: the walk is the decision's inner loop.
+		if r.exact && l.exact && (r.k1 != l.k1 || r.k2 != l.k2) {
+			if r.k1 < l.k1 || r.k1 == l.k1 && r.k2 < l.k2 {
+				w = r
+			}
+		} else if t.beforeSlow(r, l) {
+			w = r
+		}
+		room := max(l.room, r.room)
+		p := &nodes[n>>1]
+		if p.best == w.best && p.room == room && w.best != s {
+			// Nothing above can change when this node does not and the
 			// moved agent is not its winner (a winner's key and room may
-			// have changed without its slot changing).
+			// change without its slot changing).
 			break
 		}
+		*p = *w
+		p.room = room
 	}
 }
 
 // before reports whether x's winner ranks strictly before y's; an empty
-// node ranks after everything.
+// node ranks after everything. Differing exact keys decide inline; ties,
+// inexact keys and empty nodes go to beforeSlow.
 func (t *tree) before(x, y *node) bool {
+	if x.exact && y.exact && (x.k1 != y.k1 || x.k2 != y.k2) {
+		return x.k1 < y.k1 || x.k1 == y.k1 && x.k2 < y.k2
+	}
+	return t.beforeSlow(x, y)
+}
+
+func (t *tree) beforeSlow(x, y *node) bool {
 	switch {
 	case x.best < 0:
 		return false
 	case y.best < 0:
 		return true
-	}
-	if x.exact && y.exact {
-		if x.k1 != y.k1 {
-			return x.k1 < y.k1
-		}
-		if x.k2 != y.k2 {
-			return x.k2 < y.k2
-		}
 	}
 	return t.less.Less(&t.agents[x.best].cand, &t.agents[y.best].cand)
 }
