@@ -125,31 +125,18 @@ func SplitSMS(text string) []string {
 	return parts
 }
 
-// gsmChar returns the GSM-7 cost in septets of the character starting s
-// and its length in bytes, or 0 septets when it is not GSM-7 (including
-// invalid UTF-8). All GSM characters are at most 3 bytes long.
-func gsmChar(s string) (septets, size int) {
-	b := s[0]
-	switch {
-	case b < utf8.RuneSelf:
-		return int(gsmSeptets[b]), 1
-	case b >= 0xC2 && b <= 0xCF && len(s) > 1 && s[1]&0xC0 == 0x80:
-		// A valid two-byte sequence below U+0400: Latin-1 and Greek.
-		return int(gsmSeptets[rune(b&0x1F)<<6|rune(s[1]&0x3F)]), 2
-	case b == 0xE2 && len(s) > 2 && s[1] == 0x82 && s[2] == 0xAC: // €
-		return 2, 3
-	}
-	return 0, 1
-}
-
-// Byte classes for gsmPair: what the previous byte expects of the next.
+// Byte classes: what a byte expects of the byte after it.
 const (
-	classDone = 0    // ASCII or the end of a character: a new character starts
-	classLead = 1    // classLead + (lead - 0xC2): a two-byte lead C2–CF
-	classE2   = 15   // the euro sign's first byte
-	classE282 = 16   // the euro sign's first two bytes
-	pairBad   = 0x80 // gsmPair flag: not GSM-7, or not valid UTF-8
+	classDone = 0  // ASCII or the end of a character: a new character starts
+	classLead = 1  // classLead + (lead - 0xC2): a two-byte lead C2–CF
+	classE2   = 15 // the euro sign's first byte
+	classE282 = 16 // the euro sign's first two bytes
 )
+
+// pairBad in gsmPair marks a byte that is not GSM-7 or not valid UTF-8. It
+// is more than a whole part holds, so the one overflow check per byte that
+// packing needs anyway also catches it.
+const pairBad = 0xC0
 
 // gsmClass maps a byte to its class as the previous byte.
 var gsmClass = func() (t [256]uint8) {
@@ -163,36 +150,46 @@ var gsmClass = func() (t [256]uint8) {
 	return t
 }()
 
-// gsmPair prices byte b after a byte of class c at [c<<8|b]: the septets
-// it adds (low two bits; a two-byte character is priced at its second
-// byte, the euro sign at its first) or pairBad.
-var gsmPair = func() (t [32 << 8]uint8) {
-	for i := range t {
-		t[i] = pairBad
+// gsmPair prices byte b after byte p at [p | b<<8]: the septets it adds (a
+// two-byte character is priced at its second byte, the euro sign at its
+// first, so every byte costs 0, 1 or 2) or pairBad. Indexing by the byte
+// pair itself, rather than by the class of p, spares a dependent load per
+// byte; the 64 KiB table is touched only at the pairs a text holds.
+var gsmPair = func() (t [1 << 16]uint8) {
+	var byClass [32][256]uint8
+	for c := range byClass {
+		for b := range byClass[c] {
+			byClass[c][b] = pairBad
+		}
 	}
 	for b := 0; b < 256; b++ {
 		switch {
 		case b < utf8.RuneSelf && gsmSeptets[b] != 0:
-			t[classDone<<8|b] = gsmSeptets[b]
+			byClass[classDone][b] = gsmSeptets[b]
 		case b >= 0xC2 && b <= 0xCF:
-			t[classDone<<8|b] = 0
+			byClass[classDone][b] = 0
 		case b == 0xE2:
-			t[classDone<<8|b] = 2
+			byClass[classDone][b] = 2
 		}
 	}
 	for lead := 0xC2; lead <= 0xCF; lead++ {
 		for c := 0x80; c <= 0xBF; c++ {
 			if v := gsmSeptets[(lead&0x1F)<<6|(c&0x3F)]; v != 0 {
-				t[(classLead+lead-0xC2)<<8|c] = v
+				byClass[classLead+lead-0xC2][c] = v
 			}
 		}
 	}
-	t[classE2<<8|0x82] = 0
-	t[classE282<<8|0xAC] = 0
+	byClass[classE2][0x82] = 0
+	byClass[classE282][0xAC] = 0
+	for p := 0; p < 256; p++ {
+		for b := 0; b < 256; b++ {
+			t[p|b<<8] = byClass[gsmClass[p]][b]
+		}
+	}
 	return t
 }()
 
-// SWAR masks for the word-wise loop.
+// SWAR masks for the word-wise loops.
 const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
@@ -214,76 +211,60 @@ func le64(s string, i int) uint64 {
 // is one unit of two septets and moves to the next part whole.
 func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	total, used, segs, start := 0, 0, 1, 0
+	prev := byte(0) // the byte before i; 0 is ASCII, class done
 	for i := 0; i < len(s); {
-		// The hot loop: ASCII GSM characters that fit the current part,
-		// eight at a time while every byte is a one-septet basic character
-		// (SWAR: with no byte at or above 0x80 the additions cannot carry
-		// between bytes). A word holding a control character (borrow below
-		// 0x20), one of [ \ ] ^ _ ` (0x5B–0x60) or { | } ~ DEL (0x7B–0x7F)
-		// goes byte-wise; '_' is basic but shares the range.
-		for i+8 <= len(s) && used <= GSM7Multipart-8 {
-			x := le64(s, i)
-			if (x|(x-0x20*ones)|((x+0x25*ones)&^(x+0x1F*ones))|(x+0x05*ones))&highs != 0 {
-				break
-			}
-			used += 8
+		// Eight bytes at a time while they surely fit the current part
+		// (every byte costs at most 2 septets): one load for the word, then
+		// each byte priced by gsmPair with the byte before it, so ASCII,
+		// two-byte characters and the euro sign all cost the same and no
+		// branch depends on the text. A bad byte (pairBad) overshoots any
+		// part, so one check after the loop finds it.
+		for i+8 <= len(s) && used <= GSM7Multipart-16 {
+			w := le64(s, i)
+			used += int(gsmPair[uint16(w<<8)|uint16(prev)]) + int(gsmPair[uint16(w)]) +
+				int(gsmPair[uint16(w>>8)]) + int(gsmPair[uint16(w>>16)]) +
+				int(gsmPair[uint16(w>>24)]) + int(gsmPair[uint16(w>>32)]) +
+				int(gsmPair[uint16(w>>40)]) + int(gsmPair[uint16(w>>48)])
+			prev = byte(w >> 56)
 			i += 8
 		}
-		// Then byte-wise, without branches: gsmPair prices each byte given
-		// the class of the byte before it, so two-byte characters (Latin-1,
-		// Greek) and the euro sign cost nothing extra. Every byte costs at
-		// most 2 septets, so a window of (room-1)/2 bytes, finished to the
-		// end of its last character (at most 1 septet more), cannot
-		// overflow the part and needs no check inside.
-		if n := min((GSM7Multipart-used-1)/2, 32, len(s)-i); n > 0 {
-			prev := byte(0)
-			if i > 0 {
-				prev = s[i-1]
-			}
-			acc := 0
-			for end := i + n; i < end; i++ {
-				b := s[i]
-				acc += int(gsmPair[(uint(gsmClass[prev])&31)<<8|uint(b)])
-				prev = b
-			}
-			for ; i < len(s) && s[i]&0xC0 == 0x80; i++ {
-				b := s[i]
-				acc += int(gsmPair[(uint(gsmClass[prev])&31)<<8|uint(b)])
-				prev = b
-			}
-			// A window holds under 0x80 septets, so any pairBad shows.
-			if acc >= pairBad {
-				return 0, 0, false
-			}
-			used += acc
-			continue
-		}
-		// The slow step: one character when the part has 2 septets left
-		// or fewer.
-		if i == len(s) {
-			break
-		}
-		w, size := gsmChar(s[i:])
-		if w == 0 {
+		if used > GSM7Multipart {
 			return 0, 0, false
 		}
-		if used+w > GSM7Multipart {
-			// The part is full: this character starts the next one, and so
-			// does the CR before it when it is an LF.
-			cut := i
-			if s[i] == '\n' && s[i-1] == '\r' {
-				cut = i - 1
+		// Then byte-wise until the part is full or the text ends.
+		for ; i < len(s); i++ {
+			b := s[i]
+			v := gsmPair[uint16(prev)|uint16(b)<<8]
+			prev = b
+			used += int(v)
+			if used <= GSM7Multipart {
+				continue
 			}
-			total += used - (i - cut)
-			used = i - cut
+			if v == pairBad {
+				return 0, 0, false
+			}
+			// The part is full: the character priced here starts the next
+			// one (at the byte before, for the second byte of a two-byte
+			// character), and so does the CR before it when it is an LF.
+			at, back := i, int(v)
+			if b&0xC0 == 0x80 {
+				at--
+			}
+			cut := at
+			if s[at] == '\n' && s[at-1] == '\r' {
+				cut--
+				back++
+			}
+			total += used - back
+			used = back
 			segs++
 			if parts != nil {
 				*parts = append(*parts, s[start:cut])
 			}
 			start = cut
+			i++
+			break
 		}
-		used += w
-		i += size
 	}
 	if len(s) > 0 && gsmClass[s[len(s)-1]] != classDone {
 		// Text ending inside a character is not valid UTF-8.
@@ -302,6 +283,32 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	return total, segs, true
 }
 
+// ucs2Word reports how far the word x of text, read at a code-point start,
+// can be taken at once and how many UTF-16 units that is: n is 8, or 7
+// when the last byte leads a character that ends in the next word, and 0
+// when x holds anything but ASCII and valid two-byte UTF-8 (U+0080–U+07FF:
+// Latin, Greek, Cyrillic, Hebrew, Arabic). Each such character is one unit,
+// so the units are the bytes that are not continuation bytes (SWAR: bit 7
+// of each byte marks it, bit 6 tells a lead from a continuation).
+func ucs2Word(x uint64) (n, units int) {
+	b7 := x & highs
+	b6 := x << 1 & highs
+	lead := b7 & b6
+	cont := b7 &^ b6
+	// A lead is C2–DF: bit 5 clear (not a three- or four-byte lead) and
+	// some of bits 4–1 set (not the overlong C0 or C1; adding 0x7F to bits
+	// 4–1 sets bit 7 exactly when one is set, and cannot carry).
+	wide := lead & (x << 2)
+	overlong := lead &^ ((x & (0x1E * ones)) + 0x7F*ones)
+	// Every continuation byte follows a lead and every lead in bytes 0–6
+	// has its continuation.
+	if wide|overlong != 0 || cont != lead<<8 {
+		return 0, 0
+	}
+	n = 8 - int(lead>>63)
+	return n, n - int((cont>>7)*ones>>56)
+}
+
 // packUCS2 counts text in UTF-16 units and packs it into 67-unit parts of
 // whole grapheme clusters, appending them to parts when parts is not nil.
 // Grapheme boundaries are found by uniseg, but only near a cut: most cuts
@@ -309,9 +316,20 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 func packUCS2(s string, parts *[]string) (units, segments int) {
 	total, used, segs, start := 0, 0, 1, 0
 	for i := 0; ; {
-		// The hot loop: BMP characters of one to three bytes that fit the
-		// current part, decoded inline exactly as utf8 does.
-		for i < len(s) && used < UCS2Multipart {
+		// Eight bytes at a time while they are ASCII and two-byte
+		// characters that surely fit the current part.
+		for i+8 <= len(s) && used <= UCS2Multipart-8 {
+			n, u := ucs2Word(le64(s, i))
+			if n == 0 {
+				break
+			}
+			i += n
+			used += u
+		}
+		// Then up to eight bytes of BMP characters of one to three bytes
+		// that fit the part, decoded inline exactly as utf8 does, before
+		// trying words again.
+		for stop := min(i+8, len(s)); i < stop && used < UCS2Multipart; used++ {
 			b := s[i]
 			switch {
 			case b < utf8.RuneSelf:
@@ -324,9 +342,12 @@ func packUCS2(s string, parts *[]string) (units, segments int) {
 			default:
 				goto slow
 			}
-			used++
+		}
+		if i < len(s) && used < UCS2Multipart {
+			continue
 		}
 	slow:
+		// One character of any kind, or the one that does not fit.
 		if i == len(s) {
 			break
 		}

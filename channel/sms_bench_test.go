@@ -3,6 +3,7 @@ package channel_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/channel"
@@ -45,6 +46,33 @@ func floorSum(s string) int {
 	return n
 }
 
+// refSegments counts the way a plain implementation does (the reference of
+// DESIGN.md §6, as bench/channel.go has it): convert to runes, look each up
+// in a map, UTF-16-encode for UCS-2, divide.
+func refSegments(s string) int {
+	runes := []rune(s)
+	septets, gsm := 0, true
+	for _, r := range runes {
+		w, ok := refGSM[r]
+		if !ok {
+			gsm = false
+			break
+		}
+		septets += w
+	}
+	if gsm {
+		if septets <= 160 {
+			return 1
+		}
+		return (septets + 152) / 153
+	}
+	units := len(utf16.Encode(runes))
+	if units <= 70 {
+		return 1
+	}
+	return (units + 66) / 67
+}
+
 func BenchmarkCountSMS(b *testing.B) {
 	for _, in := range []struct {
 		name string
@@ -68,6 +96,12 @@ func BenchmarkCountSMS(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sink += floorSum(in.text)
+			}
+		})
+		b.Run(in.name+"/reference", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink += refSegments(in.text)
 			}
 		})
 	}
