@@ -227,46 +227,86 @@ const rawSlack = 64
 // match returns the index of the entry body matches, or -1. For ASCII it
 // canonicalises the text itself, which is what canonical gives for ASCII
 // (folding is lower-casing; NFKD and NFKC change nothing); it hands body to
-// matchSlow when it meets a byte outside ASCII, or outgrows fastMax in a set
-// with longer keywords. Besides the raw-length bound, it gives up as soon as
-// the canonical prefix outgrows the longest keyword.
+// matchSlow when it meets a byte outside ASCII. Trimmed text longer than
+// fastMax goes to matchLong, so that the loop here, which every keyword
+// takes, needs no length checks.
 func (k *Keywords) match(s string) int {
 	end := len(s)
-	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
+	var last uint8
+	for {
+		if end == 0 {
+			return -1 // white space and punctuation only
+		}
+		if last = byteClass[s[end-1]]; last&(classSpace|classPunct) == 0 {
+			break
+		}
 		end--
 	}
+	// s[end-1] is not white space, so the leading trim stops by it.
 	start := 0
-	for start < end && byteClass[s[start]] == classSpace {
+	for byteClass[s[start]] == classSpace {
 		start++
-	}
-	t := s[start:end]
-	if len(t) == 0 {
-		return -1
 	}
 	// A non-ASCII first or last character may trim differently: hand over
 	// before the raw-length bound so both paths measure the same text.
-	if (byteClass[t[0]]|byteClass[t[len(t)-1]])&classHigh != 0 {
+	if (byteClass[s[start]]|last)&classHigh != 0 {
 		return k.matchSlow(s)
 	}
-	if len(t) > k.maxRaw {
+	if end-start > k.maxRaw {
 		return -1
 	}
+	t := s[start:end]
+	if len(t) > fastMax {
+		return k.matchLong(s, t)
+	}
 	// The canonical text is shifted into two registers (see pack): no
-	// buffer, no string compare.
+	// buffer, no string compare. It is at most len(t) ≤ fastMax bytes, so
+	// pack loses nothing, and a text longer than the longest key finds no
+	// slot.
 	var lo, hi uint64
-	n, limit := 0, k.fastLimit
 	for i := 0; i < len(t); i++ {
-		v := fastFold[t[i]]
+		v := uint64(fastFold[t[i]])
 		if v > 0xff {
 			if v == foldHigh {
-				goto slow
+				return k.matchSlow(s)
 			}
 			// One space for a whole run; runs are inner, as the text is
 			// trimmed, so a non-space byte follows.
 			for i+1 < len(t) && fastFold[t[i+1]] == foldSpace {
 				i++
 			}
-			v = ' '
+			v = ' ' | mark
+		}
+		lo, hi = pack(lo, hi, v)
+	}
+	// k.fast.lookup, written out so that it inlines.
+	h := k.fast.hash(lo, hi)
+	if e := &k.fast.slots[h&uint64(len(k.fast.slots)-1)]; e.lo == lo && e.hi == hi {
+		return e.idx
+	}
+	if k.fast.probes == 1 {
+		return -1
+	}
+	return k.fast.probe(h, lo, hi)
+}
+
+// matchLong is match for trimmed ASCII text t of body s longer than
+// fastMax: it gives up as soon as the canonical prefix outgrows the longest
+// keyword, or hands s to matchSlow when it outgrows fastMax in a set with
+// longer keywords.
+func (k *Keywords) matchLong(s, t string) int {
+	var lo, hi uint64
+	n, limit := 0, k.fastLimit
+	for i := 0; i < len(t); i++ {
+		v := uint64(fastFold[t[i]])
+		if v > 0xff {
+			if v == foldHigh {
+				return k.matchSlow(s)
+			}
+			for i+1 < len(t) && fastFold[t[i+1]] == foldSpace {
+				i++
+			}
+			v = ' ' | mark
 		}
 		if n >= limit {
 			// Longer than any keyword (or than the fast path holds).
@@ -276,14 +316,12 @@ func (k *Keywords) match(s string) int {
 			if k.fastOnly {
 				return -1
 			}
-			goto slow
+			return k.matchSlow(s)
 		}
-		lo, hi = pack(lo, hi, byte(v))
+		lo, hi = pack(lo, hi, v)
 		n++
 	}
-	return k.fast.lookup(lo, hi, n)
-slow:
-	return k.matchSlow(s)
+	return k.fast.lookup(lo, hi)
 }
 
 // matchSlow canonicalises body with x/text after cheap length guards.

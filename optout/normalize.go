@@ -87,8 +87,9 @@ var byteClass = func() (c [256]uint8) {
 }()
 
 // fastFold maps each byte to its case folding (for ASCII, lower-casing,
-// from package unicode), or to foldSpace for ASCII white space and foldHigh
-// for bytes outside ASCII: the fast path's one table load per byte.
+// from package unicode) with mark set, or to foldSpace for ASCII white space
+// and foldHigh for bytes outside ASCII: the fast path's one table load per
+// byte.
 var fastFold = func() (f [256]uint16) {
 	for b := range f {
 		switch {
@@ -97,7 +98,7 @@ var fastFold = func() (f [256]uint16) {
 		case unicode.IsSpace(rune(b)):
 			f[b] = foldSpace
 		default:
-			f[b] = uint16(unicode.ToLower(rune(b)))
+			f[b] = uint16(unicode.ToLower(rune(b))) | mark
 		}
 	}
 	return f

@@ -2,26 +2,30 @@ package optout
 
 import "math/bits"
 
-// pack appends byte c to the text held in lo and hi, the last eight bytes
-// in lo and the eight before in hi, the last byte lowest: two shifts and two
-// ors, with no variable shift. Texts of up to fastMax bytes pack apart,
-// except that leading NUL bytes vanish; lookups compare the length too.
-func pack(lo, hi uint64, c byte) (uint64, uint64) {
-	return lo<<8 | uint64(c), hi<<8 | lo>>56
+// mark is set on every byte the fast path packs, so that no packed byte is
+// zero: a text of up to fastMax bytes then packs to words of its own, its
+// length included, and a lookup compares the words alone.
+const mark = 0x80
+
+// pack appends the marked byte v to the text held in lo and hi, the last
+// eight bytes in lo and the eight before in hi, the last byte lowest: two
+// shifts and two ors, with no variable shift. Only texts of up to fastMax
+// bytes pack apart; longer ones lose their first bytes.
+func pack(lo, hi, v uint64) (uint64, uint64) {
+	return lo<<8 | v, hi<<8 | lo>>56
 }
 
 // slot is one ASCII key of the fast path, packed; the zero slot with idx -1
-// is empty (no lookup has n = 0).
+// is empty (no packed text is zero).
 type slot struct {
 	lo, hi uint64
-	n, idx int32
+	idx    int
 }
 
 // table maps packed ASCII keys to entry indexes by multiplicative hashing:
 // newTable searches for multipliers that give every key its own slot, so a
 // lookup is two multiplies, one load and one compare. Keys the hash cannot
-// separate (they differ only in trailing NUL bytes, or no multiplier was
-// found) share a run of slots: probes says how many a lookup reads.
+// separate (no multiplier was found within the size bounds) share a run of slots: probes says how many a lookup reads.
 type table struct {
 	slots  []slot
 	m0, m1 uint64
@@ -47,9 +51,9 @@ func newTable(es []entry) table {
 		}
 		var lo, hi uint64
 		for j := 0; j < len(e.key); j++ {
-			lo, hi = pack(lo, hi, e.key[j])
+			lo, hi = pack(lo, hi, uint64(e.key[j])|mark)
 		}
-		ks = append(ks, slot{lo: lo, hi: hi, n: int32(len(e.key)), idx: int32(i)})
+		ks = append(ks, slot{lo: lo, hi: hi, idx: i})
 	}
 	// A fixed seed keeps a set's layout the same from run to run.
 	rng := uint64(0x9e3779b97f4a7c15)
@@ -95,18 +99,28 @@ func (t *table) fill(ks []slot, size int) {
 // hash returns the home slot of the key packed in lo, hi: the top bits of a
 // multiply-add, which every input byte reaches.
 func (t *table) hash(lo, hi uint64) uint64 {
-	return (lo*t.m0 + hi*t.m1) >> t.shift
+	// shift < 64: the mask spares the compiler's check for wider shifts.
+	return (lo*t.m0 + hi*t.m1) >> (t.shift & 63)
 }
 
-// lookup returns the entry index of the key packed in lo, hi with length n
-// (1 to fastMax), or -1.
-func (t *table) lookup(lo, hi uint64, n int) int {
+// lookup returns the entry index of the key packed in lo, hi (1 to
+// fastMax bytes), or -1. match does the same with the home slot written
+// out, which is the only slot to read when the search found multipliers
+// that separate every key.
+func (t *table) lookup(lo, hi uint64) int {
 	h := t.hash(lo, hi)
-	mask := uint64(len(t.slots) - 1)
-	for p := range uint64(t.probes) {
-		s := &t.slots[(h+p)&mask]
-		if s.lo == lo && s.hi == hi && int(s.n) == n {
-			return int(s.idx)
+	if s := &t.slots[h&uint64(len(t.slots)-1)]; s.lo == lo && s.hi == hi {
+		return s.idx
+	}
+	return t.probe(h, lo, hi)
+}
+
+// probe reads the slots after the home slot h, for lookup.
+func (t *table) probe(h, lo, hi uint64) int {
+	for p := 1; p < t.probes; p++ {
+		s := &t.slots[(h+uint64(p))&uint64(len(t.slots)-1)]
+		if s.lo == lo && s.hi == hi {
+			return s.idx
 		}
 	}
 	return -1
