@@ -158,8 +158,8 @@ func (r *Router) Assign(ctx context.Context, conversationID, agentID string, now
 }
 
 func (r *Router) lookup(conversationID, agentID string) (*itemState, *agentState, error) {
-	st, ok := r.convs[conversationID]
-	if !ok {
+	st := r.convs.get(conversationID)
+	if st == nil {
 		return nil, nil, errorf(ErrUnknownConversation, "%q", conversationID)
 	}
 	a, ok := r.agents[agentID]
@@ -176,8 +176,8 @@ func (r *Router) lookup(conversationID, agentID string) (*itemState, *agentState
 func (r *Router) SendToInbox(ctx context.Context, conversationID string, now time.Time) ([]Decision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok {
+	st := r.convs.get(conversationID)
+	if st == nil {
 		return nil, errorf(ErrUnknownConversation, "%q", conversationID)
 	}
 	if st.phase == inInbox {

@@ -72,8 +72,8 @@ func (h *timerHeap) pop() timer {
 func (r *Router) Accept(conversationID, agentID string, now time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok || st.phase != offered || st.agent.cand.AgentID != agentID {
+	st := r.convs.get(conversationID)
+	if st == nil || st.phase != offered || st.agent.cand.AgentID != agentID {
 		return errorf(ErrNoOffer, "conversation %q to agent %q", conversationID, agentID)
 	}
 	if !now.Before(st.deadline) {
@@ -91,8 +91,8 @@ func (r *Router) Accept(conversationID, agentID string, now time.Time) error {
 func (r *Router) Reject(ctx context.Context, conversationID, agentID string, now time.Time) ([]Decision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok || st.phase != offered || st.agent.cand.AgentID != agentID {
+	st := r.convs.get(conversationID)
+	if st == nil || st.phase != offered || st.agent.cand.AgentID != agentID {
 		return nil, errorf(ErrNoOffer, "conversation %q to agent %q", conversationID, agentID)
 	}
 	return r.pass(ctx, st, now, nil)
@@ -123,8 +123,8 @@ func (r *Router) pass(ctx context.Context, st *itemState, now time.Time, out []D
 func (r *Router) Replied(conversationID string, now time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok {
+	st := r.convs.get(conversationID)
+	if st == nil {
 		return errorf(ErrUnknownConversation, "%q", conversationID)
 	}
 	st.replied = true

@@ -57,7 +57,7 @@ type Router struct {
 	agents map[string]*agentState
 	queues map[string]*queueState
 	qcache [queueCacheSize]*queueState // queues by queueSlot of their name
-	convs  map[string]*itemState
+	convs  convTable
 	owned  map[string][]*itemState // dedicated items waiting for their owner
 	spare  []*itemState
 	timers timerHeap
@@ -171,7 +171,7 @@ func New(cfg Config) (*Router, error) {
 		strategies:  []Strategy{LeastLoaded{}, RoundRobin{}, LongestIdle{}},
 		agents:      make(map[string]*agentState, len(cfg.Agents)),
 		queues:      make(map[string]*queueState),
-		convs:       make(map[string]*itemState),
+		convs:       newConvTable(),
 		owned:       make(map[string][]*itemState),
 	}
 	if cfg.DrainGrace < 0 {
@@ -429,8 +429,9 @@ func (r *Router) newItem(item Item, now time.Time) *itemState {
 	return st
 }
 
+// recycle keeps st's memory for the next conversation; the caller has
+// taken it out of r.convs.
 func (r *Router) recycle(st *itemState) {
-	delete(r.convs, st.item.ConversationID)
 	st.gen++
 	st.item = Item{}
 	st.tp, st.agent = nil, nil
@@ -448,13 +449,15 @@ func (r *Router) Enqueue(ctx context.Context, item Item, now time.Time) (Decisio
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, dup := r.convs[item.ConversationID]; dup {
+	dup, h, slot := r.convs.find(item.ConversationID)
+	if dup != nil {
 		return Decision{}, errorf(ErrDuplicate, "conversation %q", item.ConversationID)
 	}
 	st := r.newItem(item, now)
-	r.convs[item.ConversationID] = st
+	r.convs.put(h, slot, st)
 	d, err := r.place(ctx, st, now)
 	if err != nil {
+		r.convs.remove(item.ConversationID)
 		r.recycle(st)
 		return Decision{}, err
 	}
@@ -468,8 +471,8 @@ func (r *Router) Enqueue(ctx context.Context, item Item, now time.Time) (Decisio
 func (r *Router) Release(ctx context.Context, conversationID string, now time.Time) ([]Decision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok {
+	st, _, slot := r.convs.find(conversationID)
+	if st == nil {
 		return nil, nil
 	}
 	a := st.agent
@@ -479,6 +482,7 @@ func (r *Router) Release(ctx context.Context, conversationID string, now time.Ti
 	if st.phase == inInbox {
 		r.leaveInbox(st)
 	}
+	r.convs.removeAt(slot) // the Ledger and the inbox never touch r.convs
 	r.recycle(st)
 	if a == nil {
 		return nil, nil

@@ -68,8 +68,8 @@ func (r *Router) TransferToQueues(ctx context.Context, conversationID string, qu
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok {
+	st := r.convs.get(conversationID)
+	if st == nil {
 		return nil, errorf(ErrUnknownConversation, "%q", conversationID)
 	}
 	from := st.agent
@@ -108,8 +108,8 @@ func (r *Router) TransferToQueues(ctx context.Context, conversationID string, qu
 func (r *Router) Escalate(ctx context.Context, conversationID string, now time.Time) ([]Decision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok || st.phase == inInbox {
+	st := r.convs.get(conversationID)
+	if st == nil || st.phase == inInbox {
 		return nil, errorf(ErrUnknownConversation, "conversation %q is not assigned", conversationID)
 	}
 	if st.voice {
@@ -157,8 +157,8 @@ type Placement struct {
 func (r *Router) Conversation(conversationID string) (Placement, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, ok := r.convs[conversationID]
-	if !ok {
+	st := r.convs.get(conversationID)
+	if st == nil {
 		return Placement{}, false
 	}
 	p := Placement{Item: st.item, Weight: st.weight, Deadline: st.deadline, Voice: st.voice}
