@@ -43,6 +43,7 @@ func (r *Router) join(a *agentState, queues []string) {
 		}
 		a.member = append(a.member, m)
 	}
+	a.reindex()
 }
 
 // leave takes a out of every queue.
@@ -58,6 +59,7 @@ func (r *Router) leave(a *agentState) {
 		}
 	}
 	a.member = a.member[:0]
+	a.ranks = a.ranks[:0]
 }
 
 // AddAgent adds an agent at run time and dispatches waiting conversations

@@ -83,6 +83,7 @@ type queueState struct {
 
 type agentState struct {
 	cand     Candidate
+	ranks    []rank // every tree a is ranked in, flat, for changed
 	queues   []string
 	presence Presence
 	member   []membership
@@ -96,6 +97,15 @@ type agentState struct {
 type membership struct {
 	q     *queueState
 	slots []int32
+}
+
+// rank is an agent's slot in one tree. agentState.ranks repeats what
+// member says as one flat list, so a load change walks its trees without
+// going through queue and membership records: on the decision path each
+// of those would be another cache miss (DESIGN.md §6).
+type rank struct {
+	t *tree
+	s int32
 }
 
 type phase uint8
@@ -281,6 +291,7 @@ func (r *Router) tree(q *queueState, i int) *tree {
 			m.slots = append(m.slots, -1)
 		}
 		m.slots[i] = t.add(a)
+		a.reindex()
 	}
 	return t
 }
@@ -294,16 +305,24 @@ func (a *agentState) membership(q *queueState) *membership {
 	return nil
 }
 
+// reindex rebuilds a.ranks from a.member after a slot was added or
+// removed.
+func (a *agentState) reindex() {
+	a.ranks = a.ranks[:0]
+	for _, m := range a.member {
+		for ti, s := range m.slots {
+			if s >= 0 {
+				a.ranks = append(a.ranks, rank{t: m.q.trees[ti], s: s})
+			}
+		}
+	}
+}
+
 // changed refreshes a's place in every ranking after its load or
 // presence changed: O(queues × log n).
 func (a *agentState) changed() {
-	for i := range a.member {
-		m := &a.member[i]
-		for ti, s := range m.slots {
-			if s >= 0 {
-				m.q.trees[ti].fix(s)
-			}
-		}
+	for _, rk := range a.ranks {
+		rk.t.fix(rk.s)
 	}
 }
 
