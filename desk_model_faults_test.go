@@ -141,6 +141,17 @@ type faultStore struct {
 	failAt       atomic.Int64
 	conflictNext atomic.Bool
 	injected     atomic.Int64
+	// onFindOpen, when set, runs after each FindOpen that found c: the
+	// moment another goroutine's action can slip in.
+	onFindOpen func(c *conversation.Conversation)
+}
+
+func (s *faultStore) FindOpen(ctx context.Context, k conversation.Key) (*conversation.Conversation, error) {
+	c, err := s.Store.FindOpen(ctx, k)
+	if err == nil && s.onFindOpen != nil {
+		s.onFindOpen(c)
+	}
+	return c, err
 }
 
 func (s *faultStore) write() error {
@@ -193,6 +204,10 @@ type guardTransport struct {
 	inner parley.Transport
 	v     *violations
 	check func(out parley.Outgoing) string
+
+	mu    sync.Mutex
+	fresh []parley.Outgoing
+	total int
 }
 
 func (g *guardTransport) Send(ctx context.Context, out parley.Outgoing) (string, error) {
@@ -201,5 +216,53 @@ func (g *guardTransport) Send(ctx context.Context, out parley.Outgoing) (string,
 			g.v.add("transport: %s: %q to %s", why, out.Text, out.To)
 		}
 	}
-	return g.inner.Send(ctx, out)
+	id, err := g.inner.Send(ctx, out)
+	if err == nil {
+		g.mu.Lock()
+		g.fresh = append(g.fresh, out)
+		g.total++
+		g.mu.Unlock()
+	}
+	return id, err
+}
+
+// take returns the messages sent since the last call.
+func (g *guardTransport) take() []parley.Outgoing {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := g.fresh
+	g.fresh = nil
+	return out
+}
+
+// stepPublisher records event names since the last take, and counts them
+// all; unlike parleytest.Publisher it does not copy the whole history on
+// each look, which a 10⁶-operation run cannot afford.
+type stepPublisher struct {
+	mu     sync.Mutex
+	fresh  []string
+	counts map[string]int
+}
+
+func (p *stepPublisher) Publish(_ context.Context, e parley.Event) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fresh = append(p.fresh, e.Name())
+	p.counts[e.Name()]++
+
+	return nil
+}
+
+func (p *stepPublisher) take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.fresh
+	p.fresh = nil
+	return out
+}
+
+func (p *stepPublisher) count(name string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts[name]
 }
