@@ -129,6 +129,23 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
+	if started == nil {
+		// Agent actions lock the conversation, not the contact: one may
+		// end or close c between FindOpen and the message's write, which
+		// would bury the message in a conversation no agent watches. Hold
+		// c's lock until Receive returns (always contact, then
+		// conversation: no path takes them the other way) and look again;
+		// an ended c gets a follow-up (DESIGN.md §3.6).
+		defer d.lockConversation(c.ID)()
+		if c, err = d.store.Get(ctx, c.ID); err != nil {
+			return Receipt{}, err
+		}
+		if !c.Status.Open() {
+			if c, prev, started, err = d.openFor(ctx, tp, contact, in, now); err != nil {
+				return Receipt{}, err
+			}
+		}
+	}
 	var events []Event
 	if started != nil {
 		events = append(events, *started)
