@@ -1,0 +1,155 @@
+package parley_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/conversation"
+)
+
+// TestReceiveCrashAtEveryWrite fails each store write of one Receive in
+// turn (the process dies there), lets the provider retry the webhook with
+// the same provider ID, and checks that the Desk ends exactly where a run
+// without the failure ends (DESIGN.md §7: Receive is idempotent on
+// (touchpoint, provider ID), even after a failure half-way).
+func TestReceiveCrashAtEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	scenarios := []struct {
+		name  string
+		setup func(h *harness)
+		in    parley.Inbound
+	}{
+		{"first message starts a conversation", func(*harness) {},
+			parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "hello"}},
+		{"message to an assigned conversation", func(h *harness) {
+			rc := mustReceive(h, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hi"})
+			require.NoError(h.t, h.d.Assign(ctx, rc.Conversation.ID, "ana"))
+			h.d.Clock.Advance(time.Minute) // the next message is newer; see the README for equal times
+		}, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "anyone?"}},
+		{"follow-up keeps the agent", func(h *harness) {
+			rc := mustReceive(h, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hi"})
+			require.NoError(h.t, h.d.Assign(ctx, rc.Conversation.ID, "bo"))
+			require.NoError(h.t, h.d.Close(ctx, rc.Conversation.ID, "solved"))
+		}, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "one more thing"}},
+		{"SMS STOP with its confirmation", func(*harness) {},
+			parley.Inbound{Touchpoint: "sms", From: sms("+14155550201"), ProviderID: "s1", Text: "STOP"}},
+		{"SMS HELP to an open conversation", func(h *harness) {
+			mustReceive(h, parley.Inbound{Touchpoint: "sms", From: sms("+14155550201"), ProviderID: "s0", Text: "hello"})
+			h.d.Clock.Advance(time.Minute)
+		}, parley.Inbound{Touchpoint: "sms", From: sms("+14155550201"), ProviderID: "s1", Text: "HELP"}},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			clean := newHarness(t, 1)
+			sc.setup(clean)
+			mustReceive(clean, sc.in)
+			want := snapshot(t, clean)
+
+			for n := 1; ; n++ {
+				h := newHarness(t, 1)
+				sc.setup(h)
+				h.store.failWrite(n)
+				_, err := h.d.Receive(ctx, sc.in)
+				h.store.failAt.Store(0)
+				if h.store.injected.Load() == 0 {
+					require.NoError(t, err)
+					require.Greater(t, n, 1, "Receive writes at least once")
+					return // n is past Receive's last write: every position was tried
+				}
+				why, isKnown := knownCrashGaps[crashAt{sc.name, n}]
+				rc, rerr := h.d.Receive(ctx, sc.in) // the provider's retry
+				require.NoError(t, rerr, "retry after a failure at write %d", n)
+				assert.Equal(t, sc.in.Text, rc.Message.Text)
+				got := snapshot(t, h)
+				ok := errors.Is(err, errCrash) && assert.ObjectsAreEqual(want, got)
+				switch {
+				case isKnown && ok:
+					t.Errorf("write %d: the known gap %q is closed: remove it from knownCrashGaps", n, why)
+				case isKnown:
+					t.Logf("write %d: known gap: %s", n, why)
+				default:
+					assert.ErrorIs(t, err, errCrash, "write %d failed: Receive must say so, so the provider retries", n)
+					assert.Equal(t, want, got, "crash at write %d, then a retry, must end as a run without the crash", n)
+				}
+			}
+		})
+	}
+}
+
+// crashAt names one failed write of one scenario.
+type crashAt struct {
+	scenario string
+	write    int
+}
+
+// knownCrashGaps are the positions where a crash and a retry do not yet
+// end as a clean run, with why; the Desk needs a deeper change for them
+// (the README's Reliability section). The test fails when one closes, so
+// the list only shrinks.
+var knownCrashGaps = map[crashAt]string{
+	{"follow-up keeps the agent", 2}: retryLosesAgent,
+	{"follow-up keeps the agent", 3}: retryLosesAgent,
+	{"follow-up keeps the agent", 4}: "the router assigned the follow-up but storing the assignment failed: " +
+		"apply only logs it, Receive succeeds, and the store says queued while the ledger charges the agent",
+	{"SMS STOP with its confirmation", 3}:   retryLosesKeyword,
+	{"SMS STOP with its confirmation", 4}:   replyFailureSwallowed,
+	{"SMS STOP with its confirmation", 5}:   replyFailureSwallowed,
+	{"SMS STOP with its confirmation", 6}:   replyFailureSwallowed,
+	{"SMS HELP to an open conversation", 2}: retryLosesKeyword,
+	{"SMS HELP to an open conversation", 3}: replyFailureSwallowed,
+	{"SMS HELP to an open conversation", 4}: replyFailureSwallowed,
+	{"SMS HELP to an open conversation", 5}: replyFailureSwallowed,
+}
+
+const (
+	retryLosesAgent = "the retry is a duplicate, and duplicate() routes the follow-up without its previous " +
+		"conversation: the kept agent is lost and it waits in the inbox"
+	retryLosesKeyword = "the message was stored before the failure, so the retry is a duplicate and the keyword " +
+		"is never applied: no opt-out recorded, no reply"
+	replyFailureSwallowed = "keyword() ignores deliver's error: a store failure while recording the reply is not " +
+		"returned, so the provider does not retry and the reply is lost or left pending"
+)
+
+func mustReceive(h *harness, in parley.Inbound) parley.Receipt {
+	h.t.Helper()
+	rc, err := h.d.Receive(context.Background(), in)
+	require.NoError(h.t, err)
+	return rc
+}
+
+// snapshot is the observable state: every conversation with its status,
+// assignee, unread count and messages, what was sent, and every agent's
+// load.
+func snapshot(t *testing.T, h *harness) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	page, err := h.store.Search(ctx, conversation.Query{Viewer: conversation.Viewer{Supervisor: true}, Order: conversation.OldestFirst, Limit: 100})
+	require.NoError(t, err)
+	// IDs a failed attempt drew are not reused, so conversations are
+	// named by their order and Previous by the index it points at.
+	index := map[conversation.ID]int{}
+	for i, c := range page.Conversations {
+		index[c.ID] = i + 1
+		out = append(out, fmt.Sprintf("conversation %d %s %q unread %d previous %d", i+1, c.Status, c.AssigneeID, c.Unread, index[c.Previous]))
+		msgs, err := h.messages(ctx, c.ID)
+		require.NoError(t, err)
+		for _, m := range msgs {
+			out = append(out, fmt.Sprintf("  %s %q %s %s", m.Direction, m.Text, m.Delivery.Status, m.ProviderID))
+		}
+	}
+	for _, s := range h.d.Transport.Sent() {
+		out = append(out, fmt.Sprintf("sent %q to %s", s.Text, s.To))
+	}
+	for _, a := range modelAgents {
+		out = append(out, fmt.Sprintf("load %s %d", a, h.ledger.agentLoad(a)))
+	}
+	return out
+}
