@@ -78,9 +78,7 @@ func (p *parser) parse() (*Template, error) {
 		}
 	}
 	p.t.nodes = append(p.t.nodes, node{lit: p.takeLiteral(), slot: -1})
-	for _, n := range p.t.nodes {
-		p.t.litLen += len(n.lit)
-	}
+	p.t.index()
 	t := p.t
 	return &t, nil
 }

@@ -67,9 +67,7 @@ func compileWhatsApp(body string) (waBody, []Violation) {
 		lit, pos, prevEnd = end, end, end
 	}
 	t.nodes = append(t.nodes, node{lit: body[lit:], slot: -1})
-	for _, n := range t.nodes {
-		t.litLen += len(n.lit)
-	}
+	t.index()
 
 	trimmed := strings.TrimSpace(body)
 	if len(t.vars) > 0 && (strings.HasPrefix(trimmed, "{{") || strings.HasSuffix(trimmed, "}}")) {
