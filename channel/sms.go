@@ -283,30 +283,60 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	return total, segs, true
 }
 
-// ucs2Word reports how far the word x of text, read at a code-point start,
-// can be taken at once and how many UTF-16 units that is: n is 8, or 7
-// when the last byte leads a character that ends in the next word, and 0
-// when x holds anything but ASCII and valid two-byte UTF-8 (U+0080–U+07FF:
-// Latin, Greek, Cyrillic, Hebrew, Arabic). Each such character is one unit,
-// so the units are the bytes that are not continuation bytes (SWAR: bit 7
-// of each byte marks it, bit 6 tells a lead from a continuation).
-func ucs2Word(x uint64) (n, units int) {
-	b7 := x & highs
-	b6 := x << 1 & highs
-	lead := b7 & b6
-	cont := b7 &^ b6
-	// A lead is C2–DF: bit 5 clear (not a three- or four-byte lead) and
-	// some of bits 4–1 set (not the overlong C0 or C1; adding 0x7F to bits
-	// 4–1 sets bit 7 exactly when one is set, and cannot carry).
-	wide := lead & (x << 2)
-	overlong := lead &^ ((x & (0x1E * ones)) + 0x7F*ones)
-	// Every continuation byte follows a lead and every lead in bytes 0–6
-	// has its continuation.
-	if wide|overlong != 0 || cont != lead<<8 {
-		return 0, 0
+// ucs2Words takes s from the code-point start i eight bytes at a time
+// while they are ASCII and valid two-byte UTF-8 (U+0080–U+07FF: Latin,
+// Greek, Cyrillic, Hebrew, Arabic) and fit a part that holds used units,
+// and returns where it stopped (a code-point start) and the part's units
+// then. Each such character is one unit, so a word adds the bytes that are
+// not continuation bytes (counted by multiplying, which sums the bytes
+// into the top one). A word always advances 8 bytes, so no load waits
+// on the one before; a lead in the last byte is carried to the next word.
+// It is apart from packUCS2 so that its few values stay in registers.
+func ucs2Words(s string, i, used int) (int, int) {
+	t := s[i:]
+	carry := uint64(0) // bit 7: the word before ended with a lead
+	// Two words per check while both are plain and fit, then one.
+	for len(t) >= 16 {
+		lead0, cont0, bad0 := ucs2Lanes(le64(t, 0), carry)
+		lead1, cont1, bad1 := ucs2Lanes(le64(t, 8), lead0>>56)
+		u := used + 16 - int((cont0>>7+cont1>>7)*ones>>56)
+		if bad0|bad1 != 0 || u > UCS2Multipart {
+			break
+		}
+		carry = lead1 >> 56
+		used = u
+		t = t[16:]
 	}
-	n = 8 - int(lead>>63)
-	return n, n - int((cont>>7)*ones>>56)
+	for len(t) >= 8 {
+		lead, cont, bad := ucs2Lanes(le64(t, 0), carry)
+		u := used + 8 - int((cont>>7)*ones>>56)
+		if bad != 0 || u > UCS2Multipart {
+			break
+		}
+		carry = lead >> 56
+		used = u
+		t = t[8:]
+	}
+	// Hand a carried lead's character back whole.
+	c := int(carry >> 7)
+	return len(s) - len(t) - c, used - c
+}
+
+// ucs2Lanes reads the word x as eight bytes (SWAR): bit 7 of each byte of
+// lead and cont marks a lead or a continuation byte (bit 7 of a byte says
+// non-ASCII, bit 6 which of the two), and bad is not 0 unless x is ASCII
+// and valid two-byte UTF-8, given carry (bit 7 set when the word before
+// ended with a lead). Only bit 7 of each byte of lead is meaningful.
+func ucs2Lanes(x, carry uint64) (lead, cont, bad uint64) {
+	y := x + x
+	lead = x & y
+	cont = x &^ y & highs
+	// A lead must be C2–DF: bit 5 clear (not a three- or four-byte lead)
+	// and some of bits 4–1 set (not the overlong C0 or C1; adding 0x7F sets
+	// bit 7 exactly when one is, and cannot carry). Every continuation byte
+	// follows a lead, and every lead has its continuation.
+	bad = (lead&(y+y) | lead&^((x&(0x1E*ones))+0x7F*ones) | (cont ^ (lead<<8 | carry))) & highs
+	return lead, cont, bad
 }
 
 // packUCS2 counts text in UTF-16 units and packs it into 67-unit parts of
@@ -316,16 +346,7 @@ func ucs2Word(x uint64) (n, units int) {
 func packUCS2(s string, parts *[]string) (units, segments int) {
 	total, used, segs, start := 0, 0, 1, 0
 	for i := 0; ; {
-		// Eight bytes at a time while they are ASCII and two-byte
-		// characters that surely fit the current part.
-		for i+8 <= len(s) && used <= UCS2Multipart-8 {
-			n, u := ucs2Word(le64(s, i))
-			if n == 0 {
-				break
-			}
-			i += n
-			used += u
-		}
+		i, used = ucs2Words(s, i, used)
 		// Then up to eight bytes of BMP characters of one to three bytes
 		// that fit the part, decoded inline exactly as utf8 does, before
 		// trying words again.
@@ -358,7 +379,10 @@ func packUCS2(s string, parts *[]string) (units, segments int) {
 			w = 2
 		}
 		if used+w > UCS2Multipart {
-			cut := lastBoundary(s, start, at)
+			cut := at
+			if !plain(r) || !plain(lastRune(s[start:at])) {
+				cut = lastBoundary(s, start, at)
+			}
 			if cut == start {
 				// A cluster longer than a part: cut it at this code point.
 				cut = at
@@ -386,6 +410,22 @@ func packUCS2(s string, parts *[]string) (units, segments int) {
 		segs = 1
 	}
 	return total, segs
+}
+
+// lastRune returns the last code point of s, decoding ASCII and two-byte
+// characters (the usual ones before a cut) inline.
+func lastRune(s string) rune {
+	n := len(s)
+	switch {
+	case n == 0:
+		return utf8.RuneError
+	case s[n-1] < utf8.RuneSelf:
+		return rune(s[n-1])
+	case n >= 2 && s[n-2] >= 0xC2 && s[n-2] < 0xE0 && s[n-1]&0xC0 == 0x80:
+		return rune(s[n-2]&0x1F)<<6 | rune(s[n-1]&0x3F)
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // utf16Len is the length of s in UTF-16 code units, decoding as range does.
