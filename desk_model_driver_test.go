@@ -27,7 +27,7 @@ import (
 // a long local run: go test -run TestModel -ops 1000000 .
 var (
 	seedFlag = flag.Int64("seed", 0, "model test: seed to replay (0: from the time)")
-	opsFlag  = flag.Int("ops", 4000, "model test: operations per run")
+	opsFlag  = flag.Int("ops", 20000, "model test: operations per run")
 )
 
 // modelSeed returns -seed, or a fresh seed from the time.
