@@ -71,6 +71,7 @@ type harness struct {
 	pidSeq    int
 	inPids    []inPid
 	outPids   []inPid
+	outSeen   map[inPid]bool
 	convs     []*modelConv
 	sentSeen  int // messages sent and compared
 	delivered map[conversation.ID]conversation.DeliveryStatus
@@ -90,6 +91,7 @@ func newHarness(t testing.TB, seed int64) *harness {
 		consent:   memory.NewOptOutStore(),
 		delivered: map[conversation.ID]conversation.DeliveryStatus{},
 		inbound:   map[slot]time.Time{},
+		outSeen:   map[inPid]bool{},
 	}
 	h.ledger = newWatchedLedger(h.v)
 	rec := parleytest.NewTransport()
@@ -512,8 +514,9 @@ func (h *harness) compareConv(ctx context.Context, mc *modelConv, full bool) err
 			return fmt.Errorf("message %s went back from %s to %s", m.ID, prev, m.Delivery.Status)
 		}
 		h.delivered[m.ID] = m.Delivery.Status
-		if m.Direction == conversation.Outbound && m.ProviderID != "" && w.pid == m.ProviderID && !slices.Contains(h.outPids, inPid{c.Touchpoint, m.ProviderID}) {
-			h.outPids = append(h.outPids, inPid{c.Touchpoint, m.ProviderID})
+		if p := (inPid{c.Touchpoint, m.ProviderID}); m.Direction == conversation.Outbound && m.ProviderID != "" && w.pid == m.ProviderID && !h.outSeen[p] {
+			h.outSeen[p] = true
+			h.outPids = append(h.outPids, p)
 		}
 	}
 	return nil
