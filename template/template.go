@@ -89,7 +89,8 @@ const stackSlots = 8
 // empty takes its default; if it has none, Render returns "" and a
 // *MissingVariableError naming every such variable (DESIGN.md §3.4).
 // Values are written as they are, never parsed: a value containing "{{x}}"
-// appears literally. Render allocates once, for the result.
+// appears literally. Render allocates once, for the result (and once more
+// for its values when the template has over 8 distinct variables).
 func (t *Template) Render(vars map[string]string) (string, error) {
 	// The values go into an array the compiler knows is on the stack, so
 	// storing them needs no write barrier while the collector runs, and
@@ -194,6 +195,8 @@ func (u *use) size(v string, n int, ok bool) (int, bool) {
 	}
 }
 
+// result is the end of Render and RenderFunc: the missing error, or the
+// text rendered from vals.
 func (t *Template) result(vals []string, n int, ok bool) (string, error) {
 	if !ok {
 		return "", t.missing(vals)
@@ -201,6 +204,8 @@ func (t *Template) result(vals []string, n int, ok bool) (string, error) {
 	return t.render(vals, n), nil
 }
 
+// appendResult is result for the Append methods; on error dst is
+// returned as it came.
 func (t *Template) appendResult(dst []byte, vals []string, n int, ok bool) ([]byte, error) {
 	if !ok {
 		return dst, t.missing(vals)
