@@ -394,7 +394,7 @@ func (h *harness) inboundOp(ctx context.Context) (*modelConv, error) {
 			text = smsTexts[h.pick(len(smsTexts))]
 		}
 		if h.pick(10) == 0 {
-			at = at.Add(-time.Duration(1+h.pick(9)) * time.Minute) // within optout.DefaultConfirmWithin: see the README
+			at = at.Add(-time.Duration(1+h.pick(30)) * time.Minute) // past optout.DefaultConfirmWithin too
 		}
 		h.inPids = append(h.inPids, inPid{modelTPs[tpi].id, pid})
 	}
