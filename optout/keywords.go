@@ -63,9 +63,6 @@ type entry struct {
 type Keywords struct {
 	lang    language.Tag
 	entries []entry // sorted by action, then word
-	// actions[i+1] is entries[i]'s action and actions[0] is None, so that
-	// match's -1 for no keyword needs no branch.
-	actions []Action
 	byKey   map[string]int
 	// fast indexes the ASCII keys for the fast path.
 	fast table
@@ -145,10 +142,8 @@ func (k *Keywords) index(all []entry) {
 		return cmp.Or(cmp.Compare(a.kw.Action, b.kw.Action), cmp.Compare(a.key, b.key))
 	})
 	k.entries = all
-	k.actions = make([]Action, len(all)+1)
 	letterMax := 0
 	for i, e := range all {
-		k.actions[i+1] = e.kw.Action
 		k.byKey[e.key] = i
 		k.maxBytes = max(k.maxBytes, len(e.key))
 		letterMax = max(letterMax, letters(e.key, len(e.key)))
@@ -204,17 +199,36 @@ func (k *Keywords) List() []Keyword {
 // the keyword body is, alone, or None. See [Classify] for the matching rules.
 func (k *Keywords) Classify(body string) Action {
 	// Small enough to inline, even inside the package's Classify, so that
-	// a call costs one call, to match.
-	return k.actions[k.match(body)+1]
+	// a call costs one call, to match, and no load.
+	return k.match(body).action()
 }
 
 // Match returns the keyword body is, alone, and whether there is one.
 func (k *Keywords) Match(body string) (Keyword, bool) {
-	if i := k.match(body); i >= 0 {
-		return k.entries[i].kw, true
+	if h := k.match(body); h != 0 {
+		return k.entries[h.index()].kw, true
 	}
 	return Keyword{}, false
 }
+
+// A hit is what match finds, in one word: the entry's index plus one above
+// the entry's action byte, or 0 for no keyword, so that Classify takes the
+// action without a load.
+type hit int
+
+func newHit(i int, a Action) hit { return hit((i+1)<<8 | int(a)) }
+
+// hitOf returns the hit for entry index i, or 0 for i < 0.
+func (k *Keywords) hitOf(i int) hit {
+	if i < 0 {
+		return 0
+	}
+	return newHit(i, k.entries[i].kw.Action)
+}
+
+// action and index take a hit apart; index is -1 for no keyword.
+func (h hit) action() Action { return Action(h) }
+func (h hit) index() int     { return int(h>>8) - 1 }
 
 // rawSlack is the bound on a keyword message's raw length: after trimming
 // surrounding white space and trailing punctuation, a message longer than
@@ -224,23 +238,19 @@ func (k *Keywords) Match(body string) (Keyword, bool) {
 // 160-character message is rejected before any of it is read.
 const rawSlack = 64
 
-// match returns the index of the entry body matches, or -1. For ASCII it
+// match returns the hit for the entry body matches, or 0. For ASCII it
 // canonicalises the text itself, which is what canonical gives for ASCII
 // (folding is lower-casing; NFKD and NFKC change nothing); it hands body to
 // matchSlow when it meets a byte outside ASCII. Trimmed text longer than
 // fastMax goes to matchLong, so that the loop here, which every keyword
 // takes, needs no length checks.
-func (k *Keywords) match(s string) int {
+func (k *Keywords) match(s string) hit {
 	end := len(s)
-	var last uint8
-	for {
-		if end == 0 {
-			return -1 // white space and punctuation only
-		}
-		if last = byteClass[s[end-1]]; last&(classSpace|classPunct) == 0 {
-			break
-		}
+	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
 		end--
+	}
+	if end == 0 {
+		return 0 // white space and punctuation only
 	}
 	// s[end-1] is not white space, so the leading trim stops by it.
 	start := 0
@@ -249,11 +259,11 @@ func (k *Keywords) match(s string) int {
 	}
 	// A non-ASCII first or last character may trim differently: hand over
 	// before the raw-length bound so both paths measure the same text.
-	if (byteClass[s[start]]|last)&classHigh != 0 {
-		return k.matchSlow(s)
+	if (byteClass[s[start]]|byteClass[s[end-1]])&classHigh != 0 {
+		return k.hitOf(k.matchSlow(s))
 	}
 	if end-start > k.maxRaw {
-		return -1
+		return 0
 	}
 	t := s[start:end]
 	if len(t) > fastMax {
@@ -268,7 +278,7 @@ func (k *Keywords) match(s string) int {
 		v := uint64(fastFold[t[i]])
 		if v > 0xff {
 			if v == foldHigh {
-				return k.matchSlow(s)
+				return k.hitOf(k.matchSlow(s))
 			}
 			// One space for a whole run; runs are inner, as the text is
 			// trimmed, so a non-space byte follows.
@@ -282,10 +292,10 @@ func (k *Keywords) match(s string) int {
 	// k.fast.lookup, written out so that it inlines.
 	h := k.fast.hash(lo, hi)
 	if e := &k.fast.slots[h&uint64(len(k.fast.slots)-1)]; e.lo == lo && e.hi == hi {
-		return e.idx
+		return e.hit
 	}
 	if k.fast.probes == 1 {
-		return -1
+		return 0
 	}
 	return k.fast.probe(h, lo, hi)
 }
@@ -294,14 +304,14 @@ func (k *Keywords) match(s string) int {
 // fastMax: it gives up as soon as the canonical prefix outgrows the longest
 // keyword, or hands s to matchSlow when it outgrows fastMax in a set with
 // longer keywords.
-func (k *Keywords) matchLong(s, t string) int {
+func (k *Keywords) matchLong(s, t string) hit {
 	var lo, hi uint64
 	n, limit := 0, k.fastLimit
 	for i := 0; i < len(t); i++ {
 		v := uint64(fastFold[t[i]])
 		if v > 0xff {
 			if v == foldHigh {
-				return k.matchSlow(s)
+				return k.hitOf(k.matchSlow(s))
 			}
 			for i+1 < len(t) && fastFold[t[i+1]] == foldSpace {
 				i++
@@ -314,9 +324,9 @@ func (k *Keywords) matchLong(s, t string) int {
 			// prefix: it ends before the message's last significant ASCII
 			// byte, so none of it is trailing in the canonical form.
 			if k.fastOnly {
-				return -1
+				return 0
 			}
-			return k.matchSlow(s)
+			return k.hitOf(k.matchSlow(s))
 		}
 		lo, hi = pack(lo, hi, v)
 		n++

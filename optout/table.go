@@ -15,17 +15,18 @@ func pack(lo, hi, v uint64) (uint64, uint64) {
 	return lo<<8 | v, hi<<8 | lo>>56
 }
 
-// slot is one ASCII key of the fast path, packed; the zero slot with idx -1
-// is empty (no packed text is zero).
+// slot is one ASCII key of the fast path, packed, with its hit; the zero
+// slot is empty (no packed text is zero, and its hit is none).
 type slot struct {
 	lo, hi uint64
-	idx    int
+	hit    hit
 }
 
-// table maps packed ASCII keys to entry indexes by multiplicative hashing:
+// table maps packed ASCII keys to their hits by multiplicative hashing:
 // newTable searches for multipliers that give every key its own slot, so a
 // lookup is two multiplies, one load and one compare. Keys the hash cannot
-// separate (no multiplier was found within the size bounds) share a run of slots: probes says how many a lookup reads.
+// separate (no multiplier was found within the size bounds) share a run of
+// slots: probes says how many a lookup reads.
 type table struct {
 	slots  []slot
 	m0, m1 uint64
@@ -53,7 +54,7 @@ func newTable(es []entry) table {
 		for j := 0; j < len(e.key); j++ {
 			lo, hi = pack(lo, hi, uint64(e.key[j])|mark)
 		}
-		ks = append(ks, slot{lo: lo, hi: hi, idx: i})
+		ks = append(ks, slot{lo: lo, hi: hi, hit: newHit(i, e.kw.Action)})
 	}
 	// A fixed seed keeps a set's layout the same from run to run.
 	rng := uint64(0x9e3779b97f4a7c15)
@@ -80,15 +81,12 @@ func newTable(es []entry) table {
 // longest run a lookup must read.
 func (t *table) fill(ks []slot, size int) {
 	t.slots = make([]slot, size)
-	for i := range t.slots {
-		t.slots[i].idx = -1
-	}
 	t.probes = 1
 	mask := uint64(size - 1)
 	for _, k := range ks {
 		h := t.hash(k.lo, k.hi)
 		p := uint64(0)
-		for t.slots[(h+p)&mask].idx >= 0 {
+		for t.slots[(h+p)&mask].hit != 0 {
 			p++
 		}
 		t.slots[(h+p)&mask] = k
@@ -103,27 +101,27 @@ func (t *table) hash(lo, hi uint64) uint64 {
 	return (lo*t.m0 + hi*t.m1) >> (t.shift & 63)
 }
 
-// lookup returns the entry index of the key packed in lo, hi (1 to
-// fastMax bytes), or -1. match does the same with the home slot written
+// lookup returns the hit for the key packed in lo, hi (1 to fastMax
+// bytes), or 0. match does the same with the home slot written
 // out, which is the only slot to read when the search found multipliers
 // that separate every key.
-func (t *table) lookup(lo, hi uint64) int {
+func (t *table) lookup(lo, hi uint64) hit {
 	h := t.hash(lo, hi)
 	if s := &t.slots[h&uint64(len(t.slots)-1)]; s.lo == lo && s.hi == hi {
-		return s.idx
+		return s.hit
 	}
 	return t.probe(h, lo, hi)
 }
 
 // probe reads the slots after the home slot h, for lookup.
-func (t *table) probe(h, lo, hi uint64) int {
+func (t *table) probe(h, lo, hi uint64) hit {
 	for p := 1; p < t.probes; p++ {
 		s := &t.slots[(h+uint64(p))&uint64(len(t.slots)-1)]
 		if s.lo == lo && s.hi == hi {
-			return s.idx
+			return s.hit
 		}
 	}
-	return -1
+	return 0
 }
 
 // splitmix advances *x and returns the next SplitMix64 output, a cheap
