@@ -46,7 +46,7 @@
 // # Implementing a store
 //
 // A host that keeps conversations in its own database implements [Store]
-// (nine methods, [MessageStore] included), optionally [Eraser] and
+// (ten methods, [MessageStore] included), optionally [Eraser] and
 // [CommentStore], and proves it keeps the contract with
 // parleytest.TestConversationStore. Package memory is the reference.
 package conversation

@@ -36,12 +36,22 @@ import (
 //     slot k, or ErrNotFound.
 //   - Search returns one page of the conversations q selects that
 //     q.Viewer may see (see [Query]).
+//   - Record stores message m and the change it made to its conversation c
+//     (m.ConversationID == c.ID; [Conversation.Receive] or
+//     [Conversation.Post] applied to c) as one atomic step, so a failure
+//     never leaves a message its conversation does not count. It is
+//     AppendMessage and Update together: when m's provider ID is already
+//     stored on the touchpoint it returns that message, created == false,
+//     and stores neither; otherwise it fails as either would (ErrConflict
+//     for a stale c.Version, ErrDuplicateID, ErrInvalid, ErrNotFound) and
+//     stores neither, or stores both and sets c.Version.
 type Store interface {
 	Create(ctx context.Context, c *Conversation) error
 	Get(ctx context.Context, id ID) (*Conversation, error)
 	Update(ctx context.Context, c *Conversation) error
 	FindOpen(ctx context.Context, k Key) (*Conversation, error)
 	Search(ctx context.Context, q Query) (Page, error)
+	Record(ctx context.Context, c *Conversation, m *Message) (stored *Message, created bool, err error)
 	MessageStore
 }
 

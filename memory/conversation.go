@@ -116,22 +116,40 @@ func (s *ConversationStore) Update(ctx context.Context, c *conversation.Conversa
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.convs[c.ID]
-	if !ok {
-		return conversation.ErrNotFound
-	}
-	if c.Version != r.c.Version {
-		return &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: r.c.Version}
-	}
-	if err := sameIdentity(&r.c, c); err != nil {
+	r, err := s.checkUpdate(c)
+	if err != nil {
 		return err
 	}
-	wasOpen, isOpen := r.c.Status.Open(), c.Status.Open()
-	if isOpen && !wasOpen {
+	s.applyUpdate(r, c)
+	return nil
+}
+
+// checkUpdate finds c's record and checks that c may replace it: same
+// version, same identity, a free slot when it reopens. The caller holds
+// s.mu.
+func (s *ConversationStore) checkUpdate(c *conversation.Conversation) (*convRecord, error) {
+	r, ok := s.convs[c.ID]
+	if !ok {
+		return nil, conversation.ErrNotFound
+	}
+	if c.Version != r.c.Version {
+		return nil, &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: r.c.Version}
+	}
+	if err := sameIdentity(&r.c, c); err != nil {
+		return nil, err
+	}
+	if c.Status.Open() && !r.c.Status.Open() {
 		if err := s.checkSlot(c, r); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return r, nil
+}
+
+// applyUpdate stores c over r, checked by checkUpdate. The caller holds
+// s.mu.
+func (s *ConversationStore) applyUpdate(r *convRecord, c *conversation.Conversation) {
+	wasOpen, isOpen := r.c.Status.Open(), c.Status.Open()
 	if wasOpen && !isOpen {
 		s.releaseSlot(r)
 	}
@@ -142,7 +160,6 @@ func (s *ConversationStore) Update(ctx context.Context, c *conversation.Conversa
 		s.claimSlot(r)
 	}
 	c.Version = v
-	return nil
 }
 
 // FindOpen returns a copy of the open conversation in slot k, or

@@ -127,22 +127,67 @@ func (s *ConversationStore) AppendMessage(ctx context.Context, m *conversation.M
 	if !ok {
 		return nil, false, conversation.ErrNotFound
 	}
-	pk := providerKey{conv.c.Touchpoint, m.ProviderID}
+	if old, err := s.checkAppend(conv, m); old != nil || err != nil {
+		return old, false, err
+	}
+	s.applyAppend(conv, m)
+	return m, true, nil
+}
+
+// Record stores m and the change to its conversation c as one step: both
+// or, on any error or a provider retry, neither.
+func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, false, err
+	}
+	if err := checkConversation(c); err != nil {
+		return nil, false, err
+	}
+	if m.ConversationID != c.ID {
+		return nil, false, &conversation.FieldError{Field: "Message.ConversationID", Problem: "is not the conversation recorded with it"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conv, ok := s.convs[m.ConversationID]
+	if !ok {
+		return nil, false, conversation.ErrNotFound
+	}
+	if old, err := s.checkAppend(conv, m); old != nil || err != nil {
+		return old, false, err
+	}
+	if _, err := s.checkUpdate(c); err != nil {
+		return nil, false, err
+	}
+	s.applyAppend(conv, m)
+	s.applyUpdate(conv, c)
+	return m, true, nil
+}
+
+// checkAppend returns the message already stored with m's provider ID on
+// the touchpoint, or an error if m's ID is taken. The caller holds s.mu.
+func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message) (*conversation.Message, error) {
 	if m.ProviderID != "" {
-		if old, ok := s.byProvider[pk]; ok {
-			return old.message(), false, nil
+		if old, ok := s.byProvider[providerKey{conv.c.Touchpoint, m.ProviderID}]; ok {
+			return old.message(), nil
 		}
 	}
 	if _, ok := s.byID[m.ID]; ok {
-		return nil, false, conversation.ErrDuplicateID
+		return nil, conversation.ErrDuplicateID
 	}
+	return nil, nil
+}
+
+// applyAppend stores m, checked by checkAppend. The caller holds s.mu.
+func (s *ConversationStore) applyAppend(conv *convRecord, m *conversation.Message) {
 	r := newRecord(m, conv)
 	conv.msgs = append(conv.msgs, r)
 	s.byID[m.ID] = r
 	if m.ProviderID != "" {
-		s.byProvider[pk] = r
+		s.byProvider[providerKey{conv.c.Touchpoint, m.ProviderID}] = r
 	}
-	return m, true, nil
 }
 
 // UpdateDelivery moves one message's delivery status forward; see

@@ -29,7 +29,7 @@ import (
 //	}
 func TestConversationStore(t *testing.T, newStore func() conversation.Store) {
 	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, messageCases, providerCases, searchCases) {
+	for _, tc := range slices.Concat(conversationCases, messageCases, providerCases, recordCases, searchCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &storeFixture{t: t, rule: tc.rule, s: newStore(), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
 			tc.run(f)
