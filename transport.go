@@ -16,7 +16,11 @@ import (
 //
 // Send may be called concurrently from many goroutines. It returns the
 // provider's message ID, which later delivery callbacks name
-// ([Desk.UpdateDelivery]). A failure should be a [*SendError] (or wrap one)
+// ([Desk.UpdateDelivery]). Send may be called again with the same
+// Outgoing.MessageID when an earlier attempt's outcome could not be
+// recorded (the store failed after the provider answered): pass MessageID
+// as the provider's idempotency key where it has one, so the contact gets
+// the message once. A failure should be a [*SendError] (or wrap one)
 // so the Desk can tell a temporary failure from a permanent one; any other
 // error counts as temporary.
 type Transport interface {

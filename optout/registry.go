@@ -363,6 +363,17 @@ func (r *Registry) apply(ctx context.Context, want Entry) (Entry, bool, error) {
 		want.Address, want.Scope, maxAppendAttempts, want.Action, ErrConflict)
 }
 
+// Classify returns what body asks for under the registry's keyword sets,
+// trying the set of the contact's language lang first, without applying
+// it. Use it to tell what an already processed message was.
+func (r *Registry) Classify(body string, lang language.Tag) Action {
+	kw, _, ok := r.classify(body, lang)
+	if !ok {
+		return None
+	}
+	return kw.Action
+}
+
 // classify tries the contact's language's set first, then the others.
 func (r *Registry) classify(body string, lang language.Tag) (Keyword, language.Tag, bool) {
 	first := -1

@@ -8,15 +8,19 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
 )
 
 // Transport is a recording fake of [parley.Transport] with failure
 // injection. Every successful send is recorded and gets a provider ID
-// "fake-1", "fake-2", …; a failed one is recorded in Attempts only.
-// It is safe for concurrent use.
+// "fake-1", "fake-2", …; a failed one is recorded in Attempts only. Like a
+// provider with idempotency keys, it treats a second send of a MessageID
+// it already sent as the same message: the first provider ID comes back
+// and nothing is sent twice. It is safe for concurrent use.
 type Transport struct {
 	mu       sync.Mutex
 	sent     []parley.Outgoing
+	byKey    map[conversation.ID]string
 	attempts []parley.Outgoing
 	seq      int
 	failNext []error
@@ -60,9 +64,19 @@ func (t *Transport) Send(ctx context.Context, out parley.Outgoing) (string, erro
 	if err, ok := t.failTo[out.To]; ok {
 		return "", err
 	}
+	if id, ok := t.byKey[out.MessageID]; ok && !out.MessageID.IsZero() {
+		return id, nil
+	}
 	t.seq++
 	t.sent = append(t.sent, out)
-	return fmt.Sprintf("fake-%d", t.seq), nil
+	id := fmt.Sprintf("fake-%d", t.seq)
+	if !out.MessageID.IsZero() {
+		if t.byKey == nil {
+			t.byKey = make(map[conversation.ID]string)
+		}
+		t.byKey[out.MessageID] = id
+	}
+	return id, nil
 }
 
 func (t *Transport) recordAttempt(out parley.Outgoing) {
