@@ -130,9 +130,9 @@ var _ routing.Ledger = (*watchedLedger)(nil)
 var errCrash = errors.New("model test: store write failed")
 
 // faultStore wraps a conversation.Store. failAt > 0 fails the failAt-th
-// write (Create, Update, AppendMessage, UpdateDelivery) from now on with
+// write (Create, Update, Record, AppendMessage, UpdateDelivery) from now on with
 // errCrash, changing nothing, as a crash before the write would;
-// conflictNext makes the next Update report an optimistic-concurrency
+// conflictNext makes the next Update or Record report an optimistic-concurrency
 // conflict without writing, as a concurrent writer in another process
 // would (§7).
 type faultStore struct {
@@ -179,6 +179,17 @@ func (s *faultStore) Update(ctx context.Context, c *conversation.Conversation) e
 		return &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: c.Version + 1}
 	}
 	return s.Store.Update(ctx, c)
+}
+
+func (s *faultStore) Record(ctx context.Context, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, bool, error) {
+	if err := s.write(); err != nil {
+		return nil, false, err
+	}
+	if s.conflictNext.CompareAndSwap(true, false) {
+		s.injected.Add(1)
+		return nil, false, &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: c.Version + 1}
+	}
+	return s.Store.Record(ctx, c, m)
 }
 
 func (s *faultStore) AppendMessage(ctx context.Context, m *conversation.Message) (*conversation.Message, bool, error) {

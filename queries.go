@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -253,9 +254,10 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 		return nil, nil, err
 	}
 	events = append(events, evs...)
-	m, evs, sendErr := d.deliver(ctx, c, dr, now)
+	m, evs, refused, err := d.deliver(ctx, c, dr, now)
 	events = append(events, evs...)
-	if sendErr != nil && m != nil && m.Delivery.Status == conversation.DeliveryFailed && !errors.Is(sendErr, ErrTemporary) {
+	sendErr := cmp.Or(err, refused)
+	if err == nil && refused != nil && !errors.Is(refused, ErrTemporary) {
 		// Nothing went out and nothing will: do not leave an empty
 		// conversation holding the agent's capacity.
 		if _, err := d.router.Release(ctx, c.ID.String(), now); err == nil {

@@ -112,98 +112,134 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		at = now
 	}
 
-	unlock := d.lockContact(tp.ID, contact.ID)
-	defer unlock()
+	defer d.lockContact(tp.ID, contact.ID)()
 
 	if in.ProviderID != "" {
 		m, err := d.store.MessageByProvider(ctx, tp.ID, in.ProviderID)
 		switch {
 		case err == nil:
-			return d.duplicate(ctx, m, now)
+			return d.resume(ctx, tp, contact, m, now)
 		case !errors.Is(err, conversation.ErrNotFound):
 			return Receipt{}, err
 		}
 	}
 
-	c, prev, started, err := d.openFor(ctx, tp, contact, in, now)
+	c, started, err := d.openFor(ctx, tp, contact, in, now)
 	if err != nil {
 		return Receipt{}, err
 	}
-	if started == nil {
-		// Agent actions lock the conversation, not the contact: one may
-		// end or close c between FindOpen and the message's write, which
-		// would bury the message in a conversation no agent watches. Hold
-		// c's lock until Receive returns (always contact, then
-		// conversation: no path takes them the other way) and look again;
-		// an ended c gets a follow-up (DESIGN.md §3.6).
+	if started != nil {
+		// Routing a new conversation must not race an agent's action on
+		// it. The lock order is always contact, then conversation: no path
+		// takes them the other way.
 		defer d.lockConversation(c.ID)()
-		if c, err = d.store.Get(ctx, c.ID); err != nil {
+	}
+	m := d.inboundMessage(c, in, at)
+	var received conversation.MessageReceivedEvent
+	stored, created, first := m, false, false
+	for attempt := 0; ; attempt++ {
+		// The contact's first message: a new conversation, or one whose
+		// first attempt stopped before its message was stored.
+		first = c.Direction == conversation.Inbound && c.LastInboundAt.IsZero()
+		received, err = c.Receive(m)
+		if errors.Is(err, conversation.ErrEnded) && started == nil {
+			// An agent ended c since FindOpen (Record's version check
+			// said so): the message opens a follow-up (DESIGN.md §3.6)
+			// rather than being buried where no agent looks.
+			if c, started, err = d.openFor(ctx, tp, contact, in, now); err != nil {
+				return Receipt{}, err
+			}
+			if started != nil {
+				defer d.lockConversation(c.ID)()
+			}
+			m = d.inboundMessage(c, in, at)
+			continue
+		}
+		if err != nil {
 			return Receipt{}, err
 		}
-		if !c.Status.Open() {
-			if c, prev, started, err = d.openFor(ctx, tp, contact, in, now); err != nil {
+		if first {
+			if err := d.importTranscript(ctx, c, in.Transcript); err != nil {
 				return Receipt{}, err
 			}
 		}
+		// One write for the message and its count: a failure leaves
+		// neither, and the provider's retry starts afresh.
+		stored, created, err = d.store.Record(ctx, c, m)
+		if err == nil || !errors.Is(err, conversation.ErrConflict) || attempt == maxConflictRetries {
+			break
+		}
+		if c, err = d.store.Get(ctx, c.ID); err != nil {
+			return Receipt{}, err
+		}
+	}
+	if err != nil {
+		return Receipt{}, err
 	}
 	var events []Event
 	if started != nil {
 		events = append(events, *started)
-		if err := d.importTranscript(ctx, c, in.Transcript); err != nil {
-			return Receipt{}, err
-		}
-	}
-
-	m := d.inboundMessage(c, in, at)
-	stored, created, err := d.store.AppendMessage(ctx, m)
-	if err != nil {
-		return Receipt{}, err
 	}
 	if !created { // a concurrent retry in another process won
-		return d.duplicate(ctx, stored, now)
-	}
-	var received conversation.MessageReceivedEvent
-	c, err = d.mutateFrom(ctx, c, func(c *conversation.Conversation) (err error) {
-		received, err = c.Receive(stored)
-		return err
-	})
-	if err != nil {
-		return Receipt{}, err
+		return d.resume(ctx, tp, contact, stored, now)
 	}
 	events = append(events, received)
 	if _, err := d.windows.Touch(session.Key{Business: tp.addr, Contact: contact.address}, at); err != nil {
 		d.log.WarnContext(ctx, "parley: window not tracked", "err", err)
 	}
 
-	rc := Receipt{Conversation: c, Message: stored, Started: started != nil}
-	if tp.Kind == channel.SMS && !in.Unsupported {
-		evs, err := d.keyword(ctx, tp, c, &rc, contact, in.Text, now)
-		events = append(events, evs...)
-		if err != nil { // the consent ledger failed: the provider retries
-			d.publish(ctx, events...)
+	rc := Receipt{Conversation: c, Message: stored, Started: first}
+	evs, err := d.effects(ctx, tp, contact, c, stored, first, false, &rc, now)
+	d.publish(ctx, append(events, evs...)...)
+	return d.receipt(ctx, rc, err)
+}
+
+// receipt reloads the conversation of rc when the effects changed it.
+func (d *Desk) receipt(ctx context.Context, rc Receipt, err error) (Receipt, error) {
+	if err != nil {
+		return rc, err
+	}
+	if rc.Started || rc.Reply != nil || rc.Routing.Outcome != routing.Queued {
+		c, err := d.store.Get(ctx, rc.Conversation.ID)
+		if err != nil {
 			return rc, err
 		}
-	}
-	if started != nil {
-		evs := d.welcome(ctx, tp, c, now)
-		events = append(events, evs...)
-		if !tp.opts.Bot {
-			dec, evs, err := d.route(ctx, c, prev, now)
-			events = append(events, evs...)
-			if err != nil {
-				d.publish(ctx, events...)
-				return rc, err
-			}
-			rc.Routing = dec
-		}
-	}
-	d.publish(ctx, events...)
-	if started != nil || rc.Reply != nil { // replies, welcome and routing changed it since
-		if rc.Conversation, err = d.store.Get(ctx, c.ID); err != nil {
-			return rc, err
-		}
+		rc.Conversation = c
 	}
 	return rc, nil
+}
+
+// effects applies what stored inbound message m calls for: the reply to
+// an SMS keyword, the welcome of a new conversation, and routing. Each
+// step is recognised by what it leaves behind (a reply or welcome under an
+// ID derived from m or c, the router holding c), so after a failure
+// half-way the provider's retry (resuming) finishes exactly what is
+// missing. A store failure is returned, so the provider retries.
+func (d *Desk) effects(ctx context.Context, tp *touchpoint, ic inboundContact, c *conversation.Conversation, m *conversation.Message, first, resuming bool, rc *Receipt, now time.Time) ([]Event, error) {
+	var events []Event
+	if tp.Kind == channel.SMS && m.Notice == 0 {
+		evs, err := d.keyword(ctx, tp, c, m, ic, resuming, rc, now)
+		events = append(events, evs...)
+		if err != nil {
+			return events, err
+		}
+	}
+	if first {
+		evs, err := d.welcome(ctx, tp, c, resuming, now)
+		events = append(events, evs...)
+		if err != nil {
+			return events, err
+		}
+	}
+	if !tp.opts.Bot && (first || resuming) {
+		dec, evs, err := d.ensureRouted(ctx, c, now)
+		events = append(events, evs...)
+		rc.Routing = dec
+		if err != nil {
+			return events, err
+		}
+	}
+	return events, nil
 }
 
 // inboundContact is a contact with the address it writes from.
@@ -250,15 +286,15 @@ func (d *Desk) contactOf(tp *touchpoint, in Inbound) (inboundContact, error) {
 
 // openFor returns the contact's open conversation in the slot of in, or
 // starts one: a follow-up of the contact's last conversation there when
-// one ended (DESIGN.md §3.6). prev is that last conversation, for routing.
-func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic inboundContact, in Inbound, now time.Time) (c, prev *conversation.Conversation, started *conversation.StartedEvent, err error) {
+// one ended (DESIGN.md §3.6).
+func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic inboundContact, in Inbound, now time.Time) (*conversation.Conversation, *conversation.StartedEvent, error) {
 	key := conversation.Key{Touchpoint: tp.ID, ContactID: ic.ID, InteractionID: in.InteractionID}
-	c, err = d.store.FindOpen(ctx, key)
+	c, err := d.store.FindOpen(ctx, key)
 	if err == nil {
-		return c, nil, nil, nil
+		return c, nil, nil
 	}
 	if !errors.Is(err, conversation.ErrNotFound) {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 
 	ic.Addresses = []channel.Address{ic.address}
@@ -277,8 +313,9 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic inboundContact, i
 		Priority:      tp.opts.Priority,
 		Bot:           tp.opts.Bot,
 	}
-	if prev, err = d.last(ctx, key); err != nil {
-		return nil, nil, nil, err
+	prev, err := d.last(ctx, key)
+	if err != nil {
+		return nil, nil, err
 	}
 	if prev != nil {
 		p.Previous = prev.ID
@@ -292,12 +329,12 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic inboundContact, i
 	}
 	c, ev, err := conversation.Start(p, now)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if err := d.store.Create(ctx, c); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return c, prev, &ev, nil
+	return c, &ev, nil
 }
 
 // last returns the contact's most recent ended conversation in slot k, or
@@ -337,15 +374,17 @@ func (d *Desk) inboundMessage(c *conversation.Conversation, in Inbound, at time.
 	}
 }
 
-// importTranscript stores the history that preceded the hand-off.
+// importTranscript stores the history that preceded the hand-off, each
+// turn under an ID derived from the conversation, so a retry after a
+// failure half-way stores each turn once.
 func (d *Desk) importTranscript(ctx context.Context, c *conversation.Conversation, turns []Turn) error {
-	for _, t := range turns {
+	for i, t := range turns {
 		dir := conversation.Inbound
 		if t.Author != conversation.AuthorContact {
 			dir = conversation.Outbound
 		}
 		m := &conversation.Message{
-			ID:             d.newID(),
+			ID:             derivedID(c.ID, stepTranscript+byte(i)),
 			ConversationID: c.ID,
 			Direction:      dir,
 			Imported:       true,
@@ -356,50 +395,85 @@ func (d *Desk) importTranscript(ctx context.Context, c *conversation.Conversatio
 		if t.Author == conversation.AuthorContact {
 			m.Author.ID = c.Contact.ID
 		}
-		if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
+		if _, _, err := d.store.AppendMessage(ctx, m); err != nil && !errors.Is(err, conversation.ErrDuplicateID) {
 			return err
 		}
 	}
 	return nil
 }
 
-// duplicate answers a provider retry. The first attempt may have stopped
-// half-way (a store failure after the message was stored), so it finishes
-// what is missing: the conversation counting the message, and routing.
-func (d *Desk) duplicate(ctx context.Context, m *conversation.Message, now time.Time) (Receipt, error) {
-	c, err := d.mutate(ctx, m.ConversationID, func(c *conversation.Conversation) error {
-		if !c.Status.Open() || !c.LastInboundAt.Before(m.CreatedAt) || m.Imported {
-			return errUnchanged
-		}
-		_, err := c.Receive(m)
-		return err
-	})
+// resume answers a provider retry of stored message m. Nothing is stored
+// again; what an earlier attempt left undone after storing m (it failed
+// half-way) is finished: the keyword reply, the welcome, routing.
+func (d *Desk) resume(ctx context.Context, tp *touchpoint, ic inboundContact, m *conversation.Message, now time.Time) (Receipt, error) {
+	defer d.lockConversation(m.ConversationID)()
+	c, err := d.store.Get(ctx, m.ConversationID)
 	if err != nil {
 		return Receipt{}, err
 	}
 	rc := Receipt{Conversation: c, Message: m, Duplicate: true}
-	if _, known := d.router.Conversation(c.ID.String()); !known && c.Status == conversation.Queued {
-		dec, evs, err := d.route(ctx, c, nil, now)
-		d.publish(ctx, evs...)
-		if err != nil {
-			return rc, err
-		}
-		rc.Routing = dec
-		if rc.Conversation, err = d.store.Get(ctx, c.ID); err != nil {
+	if m.Direction != conversation.Inbound || m.Imported || !c.Status.Open() {
+		return rc, nil
+	}
+	first := false
+	if tp.opts.AutoReply != "" || tp.opts.AwayMessage != "" {
+		if first, err = d.firstInbound(ctx, c.ID, m.ID); err != nil {
 			return rc, err
 		}
 	}
-	return rc, nil
+	evs, err := d.effects(ctx, tp, ic, c, m, first, true, &rc, now)
+	d.publish(ctx, evs...)
+	rc, err = d.receipt(ctx, rc, err)
+	rc.Started = false
+	return rc, err
+}
+
+// firstInbound reports whether message id is the first the contact wrote
+// in conversation cid (imported history aside).
+func (d *Desk) firstInbound(ctx context.Context, cid, id conversation.ID) (bool, error) {
+	q := conversation.MessageQuery{ConversationID: cid, Order: conversation.OldestFirst, Limit: conversation.MaxLimit}
+	for {
+		page, err := d.store.Messages(ctx, q)
+		if err != nil {
+			return false, err
+		}
+		for _, m := range page.Messages {
+			if m.Direction == conversation.Inbound && !m.Imported {
+				return m.ID == id, nil
+			}
+		}
+		if page.Next == "" {
+			return false, nil
+		}
+		q.Cursor = page.Next
+	}
 }
 
 // keyword applies an SMS opt-out, opt-in or help keyword and sends its
-// reply (DESIGN.md §3.3).
-func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conversation, rc *Receipt, ic inboundContact, text string, now time.Time) ([]Event, error) {
+// reply (DESIGN.md §3.3). The reply's ID is derived from the keyword
+// message: when resuming and the reply exists, the keyword was applied and
+// is not applied again (a STOP retried after a later START must not opt
+// out again); a reply still pending goes to the transport again.
+func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conversation, m *conversation.Message, ic inboundContact, resuming bool, rc *Receipt, now time.Time) ([]Event, error) {
+	replyID := derivedID(m.ID, stepKeywordReply)
+	if resuming {
+		reply, err := d.findMessage(ctx, c.ID, replyID)
+		switch {
+		case err == nil:
+			rc.Keyword = d.consent.Classify(m.Text, ic.lang)
+			if reply.Delivery.Status != conversation.DeliveryPending {
+				rc.Reply = reply
+				return nil, nil
+			}
+		case !errors.Is(err, conversation.ErrNotFound):
+			return nil, err
+		}
+	}
 	// The ledger records when the desk took the keyword in, not the
 	// provider's timestamp: the confirmation's pass (optout's
 	// ConfirmWithin) runs from then, so a webhook retried late still gets
 	// its one confirmation.
-	res, err := d.consent.Inbound(ctx, optout.Inbound{From: ic.address, To: tp.addr, Body: text, At: now, Lang: ic.lang})
+	res, err := d.consent.Inbound(ctx, optout.Inbound{From: ic.address, To: tp.addr, Body: m.Text, At: now, Lang: ic.lang})
 	if err != nil || res.Action == optout.None {
 		return nil, err
 	}
@@ -411,36 +485,32 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 			Action:      res.Action, Address: ic.address, Scope: string(res.Scope), Keyword: res.Keyword,
 		})
 	}
-	if res.Reply != "" {
-		// A refused or failed reply is stored as failed with its reason and
-		// logged; the inbound message itself was received, so Receive
-		// succeeds (a provider retry would find a duplicate and send
-		// nothing). A HELP from an opted-out contact is such a refusal: the
-		// STOP confirmation is the one exception to an opt-out (§3.3).
-		m, evs, _ := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply, automatic: true}, now)
-		events = append(events, evs...)
-		rc.Reply = m
-	}
-	return events, nil
+	// A refused or failed reply is stored as failed with its reason and
+	// logged; the inbound message was received, so only a store failure
+	// makes Receive fail. A HELP from an opted-out contact is such a
+	// refusal: the STOP confirmation is the one exception to an opt-out
+	// (§3.3).
+	reply, evs, _, err := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply, automatic: true, id: replyID}, now)
+	rc.Reply = reply
+	return append(events, evs...), err
 }
 
-// welcome sends a new conversation's automatic messages: the away message
-// outside business hours, else the touchpoint's auto-reply, once each.
-func (d *Desk) welcome(ctx context.Context, tp *touchpoint, c *conversation.Conversation, now time.Time) []Event {
-	auto := draft{author: conversation.Author{Kind: conversation.AuthorSystem}, automatic: true}
+// welcome sends a new conversation's automatic message, once: the away
+// message outside business hours, else the touchpoint's auto-reply.
+func (d *Desk) welcome(ctx context.Context, tp *touchpoint, c *conversation.Conversation, resuming bool, now time.Time) ([]Event, error) {
+	auto := draft{author: conversation.Author{Kind: conversation.AuthorSystem}, automatic: true, id: derivedID(c.ID, stepWelcome)}
+	var events []Event
 	if h := tp.opts.Hours; h != nil && !h.Open(now) {
-		ev := AwayEvent{EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now}, NextOpening: h.NextOpening(now)}
-		if tp.opts.AwayMessage == "" {
-			return []Event{ev}
+		if !resuming {
+			events = append(events, AwayEvent{EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now}, NextOpening: h.NextOpening(now)})
 		}
 		auto.text = tp.opts.AwayMessage
-		_, evs, _ := d.deliver(ctx, c, auto, now)
-		return append([]Event{ev}, evs...)
+	} else {
+		auto.text = tp.opts.AutoReply
 	}
-	if tp.opts.AutoReply == "" {
-		return nil
+	if auto.text == "" {
+		return events, nil
 	}
-	auto.text = tp.opts.AutoReply
-	_, evs, _ := d.deliver(ctx, c, auto, now)
-	return evs
+	_, evs, _, err := d.deliver(ctx, c, auto, now)
+	return append(events, evs...), err
 }

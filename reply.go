@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -185,15 +186,16 @@ func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id convers
 	if c.Status == conversation.Queued {
 		// Judge the message first: a refused reply must not leave the
 		// agent holding a conversation it could not answer.
-		if _, _, err := d.judge(ctx, c, dr, now); err != nil {
-			return d.refuse(ctx, c, d.outMessage(c, dr, now), dr, err, now)
+		if _, _, refused := d.judge(ctx, c, dr, now); refused != nil {
+			m, evs, refused, err := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, refused, now)
+			return m, evs, cmp.Or(err, refused)
 		}
 		if c, events, err = d.assign(ctx, c, v.AgentID, conversation.AssignAuto, now); err != nil {
 			return nil, nil, err
 		}
 	}
-	m, evs, err := d.deliver(ctx, c, dr, now)
-	if err == nil {
+	m, evs, refused, err := d.deliver(ctx, c, dr, now)
+	if err = cmp.Or(err, refused); err == nil {
 		// The first reply stops the touchpoint's auto-transfer clock; a
 		// conversation without one has nothing to stop.
 		_ = d.router.Replied(id.String(), now)
@@ -204,8 +206,12 @@ func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id convers
 // outMessage is the stored form of a draft, for a refusal recorded before
 // deliver runs.
 func (d *Desk) outMessage(c *conversation.Conversation, dr draft, now time.Time) *conversation.Message {
+	id := dr.id
+	if id.IsZero() {
+		id = d.newID()
+	}
 	return &conversation.Message{
-		ID: d.newID(), ConversationID: c.ID, Direction: conversation.Outbound,
+		ID: id, ConversationID: c.ID, Direction: conversation.Outbound,
 		Author: dr.author, Text: dr.text, Attachments: dr.attachments, Template: dr.template,
 		Delivery: conversation.Delivery{Status: conversation.DeliveryPending, At: now}, CreatedAt: now,
 	}

@@ -2,6 +2,7 @@ package parley
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -29,7 +30,38 @@ func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *co
 	if err != nil {
 		return dec, nil, err
 	}
-	return dec, d.apply(ctx, now, dec), nil
+	events, err := d.applyOne(ctx, c.ID, dec, now)
+	return dec, events, err
+}
+
+// ensureRouted routes conversation c if it waits for routing and the
+// router does not hold it yet — a new conversation, one whose routing an
+// earlier attempt did not finish, one from before a restart — and brings
+// the store in line when the router assigned it but the store did not
+// hear. A follow-up is routed with its previous conversation, so the
+// kept agent is tried first.
+func (d *Desk) ensureRouted(ctx context.Context, c *conversation.Conversation, now time.Time) (routing.Decision, []Event, error) {
+	if c.Status != conversation.Queued {
+		return routing.Decision{}, nil, nil
+	}
+	p, known := d.router.Conversation(c.ID.String())
+	if !known {
+		var prev *conversation.Conversation
+		if !c.Previous.IsZero() {
+			var err error
+			if prev, err = d.store.Get(ctx, c.Previous); err != nil && !errors.Is(err, conversation.ErrNotFound) {
+				return routing.Decision{}, nil, err
+			}
+		}
+		return d.route(ctx, c, prev, now)
+	}
+	dec := routing.Decision{ConversationID: c.ID.String(), Outcome: p.Outcome, AgentID: p.AgentID, Weight: p.Weight,
+		Dedicated: p.Item.Dedicated, Automatic: true, Deadline: p.Deadline}
+	if p.Outcome != routing.Assigned {
+		return dec, nil, nil
+	}
+	events, err := d.applyOne(ctx, c.ID, dec, now)
+	return dec, events, err
 }
 
 // apply brings the stored conversations in line with the router's
@@ -116,24 +148,29 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 }
 
 // busy tells the contact, once per conversation, that every agent is busy
-// (DESIGN.md §3.5), and publishes that it waits.
+// (DESIGN.md §3.5), and publishes that it waits. The message goes first
+// under an ID derived from the conversation, then the tag marks it done,
+// so a failure between the two ends, on retry, with one message.
 func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]Event, error) {
-	first := false
-	c, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
-		if slices.Contains(c.Tags, tagBusyNotified) {
-			return errUnchanged
-		}
-		first = true
-		c.Tags = append(c.Tags, tagBusyNotified)
-		return nil
-	})
-	if err != nil || !first {
+	c, err := d.store.Get(ctx, id)
+	if err != nil || slices.Contains(c.Tags, tagBusyNotified) {
 		return nil, err
 	}
 	events := []Event{AllAgentsBusyEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, Queues: c.Queues}}
 	if tp := d.tps[c.Touchpoint]; tp != nil && tp.opts.BusyMessage != "" {
-		_, evs, _ := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: tp.opts.BusyMessage, automatic: true}, now)
+		dr := draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: tp.opts.BusyMessage, automatic: true, id: derivedID(id, stepBusy)}
+		_, evs, _, err := d.deliver(ctx, c, dr, now)
 		events = append(events, evs...)
+		if err != nil {
+			return events, err
+		}
 	}
-	return events, nil
+	_, err = d.mutate(ctx, id, func(c *conversation.Conversation) error {
+		if slices.Contains(c.Tags, tagBusyNotified) {
+			return errUnchanged
+		}
+		c.Tags = append(c.Tags, tagBusyNotified)
+		return nil
+	})
+	return events, err
 }

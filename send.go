@@ -2,6 +2,7 @@ package parley
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -24,6 +25,8 @@ type draft struct {
 	// automatic marks a message the desk sends by itself (auto-reply,
 	// busy, away): it is logged, not returned, when refused.
 	automatic bool
+	// id, when set, makes the message resumable (see deliver).
+	id conversation.ID
 }
 
 // BlockedError is the refusal to send WhatsApp messages to a number whose
@@ -51,25 +54,63 @@ func recipient(c *conversation.Conversation) (channel.Address, error) {
 	return channel.Address{}, fmt.Errorf("%w: contact %q has no %s address", ErrWrongChannel, c.Contact.ID, c.Channel)
 }
 
-// deliver judges dr against every rule for conversation c, stores it, and
-// hands it to the transport. A message the rules refuse is stored as
-// failed with the reason and returned with the error; so is one the
-// transport fails (a *SendError). Nothing is silently dropped (DESIGN.md
-// §7).
-func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (*conversation.Message, []Event, error) {
-	m := d.outMessage(c, dr, now)
-	tp, to, err := d.judge(ctx, c, dr, now)
+// deliver judges dr against every rule for conversation c, stores it with
+// the conversation's touch in one write (Store.Record), and hands it to the
+// transport. It returns two errors:
+//
+//   - refused: the rules refused the message, or the transport failed it
+//     (a *SendError). The message is stored as failed with the reason and
+//     returned: nothing is silently dropped (DESIGN.md §7).
+//   - err: the message could not be recorded (a store failure); the caller
+//     returns it so that the action is retried.
+//
+// A draft with an ID is resumable: when a message with that ID is already
+// stored (an earlier attempt stopped half-way), deliver does not store it
+// again but finishes it, handing a still pending one to the transport
+// again under the same MessageID, the transport's idempotency key.
+func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (m *conversation.Message, events []Event, refused, err error) {
+	m = d.outMessage(c, dr, now)
+	tp, to, refused := d.judge(ctx, c, dr, now)
+	if refused != nil {
+		return d.refuse(ctx, c, m, dr, refused, now)
+	}
+	for attempt := 0; ; attempt++ {
+		if err := c.Post(m); err != nil {
+			return d.refuse(ctx, c, m, dr, err, now)
+		}
+		_, _, err = d.store.Record(ctx, c, m)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, conversation.ErrDuplicateID) && !dr.id.IsZero() {
+			return d.finish(ctx, c, tp, to, dr, now)
+		}
+		if !errors.Is(err, conversation.ErrConflict) || attempt == maxConflictRetries {
+			return m, nil, nil, err
+		}
+		if c, err = d.store.Get(ctx, c.ID); err != nil {
+			return m, nil, nil, err
+		}
+	}
+	return d.transmit(ctx, c, tp, to, m, dr, now)
+}
+
+// finish completes a resumable message an earlier attempt stored: a
+// pending one goes to the transport again; a sent or failed one is done.
+func (d *Desk) finish(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
+	m, err := d.findMessage(ctx, c.ID, dr.id)
 	if err != nil {
-		return d.refuse(ctx, c, m, dr, err, now)
+		return nil, nil, nil, err
 	}
+	if m.Delivery.Status != conversation.DeliveryPending {
+		return m, nil, nil, nil
+	}
+	return d.transmit(ctx, c, tp, to, m, dr, now)
+}
 
-	if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
-		return nil, nil, err
-	}
-	if _, err := d.mutate(ctx, c.ID, func(c *conversation.Conversation) error { return c.Post(m) }); err != nil {
-		return m, nil, err
-	}
-
+// transmit hands a stored, pending message to the transport and records
+// the outcome.
+func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, m *conversation.Message, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
 	out := Outgoing{
 		To: to, Text: m.Text, Touchpoint: tp.ID, From: tp.addr.ID,
 		ConversationID: c.ID, MessageID: m.ID,
@@ -78,40 +119,90 @@ func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr dra
 	}
 	providerID, sendErr := d.transport.Send(ctx, out)
 	u := conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliverySent, At: now, ProviderID: providerID}
+	var refused error
 	if sendErr != nil {
 		se := sendFailure(sendErr)
 		u = conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliveryFailed, Reason: se.Error(), At: now}
-		sendErr = se
-	}
-	stored, _, err := d.store.UpdateDelivery(ctx, u)
-	if err != nil {
-		// The transport has answered; the message is stored as pending
-		// and a delivery callback can still settle it.
-		return m, nil, errors.Join(sendErr, err)
-	}
-	if sendErr != nil {
+		refused = se
 		if dr.automatic {
 			d.log.WarnContext(ctx, "parley: automatic message failed", "conversation", c.ID.String(), "err", sendErr)
 		}
-		return stored, []Event{conversation.DeliveryEvent(stored)}, sendErr
+	}
+	stored, _, err := d.store.UpdateDelivery(ctx, u)
+	if err != nil {
+		// The transport has answered but the outcome is not recorded: the
+		// message stays pending, and a retry of the action hands it to the
+		// transport again under the same MessageID.
+		return m, nil, refused, err
+	}
+	if refused != nil {
+		return stored, []Event{conversation.DeliveryEvent(stored)}, refused, nil
 	}
 	return stored, []Event{conversation.MessageSentEvent{
 		EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now},
 		Message:     *stored,
-	}}, nil
+	}}, nil, nil
 }
 
 // refuse records a message the rules refused as failed, with the reason.
-func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conversation.Message, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error) {
+func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conversation.Message, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
 	if dr.automatic {
 		d.log.InfoContext(ctx, "parley: automatic message refused", "conversation", c.ID.String(), "err", cause)
 	}
 	m.Delivery = conversation.Delivery{Status: conversation.DeliveryFailed, Reason: cause.Error(), At: now}
 	if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
-		return m, nil, errors.Join(cause, err)
+		if errors.Is(err, conversation.ErrDuplicateID) && !dr.id.IsZero() {
+			stored, ferr := d.findMessage(ctx, c.ID, dr.id)
+			return stored, nil, cause, ferr
+		}
+		return m, nil, cause, err
 	}
-	return m, []Event{conversation.DeliveryEvent(m)}, cause
+	return m, []Event{conversation.DeliveryEvent(m)}, cause, nil
 }
+
+// findMessage returns message id of conversation cid, looking from the
+// newest: the messages a resumed action looks for are recent.
+func (d *Desk) findMessage(ctx context.Context, cid, id conversation.ID) (*conversation.Message, error) {
+	q := conversation.MessageQuery{ConversationID: cid, Order: conversation.NewestFirst, Limit: conversation.MaxLimit}
+	for {
+		page, err := d.store.Messages(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.Messages {
+			if m.ID == id {
+				return m, nil
+			}
+		}
+		if page.Next == "" {
+			return nil, fmt.Errorf("%w: message %s in conversation %s", conversation.ErrNotFound, id, cid)
+		}
+		q.Cursor = page.Next
+	}
+}
+
+// derivedID names a message the desk writes because of another event —
+// the reply to a keyword, a conversation's welcome or busy message — so
+// that a retry finds it instead of writing it twice. The same base and
+// step always give the same ID; it keeps base's UUIDv7 timestamp, so it
+// sorts with it.
+func derivedID(base conversation.ID, step byte) conversation.ID {
+	h := sha256.Sum256(append(base[:], step))
+	var id conversation.ID
+	copy(id[:6], base[:6])
+	copy(id[6:], h[:10])
+	id[6] = 0x70 | id[6]&0x0f // version 7
+	id[8] = 0x80 | id[8]&0x3f // RFC 9562 variant
+	return id
+}
+
+// The steps derivedID tells apart.
+const (
+	stepKeywordReply byte = iota + 1
+	stepWelcome
+	stepBusy
+	stepTranscript // + the turn's index
+)
 
 // judge finds the touchpoint and the recipient of a message in c and
 // checks it against every rule.
