@@ -23,26 +23,51 @@ import (
 // (session.ErrWindowClosed), WhatsApp does not serve the country
 // (ErrBlockedCountry) or the text is too long (template.ErrTooLong). An
 // agent who may not see the conversation gets routing.ErrNotVisible and
-// nothing is stored; one without room gets routing.ErrOverCapacity.
+// nothing is stored; one without room gets routing.ErrOverCapacity. To
+// retry safely after a failure, use [Desk.Send] with a [Draft] ID.
 func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
 	return d.send(ctx, agentID, id, draft{text: text})
 }
 
-// ReplyTagged sends a Messenger or Instagram reply with Meta's HUMAN_AGENT
-// tag, allowed up to 7 days after the contact's last message (DESIGN.md
-// §3.2). Otherwise it behaves as [Desk.Reply].
-func (d *Desk) ReplyTagged(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
-	return d.send(ctx, agentID, id, draft{text: text, form: session.HumanAgentTag})
+// Draft is an agent's message for [Desk.Send]: text, files, or both.
+type Draft struct {
+	// ID, when set, names the message and makes Send safe to retry: a
+	// second Send with the same ID after a failure half-way finishes the
+	// first (the message is stored and sent once) instead of sending
+	// again. Agent UIs set it when the agent presses Send, with
+	// conversation.NewID. Zero gives the message a fresh ID.
+	ID conversation.ID
+	// Text is the body, or the caption of the files.
+	Text string
+	// Attachments are checked against the channel's capabilities: types,
+	// sizes, the e-mail total, MMS only between US and Canadian numbers,
+	// voice notes of at most 5 minutes, sent as files where the channel
+	// has no voice notes (channel.ErrAttachmentTooLarge and friends).
+	Attachments []conversation.Attachment
+	// HumanAgentTag sends a Messenger or Instagram reply with Meta's
+	// HUMAN_AGENT tag, allowed up to 7 days after the contact's last
+	// message (DESIGN.md §3.2).
+	HumanAgentTag bool
 }
 
-// SendAttachments sends files (and an optional caption) from agentID,
-// checked against the channel's capabilities: types, sizes, the e-mail
-// total, MMS only between US and Canadian numbers, voice notes of at most
-// 5 minutes, sent as files where the channel has no voice notes
-// (channel.ErrAttachmentTooLarge and friends). Otherwise it behaves as
-// [Desk.Reply].
+// Send sends an agent's draft in conversation id, as [Desk.Reply] does for
+// text.
+func (d *Desk) Send(ctx context.Context, agentID string, id conversation.ID, m Draft) (*conversation.Message, error) {
+	dr := draft{id: m.ID, text: m.Text, attachments: m.Attachments}
+	if m.HumanAgentTag {
+		dr.form = session.HumanAgentTag
+	}
+	return d.send(ctx, agentID, id, dr)
+}
+
+// ReplyTagged sends text with Meta's HUMAN_AGENT tag; see [Draft].
+func (d *Desk) ReplyTagged(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	return d.Send(ctx, agentID, id, Draft{Text: text, HumanAgentTag: true})
+}
+
+// SendAttachments sends files with an optional caption; see [Draft].
 func (d *Desk) SendAttachments(ctx context.Context, agentID string, id conversation.ID, caption string, atts []conversation.Attachment) (*conversation.Message, error) {
-	return d.send(ctx, agentID, id, draft{text: caption, attachments: atts})
+	return d.Send(ctx, agentID, id, Draft{Text: caption, Attachments: atts})
 }
 
 // SendSnippet resolves the snippet with shortcut for the conversation's
