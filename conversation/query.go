@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"slices"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -174,8 +175,10 @@ type MessagePage struct {
 // case folding ("ANA" matches "Ana", "ß" only "ß"). An empty sub matches
 // everything. Search and in-conversation search both use it, so hosts
 // filtering in SQL know what to agree with (ILIKE '%sub%' for ASCII).
+// Bytes that are contained exactly always match, even when sub is not valid
+// UTF-8 and falls inside one of text's characters.
 func MatchText(text, sub string) bool {
-	if sub == "" {
+	if strings.Contains(text, sub) {
 		return true
 	}
 	for i := 0; i < len(text); {

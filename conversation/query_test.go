@@ -79,6 +79,7 @@ func FuzzMatchText(f *testing.F) {
 	f.Add("Ana Lima", "lima")
 	f.Add("ΣΊΣΥΦΟΣ", "σ")
 	f.Add("\xff", "\xff")
+	f.Add("\U0008a98c", "\x8c") // a continuation byte inside a valid rune
 	f.Fuzz(func(t *testing.T, text, sub string) {
 		got := conversation.MatchText(text, sub)
 		if sub == "" || contains(text, sub) {
