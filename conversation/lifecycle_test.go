@@ -251,3 +251,25 @@ func TestStatusText(t *testing.T) {
 	assert.True(t, errors.Is(err, conversation.ErrUnknownStatus))
 	assert.Equal(t, "status(9)", conversation.Status(9).String())
 }
+
+// FuzzParseStatus checks that ParseStatus accepts exactly the names String
+// returns, and nothing else.
+func FuzzParseStatus(f *testing.F) {
+	for st := conversation.Bot; st <= conversation.Closed; st++ {
+		f.Add(st.String())
+	}
+	f.Add("Queued")
+	f.Add("status(9)")
+	f.Fuzz(func(t *testing.T, s string) {
+		st, err := conversation.ParseStatus(s)
+		if err != nil {
+			if !errors.Is(err, conversation.ErrUnknownStatus) {
+				t.Fatalf("ParseStatus(%q): %v does not match ErrUnknownStatus", s, err)
+			}
+			return
+		}
+		if !st.Valid() || st.String() != s {
+			t.Fatalf("ParseStatus(%q) = %v", s, st)
+		}
+	})
+}

@@ -57,3 +57,48 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseLanguageCode checks that a code ParseLanguageCode accepts is
+// Meta-shaped and converts back to a code that parses to the same tag.
+func FuzzParseLanguageCode(f *testing.F) {
+	for _, seed := range []string{"en_US", "pt_BR", "fil", "es", "en-US", "iw", "zh_TW", "und", "xx_YY"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		tag, err := template.ParseLanguageCode(code)
+		if err != nil {
+			return
+		}
+		back, err := template.LanguageCode(tag)
+		if err != nil {
+			t.Fatalf("LanguageCode(ParseLanguageCode(%q) = %v): %v", code, tag, err)
+		}
+		again, err := template.ParseLanguageCode(back)
+		if err != nil || again != tag {
+			t.Fatalf("%q → %v → %q → %v, %v", code, tag, back, again, err)
+		}
+	})
+}
+
+// FuzzParseNames checks that ParseCategory and ParseStatus accept exactly
+// the names String returns, in any ASCII case (so a Kelvin sign never reads
+// as "k").
+func FuzzParseNames(f *testing.F) {
+	for _, seed := range []string{"MARKETING", "utility", "IN_APPEAL", "pending_deletion", "MAR\u212AETING", "ſervice"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if c, err := template.ParseCategory(s); err == nil && !sameASCIIFold(c.String(), s) {
+			t.Fatalf("ParseCategory(%q) = %v", s, c)
+		}
+		if st, err := template.ParseStatus(s); err == nil && !sameASCIIFold(st.String(), s) {
+			t.Fatalf("ParseStatus(%q) = %v", s, st)
+		}
+	})
+}
+
+// sameASCIIFold reports whether s is name in some ASCII case: equal lengths
+// rule out the multi-byte runes that Unicode folds onto ASCII letters.
+func sameASCIIFold(name, s string) bool {
+	return len(name) == len(s) && strings.EqualFold(name, s)
+}

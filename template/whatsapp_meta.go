@@ -38,10 +38,10 @@ var (
 )
 
 // ParseCategory reads a category as Meta writes it ("MARKETING") or as
-// String does; case does not matter.
+// String does; ASCII case does not matter.
 func ParseCategory(s string) (Category, error) {
 	for c := Marketing; c <= Authentication; c++ {
-		if strings.EqualFold(categoryNames[c], s) {
+		if sameASCIIFold(categoryNames[c], s) {
 			return c, nil
 		}
 	}
@@ -87,14 +87,21 @@ func (s Status) String() string {
 }
 
 // ParseStatus reads a status as Meta writes it ("IN_APPEAL") or as String
-// does; case does not matter.
+// does; ASCII case does not matter.
 func ParseStatus(s string) (Status, error) {
 	for st := Approved; st <= LimitExceeded; st++ {
-		if strings.EqualFold(statusNames[st], s) {
+		if sameASCIIFold(statusNames[st], s) {
 			return st, nil
 		}
 	}
 	return 0, fmt.Errorf("%w: %q", ErrUnknownStatus, s)
+}
+
+// sameASCIIFold reports whether s is the ASCII name in some ASCII case.
+// Equal lengths rule out the multi-byte runes that Unicode folding maps
+// onto ASCII letters (the Kelvin sign onto "k", the long s onto "s").
+func sameASCIIFold(name, s string) bool {
+	return len(name) == len(s) && strings.EqualFold(name, s)
 }
 
 // ErrInvalidLanguage is returned for a language Meta's codes cannot
@@ -113,6 +120,9 @@ func ParseLanguageCode(code string) (language.Tag, error) {
 	tag, err := language.Parse(strings.Replace(code, "_", "-", 1))
 	if err != nil {
 		return language.Und, fmt.Errorf("%w: %q: %v", ErrInvalidLanguage, code, err)
+	}
+	if base, _, _ := tag.Raw(); base.String() == "und" {
+		return language.Und, fmt.Errorf("%w: %q names no language", ErrInvalidLanguage, code)
 	}
 	return tag, nil
 }
