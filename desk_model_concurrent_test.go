@@ -39,24 +39,47 @@ func TestModelConcurrent(t *testing.T) {
 
 	var mu sync.Mutex
 	convs := map[conversation.ID]bool{}
+	var order []conversation.ID // convs in the order they were first seen
 	pids := map[inPid]bool{}
 	var surfaced int
 	addConv := func(id conversation.ID) {
 		mu.Lock()
-		convs[id] = true
+		if !convs[id] {
+			convs[id] = true
+			order = append(order, id)
+		}
 		mu.Unlock()
 	}
+	latest := map[string]conversation.ID{} // by touchpoint and contact: the conversation their last webhook reached
+	// someConv picks, three times in four, the conversation some contact's
+	// last webhook reached, so most actions meet open conversations, and
+	// any conversation otherwise, so closed ones are acted on too.
 	someConv := func(rng *rand.Rand) (conversation.ID, bool) {
 		mu.Lock()
 		defer mu.Unlock()
-		n := rng.IntN(len(convs) + 1)
-		for id := range convs {
-			if n == 0 {
-				return id, true
-			}
-			n--
+		if len(order) == 0 {
+			return conversation.ID{}, false
 		}
-		return conversation.ID{}, false
+		if rng.IntN(4) > 0 {
+			n := rng.IntN(len(latest))
+			for _, id := range latest {
+				if n == 0 {
+					return id, true
+				}
+				n--
+			}
+		}
+		return order[rng.IntN(len(order))], true
+	}
+	// sender is the conversation's assignee half the time, so agents'
+	// sends are not mostly refused as not visible to them.
+	sender := func(rng *rand.Rand, id conversation.ID, agent string) string {
+		if rng.IntN(2) == 0 {
+			if c, err := h.d.Conversation(ctx, id); err == nil && c.AssigneeID != "" {
+				return c.AssigneeID
+			}
+		}
+		return agent
 	}
 
 	worker := func(w, round int) {
@@ -65,9 +88,6 @@ func TestModelConcurrent(t *testing.T) {
 			agent := modelAgents[rng.IntN(len(modelAgents))]
 			if rng.IntN(12) == 0 {
 				h.store.conflictNext.Store(true)
-			}
-			if rng.IntN(10) == 0 {
-				h.d.Transport.FailNext([]error{errors.New("connection reset"), &parley.SendError{Reason: "invalid number", Permanent: true}}[rng.IntN(2)])
 			}
 			switch r := rng.IntN(100); {
 			case r < 35:
@@ -98,9 +118,16 @@ func TestModelConcurrent(t *testing.T) {
 				}
 				if assert.NoError(t, err, "webhook %s lost after 5 attempts", pid) {
 					addConv(rc.Conversation.ID)
+					mu.Lock()
+					latest[tp.id+" "+tp.contacts[ci].String()] = rc.Conversation.ID
+					mu.Unlock()
 				}
 			case r < 60:
 				if id, ok := someConv(rng); ok {
+					agent := sender(rng, id, agent)
+					if rng.IntN(10) == 0 { // a send, likely this one, fails
+						h.d.Transport.FailNext([]error{errors.New("connection reset"), &parley.SendError{Reason: "invalid number", Permanent: true}}[rng.IntN(2)])
+					}
 					switch r % 3 {
 					case 0:
 						_, _ = h.d.Reply(ctx, agent, id, fmt.Sprintf("reply %d.%d.%d", w, round, i))
