@@ -21,8 +21,8 @@ import (
 // any store must do per inbound message, and the memory stores' footprint
 // (DESIGN.md §6).
 func deskRows(o options) []row {
-	recv := measure(benchReceive)
-	floor := measure(benchAppendFloor)
+	recv := fastest(o, 3, benchReceive)
+	floor := fastest(o, 3, benchAppendFloor)
 	n := 100_000
 	if o.quick {
 		n = 1_000
