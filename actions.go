@@ -61,19 +61,19 @@ func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) e
 	if _, err := d.agent(agentID); err != nil {
 		return err
 	}
-	unlock := d.lockConversation(id)
+	mu := d.lockConversation(id)
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
-		unlock()
+		mu.Unlock()
 		return err
 	}
 	if c.Status != conversation.Queued && c.Status != conversation.Bot {
-		unlock()
+		mu.Unlock()
 		return &conversation.TransitionError{From: c.Status, To: conversation.Assigned}
 	}
 	now := d.now()
 	_, events, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
-	unlock()
+	mu.Unlock()
 	d.publish(ctx, events...)
 	return err
 }
@@ -82,7 +82,7 @@ func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) e
 // routes it by its touchpoint's mode.
 func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
 	now := d.now()
-	unlock := d.lockConversation(id)
+	mu := d.lockConversation(id)
 	var events []Event
 	c, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
 		ev, err := c.HandOff(nil, now)
@@ -90,11 +90,11 @@ func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
 		return err
 	})
 	if err != nil {
-		unlock()
+		mu.Unlock()
 		return err
 	}
 	_, evs, err := d.route(ctx, c, nil, now)
-	unlock()
+	mu.Unlock()
 	d.publish(ctx, append(events, evs...)...)
 	return err
 }
@@ -167,7 +167,7 @@ func (d *Desk) CloseWith(ctx context.Context, id conversation.ID, cl conversatio
 // escalation is refused with routing.ErrOverCapacity (DESIGN.md §3.5).
 func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 	now := d.now()
-	defer d.lockConversation(id)()
+	defer d.lockConversation(id).Unlock()
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
 		return err
@@ -191,19 +191,19 @@ func (d *Desk) release(ctx context.Context, id conversation.ID, now time.Time) f
 // router follows, then the store. Decisions the router takes for other
 // conversations (a freed agent takes a waiting one) are applied after.
 func (d *Desk) change(ctx context.Context, id conversation.ID, now time.Time, transition func(*conversation.Conversation) (Event, error), routeIt func() ([]routing.Decision, error)) error {
-	unlock := d.lockConversation(id)
+	mu := d.lockConversation(id)
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
-		unlock()
+		mu.Unlock()
 		return err
 	}
 	if _, err := transition(c.Clone()); err != nil { // judge before the router moves
-		unlock()
+		mu.Unlock()
 		return err
 	}
 	decs, err := routeIt()
 	if err != nil {
-		unlock()
+		mu.Unlock()
 		return err
 	}
 	var events []Event
@@ -215,7 +215,7 @@ func (d *Desk) change(ctx context.Context, id conversation.ID, now time.Time, tr
 		}
 		return err
 	})
-	unlock()
+	mu.Unlock()
 	if err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func (d *Desk) MarkRead(ctx context.Context, agentID string, id conversation.ID)
 		return err
 	}
 	now := d.now()
-	defer d.lockConversation(id)()
+	defer d.lockConversation(id).Unlock()
 	_, err = d.mutate(ctx, id, func(c *conversation.Conversation) error {
 		if !c.VisibleTo(v) {
 			return &routing.VisibilityError{AgentID: agentID, ConversationID: id.String(), Queues: c.Queues}
@@ -256,7 +256,7 @@ func (d *Desk) ResumeBot(ctx context.Context, id conversation.ID) error {
 }
 
 func (d *Desk) setBot(ctx context.Context, id conversation.ID, paused bool) error {
-	defer d.lockConversation(id)()
+	defer d.lockConversation(id).Unlock()
 	_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
 		if c.BotPaused == paused {
 			return errUnchanged

@@ -235,20 +235,23 @@ func (d *Desk) touchpoint(id string) (*touchpoint, error) {
 // lockContact serialises inbound work for one contact on one touchpoint
 // within the process, so two webhooks of one contact never open two
 // conversations. Keys share 64 stripes: contention between unrelated keys
-// is rare and brief, and the lock set stays fixed.
-func (d *Desk) lockContact(touchpoint, contactID string) func() {
+// is rare and brief, and the lock set stays fixed. It returns the locked
+// mutex rather than its Unlock method: a method value escapes to the heap,
+// an allocation on every inbound message.
+func (d *Desk) lockContact(touchpoint, contactID string) *sync.Mutex {
 	h := maphash.String(d.seed, touchpoint)*31 ^ maphash.String(d.seed, contactID)
 	m := &d.contactLocks[h%uint64(len(d.contactLocks))]
 	m.Lock()
-	return m.Unlock
+	return m
 }
 
 // lockConversation serialises agent actions on one conversation within
-// the process; across processes optimistic concurrency settles them.
-func (d *Desk) lockConversation(id conversation.ID) func() {
+// the process; across processes optimistic concurrency settles them. Like
+// lockContact it returns the locked mutex.
+func (d *Desk) lockConversation(id conversation.ID) *sync.Mutex {
 	m := &d.convLocks[maphash.Bytes(d.seed, id[:])%uint64(len(d.convLocks))]
 	m.Lock()
-	return m.Unlock
+	return m
 }
 
 // errUnchanged tells mutate that the change turned out to be a no-op and

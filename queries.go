@@ -232,7 +232,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 		}
 	}
 
-	defer d.lockContact(tp.ID, to.String())()
+	defer d.lockContact(tp.ID, to.String()).Unlock()
 	c, started, err := conversation.Start(conversation.Params{
 		ID: d.newID(), Touchpoint: tp.ID, Channel: tp.Kind, Direction: conversation.Outbound,
 		Contact:       conversation.Contact{ID: to.String(), Name: o.Name, Addresses: []channel.Address{to}},

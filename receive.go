@@ -112,7 +112,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		at = now
 	}
 
-	defer d.lockContact(tp.ID, contact.ID)()
+	defer d.lockContact(tp.ID, contact.ID).Unlock()
 
 	if in.ProviderID != "" {
 		m, err := d.store.MessageByProvider(ctx, tp.ID, in.ProviderID)
@@ -132,7 +132,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		// Routing a new conversation must not race an agent's action on
 		// it. The lock order is always contact, then conversation: no path
 		// takes them the other way.
-		defer d.lockConversation(c.ID)()
+		defer d.lockConversation(c.ID).Unlock()
 	}
 	m := d.inboundMessage(c, in, at)
 	var received conversation.MessageReceivedEvent
@@ -150,7 +150,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 				return Receipt{}, err
 			}
 			if started != nil {
-				defer d.lockConversation(c.ID)()
+				defer d.lockConversation(c.ID).Unlock()
 			}
 			m = d.inboundMessage(c, in, at)
 			continue
@@ -406,7 +406,7 @@ func (d *Desk) importTranscript(ctx context.Context, c *conversation.Conversatio
 // again; what an earlier attempt left undone after storing m (it failed
 // half-way) is finished: the keyword reply, the welcome, routing.
 func (d *Desk) resume(ctx context.Context, tp *touchpoint, ic inboundContact, m *conversation.Message, now time.Time) (Receipt, error) {
-	defer d.lockConversation(m.ConversationID)()
+	defer d.lockConversation(m.ConversationID).Unlock()
 	c, err := d.store.Get(ctx, m.ConversationID)
 	if err != nil {
 		return Receipt{}, err

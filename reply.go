@@ -162,7 +162,7 @@ func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, tex
 	if _, err := d.agent(agentID); err != nil {
 		return nil, err
 	}
-	defer d.lockConversation(id)()
+	defer d.lockConversation(id).Unlock()
 	now := d.now()
 	m := &conversation.Message{
 		ID: d.newID(), ConversationID: id, Direction: conversation.Outbound, Internal: true,
@@ -198,7 +198,7 @@ func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr 
 }
 
 func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id conversation.ID, dr draft) (*conversation.Message, []Event, error) {
-	defer d.lockConversation(id)()
+	defer d.lockConversation(id).Unlock()
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
 		return nil, nil, err
