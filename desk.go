@@ -307,6 +307,13 @@ func (d *Desk) publish(ctx context.Context, events ...Event) {
 	}
 }
 
+// listened reports whether events go anywhere: without a Publisher in
+// the Config they are dropped, so callers on hot paths skip building them.
+func (d *Desk) listened() bool {
+	_, nop := d.pub.(nopPublisher)
+	return !nop
+}
+
 // agent returns a configured agent.
 func (d *Desk) agent(id string) (routing.Agent, error) {
 	a, ok := d.router.Agent(id)

@@ -176,21 +176,25 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	var events []Event
-	if started != nil {
-		events = append(events, *started)
-	}
 	if !created { // a concurrent retry in another process won
 		return d.resume(ctx, tp, contact, stored, now)
 	}
-	events = append(events, received)
 	if _, err := d.windows.Touch(session.Key{Business: tp.addr, Contact: contact.address}, at); err != nil {
 		d.log.WarnContext(ctx, "parley: window not tracked", "err", err)
 	}
 
 	rc := Receipt{Conversation: c, Message: stored, Started: first}
 	evs, err := d.effects(ctx, tp, contact, c, stored, first, false, &rc, now)
-	d.publish(ctx, append(events, evs...)...)
+	// Published one by one rather than gathered in a slice, and only when
+	// someone listens: boxing the received event (it carries the whole
+	// message) is the largest allocation of a message that starts nothing.
+	if d.listened() {
+		if started != nil {
+			d.publish(ctx, *started)
+		}
+		d.publish(ctx, received)
+		d.publish(ctx, evs...)
+	}
 	return d.receipt(ctx, rc, err)
 }
 
