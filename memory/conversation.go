@@ -132,18 +132,22 @@ func (s *ConversationStore) checkUpdate(c *conversation.Conversation) (*convReco
 	if !ok {
 		return nil, conversation.ErrNotFound
 	}
+	return r, s.checkUpdateOf(r, c)
+}
+
+// checkUpdateOf is checkUpdate for r, c's record, already found. The
+// caller holds s.mu.
+func (s *ConversationStore) checkUpdateOf(r *convRecord, c *conversation.Conversation) error {
 	if c.Version != r.c.Version {
-		return nil, &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: r.c.Version}
+		return &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: r.c.Version}
 	}
 	if err := sameIdentity(&r.c, c); err != nil {
-		return nil, err
+		return err
 	}
 	if c.Status.Open() && !r.c.Status.Open() {
-		if err := s.checkSlot(c, r); err != nil {
-			return nil, err
-		}
+		return s.checkSlot(c, r)
 	}
-	return r, nil
+	return nil
 }
 
 // applyUpdate stores c over r, checked by checkUpdate. The caller holds
@@ -255,12 +259,25 @@ func sameIdentity(old, c *conversation.Conversation) error {
 }
 
 // copyConversation copies c into dst, slices included, so the store never
-// shares memory with its caller.
+// shares memory with its caller. A slice of dst that already holds what
+// c's holds is kept rather than cloned again: the store's slices are never
+// handed out (readers get clones), so keeping one is as safe as a fresh
+// copy, and most updates (every inbound message) change no slice.
 func copyConversation(dst, c *conversation.Conversation) {
+	queues, tags, addrs := dst.Queues, dst.Tags, dst.Contact.Addresses
 	*dst = *c
-	dst.Queues = slices.Clone(c.Queues)
-	dst.Tags = slices.Clone(c.Tags)
-	dst.Contact.Addresses = slices.Clone(c.Contact.Addresses)
+	dst.Queues = keepOrClone(queues, c.Queues)
+	dst.Tags = keepOrClone(tags, c.Tags)
+	dst.Contact.Addresses = keepOrClone(addrs, c.Contact.Addresses)
+}
+
+// keepOrClone returns own when it equals s, nil or empty alike, else a
+// clone of s.
+func keepOrClone[S ~[]E, E comparable](own, s S) S {
+	if (own == nil) == (s == nil) && slices.Equal(own, s) {
+		return own
+	}
+	return slices.Clone(s)
 }
 
 func compareRecords(a, b *convRecord) int {

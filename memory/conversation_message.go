@@ -158,7 +158,7 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	if old, err := s.checkAppend(conv, m); old != nil || err != nil {
 		return old, false, err
 	}
-	if _, err := s.checkUpdate(c); err != nil {
+	if err := s.checkUpdateOf(conv, c); err != nil { // conv is c's record: m.ConversationID == c.ID
 		return nil, false, err
 	}
 	s.applyAppend(conv, m)
