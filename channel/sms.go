@@ -283,60 +283,68 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	return total, segs, true
 }
 
-// ucs2Words takes s from the code-point start i eight bytes at a time
+// ucs2Words takes t, which starts at a code point, eight bytes at a time
 // while they are ASCII and valid two-byte UTF-8 (U+0080–U+07FF: Latin,
 // Greek, Cyrillic, Hebrew, Arabic) and fit a part that holds used units,
-// and returns where it stopped (a code-point start) and the part's units
-// then. Each such character is one unit, so a word adds the bytes that are
-// not continuation bytes (counted by multiplying, which sums the bytes
-// into the top one). A word always advances 8 bytes, so no load waits
-// on the one before; a lead in the last byte is carried to the next word.
-// It is apart from packUCS2 so that its few values stay in registers.
-func ucs2Words(s string, i, used int) (int, int) {
-	t := s[i:]
+// and returns how many bytes it took (up to a code-point start) and the
+// part's units then. Each such character is one unit, so a word adds the
+// bytes that are not continuation bytes (counted by multiplying, which
+// sums the bytes into the top one). A word always advances 8 bytes, so no
+// load waits on the one before; a lead in the last byte is carried to the
+// next word. The loop is bound by arithmetic, not by loads: every
+// operation saved per word shows.
+func ucs2Words(t string, used int) (int, int) {
 	carry := uint64(0) // bit 7: the word before ended with a lead
-	// Two words per check while both are plain and fit, then one.
-	for len(t) >= 16 {
-		lead0, cont0, bad0 := ucs2Lanes(le64(t, 0), carry)
-		lead1, cont1, bad1 := ucs2Lanes(le64(t, 8), lead0>>56)
-		u := used + 16 - int((cont0>>7+cont1>>7)*ones>>56)
-		if bad0|bad1 != 0 || u > UCS2Multipart {
+	j := 0
+	for ; j <= len(t)-16; j += 16 {
+		w := t[j : j+16]
+		x := le64(w, 0)
+		lead := ucs2Leads(x)
+		bad := ucs2Bad(x, lead, carry)
+		n := (x ^ lead) >> 7 & ones
+		x = le64(w, 8)
+		lead1 := ucs2Leads(x)
+		bad |= ucs2Bad(x, lead1, lead>>56)
+		n += (x ^ lead1) >> 7 & ones
+		u := used + 16 - int(n*ones>>56)
+		if bad&highs != 0 || u > UCS2Multipart {
 			break
 		}
 		carry = lead1 >> 56
 		used = u
-		t = t[16:]
 	}
-	for len(t) >= 8 {
-		lead, cont, bad := ucs2Lanes(le64(t, 0), carry)
-		u := used + 8 - int((cont>>7)*ones>>56)
-		if bad != 0 || u > UCS2Multipart {
-			break
+	if j <= len(t)-8 {
+		x := le64(t, j)
+		lead := ucs2Leads(x)
+		n := int((x ^ lead) >> 7 & ones * ones >> 56)
+		if ucs2Bad(x, lead, carry)&highs == 0 && used+8-n <= UCS2Multipart {
+			carry = lead >> 56
+			used += 8 - n
+			j += 8
 		}
-		carry = lead >> 56
-		used = u
-		t = t[8:]
 	}
 	// Hand a carried lead's character back whole.
 	c := int(carry >> 7)
-	return len(s) - len(t) - c, used - c
+	return j - c, used - c
 }
 
-// ucs2Lanes reads the word x as eight bytes (SWAR): bit 7 of each byte of
-// lead and cont marks a lead or a continuation byte (bit 7 of a byte says
-// non-ASCII, bit 6 which of the two), and bad is not 0 unless x is ASCII
-// and valid two-byte UTF-8, given carry (bit 7 set when the word before
-// ended with a lead). Only bit 7 of each byte of lead is meaningful.
-func ucs2Lanes(x, carry uint64) (lead, cont, bad uint64) {
-	y := x + x
-	lead = x & y
-	cont = x &^ y & highs
-	// A lead must be C2–DF: bit 5 clear (not a three- or four-byte lead)
-	// and some of bits 4–1 set (not the overlong C0 or C1; adding 0x7F sets
-	// bit 7 exactly when one is, and cannot carry). Every continuation byte
-	// follows a lead, and every lead has its continuation.
-	bad = (lead&(y+y) | lead&^((x&(0x1E*ones))+0x7F*ones) | (cont ^ (lead<<8 | carry))) & highs
-	return lead, cont, bad
+// ucs2Leads marks at bit 7 of each byte the leads of x (C0–FF: bits 7 and
+// 6 set; x+x holds bit 6 at bit 7). Then x^lead marks the continuation
+// bytes (bit 7 set, bit 6 clear) the same way.
+func ucs2Leads(x uint64) uint64 { return x & (x + x) }
+
+// ucs2Bad has bit 7 of some byte set unless x is ASCII and valid two-byte
+// UTF-8, given its leads and carry (bit 7 set when the word before ended
+// with a lead). A lead must be C2–DF: bit 5 clear (not a three- or
+// four-byte lead) and some of bits 4–1 set (not the overlong C0 or C1;
+// adding 0x7F sets bit 7 exactly when one is, and cannot carry). The
+// continuation bytes must be exactly the bytes after a lead.
+//
+// Only bit 7 of each byte of these masks means anything; the other bits
+// are noise that the caller masks off once per step, which saves an
+// operation per mask.
+func ucs2Bad(x, lead, carry uint64) uint64 {
+	return lead&(x<<2|^(x&(0x1E*ones)+0x7F*ones)) | (x ^ lead ^ (lead<<8 | carry))
 }
 
 // packUCS2 counts text in UTF-16 units and packs it into 67-unit parts of
@@ -346,7 +354,8 @@ func ucs2Lanes(x, carry uint64) (lead, cont, bad uint64) {
 func packUCS2(s string, parts *[]string) (units, segments int) {
 	total, used, segs, start := 0, 0, 1, 0
 	for i := 0; ; {
-		i, used = ucs2Words(s, i, used)
+		n, u := ucs2Words(s[i:], used)
+		i, used = i+n, u
 		// Then up to eight bytes of BMP characters of one to three bytes
 		// that fit the part, decoded inline exactly as utf8 does, before
 		// trying words again.

@@ -1,7 +1,10 @@
 package channel
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -63,6 +66,44 @@ func TestGSMCharactersAreSingleClusters(t *testing.T) {
 			if got := uniseg.GraphemeClusterCount(string(x) + string(y)); got != want {
 				t.Fatalf("%+q has %d clusters, want %d", string(x)+string(y), got, want)
 			}
+		}
+	}
+}
+
+// TestUCS2WordsIsSound checks the word-wise UCS-2 scanner against
+// utf8 decoding on random mixes of the byte sequences its checks tell
+// apart: whatever it takes must decode as ASCII and valid two-byte
+// characters, end on a code-point start, and fit the part.
+func TestUCS2WordsIsSound(t *testing.T) {
+	pieces := []string{
+		"a", " ", "\x7f", "ж", "é", "\u0080", "\u07ff", // taken
+		"\xc0\x80", "\xc1\xbf", "\xc2", "\x80", "\xbf", // overlong, truncated, stray
+		"€", "\u0800", "\xe0\xa0", "\xed\xa0\x80", "😀", "\xf0\x9f", "\xff",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			if rng.IntN(4) == 0 {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			} else {
+				b.WriteString(pieces[rng.IntN(7)])
+			}
+		}
+		s := b.String()
+		used := rng.IntN(UCS2Multipart + 1)
+		n, got := ucs2Words(s, used)
+		want := used
+		for i := 0; i < n; {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || r > 0x7FF || i+size > n {
+				t.Fatalf("ucs2Words(%+q, %d) took %d bytes, through %+q at %d", s, used, n, s[i:i+size], i)
+			}
+			want++
+			i += size
+		}
+		if got != want || got > UCS2Multipart {
+			t.Fatalf("ucs2Words(%+q, %d) = %d, %d; want %d units, at most %d", s, used, n, got, want, UCS2Multipart)
 		}
 	}
 }
