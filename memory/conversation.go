@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 )
 
@@ -102,7 +103,7 @@ func (s *ConversationStore) Get(ctx context.Context, id conversation.ID) (*conve
 	if !ok {
 		return nil, conversation.ErrNotFound
 	}
-	return r.c.Clone(), nil
+	return clone(&r.c), nil
 }
 
 // Update stores c if c.Version is current and bumps it; see
@@ -178,7 +179,7 @@ func (s *ConversationStore) FindOpen(ctx context.Context, k conversation.Key) (*
 	if !ok {
 		return nil, conversation.ErrNotFound
 	}
-	return r.c.Clone(), nil
+	return clone(&r.c), nil
 }
 
 // checkSlot enforces one open conversation per slot and one open outbound
@@ -278,6 +279,36 @@ func keepOrClone[S ~[]E, E comparable](own, s S) S {
 		return own
 	}
 	return slices.Clone(s)
+}
+
+// cloned is a conversation handed to a caller together with room for the
+// one queue and one address most conversations have, so the copy costs
+// one allocation instead of three.
+type cloned struct {
+	c     conversation.Conversation
+	queue [1]string
+	addr  [1]channel.Address
+}
+
+// clone returns a deep copy of c, like [conversation.Conversation.Clone].
+// Its slices are capped at their length, so a caller that appends to one
+// gets a new array and never writes into the block it shares with the
+// conversation.
+func clone(c *conversation.Conversation) *conversation.Conversation {
+	if len(c.Queues) > 1 || len(c.Contact.Addresses) > 1 {
+		return c.Clone()
+	}
+	b := &cloned{c: *c}
+	if c.Queues != nil {
+		n := copy(b.queue[:], c.Queues)
+		b.c.Queues = b.queue[:n:n]
+	}
+	if c.Contact.Addresses != nil {
+		n := copy(b.addr[:], c.Contact.Addresses)
+		b.c.Contact.Addresses = b.addr[:n:n]
+	}
+	b.c.Tags = slices.Clone(c.Tags)
+	return &b.c
 }
 
 func compareRecords(a, b *convRecord) int {

@@ -61,7 +61,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 			page.Next = formatCursor(last)
 			break
 		}
-		page.Conversations = append(page.Conversations, r.c.Clone())
+		page.Conversations = append(page.Conversations, clone(&r.c))
 		last = r
 	}
 	return page, nil
