@@ -298,28 +298,20 @@ func ucs2Words(t string, used int) (int, int) {
 	j := 0
 	for ; j <= len(t)-16; j += 16 {
 		w := t[j : j+16]
-		x := le64(w, 0)
-		lead := ucs2Leads(x)
-		bad := ucs2Bad(x, lead, carry)
-		n := (x ^ lead) >> 7 & ones
-		x = le64(w, 8)
-		lead1 := ucs2Leads(x)
-		bad |= ucs2Bad(x, lead1, lead>>56)
-		n += (x ^ lead1) >> 7 & ones
-		u := used + 16 - int(n*ones>>56)
-		if bad&highs != 0 || u > UCS2Multipart {
+		bad0, conts0, lead0 := ucs2Word(le64(w, 0), carry)
+		bad1, conts1, lead1 := ucs2Word(le64(w, 8), lead0>>56)
+		u := used + 16 - int((conts0+conts1)*ones>>56)
+		if (bad0|bad1)&highs != 0 || u > UCS2Multipart {
 			break
 		}
 		carry = lead1 >> 56
 		used = u
 	}
 	if j <= len(t)-8 {
-		x := le64(t, j)
-		lead := ucs2Leads(x)
-		n := int((x ^ lead) >> 7 & ones * ones >> 56)
-		if ucs2Bad(x, lead, carry)&highs == 0 && used+8-n <= UCS2Multipart {
+		bad, conts, lead := ucs2Word(le64(t, j), carry)
+		if u := used + 8 - int(conts*ones>>56); bad&highs == 0 && u <= UCS2Multipart {
 			carry = lead >> 56
-			used += 8 - n
+			used = u
 			j += 8
 		}
 	}
@@ -328,23 +320,26 @@ func ucs2Words(t string, used int) (int, int) {
 	return j - c, used - c
 }
 
-// ucs2Leads marks at bit 7 of each byte the leads of x (C0–FF: bits 7 and
-// 6 set; x+x holds bit 6 at bit 7). Then x^lead marks the continuation
-// bytes (bit 7 set, bit 6 clear) the same way.
-func ucs2Leads(x uint64) uint64 { return x & (x + x) }
-
-// ucs2Bad has bit 7 of some byte set unless x is ASCII and valid two-byte
-// UTF-8, given its leads and carry (bit 7 set when the word before ended
-// with a lead). A lead must be C2–DF: bit 5 clear (not a three- or
-// four-byte lead) and some of bits 4–1 set (not the overlong C0 or C1;
-// adding 0x7F sets bit 7 exactly when one is, and cannot carry). The
+// ucs2Word reads the word x as eight bytes (SWAR). In x+x bit 7 of each
+// byte holds bit 6 of x, so lead = x&(x+x) marks the leads (C0–FF) at bit
+// 7 of each byte, and x^lead the continuation bytes (bit 7 set, bit 6
+// clear); conts has a 1 in each byte that is a continuation byte. bad has
+// bit 7 of some byte set unless x is ASCII and valid two-byte UTF-8, given
+// carry (bit 7 set when the word before ended with a lead): a lead must be
+// C2–DF, so bit 5 clear (not a three- or four-byte lead) and some of bits
+// 4–1 set (not the overlong C0 or C1; subtracting them from 0x80 leaves
+// bit 7 set exactly when none is, and cannot borrow), and the
 // continuation bytes must be exactly the bytes after a lead.
 //
-// Only bit 7 of each byte of these masks means anything; the other bits
+// Only bit 7 of each byte of bad and lead means anything; the other bits
 // are noise that the caller masks off once per step, which saves an
-// operation per mask.
-func ucs2Bad(x, lead, carry uint64) uint64 {
-	return lead&(x<<2|^(x&(0x1E*ones)+0x7F*ones)) | (x ^ lead ^ (lead<<8 | carry))
+// operation per mask. The loop calls this one function per word, rather
+// than smaller ones, because each inlined call can leave a no-op behind.
+func ucs2Word(x, carry uint64) (bad, conts, lead uint64) {
+	lead = x & (x + x)
+	cont := x ^ lead
+	bad = lead&(x<<2|(highs-x&(0x1E*ones))) | (cont ^ (lead<<8 | carry))
+	return bad, cont >> 7 & ones, lead
 }
 
 // packUCS2 counts text in UTF-16 units and packs it into 67-unit parts of
@@ -383,7 +378,7 @@ func packUCS2(s string, parts *[]string) (units, segments int) {
 		}
 		at := i
 		w := 1
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := firstRune(s[i:])
 		if r > 0xFFFF {
 			w = 2
 		}
@@ -396,7 +391,10 @@ func packUCS2(s string, parts *[]string) (units, segments int) {
 				// A cluster longer than a part: cut it at this code point.
 				cut = at
 			}
-			back := utf16Len(s[cut:at])
+			back := 0 // units moved to the next part with the cut cluster
+			if cut != at {
+				back = utf16Len(s[cut:at])
+			}
 			total += used - back
 			used = back
 			segs++
@@ -419,6 +417,15 @@ func packUCS2(s string, parts *[]string) (units, segments int) {
 		segs = 1
 	}
 	return total, segs
+}
+
+// firstRune is utf8.DecodeRuneInString with two-byte characters (the
+// usual ones at a cut in UCS-2 text) decoded inline.
+func firstRune(s string) (rune, int) {
+	if len(s) >= 2 && s[0] >= 0xC2 && s[0] < 0xE0 && s[1]&0xC0 == 0x80 {
+		return rune(s[0]&0x1F)<<6 | rune(s[1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s)
 }
 
 // lastRune returns the last code point of s, decoding ASCII and two-byte
