@@ -30,7 +30,11 @@ type ConversationStore struct {
 	// are appends.
 	sorted []*convRecord
 
-	byProvider map[providerKey]*msgRecord
+	// byProvider indexes messages by provider ID, one map per touchpoint:
+	// the idempotency key is (touchpoint, provider ID), DESIGN.md §3.6.
+	// Nesting lets the inner maps take Go's fast path for string keys, and
+	// an entry holds one string, not two.
+	byProvider map[string]providerIndex
 	byID       map[conversation.ID]*msgRecord
 
 	comments   map[string][]*conversation.Comment
@@ -49,6 +53,9 @@ type outboundKey struct{ touchpoint, contactID string }
 type convRecord struct {
 	c    conversation.Conversation
 	msgs []*msgRecord // in append order
+	// byProvider is the provider index of c's touchpoint, which never
+	// changes, so appends skip the outer lookup.
+	byProvider providerIndex
 }
 
 // NewConversationStore returns an empty store.
@@ -57,7 +64,7 @@ func NewConversationStore() *ConversationStore {
 		convs:      make(map[conversation.ID]*convRecord),
 		open:       make(map[conversation.Key]*convRecord),
 		outbound:   make(map[outboundKey]*convRecord),
-		byProvider: make(map[providerKey]*msgRecord),
+		byProvider: make(map[string]providerIndex),
 		byID:       make(map[conversation.ID]*msgRecord),
 		comments:   make(map[string][]*conversation.Comment),
 		commentIDs: make(map[conversation.ID]struct{}),
@@ -81,7 +88,7 @@ func (s *ConversationStore) Create(ctx context.Context, c *conversation.Conversa
 	if err := s.checkSlot(c, nil); err != nil {
 		return err
 	}
-	r := &convRecord{}
+	r := &convRecord{byProvider: s.providerIndex(c.Touchpoint)}
 	copyConversation(&r.c, c)
 	r.c.Version = 1
 	s.convs[c.ID] = r

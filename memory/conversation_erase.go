@@ -28,7 +28,7 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 		for _, m := range r.msgs {
 			delete(s.byID, m.id)
 			if m.providerID != "" {
-				delete(s.byProvider, providerKey{r.c.Touchpoint, m.providerID})
+				delete(r.byProvider, m.providerID)
 			}
 		}
 		e.Messages += len(r.msgs)

@@ -9,10 +9,22 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
-// providerKey is the idempotency key of messages: (touchpoint, provider
-// message ID), DESIGN.md §3.6. Inbound messages enter the index on append,
-// outbound ones when UpdateDelivery records the transport's ID.
-type providerKey struct{ touchpoint, providerID string }
+// providerIndex finds a touchpoint's messages by provider message ID, the
+// idempotency key of messages with the touchpoint (DESIGN.md §3.6).
+// Inbound messages enter it on append, outbound ones when UpdateDelivery
+// records the transport's ID.
+type providerIndex map[string]*msgRecord
+
+// providerIndex returns the index of touchpoint, made on first use. The
+// caller holds s.mu for writing.
+func (s *ConversationStore) providerIndex(touchpoint string) providerIndex {
+	ix, ok := s.byProvider[touchpoint]
+	if !ok {
+		ix = make(providerIndex)
+		s.byProvider[touchpoint] = ix
+	}
+	return ix
+}
 
 // msgRecord is how the store keeps a message: compact, because DESIGN.md §6
 // allows at most 256 bytes per message beyond its text. Times are Unix
@@ -170,7 +182,7 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 // the touchpoint, or an error if m's ID is taken. The caller holds s.mu.
 func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message) (*conversation.Message, error) {
 	if m.ProviderID != "" {
-		if old, ok := s.byProvider[providerKey{conv.c.Touchpoint, m.ProviderID}]; ok {
+		if old, ok := conv.byProvider[m.ProviderID]; ok {
 			return old.message(), nil
 		}
 	}
@@ -186,7 +198,7 @@ func (s *ConversationStore) applyAppend(conv *convRecord, m *conversation.Messag
 	conv.msgs = append(conv.msgs, r)
 	s.byID[m.ID] = r
 	if m.ProviderID != "" {
-		s.byProvider[providerKey{conv.c.Touchpoint, m.ProviderID}] = r
+		conv.byProvider[m.ProviderID] = r
 	}
 }
 
@@ -205,7 +217,7 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 	if !u.MessageID.IsZero() {
 		r = s.byID[u.MessageID]
 	} else {
-		r = s.byProvider[providerKey{u.Touchpoint, u.ProviderID}]
+		r = s.byProvider[u.Touchpoint][u.ProviderID]
 	}
 	if r == nil {
 		return nil, false, conversation.ErrNotFound
@@ -218,12 +230,11 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 		if r.flags&flagInternal != 0 {
 			return nil, false, &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "cannot be set on an internal note"}
 		}
-		pk := providerKey{r.conv.c.Touchpoint, u.ProviderID}
-		if _, taken := s.byProvider[pk]; taken {
+		if _, taken := r.conv.byProvider[u.ProviderID]; taken {
 			return nil, false, conversation.ErrDuplicateID
 		}
 		r.providerID = u.ProviderID
-		s.byProvider[pk] = r
+		r.conv.byProvider[u.ProviderID] = r
 		changed = true
 	}
 	if u.Status != conversation.DeliveryNone && r.flags&flagInternal == 0 {
@@ -258,7 +269,7 @@ func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, p
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.byProvider[providerKey{touchpoint, providerID}]
+	r, ok := s.byProvider[touchpoint][providerID]
 	if !ok {
 		return nil, conversation.ErrNotFound
 	}
