@@ -167,12 +167,14 @@ func (d *Desk) CloseWith(ctx context.Context, id conversation.ID, cl conversatio
 // escalation is refused with routing.ErrOverCapacity (DESIGN.md §3.5).
 func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 	now := d.now()
-	defer d.lockConversation(id).Unlock()
+	mu := d.lockConversation(id)
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
+		mu.Unlock()
 		return err
 	}
 	decs, err := d.router.Escalate(ctx, id.String(), now)
+	mu.Unlock()
 	if err != nil {
 		return err
 	}

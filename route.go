@@ -66,9 +66,9 @@ func (d *Desk) ensureRouted(ctx context.Context, c *conversation.Conversation, n
 
 // apply brings the stored conversations in line with the router's
 // decisions: assigned, transferred, offered, waiting, or back in the inbox.
-// It takes no lock (callers may hold theirs); optimistic concurrency keeps
-// the store consistent. Failures are logged: the router has decided, and a
-// later action on the conversation retries the store.
+// The caller holds no conversation's lock: apply takes each decision's in
+// turn. Failures are logged: the router has decided, and a later action on
+// the conversation retries the store.
 func (d *Desk) apply(ctx context.Context, now time.Time, decs ...routing.Decision) []Event {
 	var events []Event
 	for _, dec := range decs {
@@ -82,7 +82,9 @@ func (d *Desk) apply(ctx context.Context, now time.Time, decs ...routing.Decisio
 			d.log.ErrorContext(ctx, "parley: router names an unknown conversation", "id", dec.ConversationID)
 			continue
 		}
+		mu := d.lockConversation(id)
 		evs, err := d.applyOne(ctx, id, dec, now)
+		mu.Unlock()
 		if err != nil {
 			d.log.ErrorContext(ctx, "parley: applying routing decision", "conversation", dec.ConversationID, "outcome", dec.Outcome.String(), "err", err)
 		}
@@ -91,60 +93,66 @@ func (d *Desk) apply(ctx context.Context, now time.Time, decs ...routing.Decisio
 	return events
 }
 
+// applyOne applies one decision about conversation id; the caller holds
+// id's lock. The store follows where the router holds the conversation
+// now, not where the decision put it: a decision applied late (another
+// goroutine moved the conversation since) must not undo the newer move.
+// Every move of the router is followed by an applyOne of its own, so the
+// last one to run writes the router's last word.
 func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Decision, now time.Time) ([]Event, error) {
-	header := conversation.EventHeader{ConversationID: id, At: now}
-	switch dec.Outcome {
-	case routing.Assigned:
-		mode := conversation.AssignManual
+	var ev Event
+	_, err := d.mutate(ctx, id, func(c *conversation.Conversation) (err error) {
+		ev = nil
+		p, held := d.router.Conversation(dec.ConversationID)
 		switch {
-		case dec.Dedicated:
-			mode = conversation.AssignDedicated
-		case dec.Automatic:
-			mode = conversation.AssignAuto
-		}
-		var ev Event
-		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) (err error) {
-			switch {
-			case c.Status == conversation.Bot:
-				if _, err = c.HandOff(nil, now); err != nil {
-					return err
-				}
-				ev, err = c.Assign(dec.AgentID, mode, now)
-			case c.Status == conversation.Queued:
-				ev, err = c.Assign(dec.AgentID, mode, now)
-			case c.Status == conversation.Assigned && c.AssigneeID != dec.AgentID:
-				ev, err = c.Transfer(dec.AgentID, mode, now)
-			default:
-				return errUnchanged
-			}
-			return err
-		})
-		if err != nil || ev == nil {
-			return nil, err
-		}
-		return []Event{ev}, nil
-
-	case routing.Offered:
-		return []Event{OfferedEvent{EventHeader: header, AgentID: dec.AgentID, Deadline: dec.Deadline}}, nil
-
-	case routing.Queued:
-		var ev Event
-		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) (err error) {
+		case !held:
+			return errUnchanged // released since: ended, closed or removed
+		case p.Outcome != routing.Assigned:
 			if c.Status != conversation.Assigned {
 				return errUnchanged
 			}
 			ev, err = c.SendToInbox(nil, now)
 			return err
-		})
-		if err != nil || ev == nil {
-			return nil, err
 		}
-		return []Event{ev}, nil
-
-	case routing.Waiting:
-		return d.busy(ctx, id, now)
+		mode := conversation.AssignAuto
+		switch {
+		case p.Item.Dedicated:
+			mode = conversation.AssignDedicated
+		case p.AgentID == dec.AgentID && !dec.Automatic:
+			mode = conversation.AssignManual
+		}
+		switch {
+		case c.Status == conversation.Bot:
+			if _, err = c.HandOff(nil, now); err != nil {
+				return err
+			}
+			ev, err = c.Assign(p.AgentID, mode, now)
+		case c.Status == conversation.Queued:
+			ev, err = c.Assign(p.AgentID, mode, now)
+		case c.Status == conversation.Assigned && c.AssigneeID != p.AgentID:
+			ev, err = c.Transfer(p.AgentID, mode, now)
+		default:
+			return errUnchanged
+		}
+		return err
+	})
+	var events []Event
+	if ev != nil && err == nil {
+		events = append(events, ev)
 	}
-	return nil, nil
+	if err != nil {
+		return events, err
+	}
+	switch dec.Outcome {
+	case routing.Offered:
+		events = append(events, OfferedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, AgentID: dec.AgentID, Deadline: dec.Deadline})
+	case routing.Waiting:
+		if p, held := d.router.Conversation(dec.ConversationID); held && p.Outcome == routing.Waiting {
+			evs, err := d.busy(ctx, id, now)
+			return append(events, evs...), err
+		}
+	}
+	return events, nil
 }
 
 // busy tells the contact, once per conversation, that every agent is busy
