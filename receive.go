@@ -39,7 +39,8 @@ type Inbound struct {
 	// Locale is the contact's language as a BCP 47 tag ("es", "pt-BR"), if
 	// known; it picks snippet variants and keyword replies.
 	Locale string
-	// At is when the provider received the message; zero means now.
+	// At is when the provider received the message; zero means now, and a
+	// time after the desk's clock (clock skew) is taken as now.
 	At time.Time
 	// Attachments are the files the message carries.
 	Attachments []conversation.Attachment
@@ -108,8 +109,11 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
+	// A provider's timestamp after the desk's clock is clock skew: taken
+	// as is, it would open the WhatsApp window in the future and, since a
+	// window never moves back, keep it open past 24 h of the real message.
 	at := in.At
-	if at.IsZero() {
+	if at.IsZero() || at.After(now) {
 		at = now
 	}
 
