@@ -36,7 +36,12 @@
 //	voice      none   none                                             no           no                       yes (calls)
 //	custom     –      any (the host's transport decides)               yes          no                       yes
 //
-// Text limits count characters as Unicode code points; "–" is no limit. A
+// Text limits count characters as Unicode code points ([TextLength]: an
+// emoji is 1, a letter with a combining accent 2); "–" is no limit.
+// [Capabilities.CheckText] applies them on its own, without the rest of
+// parley: a longer text is a [*TextTooLongError] (kind, limit, length)
+// matching [ErrTextTooLong], a voice kind [ErrNoText]; nothing is
+// truncated. A
 // voice note is at most 5 minutes ([MaxVoiceNote]) and is sent as a voice
 // note where the kind supports it, otherwise as a file attachment
 // ([Kind.VoiceNoteForm]). [ValidateAttachments] (or
@@ -100,9 +105,9 @@
 // SplitSMS: Segments == len(SplitSMS(text)). The empty text is 0 segments.
 // Invalid UTF-8 counts as U+FFFD per bad byte (so UCS-2). CountSMS does not
 // allocate and is within a small factor of summing a byte table over the
-// text (see the benchmarks). An SMS body may be at most [MaxSMSText] = 1 600
-// characters; longer bodies are refused by the send check, never
-// truncated.
+// text (see the benchmarks). An SMS body may be at most 1600 characters
+// ([MaxSMSText]); [Capabilities.CheckText] refuses a longer body (the send
+// check uses it), which is never truncated.
 //
 // # Touchpoints
 //

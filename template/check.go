@@ -1,22 +1,28 @@
 package template
 
 import (
-	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/channel"
 )
 
-// Channel-check errors. Check them with errors.Is.
+// Channel-check errors. Check them with errors.Is. They are channel's own
+// sentinels under the names template has always had: the length rule lives
+// once, in [channel.Capabilities.CheckText].
 var (
 	// ErrTooLong is reported by [Fit.Err] for a text longer than the
 	// channel allows; the error is a *TooLongError. Nothing is truncated.
-	ErrTooLong = errors.New("template: text too long for the channel")
+	// It is [channel.ErrTextTooLong].
+	ErrTooLong = channel.ErrTextTooLong
 	// ErrNoText is reported by [Fit.Err] for a kind that carries no text
-	// messages (voice).
-	ErrNoText = errors.New("template: channel carries no text")
+	// messages (voice). It is [channel.ErrNoText].
+	ErrNoText = channel.ErrNoText
 )
+
+// TooLongError reports a text over a channel's limit: Kind, Limit and
+// Length (in characters). It is [channel.TextTooLongError], so errors.As
+// with either name finds it.
+type TooLongError = channel.TextTooLongError
 
 // Fit is how a rendered text fits a channel kind, computed before sending
 // (DESIGN.md §3.4) so an agent's composer can show "2 SMS, GSM-7" or
@@ -34,15 +40,20 @@ type Fit struct {
 	// SMS is the encoding and segment count when Channel is SMS; zero
 	// otherwise.
 	SMS channel.SMSCount
+
+	err error // CheckText's verdict, when Check made the Fit
 }
 
 // Check measures text against kind's capabilities: its text limit and, for
 // SMS, the encoding and segments the message will be sent as (from
 // channel.CountSMS, so the count equals the parts channel.SplitSMS makes).
+// The length rule is [channel.Capabilities.CheckText]'s, counted in code
+// points by [channel.TextLength].
 func Check(kind channel.Kind, text string) Fit {
 	caps := kind.Capabilities()
-	f := Fit{Channel: kind, Length: utf8.RuneCountInString(text), Max: caps.MaxText}
-	f.Fits = caps.Text && (f.Max == 0 || f.Length <= f.Max)
+	f := Fit{Channel: kind, Length: channel.TextLength(text), Max: caps.MaxText}
+	f.err = caps.CheckText(text)
+	f.Fits = f.err == nil
 	if kind == channel.SMS {
 		f.SMS = channel.CountSMS(text)
 	}
@@ -55,8 +66,11 @@ func (f Fit) Err() error {
 	switch {
 	case f.Fits:
 		return nil
+	case f.err != nil:
+		return f.err
 	case f.Max > 0 && f.Length > f.Max:
-		return &TooLongError{Channel: f.Channel, Length: f.Length, Max: f.Max}
+		// A Fit built by hand rather than by Check.
+		return &TooLongError{Kind: f.Channel, Limit: f.Max, Length: f.Length}
 	default:
 		return fmt.Errorf("%w: %s", ErrNoText, f.Channel)
 	}
@@ -82,17 +96,3 @@ func (f Fit) String() string {
 	}
 	return s
 }
-
-// TooLongError reports a text over a channel's limit.
-type TooLongError struct {
-	Channel     channel.Kind
-	Length, Max int
-}
-
-// Error gives the length and the limit.
-func (e *TooLongError) Error() string {
-	return fmt.Sprintf("template: %d characters, %s allows %d", e.Length, e.Channel, e.Max)
-}
-
-// Is reports whether target is ErrTooLong.
-func (e *TooLongError) Is(target error) bool { return target == ErrTooLong }

@@ -47,8 +47,12 @@ func TestCheck(t *testing.T) {
 				var te *template.TooLongError
 				require.ErrorAs(t, f.Err(), &te)
 				assert.ErrorIs(t, f.Err(), template.ErrTooLong)
-				assert.Equal(t, tt.max, te.Max)
+				assert.Equal(t, tt.max, te.Limit)
+				assert.Equal(t, tt.kind, te.Kind)
 				assert.Equal(t, f.Length, te.Length)
+				var ce *channel.TextTooLongError
+				assert.ErrorAs(t, f.Err(), &ce, "the channel's error, the rule living once")
+				assert.ErrorIs(t, f.Err(), channel.ErrTextTooLong)
 			}
 		})
 	}

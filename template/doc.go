@@ -56,7 +56,10 @@
 // [Check] measures a rendered text against the channel's limits before it
 // is sent: length in characters against the channel's maximum (WhatsApp
 // 4 096, Messenger 2 000, Instagram 1 000, SMS 1 600) and, for SMS, the
-// encoding and segment count, so an agent sees "2 SMS, GSM-7".
+// encoding and segment count, so an agent sees "2 SMS, GSM-7". The length
+// rule is channel's own ([channel.Capabilities.CheckText]): [Fit.Err]
+// returns its [*TooLongError], an alias of [channel.TextTooLongError],
+// matching [ErrTooLong] (which is [channel.ErrTextTooLong]).
 //
 // # WhatsApp templates
 //
