@@ -131,6 +131,28 @@ func emailExtensions() []string {
 		".mp4", ".mp3", ".avi", ".mov", ".ods", ".csv", ".msg", ".eml"}
 }
 
+// emailMIMETypes are the MIME types of emailExtensions, so that a file
+// known only by its type ({MIMEType: "application/pdf"}, no name) is judged
+// the same as one known by its name. They are the registered types, as Go's
+// mime package (and the system's mime.types) give them for those
+// extensions; the ones mime does not know everywhere are IANA's
+// registrations: the Office formats (application/msword,
+// application/vnd.ms-excel, application/vnd.ms-powerpoint and the
+// application/vnd.openxmlformats-officedocument.* of Office Open XML),
+// OpenDocument spreadsheets (application/vnd.oasis.opendocument.spreadsheet),
+// text/csv (RFC 7111), message/rfc822 for .eml (RFC 5322), and for .msg
+// Outlook's application/vnd.ms-outlook. image/x-ms-bmp and video/avi are
+// the older names some systems still give .bmp and .avi.
+func emailMIMETypes() []string {
+	return append(officeDocumentTypes(),
+		"image/jpeg", "image/png", "image/gif", "image/bmp", "image/x-ms-bmp",
+		"text/html", "video/mp4", "audio/mpeg", "video/x-msvideo", "video/avi",
+		"video/quicktime", "application/vnd.oasis.opendocument.spreadsheet",
+		"text/csv", "application/vnd.ms-outlook", "message/rfc822")
+}
+
+// officeDocumentTypes are the MIME types of .txt, .pdf and the Office
+// formats (.doc .docx .xls .xlsx .ppt .pptx).
 func officeDocumentTypes() []string {
 	return []string{"text/plain", "application/pdf",
 		"application/msword",
@@ -241,12 +263,15 @@ func (k Kind) Capabilities() Capabilities {
 		// Web chat is parley's widget: no provider limit on text; files with
 		// e-mail's extensions plus the audio formats browsers record, 25 MB
 		// each. The visitor opens the chat, so the business cannot start one.
-		c.Media = []MediaRule{{Type: Document, Extensions: append(emailExtensions(), ".ogg", ".m4a", ".wav", ".webm", ".webp"), MaxBytes: 25 * MB}}
+		c.Media = []MediaRule{{Type: Document,
+			MIMETypes:  append(emailMIMETypes(), "audio/ogg", "audio/mp4", "audio/x-m4a", "audio/wav", "audio/x-wav", "audio/webm", "image/webp"),
+			Extensions: append(emailExtensions(), ".ogg", ".m4a", ".wav", ".webm", ".webp"),
+			MaxBytes:   25 * MB}}
 		c.MaxVoiceNote = MaxVoiceNote
 	case Email:
 		// E-mail: no text limit; attachments with DESIGN.md §3.1's
-		// extensions, at most 25 MB in total.
-		c.Media = []MediaRule{{Type: Document, Extensions: emailExtensions(), MaxBytes: 25 * MB}}
+		// extensions or their MIME types, at most 25 MB in total.
+		c.Media = []MediaRule{{Type: Document, MIMETypes: emailMIMETypes(), Extensions: emailExtensions(), MaxBytes: 25 * MB}}
 		c.MaxTotalAttachmentBytes = 25 * MB
 		c.MaxVoiceNote = MaxVoiceNote
 		c.BusinessInitiated = true

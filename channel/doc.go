@@ -32,7 +32,8 @@
 //	webchat    –      e-mail's extensions plus browser audio, 25 MB    as a file    no                       no
 //	email      –      .doc .docx .xls .xlsx .ppt .pptx .pdf .jpg .jpeg as a file    no                       yes
 //	                  .png .gif .txt .bmp .html .htm .mp4 .mp3 .avi
-//	                  .mov .ods .csv .msg .eml; ≤ 25 MB in total
+//	                  .mov .ods .csv .msg .eml, or their MIME types;
+//	                  ≤ 25 MB in total
 //	voice      none   none                                             no           no                       yes (calls)
 //	custom     –      any (the host's transport decides)               yes          no                       yes
 //
@@ -50,7 +51,11 @@
 // [ErrMMSNotAllowed], [ErrTooManyAttachments], [ErrInvalidAttachment],
 // [ErrAttachmentType], [ErrAttachmentTooLarge], [ErrAttachmentsTooLarge],
 // [ErrVoiceNoteTooLong] — wrapped in an [*AttachmentError] naming the file
-// and the limit.
+// and the limit. A file is accepted by its MIME type or by its
+// name's extension: e-mail and web chat know the registered type of each
+// extension in their list (application/pdf, image/jpeg, the Office types,
+// message/rfc822 for .eml, application/vnd.ms-outlook for .msg, …), so a
+// file known only by its type is judged as one known by its name.
 //
 // # Addresses
 //
