@@ -49,8 +49,25 @@ type Delivery struct {
 	Status DeliveryStatus
 	// Reason says why it failed (the provider's error); empty otherwise.
 	Reason string
+	// Code classifies a failure for programs, in the writer's own short
+	// vocabulary (the Desk writes "temporary", "permanent", "opted_out",
+	// …), so that a retry can report the failure as the first attempt
+	// did; empty otherwise. Stores keep it as they keep Reason.
+	Code string
 	// At is when the status last changed (the provider's timestamp).
 	At time.Time
+}
+
+// Apply applies u with [Delivery.Advance] and, when u fails the message,
+// records u.Code beside the reason. It reports whether anything changed.
+func (d *Delivery) Apply(u DeliveryUpdate) bool {
+	if !d.Advance(u.Status, u.Reason, u.At) {
+		return false
+	}
+	if d.Status == DeliveryFailed {
+		d.Code = u.Code
+	}
+	return true
 }
 
 // Advance moves the delivery status forward to to and reports whether it

@@ -67,8 +67,9 @@ type Store interface {
 //     Messages with an empty ProviderID are always appended. When created
 //     it returns m itself. Errors: ErrInvalid, ErrNotFound (no such
 //     conversation), ErrDuplicateID (m.ID taken).
-//   - UpdateDelivery applies u to one message with [Delivery.Advance], so
-//     the status only moves forward; a late or duplicate update returns the
+//   - UpdateDelivery applies u to one message with [Delivery.Apply], so
+//     the status only moves forward and a failure keeps its Reason and
+//     Code; a late or duplicate update returns the
 //     message with changed == false and no error. Errors: ErrInvalid,
 //     ErrNotFound, ErrDuplicateID (u records a provider ID another message
 //     on the touchpoint has).
@@ -128,6 +129,8 @@ type DeliveryUpdate struct {
 	Status DeliveryStatus
 	// Reason says why, for DeliveryFailed.
 	Reason string
+	// Code classifies the failure, for DeliveryFailed (see [Delivery.Code]).
+	Code string
 	// At is when the provider says it happened.
 	At time.Time
 }

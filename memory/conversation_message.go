@@ -55,6 +55,7 @@ type msgExtra struct {
 	attachments []conversation.Attachment
 	template    *conversation.TemplateRef
 	reason      string
+	code        string // Delivery.Code
 }
 
 // zeroTime encodes the zero time.Time, which has no Unix nanosecond value.
@@ -94,9 +95,9 @@ func newRecord(m *conversation.Message, conv *convRecord) *msgRecord {
 	if m.Imported {
 		r.flags |= flagImported
 	}
-	if len(m.Attachments) > 0 || m.Template != nil || m.Delivery.Reason != "" {
+	if len(m.Attachments) > 0 || m.Template != nil || m.Delivery.Reason != "" || m.Delivery.Code != "" {
 		c := m.Clone()
-		r.extra = &msgExtra{attachments: c.Attachments, template: c.Template, reason: m.Delivery.Reason}
+		r.extra = &msgExtra{attachments: c.Attachments, template: c.Template, reason: m.Delivery.Reason, code: m.Delivery.Code}
 	}
 	return r
 }
@@ -119,6 +120,7 @@ func (r *msgRecord) message() *conversation.Message {
 		m.Attachments = r.extra.attachments
 		m.Template = r.extra.template
 		m.Delivery.Reason = r.extra.reason
+		m.Delivery.Code = r.extra.code
 		m = m.Clone() // the caller must not share the stored slices
 	}
 	return m
@@ -239,13 +241,13 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 	}
 	if u.Status != conversation.DeliveryNone && r.flags&flagInternal == 0 {
 		d := conversation.Delivery{Status: r.status, At: decodeTime(r.deliveryAt)}
-		if d.Advance(u.Status, u.Reason, u.At) {
+		if d.Apply(u) {
 			r.status, r.deliveryAt = d.Status, encodeTime(d.At)
-			if d.Status == conversation.DeliveryFailed && d.Reason != "" {
+			if d.Status == conversation.DeliveryFailed && (d.Reason != "" || d.Code != "") {
 				if r.extra == nil {
 					r.extra = &msgExtra{}
 				}
-				r.extra.reason = d.Reason
+				r.extra.reason, r.extra.code = d.Reason, d.Code
 			}
 			changed = true
 		}

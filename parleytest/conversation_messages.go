@@ -208,6 +208,34 @@ var messageCases = []storeCase{
 			}
 		}
 	}},
+	{"DeliveryFailureCode", "a failure keeps its code beside its reason, appended or updated", func(f *storeFixture) {
+		c := f.create(spec{})
+		m := f.appendNew(f.outbound(c, "hi"))
+		u := conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliveryFailed, Reason: "timeout", Code: "temporary", At: suiteEpoch}
+		if got, changed, err := f.s.UpdateDelivery(f.ctx, u); err != nil || !changed || got.Delivery.Code != u.Code {
+			f.errorf("fail with code %q: code %q changed %v %v", u.Code, got.Delivery.Code, changed, err)
+		}
+		refused := f.outbound(c, "refused")
+		refused.Delivery = conversation.Delivery{Status: conversation.DeliveryFailed, Reason: "opted out", Code: "opted_out", At: suiteEpoch}
+		f.appendNew(refused)
+		page, err := f.s.Messages(f.ctx, conversation.MessageQuery{ConversationID: c.ID})
+		if err != nil {
+			f.fatalf("messages: %v", err)
+		}
+		want := map[conversation.ID]string{m.ID: "temporary", refused.ID: "opted_out"}
+		found := 0
+		for _, got := range page.Messages {
+			if w, ok := want[got.ID]; ok {
+				found++
+				if got.Delivery.Code != w {
+					f.errorf("message %s read back with code %q, want %q", got.ID, got.Delivery.Code, w)
+				}
+			}
+		}
+		if found != len(want) {
+			f.errorf("read back %d of the %d failed messages", found, len(want))
+		}
+	}},
 	{"DeliveryByProviderID", "a provider ID recorded on a message finds it for status callbacks", func(f *storeFixture) {
 		c := f.create(spec{})
 		m := f.appendNew(f.outbound(c, "hi"))
