@@ -58,8 +58,14 @@ func (e *AddressError) Unwrap() []error {
 // numbers. The zero Address is "no address". Addresses are comparable values:
 // two addresses of one contact compare equal once normalised.
 type Address struct {
+	// Kind is the channel the address belongs to; the zero Kind is "no
+	// address".
 	Kind Kind
-	ID   string
+	// ID is the identity on that channel, normalised by [ParseAddress]: an
+	// E.164 number for WhatsApp, SMS and voice, a bare e-mail address with
+	// its domain lower-cased, or the provider's opaque id (a PSID, a visitor
+	// id) kept as it is.
+	ID string
 }
 
 // ParseAddress reads "kind:id" and normalises the id for its kind:
