@@ -74,7 +74,8 @@ type WindowClosedError struct {
 	LastInbound time.Time
 	// ClosedAt is when the window this form needs closed: the 24-hour
 	// window's end, or for a HUMAN_AGENT reply the 7-day limit. Zero when
-	// the contact has never written, so it never opened.
+	// the window never opened: the contact has never written, or
+	// LastInbound is after now.
 	ClosedAt time.Time
 	// Templates reports whether an approved template may still be sent.
 	Templates bool
@@ -88,9 +89,12 @@ type WindowClosedError struct {
 // template may be sent".
 func (e *WindowClosedError) Error() string {
 	var what string
-	if e.ClosedAt.IsZero() {
+	switch {
+	case e.ClosedAt.IsZero() && !e.LastInbound.IsZero():
+		what = fmt.Sprintf("session: %s window not open: the contact's message is dated %s, after now", e.Channel, e.LastInbound.Format(time.RFC3339Nano))
+	case e.ClosedAt.IsZero():
 		what = fmt.Sprintf("session: %s window not open: the contact has not written", e.Channel)
-	} else {
+	default:
 		what = fmt.Sprintf("session: %s window closed at %s", e.Channel, e.ClosedAt.Format(time.RFC3339Nano))
 	}
 	switch {
@@ -155,12 +159,12 @@ func (ps Policies) Check(w Window, out Outbound, now time.Time) error {
 		ClosedAt:    ps.ExpiresAt(w),
 		Templates:   p.Templates,
 	}
-	if out.Form == HumanAgentTag {
+	switch {
+	case w.LastInbound.IsZero() || w.LastInbound.After(now):
+		e.ClosedAt = time.Time{} // never opened, as of now
+	case out.Form == HumanAgentTag:
 		e.ClosedAt = w.LastInbound.Add(p.HumanAgent)
-		if w.LastInbound.IsZero() {
-			e.ClosedAt = time.Time{}
-		}
-	} else if out.Human {
+	case out.Human:
 		e.HumanAgentUntil = tagUntil
 	}
 	return e
@@ -173,10 +177,26 @@ func (ps Policies) humanAgentUntil(w Window, now time.Time) time.Time {
 	if p.HumanAgent <= 0 || w.LastInbound.IsZero() {
 		return time.Time{}
 	}
-	// Same half-open rule as the window: 7 days to the nanosecond is out.
+	// Same half-open rule as the window, [LastInbound, LastInbound+7d): 7
+	// days to the nanosecond is out, and so is a LastInbound after now.
 	until := w.LastInbound.Add(p.HumanAgent)
-	if !now.Before(until) {
+	if now.Before(w.LastInbound) || !now.Before(until) {
 		return time.Time{}
 	}
 	return until
+}
+
+// over reports whether every limit of w (the window and any HUMAN_AGENT
+// tag) has ended at at: nothing but a template can be sent on it until the
+// contact writes again, at at or later. A windowless channel is never over;
+// a window that never opened always is.
+func (ps Policies) over(w Window, at time.Time) bool {
+	p := ps.For(w.Channel)
+	if !p.Windowed() {
+		return false
+	}
+	if w.LastInbound.IsZero() {
+		return true
+	}
+	return !at.Before(w.LastInbound.Add(max(p.Window, p.HumanAgent)))
 }

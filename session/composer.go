@@ -23,7 +23,8 @@ const (
 	// WindowClosed: the window has closed and nothing may be sent until the
 	// contact writes again.
 	WindowClosed
-	// NeverOpened: the contact has never written on this windowed channel.
+	// NeverOpened: the contact has never written on this windowed channel,
+	// as of now: a LastInbound after now does not count.
 	NeverOpened
 )
 
@@ -86,7 +87,7 @@ func (ps Policies) Composer(w Window, human bool, now time.Time) Composer {
 	switch {
 	case !p.Windowed():
 		return Composer{CanReply: true, Reason: NoWindow, Templates: p.Templates}
-	case w.LastInbound.IsZero():
+	case w.LastInbound.IsZero() || w.LastInbound.After(now):
 		return Composer{Reason: NeverOpened, Templates: p.Templates}
 	case ps.Open(w, now):
 		return Composer{CanReply: true, Reason: WindowOpen, Since: w.LastInbound, Until: ps.ExpiresAt(w), Templates: p.Templates}

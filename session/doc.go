@@ -12,6 +12,12 @@
 //     approved template. The business's own messages, templates included,
 //     never open or refresh it, so only inbound events reach [Window.Touch].
 //     A late, out-of-order inbound event never moves the window backwards.
+//     The interval is exact at both ends: a LastInbound after now is not
+//     open (nor is its HUMAN_AGENT tag), and reads as "not written yet"
+//     (Composer's NeverOpened, a refusal with a zero ClosedAt). Since Touch
+//     never moves back, a provider timestamp ahead of the clock could not
+//     be corrected: callers pass inbound times not after now, clamping a
+//     provider's timestamp to their clock (the Desk does).
 //   - Messenger and Instagram: a 24-hour standard window; after it a human
 //     agent (never a bot) may still reply with the HUMAN_AGENT message tag
 //     for up to 7 days after the contact's last message. HUMAN_AGENT is the
@@ -35,7 +41,9 @@
 // lock or unlock its composer (can reply, why, since when, until when), and
 // [Policies.Expiring] lists the windows about to close so agents can be
 // warned. [Tracker] keeps windows per (business number, contact) for hosts
-// that do not store them themselves.
+// that do not store them themselves; [Tracker.Prune] forgets the windows
+// closed before a cutoff, after which they read as never opened, so hosts
+// pass now minus how long agents should still see when a window closed.
 //
 // Everything here is pure: nothing reads the clock. Callers pass now.
 // Window, Policy and Policies are values, safe to share between goroutines

@@ -23,8 +23,11 @@ type Window struct {
 
 // Open reports whether, at now, the business may send any message on the
 // window: channels without a window are always open; a windowed channel is
-// open from the contact's message until, and not including, ExpiresAt. An
-// invalid channel kind is never open (fail closed).
+// open from the contact's message until, and not including, ExpiresAt —
+// the half-open [LastInbound, LastInbound+24h) of DESIGN.md §3.2. A
+// LastInbound after now is not open (it has not happened yet, as far as now
+// knows); pass inbound times that are not after now. An invalid channel
+// kind is never open (fail closed).
 func (w Window) Open(now time.Time) bool { return Policies(nil).Open(w, now) }
 
 // ExpiresAt returns when the window closes: LastInbound plus the channel's
@@ -40,7 +43,9 @@ func (w Window) Remaining(now time.Time) time.Duration { return Policies(nil).Re
 // Touch records an inbound message or call from the contact at inboundAt and
 // returns the refreshed window. It never moves the window backwards: a late,
 // out-of-order event older than LastInbound, or a zero time, leaves the
-// window as it was (§3.2). Never touch a window for the business's own
+// window as it was (§3.2). Because of that, a provider timestamp far ahead
+// of the clock cannot be corrected later: clamp inboundAt to now before
+// touching (the Desk does). Never touch a window for the business's own
 // messages, templates included: they do not open or refresh it.
 func (w Window) Touch(inboundAt time.Time) Window {
 	if inboundAt.After(w.LastInbound) {
@@ -62,11 +67,11 @@ func (ps Policies) Open(w Window, now time.Time) bool {
 	if w.LastInbound.IsZero() {
 		return false
 	}
-	// Half-open [LastInbound, LastInbound+Window): open at 23:59:59.999,
-	// closed at 24:00:00. A LastInbound slightly after now (the provider's
-	// clock ahead of ours) still counts as open, so a reply right after an
-	// inbound message is never refused for clock skew.
-	return now.Before(w.LastInbound.Add(p.Window))
+	// Half-open [LastInbound, LastInbound+Window): open at the message and
+	// at 23:59:59.999, closed at 24:00:00, and closed before the message.
+	// Counting a future LastInbound as open would let a provider timestamp
+	// years ahead keep the window open that long; callers clamp instead.
+	return !now.Before(w.LastInbound) && now.Before(w.LastInbound.Add(p.Window))
 }
 
 // ExpiresAt returns when w closes under these policies; see
