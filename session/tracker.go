@@ -14,13 +14,18 @@ import (
 // contact writes to) and the contact's address, on the same channel. WhatsApp
 // keeps one window per (business number, contact) (DESIGN.md §3.2).
 type Key struct {
+	// Business is the business's end: the number, page or account the
+	// contact writes to.
 	Business channel.Address
-	Contact  channel.Address
+	// Contact is the contact's address; its kind is the window's channel.
+	Contact channel.Address
 }
 
 // Tracked is one window a [Tracker] holds, with its key.
 type Tracked struct {
+	// Key names the window's (business, contact) pair.
 	Key Key
+	// Expiry is the window and when it closes.
 	Expiry
 }
 
@@ -124,16 +129,75 @@ func (t *Tracker) Expiring(now time.Time, d time.Duration) []Tracked {
 	return out
 }
 
-// Prune forgets the windows that can no longer send anything but a template
-// at now (past the window and any HUMAN_AGENT limit) and returns how many it
-// forgot. Forgetting loses nothing: an unknown pair reads as closed, exactly
-// as a long-closed window does.
-func (t *Tracker) Prune(now time.Time) int {
+// Due lists the tracked windows on windowed channels that close at or
+// before until, open or already closed, soonest first (ties by key). A
+// host that publishes "window expiring" and "window closed" notices asks
+// for Due(now+warning): those closing after now are expiring, the others
+// have closed. Expiry.Index is meaningless here; Remaining is measured
+// from until and is zero or negative for a window closing exactly then or
+// before.
+func (t *Tracker) Due(until time.Time) []Tracked {
+	var out []Tracked
+	t.mu.RLock()
+	for k, w := range t.windows {
+		if !w.Channel.Valid() || !t.policies.For(w.Channel).Windowed() || w.LastInbound.IsZero() {
+			continue
+		}
+		at := t.policies.ExpiresAt(w)
+		if at.After(until) {
+			continue
+		}
+		out = append(out, Tracked{Key: k, Expiry: Expiry{Window: w, ExpiresAt: at, Remaining: at.Sub(until)}})
+	}
+	t.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Tracked) int {
+		if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
+			return c
+		}
+		if c := compareAddress(a.Key.Business, b.Key.Business); c != 0 {
+			return c
+		}
+		return compareAddress(a.Key.Contact, b.Key.Contact)
+	})
+	return out
+}
+
+// Forget drops every window of contact, with any business, and returns
+// how many it dropped: the right to be forgotten (DESIGN.md §3.6) leaves
+// no trace of when the contact last wrote. A later message opens a fresh
+// window as for a new contact.
+func (t *Tracker) Forget(contact channel.Address) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for k := range t.windows {
+		if k.Contact == contact {
+			delete(t.windows, k)
+			n++
+		}
+	}
+	return n
+}
+
+// Prune forgets the windows whose every limit ended at or before cutoff:
+// the window itself and, on Messenger and Instagram, the 7-day HUMAN_AGENT
+// tag (windowless channels are never forgotten; they are always open) and
+// returns how many it forgot.
+//
+// Forgetting is not free: a forgotten pair reads as one that never wrote.
+// Its [Composer] says NeverOpened instead of TemplateOnly (or WindowClosed)
+// since the window closed, and a refusal's ClosedAt is zero. Sending rules
+// are unchanged — both are closed — but an agent no longer sees when. So
+// pass the host's retention, not now: Prune(now.Add(-30*24*time.Hour))
+// keeps what closed in the last 30 days; Prune(now) forgets as soon as
+// nothing but a template may be sent. A window with a LastInbound after
+// cutoff is kept.
+func (t *Tracker) Prune(cutoff time.Time) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := 0
 	for k, w := range t.windows {
-		if t.policies.Open(w, now) || !t.policies.humanAgentUntil(w, now).IsZero() {
+		if !t.policies.over(w, cutoff) {
 			continue
 		}
 		delete(t.windows, k)

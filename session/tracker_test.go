@@ -123,3 +123,35 @@ func TestTrackerConcurrent(t *testing.T) {
 		assert.Equal(t, want[c], w.LastInbound, "contact %d", c)
 	}
 }
+
+// TestTrackerPrune: Prune forgets what closed before the cutoff, and a
+// forgotten window reads as never opened, as its documentation says; a
+// cutoff of now minus the host's retention keeps the closing time visible.
+func TestTrackerPrune(t *testing.T) {
+	const day = 24 * time.Hour
+	now := t0.Add(10 * day)
+	closedYesterday := waKey("+14155550100", "+447700900001")
+	closedLongAgo := waKey("+14155550100", "+447700900002")
+	ahead := waKey("+14155550100", "+447700900003")
+	tr := session.NewTracker(nil)
+	for k, at := range map[session.Key]time.Time{
+		closedYesterday: now.Add(-2 * day),
+		closedLongAgo:   t0,
+		ahead:           now.AddDate(5, 0, 0),
+	} {
+		_, err := tr.Touch(k, at)
+		require.NoError(t, err)
+	}
+	require.Equal(t, session.Composer{Reason: session.TemplateOnly, Since: now.Add(-day), Templates: true}, tr.Composer(closedYesterday, true, now))
+
+	assert.Equal(t, 1, tr.Prune(now.Add(-7*day)), "a 7-day retention forgets only the window closed 9 days ago")
+	assert.Equal(t, session.Composer{Reason: session.TemplateOnly, Since: now.Add(-day), Templates: true},
+		tr.Composer(closedYesterday, true, now), "kept: the agent still sees when it closed")
+	assert.Equal(t, session.Composer{Reason: session.NeverOpened, Templates: true},
+		tr.Composer(closedLongAgo, true, now), "forgotten: it reads as never opened")
+
+	assert.Equal(t, 1, tr.Prune(now))
+	_, ok := tr.Window(ahead)
+	assert.True(t, ok, "a window dated after the cutoff is kept")
+	assert.Equal(t, 1, tr.Len())
+}
