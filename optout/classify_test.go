@@ -169,10 +169,45 @@ func TestKeywordSets(t *testing.T) {
 		assert.Equal(t, optout.OptOut, k.Classify("стоп!"))
 		assert.Equal(t, optout.OptOut, k.Classify("STOP"))
 	})
-	t.Run("with reassigns an action", func(t *testing.T) {
+	t.Run("with reassigns a word that is not core", func(t *testing.T) {
 		k, err := optout.DefaultKeywords().With(optout.Keyword{Word: "yes", Action: optout.Help})
 		require.NoError(t, err)
 		assert.Equal(t, optout.Help, k.Classify("YES"))
+	})
+	t.Run("with does not remap STOP START HELP", func(t *testing.T) {
+		tests := []struct {
+			name string
+			kw   optout.Keyword
+		}{
+			{"STOP as help", optout.Keyword{Word: "STOP", Action: optout.Help}},
+			{"stop! as opt-in, matched as messages are", optout.Keyword{Word: "stop!", Action: optout.OptIn}},
+			{"START as opt-out", optout.Keyword{Word: "START", Action: optout.OptOut}},
+			{"HELP as opt-out", optout.Keyword{Word: "Help", Action: optout.OptOut}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				k, err := optout.DefaultKeywords().With(tt.kw)
+				assert.ErrorIs(t, err, optout.ErrCoreKeyword)
+				assert.ErrorIs(t, err, optout.ErrInvalidKeyword)
+				var ke *optout.KeywordError
+				require.ErrorAs(t, err, &ke)
+				assert.Equal(t, tt.kw, ke.Keyword)
+				assert.Nil(t, k)
+				k, err = optout.NewKeywords(language.German, tt.kw)
+				assert.ErrorIs(t, err, optout.ErrCoreKeyword, "NewKeywords too")
+				assert.Nil(t, k)
+			})
+		}
+		t.Run("the same action is fine", func(t *testing.T) {
+			k, err := optout.DefaultKeywords().With(optout.Keyword{Word: "stop", Action: optout.OptOut})
+			require.NoError(t, err)
+			assert.Equal(t, optout.OptOut, k.Classify("STOP"))
+		})
+		t.Run("after Without it may take another action", func(t *testing.T) {
+			k, err := optout.DefaultKeywords().Without("STOP").With(optout.Keyword{Word: "STOP", Action: optout.Help})
+			require.NoError(t, err)
+			assert.Equal(t, optout.Help, k.Classify("stop"))
+		})
 	})
 	t.Run("without removes, only explicitly", func(t *testing.T) {
 		k := optout.DefaultKeywords().Without("stop", "Info")

@@ -29,8 +29,10 @@
 // [KeywordsFor] adds the French (ARRET, ARRETE, AIDE) or Spanish (BAJA,
 // ALTO, INICIO, AYUDA, AUXILIO) keywords to the English ones, each with its
 // source. Hosts extend a set with [Keywords.With] or replace it with
-// [NewKeywords]; STOP, START and HELP stay in every set unless removed
-// explicitly with [Keywords.Without].
+// [NewKeywords]; STOP, START and HELP stay in every set, with their own
+// actions, unless removed explicitly with [Keywords.Without]: a keyword
+// that would give one of them another action is refused with
+// [ErrCoreKeyword] (a [*KeywordError], also matching [ErrInvalidKeyword]).
 //
 // # Consent
 //

@@ -21,17 +21,27 @@ type Keyword struct {
 	Action Action
 }
 
-// ErrInvalidKeyword means a keyword that cannot be matched: empty once
-// normalised, with an action other than OptOut, OptIn or Help, or listed
-// twice with different actions. The error is a [*KeywordError]; check it
-// with errors.Is.
-var ErrInvalidKeyword = errors.New("optout: invalid keyword")
+// Keyword errors. Check them with errors.Is; the error is a
+// [*KeywordError].
+var (
+	// ErrInvalidKeyword means a keyword that cannot be matched: empty once
+	// normalised, with an action other than OptOut, OptIn or Help, or
+	// listed twice with different actions. Every keyword refusal matches
+	// it.
+	ErrInvalidKeyword = errors.New("optout: invalid keyword")
+	// ErrCoreKeyword means a keyword that would give STOP, START or HELP an
+	// action other than its own (DESIGN.md §3.3: they can only be removed
+	// explicitly). Remove the word with [Keywords.Without] first, then add
+	// it with the new action. It also matches ErrInvalidKeyword.
+	ErrCoreKeyword = errors.New("optout: STOP, START and HELP keep their action")
+)
 
 // KeywordError is the typed refusal of a keyword. It matches
-// [ErrInvalidKeyword].
+// [ErrInvalidKeyword], and Err when set.
 type KeywordError struct {
 	Keyword Keyword // the keyword refused
 	Reason  string  // why, in words
+	Err     error   // a more specific sentinel (ErrCoreKeyword), or nil
 }
 
 // Error returns "optout: invalid keyword "...": reason".
@@ -42,9 +52,23 @@ func (e *KeywordError) Error() string {
 // Is reports whether target is ErrInvalidKeyword.
 func (e *KeywordError) Is(target error) bool { return target == ErrInvalidKeyword }
 
+// Unwrap returns the more specific sentinel, if any.
+func (e *KeywordError) Unwrap() error { return e.Err }
+
 // The core keywords stay in every set built from a list unless removed
 // explicitly with [Keywords.Without] (DESIGN.md §3.3): carriers require them.
 var core = []Keyword{{"STOP", OptOut}, {"START", OptIn}, {"HELP", Help}}
+
+// isCore reports whether canonical key with action a is one of the core
+// keywords with its own action.
+func isCore(key string, a Action) bool {
+	for _, c := range core {
+		if c.Action == a && canonical(c.Word) == key {
+			return true
+		}
+	}
+	return false
+}
 
 // fastMax is the longest canonical keyword, in bytes, the ASCII fast path
 // holds; a set with longer keywords hands longer messages to the slow path.
@@ -81,9 +105,9 @@ type Keywords struct {
 }
 
 // NewKeywords returns a set for language tag holding ws and the core
-// keywords STOP, START and HELP (a word in ws may give a core word another
-// action only if it names it explicitly). Use it to replace a default set;
-// use [Keywords.With] to extend one.
+// keywords STOP, START and HELP. ws may list a core word with its own
+// action, never another one ([ErrCoreKeyword]). Use it to replace a default
+// set; use [Keywords.With] to extend one.
 func NewKeywords(tag language.Tag, ws ...Keyword) (*Keywords, error) {
 	return build(tag, core, ws)
 }
@@ -107,6 +131,10 @@ func build(tag language.Tag, base, add []Keyword) (*Keywords, error) {
 		if a, ok := seen[key]; ok {
 			if !override && a != w.Action {
 				return &KeywordError{Keyword: w, Reason: fmt.Sprintf("already listed as %s", a)}
+			}
+			if a != w.Action && isCore(key, a) {
+				return &KeywordError{Keyword: w, Err: ErrCoreKeyword,
+					Reason: fmt.Sprintf("a core keyword stays %s unless removed first with Without", a)}
 			}
 			i := slices.IndexFunc(all, func(e entry) bool { return e.key == key })
 			all[i] = entry{key: key, kw: w}
@@ -158,7 +186,9 @@ func (k *Keywords) index(all []entry) {
 }
 
 // With returns a new set holding k's keywords and ws; a word already in k
-// takes the action ws gives it. k is unchanged.
+// takes the action ws gives it, except STOP, START and HELP, which keep
+// theirs: giving one another action is refused with [ErrCoreKeyword] until
+// it is removed with [Keywords.Without] (DESIGN.md §3.3). k is unchanged.
 func (k *Keywords) With(ws ...Keyword) (*Keywords, error) {
 	return build(k.lang, k.List(), ws)
 }
