@@ -68,5 +68,7 @@ type Store interface {
 // in every scope, keeping Seq, Scope, Address, Action and At, and returns
 // how many entries it redacted. Redacting twice is harmless.
 type Redactor interface {
+	// Redact redacts every entry of addr, as the type's doc says, and
+	// returns how many it redacted.
 	Redact(ctx context.Context, addr channel.Address) (int, error)
 }

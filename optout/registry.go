@@ -32,6 +32,9 @@ var (
 	ErrInvalidMessage = errors.New("optout: invalid message")
 	// ErrRedactUnsupported means the Store does not implement [Redactor].
 	ErrRedactUnsupported = errors.New("optout: store cannot redact")
+	// ErrInvalidConfig means [NewRegistry] was given a Config it cannot
+	// run with: no Store, or a nil keyword set.
+	ErrInvalidConfig = errors.New("optout: invalid config")
 )
 
 // OptedOutError is the refusal of [Registry.Outbound]. It matches
@@ -156,10 +159,11 @@ type Registry struct {
 	pending map[key]confirmation
 }
 
-// NewRegistry returns a registry over cfg.Store with cfg's settings.
+// NewRegistry returns a registry over cfg.Store with cfg's settings, or an
+// error matching [ErrInvalidConfig] when cfg has no Store or a nil set.
 func NewRegistry(cfg Config) (*Registry, error) {
 	if cfg.Store == nil {
-		return nil, errors.New("optout: Config.Store is required")
+		return nil, fmt.Errorf("%w: Config.Store is required", ErrInvalidConfig)
 	}
 	r := &Registry{
 		store:         cfg.Store,
@@ -174,7 +178,7 @@ func NewRegistry(cfg Config) (*Registry, error) {
 	}
 	for i, k := range r.sets {
 		if k == nil {
-			return nil, fmt.Errorf("optout: Config.Keywords[%d] is nil", i)
+			return nil, fmt.Errorf("%w: Config.Keywords[%d] is nil", ErrInvalidConfig, i)
 		}
 	}
 	if len(r.sets) > 0 {

@@ -221,10 +221,26 @@ func TestRegistryInvalid(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, h)
 
-	_, err = optout.NewRegistry(optout.Config{})
-	assert.Error(t, err)
-	_, err = optout.NewRegistry(optout.Config{Store: store, Keywords: []*optout.Keywords{nil}})
-	assert.Error(t, err)
+}
+
+func TestNewRegistryConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  optout.Config
+		want string
+	}{
+		{"no store", optout.Config{}, "optout: invalid config: Config.Store is required"},
+		{"a nil keyword set", optout.Config{Store: memory.NewOptOutStore(), Keywords: []*optout.Keywords{optout.DefaultKeywords(), nil}},
+			"optout: invalid config: Config.Keywords[1] is nil"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := optout.NewRegistry(tt.cfg)
+			assert.ErrorIs(t, err, optout.ErrInvalidConfig)
+			assert.EqualError(t, err, tt.want)
+			assert.Nil(t, r)
+		})
+	}
 }
 
 func TestRegistryRecord(t *testing.T) {
@@ -327,9 +343,18 @@ func TestRegistryConcurrent(t *testing.T) {
 			}
 			assert.Equal(t, want, e.Action, "the history alternates")
 		}
+		// The model: consent starts given and each entry of the history, in
+		// order, sets it; the registry must agree with the replay both when
+		// asked and when it judges a send.
+		model := false
+		for _, e := range h {
+			model = e.Action == optout.OptOut
+		}
 		out, latest, err := r.OptedOut(ctx, optout.DefaultScope, addr(c))
 		require.NoError(t, err)
 		assert.Equal(t, h[len(h)-1], latest)
-		assert.Equal(t, h[len(h)-1].Action == optout.OptOut, out, "the state is the last entry")
+		assert.Equal(t, model, out, "OptedOut is the replayed history")
+		err = r.Outbound(ctx, optout.Outbound{From: numB, To: addr(c), Body: "Our sale starts today", At: t0.Add(time.Hour)})
+		assert.Equal(t, model, errors.Is(err, optout.ErrOptedOut), "Outbound refuses exactly when the replayed history says opted out: %v", err)
 	}
 }
