@@ -69,8 +69,11 @@ func compileWhatsApp(body string) (waBody, []Violation) {
 	t.nodes = append(t.nodes, node{lit: body[lit:], slot: -1})
 	t.index()
 
-	trimmed := strings.TrimSpace(body)
-	if len(t.vars) > 0 && (strings.HasPrefix(trimmed, "{{") || strings.HasSuffix(trimmed, "}}")) {
+	// A parameter is at an edge when only white space comes before the
+	// first one or after the last: the literal texts around the parameters
+	// tell, not the body's first and last bytes ("code: }}" ends with
+	// braces, not with a parameter).
+	if len(t.vars) > 0 && (strings.TrimSpace(t.nodes[0].lit) == "" || strings.TrimSpace(t.nodes[len(t.nodes)-1].lit) == "") {
 		add(RuleParameterAtEdge, "the body may not start or end with a parameter")
 	}
 	if len(named) > 0 && len(numbered) > 0 {

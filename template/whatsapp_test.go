@@ -32,6 +32,8 @@ func TestWhatsAppValidate(t *testing.T) {
 		{"no parameters at all", func(w *template.WhatsApp) { w.Body = "Your order has shipped." }, ""},
 		{"a repeated positional parameter", func(w *template.WhatsApp) { w.Body = "Hi {{1}}, {{2}} for {{1}}." }, ""},
 		{"white space around the body is not an edge", func(w *template.WhatsApp) { w.Body = "Hi {{1}}, bye.\n" }, ""},
+		{"closing braces that end no parameter are not an edge", func(w *template.WhatsApp) { w.Body = "Hi {{1}}, code: }}" }, ""},
+		{"a parameter after a malformed one is still at the end", func(w *template.WhatsApp) { w.Body = "Hi {{1}} {{X}} {{2}}" }, template.RuleParameterAtEdge},
 		{"digits and underscores in a name", func(w *template.WhatsApp) { w.Name = "order_shipped_v2" }, ""},
 		{"body of exactly 1 024 characters", func(w *template.WhatsApp) { w.Body = "é" + repeat("x", 1022) + "." }, ""},
 
