@@ -91,8 +91,11 @@ func NormalizeShortcut(s string) (string, error) {
 // NoVariantError reports that a snippet has no variant for a channel kind
 // and language, not even in its default language.
 type NoVariantError struct {
+	// Shortcut is the snippet's shortcut.
 	Shortcut string
-	Channel  channel.Kind
+	// Channel is the channel kind asked for.
+	Channel channel.Kind
+	// Language is the contact's language asked for.
 	Language language.Tag
 }
 

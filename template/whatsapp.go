@@ -74,7 +74,9 @@ const (
 
 // Violation is one broken rule.
 type Violation struct {
-	Rule   Rule
+	// Rule is the rule broken, one of the Rule constants.
+	Rule Rule
+	// Detail says where and how, in words.
 	Detail string
 }
 
@@ -82,7 +84,9 @@ type Violation struct {
 // them in one go.
 type ValidationError struct {
 	// Name is the template's name as given.
-	Name       string
+	Name string
+	// Violations are the broken rules, in the order Validate checks them;
+	// never empty.
 	Violations []Violation
 }
 
@@ -114,7 +118,9 @@ func (e *ValidationError) Broke(r Rule) bool {
 
 // NotApprovedError reports a send of a template Meta has not approved.
 type NotApprovedError struct {
-	Name   string
+	// Name is the template's name.
+	Name string
+	// Status is its status at the send: anything but approved.
 	Status Status
 }
 
@@ -130,11 +136,13 @@ func (e *NotApprovedError) Is(target error) bool { return target == ErrTemplateN
 // does not have, the wrong number of positional values, or a value Meta
 // refuses (new lines, tabs, more than four spaces in a row).
 type ParameterError struct {
+	// Template is the template's name.
 	Template string
 	// Parameter is the offending parameter's name or number; empty for a
 	// count mismatch.
 	Parameter string
-	Reason    string
+	// Reason says what is wrong, in words.
+	Reason string
 }
 
 // Error describes the parameter and what is wrong.
