@@ -15,8 +15,9 @@ import (
 
 // TestConversationStore checks that a [conversation.Store] keeps the
 // contract its documentation states: create and get, one open conversation
-// per slot and one open outbound per contact, optimistic concurrency under
-// concurrent writers, idempotent append under concurrent duplicate webhooks,
+// per slot and one open outbound per contact (on Update too, which keeps
+// identity fields fixed), optimistic concurrency under concurrent writers,
+// idempotent append and record under concurrent duplicate webhooks,
 // monotonic delivery status, lookup by provider message ID, paging, search
 // and visibility, and, when the store implements them, erasure and comments.
 //
@@ -29,7 +30,7 @@ import (
 //	}
 func TestConversationStore(t *testing.T, newStore func() conversation.Store) {
 	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, messageCases, providerCases, recordCases, searchCases) {
+	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, recordCases, searchCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &storeFixture{t: t, rule: tc.rule, s: newStore(), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
 			tc.run(f)
