@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"hash/maphash"
 	"slices"
 	"sync"
 
@@ -30,12 +31,23 @@ type ConversationStore struct {
 	// are appends.
 	sorted []*convRecord
 
-	// byProvider indexes messages by provider ID, one map per touchpoint:
-	// the idempotency key is (touchpoint, provider ID), DESIGN.md §3.6.
-	// Nesting lets the inner maps take Go's fast path for string keys, and
-	// an entry holds one string, not two.
+	// list holds every conversation by the position messages name it by
+	// (convRecord.pos); an erased one leaves nil.
+	list []*convRecord
+
+	// The messages, kept free of pointers (arena.go): records, their
+	// strings, the authors they share and the rare fields few have.
+	records msgSlabs
+	strings byteArena
+	authors interner
+	extras  []msgExtra // extras[0] is unused: a record's 0 means none
+
+	// byProvider indexes messages by provider ID, one index per
+	// touchpoint: the idempotency key is (touchpoint, provider ID),
+	// DESIGN.md §3.6. seed hashes the IDs.
 	byProvider map[string]providerIndex
-	byID       map[conversation.ID]*msgRecord
+	seed       maphash.Seed
+	byID       map[conversation.ID]msgRef
 
 	comments   map[string][]*conversation.Comment
 	commentIDs map[conversation.ID]struct{}
@@ -52,7 +64,8 @@ type outboundKey struct{ touchpoint, contactID string }
 
 type convRecord struct {
 	c    conversation.Conversation
-	msgs []*msgRecord // in append order
+	pos  uint32   // position in ConversationStore.list
+	msgs []msgRef // in append order
 	// byProvider is the provider index of c's touchpoint, which never
 	// changes, so appends skip the outer lookup.
 	byProvider providerIndex
@@ -64,8 +77,12 @@ func NewConversationStore() *ConversationStore {
 		convs:      make(map[conversation.ID]*convRecord),
 		open:       make(map[conversation.Key]*convRecord),
 		outbound:   make(map[outboundKey]*convRecord),
+		strings:    newByteArena(),
+		authors:    newInterner(),
+		extras:     make([]msgExtra, 1),
 		byProvider: make(map[string]providerIndex),
-		byID:       make(map[conversation.ID]*msgRecord),
+		seed:       maphash.MakeSeed(),
+		byID:       make(map[conversation.ID]msgRef),
 		comments:   make(map[string][]*conversation.Comment),
 		commentIDs: make(map[conversation.ID]struct{}),
 	}
@@ -88,7 +105,8 @@ func (s *ConversationStore) Create(ctx context.Context, c *conversation.Conversa
 	if err := s.checkSlot(c, nil); err != nil {
 		return err
 	}
-	r := &convRecord{byProvider: s.providerIndex(c.Touchpoint)}
+	r := &convRecord{byProvider: s.providerIndex(c.Touchpoint), pos: uint32(len(s.list))}
+	s.list = append(s.list, r)
 	copyConversation(&r.c, c)
 	r.c.Version = 1
 	s.convs[c.ID] = r

@@ -25,16 +25,15 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 			continue
 		}
 		s.releaseSlot(r)
-		for _, m := range r.msgs {
-			delete(s.byID, m.id)
-			if m.providerID != "" {
-				delete(r.byProvider, m.providerID)
-			}
+		for _, ref := range r.msgs {
+			s.eraseRecord(r, ref)
 		}
 		e.Messages += len(r.msgs)
 		e.Conversations++
 		delete(s.convs, id)
+		s.list[r.pos] = nil
 	}
+	s.authors.forget(contactID)
 	if e.Conversations > 0 {
 		s.sorted = slices.DeleteFunc(s.sorted, func(r *convRecord) bool { return r.c.Contact.ID == contactID })
 	}
@@ -44,6 +43,23 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 	e.Comments = len(s.comments[contactID])
 	delete(s.comments, contactID)
 	return e, nil
+}
+
+// eraseRecord forgets message ref of conversation r: out of the indexes,
+// its strings zeroed, its record and extras cleared. The caller holds s.mu
+// for writing.
+func (s *ConversationStore) eraseRecord(r *convRecord, ref msgRef) {
+	m := s.records.at(ref)
+	delete(s.byID, m.id)
+	if m.providerID.n != 0 {
+		s.unindexProvider(r.byProvider, ref)
+	}
+	s.strings.erase(m.text)
+	s.strings.erase(m.providerID)
+	if m.extra != 0 {
+		s.extras[m.extra] = msgExtra{}
+	}
+	*m = msgRecord{}
 }
 
 // AddComment stores a comment on a contact; see [conversation.CommentStore].

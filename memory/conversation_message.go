@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"hash/maphash"
 	"math"
 	"strconv"
 	"time"
@@ -12,8 +13,11 @@ import (
 // providerIndex finds a touchpoint's messages by provider message ID, the
 // idempotency key of messages with the touchpoint (DESIGN.md §3.6).
 // Inbound messages enter it on append, outbound ones when UpdateDelivery
-// records the transport's ID.
-type providerIndex map[string]*msgRecord
+// records the transport's ID. It maps the ID's hash to the newest record
+// with that hash; older ones follow through msgRecord.sameHash, so two IDs
+// with one hash are both found. Keys and values are integers, so the
+// collector never traces the index (see arena.go).
+type providerIndex map[uint64]msgRef
 
 // providerIndex returns the index of touchpoint, made on first use. The
 // caller holds s.mu for writing.
@@ -26,19 +30,64 @@ func (s *ConversationStore) providerIndex(touchpoint string) providerIndex {
 	return ix
 }
 
+// findProvider returns the record stored in ix with providerID, or 0. The
+// caller holds s.mu.
+func (s *ConversationStore) findProvider(ix providerIndex, providerID string) msgRef {
+	for ref := ix[maphash.String(s.seed, providerID)]; ref != 0; {
+		r := s.records.at(ref)
+		if s.strings.view(r.providerID) == providerID {
+			return ref
+		}
+		ref = r.sameHash
+	}
+	return 0
+}
+
+// indexProvider records providerID as ref's in ix. The caller holds s.mu
+// and has checked that no record in ix has it.
+func (s *ConversationStore) indexProvider(ix providerIndex, ref msgRef, providerID string) {
+	r := s.records.at(ref)
+	r.providerID = s.strings.put(providerID)
+	h := maphash.String(s.seed, providerID)
+	r.sameHash = ix[h]
+	ix[h] = ref
+}
+
+// unindexProvider takes ref out of ix. The caller holds s.mu for writing.
+func (s *ConversationStore) unindexProvider(ix providerIndex, ref msgRef) {
+	r := s.records.at(ref)
+	h := maphash.String(s.seed, s.strings.view(r.providerID))
+	if ix[h] == ref {
+		if r.sameHash == 0 {
+			delete(ix, h)
+		} else {
+			ix[h] = r.sameHash
+		}
+		return
+	}
+	for prev := s.records.at(ix[h]); prev.sameHash != 0; prev = s.records.at(prev.sameHash) {
+		if prev.sameHash == ref {
+			prev.sameHash = r.sameHash
+			return
+		}
+	}
+}
+
 // msgRecord is how the store keeps a message: compact, because DESIGN.md §6
-// allows at most 256 bytes per message beyond its text. Times are Unix
-// nanoseconds (so they come back in UTC, like from most databases) and the
-// fields most messages lack live behind one pointer.
+// allows at most 256 bytes per message beyond its text, and free of
+// pointers (see arena.go). Times are Unix nanoseconds (so they come back in
+// UTC, like from most databases) and the fields most messages lack live in
+// the store's extras.
 type msgRecord struct {
 	id         conversation.ID
-	conv       *convRecord
-	text       string
-	providerID string
-	authorID   string
 	created    int64
 	deliveryAt int64
-	extra      *msgExtra
+	text       span
+	providerID span
+	conv       uint32 // the conversation's position in ConversationStore.list
+	author     uint32 // the author's ID, numbered by ConversationStore.authors
+	extra      uint32 // position in ConversationStore.extras, 0 for none
+	sameHash   msgRef // the next record of the touchpoint whose provider ID has the same hash
 	direction  conversation.Direction
 	authorKind conversation.AuthorKind
 	notice     conversation.Notice
@@ -75,15 +124,17 @@ func decodeTime(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-func newRecord(m *conversation.Message, conv *convRecord) *msgRecord {
-	r := &msgRecord{
+// addRecord stores m as a record of conv and returns its reference; the
+// provider ID is indexed by the caller. The caller holds s.mu for writing.
+func (s *ConversationStore) addRecord(m *conversation.Message, conv *convRecord) msgRef {
+	ref, r := s.records.add()
+	*r = msgRecord{
 		id:         m.ID,
-		conv:       conv,
-		text:       m.Text,
-		providerID: m.ProviderID,
-		authorID:   m.Author.ID,
 		created:    encodeTime(m.CreatedAt),
 		deliveryAt: encodeTime(m.Delivery.At),
+		text:       s.strings.put(m.Text),
+		conv:       conv.pos,
+		author:     s.authors.id(m.Author.ID),
 		direction:  m.Direction,
 		authorKind: m.Author.Kind,
 		notice:     m.Notice,
@@ -97,30 +148,44 @@ func newRecord(m *conversation.Message, conv *convRecord) *msgRecord {
 	}
 	if len(m.Attachments) > 0 || m.Template != nil || m.Delivery.Reason != "" || m.Delivery.Code != "" {
 		c := m.Clone()
-		r.extra = &msgExtra{attachments: c.Attachments, template: c.Template, reason: m.Delivery.Reason, code: m.Delivery.Code}
+		r.extra = s.addExtra(msgExtra{attachments: c.Attachments, template: c.Template, reason: m.Delivery.Reason, code: m.Delivery.Code})
 	}
-	return r
+	return ref
 }
 
-func (r *msgRecord) message() *conversation.Message {
+func (s *ConversationStore) addExtra(e msgExtra) uint32 {
+	s.extras = append(s.extras, e)
+	return uint32(len(s.extras) - 1)
+}
+
+// message returns a copy of the message of ref. providerID is its
+// provider ID when the caller found it by that ID (the copy then shares
+// the caller's string rather than making its own), else "". The caller
+// holds s.mu.
+func (s *ConversationStore) message(ref msgRef, providerID string) *conversation.Message {
+	r := s.records.at(ref)
+	if providerID == "" {
+		providerID = s.strings.string(r.providerID)
+	}
 	m := &conversation.Message{
 		ID:             r.id,
-		ConversationID: r.conv.c.ID,
+		ConversationID: s.list[r.conv].c.ID,
 		Direction:      r.direction,
 		Internal:       r.flags&flagInternal != 0,
 		Imported:       r.flags&flagImported != 0,
 		Notice:         r.notice,
-		Author:         conversation.Author{Kind: r.authorKind, ID: r.authorID},
-		Text:           r.text,
-		ProviderID:     r.providerID,
+		Author:         conversation.Author{Kind: r.authorKind, ID: s.authors.names[r.author]},
+		Text:           s.strings.string(r.text),
+		ProviderID:     providerID,
 		Delivery:       conversation.Delivery{Status: r.status, At: decodeTime(r.deliveryAt)},
 		CreatedAt:      decodeTime(r.created),
 	}
-	if r.extra != nil {
-		m.Attachments = r.extra.attachments
-		m.Template = r.extra.template
-		m.Delivery.Reason = r.extra.reason
-		m.Delivery.Code = r.extra.code
+	if r.extra != 0 {
+		x := &s.extras[r.extra]
+		m.Attachments = x.attachments
+		m.Template = x.template
+		m.Delivery.Reason = x.reason
+		m.Delivery.Code = x.code
 		m = m.Clone() // the caller must not share the stored slices
 	}
 	return m
@@ -184,8 +249,8 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 // the touchpoint, or an error if m's ID is taken. The caller holds s.mu.
 func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message) (*conversation.Message, error) {
 	if m.ProviderID != "" {
-		if old, ok := conv.byProvider[m.ProviderID]; ok {
-			return old.message(), nil
+		if old := s.findProvider(conv.byProvider, m.ProviderID); old != 0 {
+			return s.message(old, m.ProviderID), nil
 		}
 	}
 	if _, ok := s.byID[m.ID]; ok {
@@ -196,11 +261,11 @@ func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Messag
 
 // applyAppend stores m, checked by checkAppend. The caller holds s.mu.
 func (s *ConversationStore) applyAppend(conv *convRecord, m *conversation.Message) {
-	r := newRecord(m, conv)
-	conv.msgs = append(conv.msgs, r)
-	s.byID[m.ID] = r
+	ref := s.addRecord(m, conv)
+	conv.msgs = append(conv.msgs, ref)
+	s.byID[m.ID] = ref
 	if m.ProviderID != "" {
-		conv.byProvider[m.ProviderID] = r
+		s.indexProvider(conv.byProvider, ref, m.ProviderID)
 	}
 }
 
@@ -215,28 +280,29 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var r *msgRecord
+	var ref msgRef
 	if !u.MessageID.IsZero() {
-		r = s.byID[u.MessageID]
-	} else {
-		r = s.byProvider[u.Touchpoint][u.ProviderID]
+		ref = s.byID[u.MessageID]
+	} else if ix, ok := s.byProvider[u.Touchpoint]; ok {
+		ref = s.findProvider(ix, u.ProviderID)
 	}
-	if r == nil {
+	if ref == 0 {
 		return nil, false, conversation.ErrNotFound
 	}
+	r := s.records.at(ref)
 	changed := false
-	if !u.MessageID.IsZero() && u.ProviderID != "" && r.providerID != u.ProviderID {
-		if r.providerID != "" {
-			return nil, false, &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "differs from the one recorded (" + r.providerID + ")"}
+	if !u.MessageID.IsZero() && u.ProviderID != "" && s.strings.view(r.providerID) != u.ProviderID {
+		if r.providerID.n != 0 {
+			return nil, false, &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "differs from the one recorded (" + s.strings.string(r.providerID) + ")"}
 		}
 		if r.flags&flagInternal != 0 {
 			return nil, false, &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "cannot be set on an internal note"}
 		}
-		if _, taken := r.conv.byProvider[u.ProviderID]; taken {
+		ix := s.list[r.conv].byProvider
+		if s.findProvider(ix, u.ProviderID) != 0 {
 			return nil, false, conversation.ErrDuplicateID
 		}
-		r.providerID = u.ProviderID
-		r.conv.byProvider[u.ProviderID] = r
+		s.indexProvider(ix, ref, u.ProviderID)
 		changed = true
 	}
 	if u.Status != conversation.DeliveryNone && r.flags&flagInternal == 0 {
@@ -244,15 +310,16 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 		if d.Apply(u) {
 			r.status, r.deliveryAt = d.Status, encodeTime(d.At)
 			if d.Status == conversation.DeliveryFailed && (d.Reason != "" || d.Code != "") {
-				if r.extra == nil {
-					r.extra = &msgExtra{}
+				if r.extra == 0 {
+					r.extra = s.addExtra(msgExtra{})
 				}
-				r.extra.reason, r.extra.code = d.Reason, d.Code
+				x := &s.extras[r.extra]
+				x.reason, x.code = d.Reason, d.Code
 			}
 			changed = true
 		}
 	}
-	return r.message(), changed, nil
+	return s.message(ref, u.ProviderID), changed, nil
 }
 
 // MessageByProvider returns a copy of the message stored on touchpoint with
@@ -271,11 +338,15 @@ func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, p
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.byProvider[touchpoint][providerID]
+	ix, ok := s.byProvider[touchpoint]
 	if !ok {
 		return nil, conversation.ErrNotFound
 	}
-	return r.message(), nil
+	ref := s.findProvider(ix, providerID)
+	if ref == 0 {
+		return nil, conversation.ErrNotFound
+	}
+	return s.message(ref, providerID), nil
 }
 
 // Messages returns one page of a conversation's messages in append order;
@@ -322,14 +393,14 @@ func (s *ConversationStore) Messages(ctx context.Context, q conversation.Message
 		if i < 0 || i >= n {
 			return page, nil
 		}
-		r := conv.msgs[i]
-		if conversation.MatchText(r.text, q.Text) {
+		ref := conv.msgs[i]
+		if q.Text == "" || conversation.MatchText(s.strings.view(s.records.at(ref).text), q.Text) {
 			if len(page.Messages) == limit {
 				// Another match exists: the page has a successor.
 				page.Next = strconv.Itoa(pos)
 				return page, nil
 			}
-			page.Messages = append(page.Messages, r.message())
+			page.Messages = append(page.Messages, s.message(ref, ""))
 		}
 		pos += step
 	}

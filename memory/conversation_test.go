@@ -39,13 +39,15 @@ func TestMessageByProviderAllocations(t *testing.T) {
 	_, _, err = s.AppendMessage(ctx, m)
 	require.NoError(t, err)
 
-	t.Run("hit allocates only the copy", func(t *testing.T) {
+	// The copy and its text: the store keeps texts as bytes (arena.go), and
+	// the provider ID is the caller's own string.
+	t.Run("hit allocates the copy and its text", func(t *testing.T) {
 		allocs := testing.AllocsPerRun(100, func() {
 			if _, err := s.MessageByProvider(ctx, "tp", "wamid.1"); err != nil {
 				t.Fatal(err)
 			}
 		})
-		assert.Equal(t, 1.0, allocs)
+		assert.Equal(t, 2.0, allocs)
 	})
 	t.Run("miss allocates nothing", func(t *testing.T) {
 		allocs := testing.AllocsPerRun(100, func() {

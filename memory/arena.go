@@ -1,0 +1,142 @@
+package memory
+
+import (
+	"unsafe"
+)
+
+// Messages are most of what a store holds, and a store holds them for
+// long: a garbage collector that traced every message's pointers at every
+// cycle would spend more on the store than the store spends on the
+// messages. So the messages' strings live as bytes in a byteArena, the
+// records in msgSlabs and the indexes in maps of integers: none of them
+// holds a pointer, and the collector skips them whole (DESIGN.md §6,
+// Desk.Receive's budget).
+
+// byteArena keeps strings as bytes in large chunks: one allocation serves
+// many messages, and the chunks hold no pointers. Bytes are written once
+// and only ever overwritten by erase, which zeroes them.
+type byteArena struct {
+	chunks [][]byte
+	cur    int // the chunk being filled, -1 before the first
+}
+
+// arenaChunk is the size of a shared chunk. A string larger than a
+// quarter of it gets a chunk of its own, so a large e-mail body never
+// wastes the rest of a shared one.
+const arenaChunk = 64 << 10
+
+// span locates one string in a byteArena; the zero span is "".
+type span struct {
+	chunk, off, n uint32
+}
+
+func newByteArena() byteArena { return byteArena{cur: -1} }
+
+// put copies s into the arena.
+func (a *byteArena) put(s string) span {
+	if s == "" {
+		return span{}
+	}
+	if len(s) > arenaChunk/4 {
+		a.chunks = append(a.chunks, []byte(s))
+		return span{chunk: uint32(len(a.chunks) - 1), n: uint32(len(s))}
+	}
+	if a.cur < 0 || len(a.chunks[a.cur])+len(s) > cap(a.chunks[a.cur]) {
+		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+		a.cur = len(a.chunks) - 1
+	}
+	c := a.chunks[a.cur]
+	sp := span{chunk: uint32(a.cur), off: uint32(len(c)), n: uint32(len(s))}
+	a.chunks[a.cur] = append(c, s...)
+	return sp
+}
+
+// bytes returns the bytes of sp, in place.
+func (a *byteArena) bytes(sp span) []byte {
+	if sp.n == 0 {
+		return nil
+	}
+	return a.chunks[sp.chunk][sp.off : sp.off+sp.n : sp.off+sp.n]
+}
+
+// string returns a copy of sp's string, which the caller may keep.
+func (a *byteArena) string(sp span) string { return string(a.bytes(sp)) }
+
+// view returns sp's string without copying it. The view is only for a
+// comparison or a search under the store's lock: the bytes stay as they
+// are while the lock is held (erase, which zeroes them, takes the write
+// lock), and the view must not outlive the call.
+func (a *byteArena) view(sp span) string {
+	b := a.bytes(sp)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// erase zeroes sp's bytes: an erased message leaves nothing readable in
+// memory (DESIGN.md §3.6, the right to be forgotten). The room is not
+// reused.
+func (a *byteArena) erase(sp span) { clear(a.bytes(sp)) }
+
+// msgRef names a stored message: its position in msgSlabs, counted from 1,
+// so that the zero msgRef is "none".
+type msgRef uint32
+
+// msgSlabs holds message records in fixed-size slabs: appending never
+// moves a record, and one allocation serves slabSize messages.
+type msgSlabs struct {
+	slabs [][]msgRecord
+	n     int // records handed out
+}
+
+const slabBits = 10
+
+const slabSize = 1 << slabBits
+
+// add returns a new zero record and its reference.
+func (s *msgSlabs) add() (msgRef, *msgRecord) {
+	i := s.n
+	if i>>slabBits == len(s.slabs) {
+		s.slabs = append(s.slabs, make([]msgRecord, slabSize))
+	}
+	s.n++
+	return msgRef(i + 1), &s.slabs[i>>slabBits][i&(slabSize-1)]
+}
+
+// at returns the record of ref, which must not be zero.
+func (s *msgSlabs) at(ref msgRef) *msgRecord {
+	i := int(ref) - 1
+	return &s.slabs[i>>slabBits][i&(slabSize-1)]
+}
+
+// interner numbers strings that many messages share (their authors: a
+// contact, an agent), so a record keeps a number instead of a string.
+type interner struct {
+	ids   map[string]uint32
+	names []string // by number; names[0] is ""
+}
+
+func newInterner() interner {
+	return interner{ids: make(map[string]uint32), names: []string{""}}
+}
+
+// id returns s's number, numbering it on first use.
+func (in *interner) id(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if n, ok := in.ids[s]; ok {
+		return n
+	}
+	n := uint32(len(in.names))
+	in.ids[s] = n
+	in.names = append(in.names, s)
+	return n
+}
+
+// forget drops s, so it is no longer kept (an erased contact's ID); a
+// number it had is never given again.
+func (in *interner) forget(s string) {
+	if n, ok := in.ids[s]; ok {
+		delete(in.ids, s)
+		in.names[n] = ""
+	}
+}
