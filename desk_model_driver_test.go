@@ -2,6 +2,7 @@ package parley_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -166,10 +167,14 @@ func (h *harness) note(format string, args ...any) {
 }
 
 // outcomeOf classifies a Desk call's result the way the model predicts.
+// Whether a refused message was stored (refused) or only returned is told
+// by the error; compareConv then checks the store agrees.
 func outcomeOf(m *conversation.Message, err error) outcome {
 	switch {
 	case err == nil:
 		return done
+	case m != nil && m.Delivery.Status == conversation.DeliveryFailed && errors.Is(err, routing.ErrNotVisible):
+		return returned
 	case m != nil && m.Delivery.Status == conversation.DeliveryFailed:
 		return refused
 	}
@@ -236,8 +241,8 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 		if got := outcomeOf(m, err); got != want {
 			return c, fmt.Errorf("send: got %s (%v), model says %s", got, err, want)
 		}
-		if got := outcomeOf(m, err); got == refused && m.Delivery.Reason == "" {
-			return c, fmt.Errorf("refused message without a reason: %+v", m)
+		if got := outcomeOf(m, err); (got == refused || got == returned) && (m.Delivery.Reason == "" || m.Delivery.Code == "") {
+			return c, fmt.Errorf("refused message without a reason or code: %+v", m)
 		}
 		return c, nil
 	case r < 65:

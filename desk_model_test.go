@@ -27,9 +27,13 @@ const (
 	refused
 	// rejected: an error, and nothing is stored or sent.
 	rejected
+	// returned: an error, and the refused message is returned failed with
+	// its reason but not stored: the conversation is not the agent's to
+	// see (routing.ErrNotVisible), so not the agent's to write into.
+	returned
 )
 
-var outcomeNames = [...]string{"done", "refused", "rejected"}
+var outcomeNames = [...]string{"done", "refused", "rejected", "returned"}
 
 func (o outcome) String() string { return outcomeNames[o] }
 
@@ -216,13 +220,11 @@ func (m *model) allowed(c *modelConv, isTemplate, confirmation bool) bool {
 
 // deliver records an outbound message and sends it, or records it failed.
 func (m *model) deliver(c *modelConv, text string, isTemplate, confirmation bool) outcome {
+	if !m.allowed(c, isTemplate, confirmation) {
+		return m.refuse(c, text)
+	}
 	msg := &modelMsg{dir: conversation.Outbound, text: text, conv: c}
 	c.msgs = append(c.msgs, msg)
-	if !m.allowed(c, isTemplate, confirmation) {
-		msg.status = conversation.DeliveryFailed
-		m.emit("message.failed")
-		return refused
-	}
 	if m.sendFault != nil {
 		m.sendFault = nil
 		msg.status = conversation.DeliveryFailed
@@ -237,19 +239,29 @@ func (m *model) deliver(c *modelConv, text string, isTemplate, confirmation bool
 	return done
 }
 
-// send is an agent's reply, snippet or template (§3.2, §3.5, §3.6): an
-// agent may answer what it may see; answering the inbox assigns first,
-// within capacity, but only once the message passed the rules.
+// refuse records a refused outbound message as failed (§7: never
+// silently dropped).
+func (m *model) refuse(c *modelConv, text string) outcome {
+	c.msgs = append(c.msgs, &modelMsg{dir: conversation.Outbound, text: text, conv: c, status: conversation.DeliveryFailed})
+	m.emit("message.failed")
+	return refused
+}
+
+// send is an agent's reply, snippet or template (§3.2, §3.5, §3.6, §7): an
+// agent may answer what it may see (else the refused message is returned,
+// not stored); answering the inbox assigns first, within capacity, but
+// only once the message passed the rules; a reply the agent has no room
+// (or is offline) to take on is refused and recorded.
 func (m *model) send(agent string, c *modelConv, text string, isTemplate bool) outcome {
 	if c.assignee != "" && c.assignee != agent {
-		return rejected // not visible: someone else's conversation
+		return returned // not visible: someone else's conversation
 	}
 	if c.status == conversation.Queued {
 		if !m.allowed(c, isTemplate, false) {
-			return m.deliver(c, text, isTemplate, false)
+			return m.refuse(c, text)
 		}
 		if m.presence[agent] == routing.Offline || !m.fits(agent, m.weights[c.kind]) {
-			return rejected
+			return m.refuse(c, text)
 		}
 		m.hold(c, agent)
 		m.emit("conversation.assigned")

@@ -25,8 +25,13 @@
 //
 // Every refusal is an error to branch on with errors.Is (ErrBlockedCountry,
 // optout.ErrOptedOut, session.ErrWindowClosed, routing.ErrOverCapacity,
-// routing.ErrNotVisible, …), and the refused message is stored as failed
-// with its reason: nothing is silently dropped.
+// routing.ErrNotVisible, template.ErrMissingVariable, …), and the refused
+// message is returned failed with its reason and stored as failed — but
+// for routing.ErrNotVisible, where it is only returned, the conversation
+// not being the agent's to write into: nothing is silently dropped.
+// Failed is terminal: a retry with the same [Draft] ID gets the stored
+// failure back ([ErrAlreadyFailed]) and sends nothing; a resend takes a
+// new ID.
 //
 // # Wiring a real provider
 //

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,10 +23,14 @@ import (
 // the reason, returned with the error, and never sent — when the contact
 // opted out (optout.ErrOptedOut), the window is closed
 // (session.ErrWindowClosed), WhatsApp does not serve the country
-// (ErrBlockedCountry) or the text is too long (template.ErrTooLong). An
-// agent who may not see the conversation gets routing.ErrNotVisible and
-// nothing is stored; one without room gets routing.ErrOverCapacity. To
-// retry safely after a failure, use [Desk.Send] with a [Draft] ID.
+// (ErrBlockedCountry), the text is too long (template.ErrTooLong), or the
+// agent has no room to take the unassigned conversation
+// (routing.ErrOverCapacity, routing.ErrUnavailable). An agent who may not
+// see the conversation gets routing.ErrNotVisible with the refused message
+// returned as failed but not stored: the conversation is not the agent's
+// to write into. A transport failure is returned as a [*SendError] with
+// the message stored as failed. To retry safely after a failure half-way
+// (a store error), use [Desk.Send] with a [Draft] ID.
 func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
 	return d.send(ctx, agentID, id, draft{text: text})
 }
@@ -32,10 +38,16 @@ func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, te
 // Draft is an agent's message for [Desk.Send]: text, files, or both.
 type Draft struct {
 	// ID, when set, names the message and makes Send safe to retry: a
-	// second Send with the same ID after a failure half-way finishes the
-	// first (the message is stored and sent once) instead of sending
-	// again. Agent UIs set it when the agent presses Send, with
-	// conversation.NewID. Zero gives the message a fresh ID.
+	// second Send with the same ID after a failure half-way (a store
+	// error) finishes the first (the message is stored and sent once)
+	// instead of sending again; after the message was sent it returns the
+	// message and no error. A failed message is terminal (DESIGN.md §3.6)
+	// and is never sent again: a retry returns it with its stored failure,
+	// a [*FailedError] matching [ErrAlreadyFailed] and the first attempt's
+	// error (a temporary [*SendError] stays errors.Is ErrTemporary and
+	// Retryable). To resend after a temporary failure, send the content
+	// again with a new ID. Agent UIs set it when the agent presses Send,
+	// with conversation.NewID. Zero gives the message a fresh ID.
 	ID conversation.ID
 	// Text is the body, or the caption of the files.
 	Text string
@@ -73,8 +85,12 @@ func (d *Desk) SendAttachments(ctx context.Context, agentID string, id conversat
 // SendSnippet resolves the snippet with shortcut for the conversation's
 // channel and the contact's language, renders it from the contact, the
 // agent, Config.Variables and vars (which win), and sends it as
-// [Desk.Reply] does. A variable without a value or default fails with
-// template.ErrMissingVariable before anything is stored or sent.
+// [Desk.Reply] does. A snippet that cannot be made is refused like any
+// other message — returned failed with the reason, stored as failed
+// (its text the shortcut the agent used, since nothing was rendered), and
+// never sent: an unknown shortcut (template.ErrSnippetNotFound,
+// template.ErrNoVariant) or a variable without a value or default
+// (template.ErrMissingVariable, naming every missing one).
 //
 // The variables the Desk provides: contact.name, contact.first_name,
 // contact.id, contact.locale, agent.id, and every Config.Variables key.
@@ -83,12 +99,21 @@ func (d *Desk) SendSnippet(ctx context.Context, agentID string, id conversation.
 	if err != nil {
 		return nil, err
 	}
+	text, err := d.renderSnippet(c, agentID, shortcut, vars)
+	if err != nil {
+		return d.send(ctx, agentID, id, draft{text: shortcut, refused: err})
+	}
+	return d.send(ctx, agentID, id, draft{text: text})
+}
+
+// renderSnippet resolves and renders the snippet with shortcut for c.
+func (d *Desk) renderSnippet(c *conversation.Conversation, agentID, shortcut string, vars map[string]string) (string, error) {
 	lang, _ := language.Parse(c.Contact.Locale) // language.Und when unknown
 	r, err := d.snippets.Resolve(shortcut, c.Channel, lang)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	text, err := r.Template.RenderFunc(func(path string) (string, bool) {
+	return r.Template.RenderFunc(func(path string) (string, bool) {
 		if v, ok := vars[path]; ok {
 			return v, true
 		}
@@ -108,24 +133,34 @@ func (d *Desk) SendSnippet(ctx context.Context, agentID string, id conversation.
 		v, ok := d.variables[path]
 		return v, ok
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d.send(ctx, agentID, id, draft{text: text})
 }
 
 // SendTemplate sends the approved WhatsApp template name in language lang
 // with params ({"1": …} for positional templates, {"order_id": …} for
 // named ones). It is the one message allowed outside the 24-hour window
-// (DESIGN.md §3.2). It fails with ErrUnknownTemplate,
-// template.ErrTemplateNotApproved or template.ErrInvalidParameter before
-// anything is stored or sent.
+// (DESIGN.md §3.2). A template that cannot be sent is refused like any
+// other message — returned failed with the reason, stored as failed with
+// the template's name, language and the params given, and never sent:
+// ErrUnknownTemplate, template.ErrTemplateNotApproved,
+// template.ErrInvalidParameter, template.ErrMissingVariable, and
+// ErrWrongChannel for a conversation that is not on WhatsApp.
 func (d *Desk) SendTemplate(ctx context.Context, agentID string, id conversation.ID, name string, lang language.Tag, params map[string]string) (*conversation.Message, error) {
 	dr, err := d.templateDraft(name, lang, params)
 	if err != nil {
-		return nil, err
+		dr = draft{template: requested(name, lang, params), form: session.ApprovedTemplate, refused: err}
 	}
 	return d.send(ctx, agentID, id, dr)
+}
+
+// requested is the reference to a template as the agent asked for it, for
+// the refused message: its parameters in name order.
+func requested(name string, lang language.Tag, params map[string]string) *conversation.TemplateRef {
+	code, _ := template.LanguageCode(lang) // empty when lang has no code
+	ref := &conversation.TemplateRef{Name: name, Language: code}
+	for _, n := range slices.Sorted(maps.Keys(params)) {
+		ref.Params = append(ref.Params, conversation.Param{Name: n, Value: params[n]})
+	}
+	return ref
 }
 
 // templateDraft renders an approved WhatsApp template into a draft.
@@ -203,21 +238,41 @@ func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id convers
 	if err != nil {
 		return nil, nil, err
 	}
-	if !c.VisibleTo(v) || c.Status == conversation.Bot && !v.Supervisor {
-		return nil, nil, &routing.VisibilityError{ConversationID: id.String(), AgentID: v.AgentID, Queues: c.Queues}
-	}
 	now := d.now()
+	if !c.VisibleTo(v) || c.Status == conversation.Bot && !v.Supervisor {
+		// The refused message is returned, not stored: the conversation
+		// is not the agent's to see, so it may not write into it, even a
+		// failed message its owner would find there (and a stored one
+		// would tell the agent the conversation exists and where).
+		verr := &routing.VisibilityError{ConversationID: id.String(), AgentID: v.AgentID, Queues: c.Queues}
+		m := d.outMessage(c, dr, now)
+		failed(m, verr, now)
+		return m, nil, verr
+	}
+	refuse := func(cause error) (*conversation.Message, []Event, error) {
+		m, evs, refused, err := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, cause, now)
+		return m, evs, cmp.Or(err, refused)
+	}
+	if dr.refused != nil {
+		return refuse(dr.refused)
+	}
 	var events []Event
 	if c.Status == conversation.Queued {
 		// Judge the message first: a refused reply must not leave the
 		// agent holding a conversation it could not answer.
 		if _, _, refused := d.judge(ctx, c, dr, now); refused != nil {
-			m, evs, refused, err := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, refused, now)
-			return m, evs, cmp.Or(err, refused)
+			return refuse(refused)
 		}
-		if c, events, err = d.assign(ctx, c, v.AgentID, conversation.AssignAuto, now); err != nil {
+		assigned, evs, err := d.assign(ctx, c, v.AgentID, conversation.AssignAuto, now)
+		if err != nil {
+			if routerRefusal(err) {
+				// Over capacity, unavailable, taken meanwhile: the reply
+				// is refused and recorded where the agent can see it.
+				return refuse(err)
+			}
 			return nil, nil, err
 		}
+		c, events = assigned, evs
 	}
 	m, evs, refused, err := d.deliver(ctx, c, dr, now)
 	if err = cmp.Or(err, refused); err == nil {

@@ -27,6 +27,11 @@ type draft struct {
 	automatic bool
 	// id, when set, makes the message resumable (see deliver).
 	id conversation.ID
+	// refused is a refusal met while making the draft (an unknown
+	// snippet, a missing variable, a template not approved): the message
+	// is refused as the rules' refusals are, with what the agent asked
+	// for as its content, and never judged or sent.
+	refused error
 }
 
 // BlockedError is the refusal to send WhatsApp messages to a number whose
@@ -96,16 +101,22 @@ func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr dra
 }
 
 // finish completes a resumable message an earlier attempt stored: a
-// pending one goes to the transport again; a sent or failed one is done.
+// pending one goes to the transport again; a sent one is done (a retry
+// after success succeeds); a failed one stays failed, since failed is
+// terminal (DESIGN.md §3.6), and the retry gets its stored failure back
+// as an error (a *FailedError) instead of a success that sent nothing.
 func (d *Desk) finish(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
 	m, err := d.findMessage(ctx, c.ID, dr.id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if m.Delivery.Status != conversation.DeliveryPending {
-		return m, nil, nil, nil
+	switch m.Delivery.Status {
+	case conversation.DeliveryPending:
+		return d.transmit(ctx, c, tp, to, m, dr, now)
+	case conversation.DeliveryFailed:
+		return m, nil, storedFailure(m), nil
 	}
-	return d.transmit(ctx, c, tp, to, m, dr, now)
+	return m, nil, nil, nil
 }
 
 // transmit hands a stored, pending message to the transport and records
@@ -122,7 +133,7 @@ func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *t
 	var refused error
 	if sendErr != nil {
 		se := sendFailure(sendErr)
-		u = conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliveryFailed, Reason: se.Error(), At: now}
+		u = conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliveryFailed, Reason: se.Error(), Code: failureCode(se), At: now}
 		refused = se
 		if dr.automatic {
 			d.log.WarnContext(ctx, "parley: automatic message failed", "conversation", c.ID.String(), "err", sendErr)
@@ -144,20 +155,55 @@ func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *t
 	}}, nil, nil
 }
 
-// refuse records a message the rules refused as failed, with the reason.
+// refuse records a message the rules refused as failed, with the reason
+// and its code. A message with nothing in it (ErrEmpty) has nothing to
+// record: it is returned failed, not stored.
 func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conversation.Message, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
 	if dr.automatic {
 		d.log.InfoContext(ctx, "parley: automatic message refused", "conversation", c.ID.String(), "err", cause)
 	}
-	m.Delivery = conversation.Delivery{Status: conversation.DeliveryFailed, Reason: cause.Error(), At: now}
+	failed(m, cause, now)
+	if m.Text == "" && len(m.Attachments) == 0 && m.Template == nil {
+		return m, nil, cause, nil
+	}
 	if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
 		if errors.Is(err, conversation.ErrDuplicateID) && !dr.id.IsZero() {
-			stored, ferr := d.findMessage(ctx, c.ID, dr.id)
-			return stored, nil, cause, ferr
+			return d.refuseStored(ctx, c, dr, cause, now)
 		}
 		return m, nil, cause, err
 	}
 	return m, []Event{conversation.DeliveryEvent(m)}, cause, nil
+}
+
+// refuseStored answers a retry the rules now refuse whose message an
+// earlier attempt stored. The stored outcome stands: a sent message is
+// done and a failed one keeps its failure. A pending one (an attempt that
+// stopped half-way) may not go out now: it fails with today's refusal.
+func (d *Desk) refuseStored(ctx context.Context, c *conversation.Conversation, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
+	stored, err := d.findMessage(ctx, c.ID, dr.id)
+	if err != nil {
+		return nil, nil, cause, err
+	}
+	switch stored.Delivery.Status {
+	case conversation.DeliveryFailed:
+		return stored, nil, storedFailure(stored), nil
+	case conversation.DeliveryPending:
+		u := conversation.DeliveryUpdate{MessageID: stored.ID, Status: conversation.DeliveryFailed, Reason: cause.Error(), Code: failureCode(cause), At: now}
+		updated, changed, err := d.store.UpdateDelivery(ctx, u)
+		if err != nil {
+			return stored, nil, cause, err
+		}
+		if !changed {
+			return updated, nil, cause, nil
+		}
+		return updated, []Event{conversation.DeliveryEvent(updated)}, cause, nil
+	}
+	return stored, nil, nil, nil
+}
+
+// failed marks m refused by cause: failed, with the reason and its code.
+func failed(m *conversation.Message, cause error, now time.Time) {
+	m.Delivery = conversation.Delivery{Status: conversation.DeliveryFailed, Reason: cause.Error(), Code: failureCode(cause), At: now}
 }
 
 // findMessage returns message id of conversation cid, looking from the
@@ -225,6 +271,9 @@ func (d *Desk) judge(ctx context.Context, c *conversation.Conversation, dr draft
 func (d *Desk) check(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) error {
 	if !c.Status.Open() {
 		return &conversation.EndedError{ID: c.ID, Status: c.Status}
+	}
+	if dr.template != nil && c.Channel != channel.WhatsApp {
+		return fmt.Errorf("%w: whatsapp template %q in a %s conversation", ErrWrongChannel, dr.template.Name, c.Channel)
 	}
 	if dr.text == "" && len(dr.attachments) == 0 && dr.template == nil {
 		return ErrEmpty
