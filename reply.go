@@ -3,6 +3,7 @@ package parley
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -203,19 +204,28 @@ func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, tex
 		ID: d.newID(), ConversationID: id, Direction: conversation.Outbound, Internal: true,
 		Author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}, Text: text, CreatedAt: now,
 	}
-	_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
-		if !c.VisibleTo(d.mustViewer(agentID)) {
-			return &routing.VisibilityError{ConversationID: id.String(), AgentID: agentID}
+	// The note and the conversation's touch are one write (Store.Record):
+	// a failure or a crash never leaves one without the other.
+	c, err := d.store.Get(ctx, id)
+	for attempt := 0; ; attempt++ {
+		if err != nil {
+			return nil, err
 		}
-		return c.Post(m)
-	})
-	if err != nil {
-		return nil, err
+		if !c.VisibleTo(d.mustViewer(agentID)) {
+			return nil, &routing.VisibilityError{ConversationID: id.String(), AgentID: agentID}
+		}
+		if err := c.Post(m); err != nil {
+			return nil, err
+		}
+		_, _, err = d.store.Record(ctx, c, m)
+		if err == nil {
+			return m, nil
+		}
+		if !errors.Is(err, conversation.ErrConflict) || attempt == maxConflictRetries {
+			return nil, err
+		}
+		c, err = d.store.Get(ctx, id)
 	}
-	if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // send is the agent's path for every outbound message: visibility, the
