@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,8 +169,7 @@ func (c *Config) validate() []string {
 		agents[a.ID] = true
 	}
 	for id, o := range c.Options {
-		tp, ok := known[id]
-		if !ok {
+		if _, ok := known[id]; !ok {
 			add("Options names unknown touchpoint %q", id)
 			continue
 		}
@@ -179,14 +179,24 @@ func (c *Config) validate() []string {
 		if o.Routing.Mode == routing.Dedicated && !agents[o.Routing.Agent] {
 			add("touchpoint %q is dedicated to unknown agent %q", id, o.Routing.Agent)
 		}
-		if len(tp.Queues) == 0 && o.Routing.Mode != routing.Dedicated {
-			add("touchpoint %q has no queue: its conversations would reach no agent", id)
-		}
 		if o.Hours != nil {
 			if err := o.Hours.Validate(); err != nil {
 				add("touchpoint %q: %v", id, err)
 			}
 		}
+	}
+	// Every touchpoint, with Options or without: one with no queue (and
+	// no dedicated agent) would accept conversations no agent can see.
+	for _, tp := range c.Touchpoints {
+		if len(tp.Queues) == 0 && c.Options[tp.ID].Routing.Mode != routing.Dedicated {
+			add("touchpoint %q has no queue: its conversations would reach no agent", tp.ID)
+		}
+	}
+	// The router's own checks (agent IDs, duplicates, capacities, queue
+	// names, routing modes), every one of them: routing.New stops at the
+	// first.
+	for _, err := range c.routingConfig().Problems() {
+		add("%v", err)
 	}
 	for _, s := range c.Supervisors {
 		if !agents[s] {
@@ -199,4 +209,33 @@ func (c *Config) validate() []string {
 		}
 	}
 	return problems
+}
+
+// routingConfig is how the router sees c: each touchpoint's routing mode
+// from its Options, under the touchpoint's ID.
+func (c *Config) routingConfig() routing.Config {
+	rc := routing.Config{
+		Agents:             c.Agents,
+		Weights:            c.Weights,
+		Ledger:             c.Ledger,
+		OfflineReturnsWork: c.OfflineReturnsWork,
+		DrainGrace:         c.DrainGrace,
+		Trace:              c.Trace,
+	}
+	for _, tp := range c.Touchpoints {
+		r := c.Options[tp.ID].Routing
+		r.ID = tp.ID
+		rc.Touchpoints = append(rc.Touchpoints, r)
+	}
+	return rc
+}
+
+// withRouterError adds err, routing.New's refusal, to problems unless
+// validate has listed it already (routing.Config.Problems lists what New
+// refuses, in the same words).
+func withRouterError(problems []string, err error) []string {
+	if err == nil || slices.Contains(problems, err.Error()) {
+		return problems
+	}
+	return append(problems, err.Error())
 }

@@ -103,23 +103,8 @@ type templateKey struct {
 func New(cfg Config) (*Desk, error) {
 	problems := cfg.validate()
 
-	rc := routing.Config{
-		Agents:             cfg.Agents,
-		Weights:            cfg.Weights,
-		Ledger:             cfg.Ledger,
-		OfflineReturnsWork: cfg.OfflineReturnsWork,
-		DrainGrace:         cfg.DrainGrace,
-		Trace:              cfg.Trace,
-	}
-	for _, tp := range cfg.Touchpoints {
-		r := cfg.Options[tp.ID].Routing
-		r.ID = tp.ID
-		rc.Touchpoints = append(rc.Touchpoints, r)
-	}
-	router, err := routing.New(rc)
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
+	router, err := routing.New(cfg.routingConfig())
+	problems = withRouterError(problems, err)
 
 	d := &Desk{
 		transport:   cfg.Transport,
