@@ -28,7 +28,8 @@ var (
 	// ErrUnknownTouchpoint: the touchpoint ID is not configured.
 	ErrUnknownTouchpoint = errors.New("parley: unknown touchpoint")
 	// ErrWrongChannel: an address of one kind was given for a touchpoint of
-	// another (an SMS number on a WhatsApp touchpoint).
+	// another (an SMS number on a WhatsApp touchpoint), or a WhatsApp
+	// template for a conversation on another channel (Desk.SendTemplate).
 	ErrWrongChannel = errors.New("parley: address does not fit the touchpoint's channel")
 	// ErrBlockedCountry: WhatsApp refuses numbers of the country or region
 	// (DESIGN.md §3.1).
