@@ -19,6 +19,7 @@ func (r *Router) addAgent(a Agent, now time.Time) (*agentState, error) {
 		cand:     Candidate{AgentID: a.ID, Capacity: a.capacity(), Joined: r.seq, IdleSince: now},
 		presence: a.Presence,
 	}
+	as.ranks = as.rank0[:0]
 	r.agents[a.ID] = as
 	r.join(as, a.Queues)
 	return as, nil

@@ -48,6 +48,7 @@ func (r *Router) enterInbox(st *itemState) {
 		q.waiting = slices.Insert(q.waiting, i, st)
 		if st.auto {
 			q.auto++
+			r.auto++
 		}
 	}
 }
@@ -59,6 +60,7 @@ func (r *Router) leaveInbox(st *itemState) {
 			q.waiting = slices.Delete(q.waiting, i, i+1)
 			if st.auto {
 				q.auto--
+				r.auto--
 			}
 		}
 	}
@@ -222,7 +224,10 @@ func (r *Router) dispatch(ctx context.Context, a *agentState, now time.Time, out
 		}
 		out = append(out, d)
 	}
-	for {
+	// Usually nothing waits for the router anywhere; checking that first
+	// spares reading a's memberships, a cache miss per release among
+	// 100 000 agents (DESIGN.md §6).
+	for r.auto > 0 {
 		var pick *itemState
 		for _, m := range a.member {
 			if m.q.auto == 0 {
@@ -253,4 +258,5 @@ func (r *Router) dispatch(ctx context.Context, a *agentState, now time.Time, out
 		}
 		out = append(out, d)
 	}
+	return out
 }

@@ -57,6 +57,7 @@ type Router struct {
 	agents map[string]*agentState
 	queues map[string]*queueState
 	qcache [queueCacheSize]*queueState // queues by queueSlot of their name
+	auto   int                         // the sum of queueState.auto over all queues
 	convs  convTable
 	owned  map[string][]*itemState // dedicated items waiting for their owner
 	spare  []*itemState
@@ -81,13 +82,16 @@ type queueState struct {
 	auto    int          // waiting items the router dispatches itself
 }
 
+// agentState is one agent. The fields a decision reads and writes come
+// first, so that they share as few cache lines as possible.
 type agentState struct {
 	cand     Candidate
-	ranks    []rank // every tree a is ranked in, flat, for changed
-	queues   []string
 	presence Presence
-	member   []membership
 	held     *itemState // list of held conversations, through itemState.next
+	ranks    []rank     // every tree a is ranked in, flat, for changed
+	rank0    [2]rank
+	queues   []string
+	member   []membership
 	drainAt  time.Time
 	drainGen uint64
 }
@@ -102,7 +106,9 @@ type membership struct {
 // rank is an agent's slot in one tree. agentState.ranks repeats what
 // member says as one flat list, so a load change walks its trees without
 // going through queue and membership records: on the decision path each
-// of those would be another cache miss (DESIGN.md §6).
+// of those would be another cache miss (DESIGN.md §6). For the same
+// reason the list starts in agentState.rank0, inside the agent: most
+// agents are ranked in one or two trees.
 type rank struct {
 	t *tree
 	s int32
@@ -116,26 +122,29 @@ const (
 	assigned
 )
 
-// itemState is one conversation held by the router.
+// itemState is one conversation held by the router. What a release
+// reads comes first, beside the conversation's ID that the lookup has
+// just compared, so a release misses on one or two of its cache lines
+// rather than four.
 type itemState struct {
-	item      Item
-	qs        []*queueState
-	tp        *touchpointState
+	agent     *agentState
+	weight    int
+	prev      *itemState
+	next      *itemState
+	gen       uint64
 	phase     phase
 	auto      bool // dispatched by the router while waiting
 	voice     bool // escalated to voice
 	automatic bool // placed by the router rather than by a person
-	agent     *agentState
-	weight    int
-	deadline  time.Time
-	replyBy   time.Time
 	replied   bool
 	moved     bool // auto-transferred once already
+	item      Item
+	qs        []*queueState
+	tp        *touchpointState
+	deadline  time.Time
+	replyBy   time.Time
 	declined  []string
-	gen       uint64
 	seq       uint64
-	prev      *itemState
-	next      *itemState
 }
 
 // exclusion is the agents a search must pass over: those who declined the

@@ -19,7 +19,9 @@ import (
 //
 // The nodes are 32 bytes and a node's two children sit side by side, so
 // each level of a walk reads one cache line and never an agent: at 100 000
-// agents the walks, not the arithmetic, are what costs.
+// agents the walks, not the arithmetic, are what costs. A node names its
+// winner by pointer rather than by slot, so a search goes from the root
+// straight to the agent without a load from agents in between.
 type tree struct {
 	less   Strategy
 	order  order         // a built-in ordering compared on keys, or custom
@@ -33,18 +35,19 @@ type tree struct {
 
 // node is one tournament node: the winner below it, with its rank key
 // copied in so comparisons stay inside the nodes array.
+// The winner's own room is not copied: a search that stops at a node
+// reads it from the winner, whom it is about to charge anyway.
 type node struct {
-	k1, k2   uint64 // the winner's rank key, smaller first (keyOf)
-	best     int32  // the winner's slot, -1 for none
-	room     int32  // largest room below, -1 for none
-	bestRoom int32  // the winner's room
-	exact    bool   // the key orders the winner exactly (keyOf)
+	k1, k2 uint64      // the winner's rank key, smaller first (keyOf)
+	best   *agentState // the winner, nil for none
+	room   int32       // largest room below, -1 for none
+	exact  bool        // the key orders the winner exactly (keyOf)
 }
 
 // empty is a node with no winner. Its key is exact and after every real
 // key (no built-in key reaches the largest word), so comparisons need no
 // test for emptiness on the fast path.
-var empty = node{k1: math.MaxUint64, k2: math.MaxUint64, best: -1, room: -1, bestRoom: -1, exact: true}
+var empty = node{k1: math.MaxUint64, k2: math.MaxUint64, room: -1, exact: true}
 
 // order names the built-in orderings the tree compares without calling
 // the Strategy, on keys stored in the nodes.
@@ -177,7 +180,7 @@ func (t *tree) setLeaf(s int) {
 	}
 	room := int32(max(min(a.cand.room(), math.MaxInt32), -1))
 	k1, k2, exact := keyOf(&a.cand, t.order)
-	*nd = node{k1: k1, k2: k2, best: int32(s), room: room, bestRoom: room, exact: exact}
+	*nd = node{k1: k1, k2: k2, best: a, room: room, exact: exact}
 }
 
 // pull recomputes inner node n from its children.
@@ -197,6 +200,7 @@ func (t *tree) pull(n int) {
 // walk to the root, reading the sibling pair (one cache line) per level.
 func (t *tree) fix(s int32) {
 	t.setLeaf(int(s))
+	moved := t.agents[s] // nil when the slot was just emptied
 	nodes := t.nodes
 	for n := t.size + int(s); n > 1; n >>= 1 {
 		l, r := &nodes[n&^1], &nodes[n|1]
@@ -211,7 +215,7 @@ func (t *tree) fix(s int32) {
 		}
 		room := max(l.room, r.room)
 		p := &nodes[n>>1]
-		if p.best == w.best && p.room == room && w.best != s {
+		if p.best == w.best && p.room == room && (w.best != moved || w.best == nil) {
 			// Nothing above can change when this node does not and the
 			// moved agent is not its winner (a winner's key and room may
 			// change without its slot changing).
@@ -234,42 +238,43 @@ func (t *tree) before(x, y *node) bool {
 
 func (t *tree) beforeSlow(x, y *node) bool {
 	switch {
-	case x.best < 0:
+	case x.best == nil:
 		return false
-	case y.best < 0:
+	case y.best == nil:
 		return true
 	}
-	return t.less.Less(&t.agents[x.best].cand, &t.agents[y.best].cand)
+	return t.less.Less(&x.best.cand, &y.best.cand)
 }
 
 // first returns the best agent with room for weight that ex does not
 // exclude, or nil.
 func (t *tree) first(weight int, ex *exclusion) *agentState {
-	s := t.find(1, int32(min(weight, math.MaxInt32)), ex)
-	if s < 0 {
-		return nil
+	if nd := t.find(1, weight, int32(min(weight, math.MaxInt32)), ex); nd != nil {
+		return nd.best
 	}
-	return t.agents[s]
+	return nil
 }
 
-func (t *tree) find(n int, w int32, ex *exclusion) int32 {
+// find returns the node below n whose winner is the best with room for
+// weight (w32 clamped as rooms are) that ex does not exclude, or nil.
+func (t *tree) find(n, weight int, w32 int32, ex *exclusion) *node {
 	nd := &t.nodes[n]
-	if nd.room < w {
-		return -1 // nobody below has room: the all-busy case costs O(1)
+	if nd.room < w32 {
+		return nil // nobody below has room: the all-busy case costs O(1)
 	}
-	if b := nd.best; b >= 0 && nd.bestRoom >= w && (ex.empty() || !ex.has(t.agents[b])) {
-		return b
+	if a := nd.best; a != nil && a.cand.room() >= weight && (ex.empty() || !ex.has(a)) {
+		return nd
 	}
 	if n >= t.size {
-		return -1
+		return nil
 	}
-	l, r := t.find(2*n, w, ex), t.find(2*n+1, w, ex)
+	l, r := t.find(2*n, weight, w32, ex), t.find(2*n+1, weight, w32, ex)
 	switch {
-	case l < 0:
+	case l == nil:
 		return r
-	case r < 0:
+	case r == nil:
 		return l
-	case t.before(&t.nodes[t.size+int(r)], &t.nodes[t.size+int(l)]):
+	case t.before(r, l):
 		return r
 	}
 	return l
