@@ -57,6 +57,11 @@ type Config struct {
 	// nil means the defaults (WhatsApp 24 h, Messenger/Instagram 24 h with
 	// the 7-day HUMAN_AGENT tag).
 	Sessions session.Policies
+	// WindowWarning is how long before a customer-service window closes
+	// Desk.Tick publishes its "window expiring" event; zero means
+	// DefaultWindowWarning (one hour), a negative value publishes none.
+	// The "window closed" event is published either way.
+	WindowWarning time.Duration
 	// Reopen says who gets the follow-up conversation a contact starts
 	// after the last one ended; the zero value keeps the same agent.
 	Reopen conversation.ReopenPolicy
