@@ -22,7 +22,28 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		}
 	}
 	if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
-		return nil, nil, err
+		if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
+			return nil, nil, err
+		}
+		// Another desk may have freed the agent's room: learn it and try
+		// once more before refusing.
+		decs, rerr := d.router.Refresh(ctx, agentID, now)
+		d.publish(ctx, d.applyAside(ctx, now, c.ID, decs)...)
+		if mine, ok := own(decs, c.ID); ok {
+			// The refreshed agents took c itself, as it waited for one.
+			events, aerr := d.applyOne(ctx, c.ID, mine, now)
+			if p, _ := d.router.Conversation(c.ID.String()); aerr != nil || p.Outcome != routing.Assigned || p.AgentID != agentID {
+				return nil, events, errors.Join(err, aerr)
+			}
+			stored, gerr := d.store.Get(ctx, c.ID)
+			return stored, events, gerr
+		}
+		if rerr != nil {
+			return nil, nil, errors.Join(err, rerr)
+		}
+		if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
+			return nil, nil, err
+		}
 	}
 	var events []Event
 	stored, err := d.mutate(ctx, c.ID, func(c *conversation.Conversation) error {
@@ -111,15 +132,29 @@ func (d *Desk) SendToInbox(ctx context.Context, id conversation.ID) error {
 	})
 }
 
-// Transfer moves an assigned conversation to another agent, whose capacity
-// is checked (routing.ErrOverCapacity) and who must be in one of its queues
-// (routing.ErrNotVisible).
+// Transfer moves an assigned conversation to another agent (DESIGN.md
+// §3.5: "transfer moves it to another agent (capacity checked)"). The
+// target's capacity and availability are checked (routing.ErrOverCapacity,
+// routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one); its
+// queues are not: a supervisor or agent may hand a conversation to anyone,
+// who then sees it as its assignee. To move a conversation to other queues
+// use TransferToQueues.
 func (d *Desk) Transfer(ctx context.Context, id conversation.ID, toAgentID string) error {
 	now := d.now()
 	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
 		return c.Transfer(toAgentID, conversation.AssignManual, now)
 	}, func() ([]routing.Decision, error) {
-		return d.router.Transfer(ctx, id.String(), toAgentID, now)
+		decs, err := d.router.Transfer(ctx, id.String(), toAgentID, now)
+		if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
+			return decs, err
+		}
+		// Another desk may have freed the target's room.
+		refreshed, rerr := d.router.Refresh(ctx, toAgentID, now)
+		if rerr != nil {
+			return refreshed, errors.Join(err, rerr)
+		}
+		decs, err = d.router.Transfer(ctx, id.String(), toAgentID, now)
+		return append(refreshed, decs...), err
 	})
 }
 
@@ -183,9 +218,18 @@ func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 	return nil
 }
 
-// release is the routing half of ending or closing: free the weight.
+// release is the routing half of ending or closing: free the weight. A
+// conversation this desk's router does not hold may have been assigned by
+// another desk sharing the Ledger: its reservation is freed there, or the
+// agent would stay charged for ever (that desk forgets it on its Tick).
 func (d *Desk) release(ctx context.Context, id conversation.ID, now time.Time) func() ([]routing.Decision, error) {
-	return func() ([]routing.Decision, error) { return d.router.Release(ctx, id.String(), now) }
+	return func() ([]routing.Decision, error) {
+		if _, held := d.router.Conversation(id.String()); !held && d.shared() {
+			_, err := d.ledger.Release(ctx, id.String())
+			return nil, err
+		}
+		return d.router.Release(ctx, id.String(), now)
+	}
 }
 
 // change applies one lifecycle transition: the aggregate's method decides
@@ -206,6 +250,9 @@ func (d *Desk) change(ctx context.Context, id conversation.ID, now time.Time, tr
 	decs, err := routeIt()
 	if err != nil {
 		mu.Unlock()
+		// A refused move may still have dispatched others (a refresh
+		// from the Ledger): apply what the router decided.
+		d.publish(ctx, d.apply(ctx, now, decs...)...)
 		return err
 	}
 	var events []Event
@@ -306,27 +353,76 @@ func (d *Desk) SetPresence(ctx context.Context, agentID string, p routing.Presen
 }
 
 // AddAgent adds an agent at run time; it may at once take waiting work.
+// It refuses an invalid agent (routing.ErrInvalid) and a known ID
+// (routing.ErrDuplicate).
 func (d *Desk) AddAgent(ctx context.Context, a routing.Agent) error {
 	now := d.now()
 	decs, err := d.router.AddAgent(ctx, a, now)
 	if err != nil {
 		return err
 	}
+	d.roster.set(a)
 	d.publish(ctx, d.apply(ctx, now, decs...)...)
 	return nil
+}
+
+// UpdateAgent changes an agent's queues and capacity at run time; its
+// presence, load and conversations stay (SetPresence changes presence). A
+// capacity below the current load is allowed: the agent takes nothing new
+// until enough is released. Waiting conversations the agent can now take
+// are dispatched to it. It refuses an invalid agent (routing.ErrInvalid)
+// and an unknown one (routing.ErrUnknownAgent).
+func (d *Desk) UpdateAgent(ctx context.Context, a routing.Agent) error {
+	now := d.now()
+	decs, err := d.router.UpdateAgent(ctx, a, now)
+	if err != nil {
+		return err
+	}
+	d.roster.set(a)
+	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	return nil
+}
+
+// RemoveAgent removes an agent at run time. The conversations it held or
+// was offered are routed again by their touchpoints' modes: back to the
+// inbox (simplified), or to another agent (automatic), each with its
+// event. It refuses an unknown agent (routing.ErrUnknownAgent).
+func (d *Desk) RemoveAgent(ctx context.Context, agentID string) error {
+	now := d.now()
+	decs, err := d.router.RemoveAgent(ctx, agentID, now)
+	if err == nil {
+		d.roster.remove(agentID)
+	}
+	// On an error the router may have moved part of the agent's work:
+	// apply what it decided either way.
+	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	return err
 }
 
 // SetWeights changes the channel weights for future assignments; what
 // was charged at assignment is what is released (DESIGN.md §3.5).
 func (d *Desk) SetWeights(w routing.Weights) { d.router.SetWeights(w) }
 
-// Tick runs what is due at the Desk's current time: expired offers go to
-// the next agent, conversations with no first reply are auto-transferred
-// once, draining agents hand over their work. Hosts call it every few
-// seconds.
+// Tick runs what is due at the Desk's current time (its Config.Clock):
+// expired offers go to the next agent, conversations with no first reply
+// are auto-transferred once, draining agents hand over their work; with a
+// shared Config.Ledger, every agent's load is reloaded, so room another
+// desk freed takes the conversations waiting here; and customer-service
+// windows are announced, a [WindowEvent] when one comes within
+// Config.WindowWarning of closing and another when it closes (DESIGN.md
+// §3.6). Hosts call it every few seconds.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
 	decs, err := d.router.Expire(ctx, now)
 	d.publish(ctx, d.apply(ctx, now, decs...)...)
-	return err
+	errs := []error{err}
+	if d.shared() {
+		decs, err := d.syncAgents(ctx, now)
+		d.publish(ctx, d.apply(ctx, now, decs...)...)
+		errs = append(errs, err)
+	}
+	d.publish(ctx, d.applyDeferred(ctx)...)
+	events, err := d.windowEvents(ctx, now)
+	d.publish(ctx, events...)
+	return errors.Join(append(errs, err)...)
 }

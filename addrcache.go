@@ -47,3 +47,15 @@ func (c *addrCache) normalize(a channel.Address) (canonical, error) {
 	c.mu.Unlock()
 	return n, nil
 }
+
+// forget drops every cached form that normalises to addr (Erase: the
+// contact's address is not kept beyond what the law needs).
+func (c *addrCache) forget(addr channel.Address) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, n := range c.m {
+		if n.addr == addr || k == addr {
+			delete(c.m, k)
+		}
+	}
+}

@@ -56,7 +56,9 @@ const maxConflictRetries = 8
 // conversation are serialised within the process and settled by optimistic
 // concurrency (conversation.ErrConflict, retried) across processes that
 // share a store. Routing state (who is available, offers, waiting order) is
-// kept in the process; capacity is shared through Config.Ledger.
+// kept in the process; capacity is shared through Config.Ledger, whose
+// loads the Desk reloads before it lets a conversation wait or refuses an
+// assignment for want of room, and on every [Desk.Tick].
 type Desk struct {
 	transport Transport
 	now       func() time.Time
@@ -78,6 +80,18 @@ type Desk struct {
 	supervisors map[string]bool
 	visitors    conversation.VisitorCounter
 	addrs       addrCache
+
+	// ledger is Config.Ledger: set, capacity is shared with other desks
+	// (shared.go). roster lists the agents to refresh from it; later
+	// holds routing decisions a locked caller could not apply.
+	ledger routing.Ledger
+	roster roster
+	later  deferred
+
+	// warnWithin is how long before a window closes Tick warns; negative
+	// never. notices remembers what Tick published (window_notices.go).
+	warnWithin time.Duration
+	notices    windowNotices
 
 	// Two lock sets, so that no goroutine ever waits on a stripe it holds:
 	// Receive and Start lock a contact on a touchpoint; agent actions lock
@@ -123,6 +137,14 @@ func New(cfg Config) (*Desk, error) {
 		tps:         make(map[string]*touchpoint, len(cfg.Touchpoints)),
 		supervisors: make(map[string]bool, len(cfg.Supervisors)),
 		seed:        maphash.MakeSeed(),
+		ledger:      cfg.Ledger,
+		warnWithin:  cfg.WindowWarning,
+	}
+	if d.warnWithin == 0 {
+		d.warnWithin = DefaultWindowWarning
+	}
+	for _, a := range cfg.Agents {
+		d.roster.set(a)
 	}
 	consentStore := cfg.Consent
 	if consentStore == nil {
@@ -235,9 +257,14 @@ func (d *Desk) lockContact(touchpoint, contactID string) *sync.Mutex {
 // the process; across processes optimistic concurrency settles them. Like
 // lockContact it returns the locked mutex.
 func (d *Desk) lockConversation(id conversation.ID) *sync.Mutex {
-	m := &d.convLocks[maphash.Bytes(d.seed, id[:])%uint64(len(d.convLocks))]
+	m := &d.convLocks[d.stripe(id)]
 	m.Lock()
 	return m
+}
+
+// stripe is the index of conversation id's lock.
+func (d *Desk) stripe(id conversation.ID) uint64 {
+	return maphash.Bytes(d.seed, id[:]) % uint64(len(d.convLocks))
 }
 
 // errUnchanged tells mutate that the change turned out to be a no-op and

@@ -105,12 +105,18 @@ func (e OptOutEvent) Name() string {
 	return "contact.opted_out"
 }
 
-// WindowEvent: a customer-service window is about to close (Closed false,
-// from [Desk.ExpiringWindows]) or has closed (Closed true).
+// WindowEvent: the contact's customer-service window on the conversation's
+// touchpoint closes within Config.WindowWarning (Closed false, "window
+// expiring") or has closed (Closed true, "window closed"): free-form replies
+// stop at ClosesAt, until the contact writes again (DESIGN.md §3.2).
+// [Desk.Tick] publishes each once per window, for the contact's open
+// conversation.
 type WindowEvent struct {
 	conversation.EventHeader
-	ClosesAt time.Time
-	Closed   bool
+	Touchpoint string
+	Contact    channel.Address
+	ClosesAt   time.Time
+	Closed     bool
 }
 
 // Name returns "session.window_expiring" or "session.window_closed".

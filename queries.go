@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"golang.org/x/text/language"
@@ -28,30 +29,86 @@ func (d *Desk) Messages(ctx context.Context, q conversation.MessageQuery) (conve
 	return d.store.Messages(ctx, q)
 }
 
-// Inbox returns the conversations waiting in agentID's queues, by
-// priority then age (oldest first unless order says newest first): the
-// unassigned conversations the agent may take (DESIGN.md §3.5).
+// Inbox returns the conversations waiting in agentID's queues, unassigned,
+// that the agent may take: by priority, then age (oldest first unless
+// order says newest first; WindowClosingFirst puts WhatsApp windows that
+// close soonest first within a priority), as DESIGN.md §3.5 orders the
+// inbox. It reads the conversation store, so desks sharing a store show
+// the same inbox: what one desk received, another lists, and what one
+// assigned, none lists. A conversation this desk has offered to an agent
+// is not listed while the offer stands.
 func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) ([]*conversation.Conversation, error) {
-	items, err := d.router.Inbox(agentID, order)
-	if err != nil {
+	v, err := d.viewer(agentID)
+	if err != nil || len(v.Queues) == 0 {
 		return nil, err
 	}
-	out := make([]*conversation.Conversation, 0, len(items))
-	for _, it := range items {
-		id, err := conversation.ParseID(it.ConversationID)
+	// The agent's queues, not everything a supervisor may see: the inbox
+	// is the work the agent may take.
+	q := conversation.Query{Viewer: v, Statuses: []conversation.Status{conversation.Queued}, Queues: v.Queues,
+		Order: conversation.OldestFirst, Limit: conversation.MaxLimit}
+	var out []*conversation.Conversation
+	var items []routing.Item
+	for {
+		page, err := d.store.Search(ctx, q)
 		if err != nil {
 			return nil, err
 		}
-		c, err := d.store.Get(ctx, id)
-		if errors.Is(err, conversation.ErrNotFound) {
-			continue // erased meanwhile
+		for _, c := range page.Conversations {
+			if p, held := d.router.Conversation(c.ID.String()); held && (p.Outcome == routing.Offered || p.Outcome == routing.Assigned) {
+				continue // offered here, or assigned and the store not told yet
+			}
+			out = append(out, c)
+			items = append(items, d.item(c))
 		}
-		if err != nil {
-			return nil, err
+		if page.Next == "" {
+			break
 		}
-		out = append(out, c)
+		q.Cursor = page.Next
 	}
-	return out, nil
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int {
+		if c := inboxCompare(&items[i], &items[j], order); c != 0 {
+			return c
+		}
+		if order == routing.NewestFirst {
+			return cmp.Compare(j, i)
+		}
+		return cmp.Compare(i, j)
+	})
+	sorted := make([]*conversation.Conversation, len(out))
+	for k, i := range idx {
+		sorted[k] = out[i]
+	}
+	return sorted, nil
+}
+
+// inboxCompare is the inbox order (routing.Router.Inbox's): priority
+// first, then, for WindowClosingFirst, the window closing soonest (none
+// last), then age; the caller breaks ties by the store's order (creation,
+// then ID).
+func inboxCompare(x, y *routing.Item, order routing.Order) int {
+	if c := cmp.Compare(y.Priority, x.Priority); c != 0 {
+		return c
+	}
+	if order == routing.WindowClosingFirst {
+		xw, yw := x.WindowCloses, y.WindowCloses
+		switch {
+		case !xw.IsZero() && yw.IsZero():
+			return -1
+		case xw.IsZero() && !yw.IsZero():
+			return 1
+		case !xw.Equal(yw):
+			return xw.Compare(yw)
+		}
+	}
+	c := x.Enqueued.Compare(y.Enqueued)
+	if order == routing.NewestFirst {
+		c = -c
+	}
+	return c
 }
 
 // Search runs q for agentID: only what the agent may see is returned,
@@ -122,9 +179,11 @@ func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID)
 	return out, nil
 }
 
-// ExpiringWindows lists the customer-service windows that close within d
-// from now, soonest first, so agents can be warned ("expires in 1 h");
-// each comes with the event a host may publish.
+// ExpiringWindows lists the customer-service windows this desk has seen
+// a message open that close within d from now, soonest first, so a host
+// can show agents "expires in 1 h" at any time. The events go by
+// themselves: [Desk.Tick] publishes a [WindowEvent] when a window comes
+// within Config.WindowWarning of closing and when it closes.
 func (d *Desk) ExpiringWindows(within time.Duration) []session.Tracked {
 	return d.windows.Expiring(d.now(), within)
 }
@@ -274,21 +333,75 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 	return c, m, sendErr
 }
 
+// ErrEraseUnsupported: Erase was asked of a Desk whose conversation store
+// cannot forget a contact (it does not implement conversation.Eraser).
+// Nothing was erased. Check it with errors.Is.
+var ErrEraseUnsupported = errors.New("parley: the conversation store cannot erase a contact")
+
 // Erase forgets a contact (the right to be forgotten, DESIGN.md §3.6):
-// every conversation, message and comment, when the store can erase, and
-// the opt-out ledger redacted to what the law needs to honour a STOP.
+// every conversation, message and comment; the weight its open
+// conversations held on agents, freed (and the waiting work that room
+// lets in, dispatched); the desk's record of its customer-service windows
+// and of its address; and the opt-out ledger redacted to what the law
+// needs to honour a STOP (the address, the scope, the dates). A store that
+// cannot erase (not a conversation.Eraser) fails with ErrEraseUnsupported
+// and nothing is forgotten.
+//
+// Conversations another desk sharing the store routed are freed in the
+// shared Ledger here, and in that desk's view at its next Tick.
 func (d *Desk) Erase(ctx context.Context, contact channel.Address) (conversation.Erasure, error) {
-	var er conversation.Erasure
-	if e, ok := d.store.(conversation.Eraser); ok {
-		var err error
-		if er, err = e.Erase(ctx, contact.String()); err != nil {
-			return er, err
-		}
+	e, ok := d.store.(conversation.Eraser)
+	if !ok {
+		return conversation.Erasure{}, ErrEraseUnsupported
 	}
-	if _, err := d.consent.Erase(ctx, contact); err != nil && !errors.Is(err, optout.ErrRedactUnsupported) {
+	if a, err := channel.NewAddress(contact.Kind, contact.ID); err == nil {
+		contact = a // the contact's ID is its normalised address
+	}
+	held, err := d.contactConversations(ctx, contact.String())
+	if err != nil {
+		return conversation.Erasure{}, err
+	}
+	er, err := e.Erase(ctx, contact.String())
+	if err != nil {
 		return er, err
 	}
-	return er, nil
+	now := d.now()
+	var errs []error
+	for _, c := range held {
+		if _, routed := d.router.Conversation(c.ID.String()); !routed {
+			if d.shared() && c.Status == conversation.Assigned {
+				_, err := d.ledger.Release(ctx, c.ID.String())
+				errs = append(errs, err)
+			}
+			continue
+		}
+		decs, err := d.router.Release(ctx, c.ID.String(), now)
+		errs = append(errs, err)
+		d.publish(ctx, d.apply(ctx, now, decs...)...)
+	}
+	d.forgetWindows(contact)
+	d.addrs.forget(contact)
+	if _, err := d.consent.Erase(ctx, contact); err != nil && !errors.Is(err, optout.ErrRedactUnsupported) {
+		errs = append(errs, err)
+	}
+	return er, errors.Join(errs...)
+}
+
+// contactConversations returns every conversation of contactID.
+func (d *Desk) contactConversations(ctx context.Context, contactID string) ([]*conversation.Conversation, error) {
+	var out []*conversation.Conversation
+	q := conversation.Query{Viewer: conversation.Viewer{Supervisor: true}, ContactID: contactID, Limit: conversation.MaxLimit}
+	for {
+		page, err := d.store.Search(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Conversations...)
+		if page.Next == "" {
+			return out, nil
+		}
+		q.Cursor = page.Next
+	}
 }
 
 // parseMeta reads Meta's language code ("en_US").

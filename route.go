@@ -30,8 +30,22 @@ func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *co
 	if err != nil {
 		return dec, nil, err
 	}
+	var aside []Event
+	if dec.Outcome == routing.Waiting && d.shared() {
+		// Before saying every agent is busy, learn what other desks freed:
+		// the refreshed agents take what waits, this conversation or older
+		// ones, each in turn.
+		decs, err := d.refresh(ctx, d.concerned(c), now)
+		if mine, ok := own(decs, c.ID); ok {
+			dec = mine
+		}
+		aside = d.applyAside(ctx, now, c.ID, decs)
+		if err != nil {
+			d.log.WarnContext(ctx, "parley: refreshing agents from the ledger", "conversation", c.ID.String(), "err", err)
+		}
+	}
 	events, err := d.applyOne(ctx, c.ID, dec, now)
-	return dec, events, err
+	return dec, append(events, aside...), err
 }
 
 // ensureRouted routes conversation c if it waits for routing and the

@@ -1,0 +1,88 @@
+package parley_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
+)
+
+func TestUpdateAgentDispatchesWhatItCanNowTake(t *testing.T) {
+	f := newFixture(t, func(c *parley.Config) {
+		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 10}, {ID: "cy", Queues: []string{"sales"}}}
+		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic}}}
+	})
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	require.Equal(t, routing.Waiting, rc.Routing.Outcome, "precondition: nobody in support has room for 20")
+
+	require.NoError(t, f.UpdateAgent(ctx, routing.Agent{ID: "ana", Queues: []string{"support"}, Capacity: 100}))
+	st, who := status(t, f, rc.Conversation.ID)
+	assert.Equal(t, conversation.Assigned, st, "ana's new capacity takes the waiting conversation")
+	assert.Equal(t, "ana", who)
+
+	require.NoError(t, f.UpdateAgent(ctx, routing.Agent{ID: "cy", Queues: []string{"sales", "support"}}))
+	a, err := f.Search(ctx, "cy", conversation.Query{})
+	require.NoError(t, err)
+	assert.Empty(t, a.Conversations, "ana's conversation stays hers")
+	assert.ErrorIs(t, f.UpdateAgent(ctx, routing.Agent{ID: "ghost", Queues: []string{"support"}}), routing.ErrUnknownAgent)
+}
+
+func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	require.NoError(t, f.Assign(ctx, rc.Conversation.ID, "ana"))
+
+	require.NoError(t, f.RemoveAgent(ctx, "ana"))
+	st, who := status(t, f, rc.Conversation.ID)
+	assert.Equal(t, conversation.Queued, st)
+	assert.Empty(t, who)
+	assert.Contains(t, f.Publisher.Names(), "conversation.sent_to_inbox")
+	inbox, err := f.Inbox(ctx, "bo", routing.OldestFirst)
+	require.NoError(t, err)
+	require.Len(t, inbox, 1)
+	assert.Equal(t, rc.Conversation.ID, inbox[0].ID)
+	assert.ErrorIs(t, f.Assign(ctx, rc.Conversation.ID, "ana"), routing.ErrUnknownAgent)
+	assert.ErrorIs(t, f.RemoveAgent(ctx, "ana"), routing.ErrUnknownAgent)
+}
+
+func TestRemoveAgentHandsAutomaticWorkOn(t *testing.T) {
+	f := newFixture(t, func(c *parley.Config) {
+		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic}}}
+	})
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	require.Equal(t, routing.Assigned, rc.Routing.Outcome)
+	first := rc.Routing.AgentID
+
+	require.NoError(t, f.RemoveAgent(ctx, first))
+	st, who := status(t, f, rc.Conversation.ID)
+	assert.Equal(t, conversation.Assigned, st)
+	assert.NotEqual(t, first, who, "handed to the other support agent")
+	assert.NotEmpty(t, who)
+}
+
+// DESIGN.md §3.5: "transfer moves it to another agent (capacity checked)";
+// no queue rule: the target sees it as its assignee.
+func TestTransferChecksCapacityAndAvailabilityNotQueues(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	id := rc.Conversation.ID
+	require.NoError(t, f.Assign(ctx, id, "ana"))
+
+	require.NoError(t, f.Transfer(ctx, id, "cy"), "cy is in sales only, and may still be handed a support conversation")
+	_, err := f.Composer(ctx, "cy", id)
+	assert.NoError(t, err, "its assignee sees it")
+
+	require.NoError(t, f.SetPresence(ctx, "bo", routing.Offline))
+	assert.ErrorIs(t, f.Transfer(ctx, id, "bo"), routing.ErrUnavailable)
+	require.NoError(t, f.UpdateAgent(ctx, routing.Agent{ID: "ana", Queues: []string{"support"}, Capacity: 10}))
+	assert.ErrorIs(t, f.Transfer(ctx, id, "ana"), routing.ErrOverCapacity)
+}

@@ -1,0 +1,163 @@
+package parley
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/session"
+)
+
+// DefaultWindowWarning is how long before a customer-service window closes
+// Tick publishes "window expiring" when Config.WindowWarning is zero.
+const DefaultWindowWarning = time.Hour
+
+// The window notices of DESIGN.md §3.6 ("window expiring, window closed")
+// are published by Tick, once per window: a window is one (business,
+// contact) pair until one instant, and a message from the contact makes a
+// new one. Each notice is claimed in the store, as a tag on the open
+// conversation it concerns, before it is published, so desks sharing a
+// store publish it once between them; the tag names the window's closing
+// time, so a later window is noticed afresh.
+const tagWindowNotice = "parley:window-"
+
+// windowNotices remembers which notices this desk has dealt with, so that
+// a Tick reads the store only for windows with something new to say.
+type windowNotices struct {
+	mu   sync.Mutex
+	sent map[session.Key]notice
+}
+
+// notice is what was dealt with for the window closing at closes.
+type notice struct {
+	closes           time.Time
+	expiring, closed bool
+}
+
+// windowEvents publishes, for every window this desk tracks, "window
+// expiring" once it closes within the warning and "window closed" once it
+// has closed, then forgets closed windows (session.Tracker.Prune): an
+// unknown window reads as closed, exactly as a long-closed one does.
+func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error) {
+	until := now
+	if d.warnWithin > 0 {
+		until = now.Add(d.warnWithin)
+	}
+	d.notices.mu.Lock()
+	defer d.notices.mu.Unlock()
+	if d.notices.sent == nil {
+		d.notices.sent = make(map[session.Key]notice)
+	}
+	var events []Event
+	var errs []error
+	due := d.windows.Due(until)
+	keep := make(map[session.Key]bool, len(due))
+	for _, t := range due {
+		keep[t.Key] = true
+		closed := !t.ExpiresAt.After(now)
+		n := d.notices.sent[t.Key]
+		if !n.closes.Equal(t.ExpiresAt) {
+			n = notice{closes: t.ExpiresAt}
+		}
+		if n.closed || !closed && n.expiring {
+			continue
+		}
+		ev, err := d.windowNotice(ctx, t, closed, now)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ev != nil {
+			events = append(events, *ev)
+		}
+		n.expiring, n.closed = true, closed
+		d.notices.sent[t.Key] = n
+	}
+	for k := range d.notices.sent {
+		if !keep[k] { // pruned, erased, or refreshed past the warning
+			delete(d.notices.sent, k)
+		}
+	}
+	if len(errs) == 0 {
+		d.windows.Prune(now)
+	}
+	return events, errors.Join(errs...)
+}
+
+// windowNotice claims and returns the notice of window t for the open
+// conversation it belongs to; nil when there is none, when another desk
+// claimed the notice, or when the contact wrote since (to another desk):
+// the window t describes no longer exists.
+func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool, now time.Time) (*WindowEvent, error) {
+	tp := d.touchpointAt(t.Key.Business)
+	if tp == nil {
+		return nil, nil
+	}
+	c, err := d.store.FindOpen(ctx, conversation.Key{Touchpoint: tp.ID, ContactID: t.Key.Contact.String()})
+	if errors.Is(err, conversation.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.LastInboundAt.After(t.Window.LastInbound) {
+		// A message another desk received refreshed the window: learn it,
+		// and let a later Tick judge the new one.
+		_, err := d.windows.Touch(t.Key, c.LastInboundAt)
+		return nil, err
+	}
+	tag := tagWindowNotice + "expiring:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
+	if closed {
+		tag = tagWindowNotice + "closed:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
+	}
+	claimed := false
+	mu := d.lockConversation(c.ID)
+	_, err = d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
+		claimed = false
+		if slices.Contains(c.Tags, tag) {
+			return errUnchanged
+		}
+		c.Tags = slices.DeleteFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, tagWindowNotice) })
+		c.Tags = append(c.Tags, tag)
+		claimed = true
+		return nil
+	})
+	mu.Unlock()
+	if err != nil || !claimed {
+		return nil, err
+	}
+	return &WindowEvent{
+		EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now},
+		Touchpoint:  tp.ID,
+		Contact:     t.Key.Contact,
+		ClosesAt:    t.ExpiresAt,
+		Closed:      closed,
+	}, nil
+}
+
+// touchpointAt returns the touchpoint whose business address is addr.
+func (d *Desk) touchpointAt(addr channel.Address) *touchpoint {
+	for _, tp := range d.tps {
+		if tp.addr == addr {
+			return tp
+		}
+	}
+	return nil
+}
+
+// forgetWindows drops every window and notice of contact (Erase).
+func (d *Desk) forgetWindows(contact channel.Address) {
+	d.notices.mu.Lock()
+	defer d.notices.mu.Unlock()
+	d.windows.Forget(contact)
+	for k := range d.notices.sent {
+		if k.Contact == contact {
+			delete(d.notices.sent, k)
+		}
+	}
+}
