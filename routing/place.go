@@ -183,8 +183,7 @@ func (r *Router) assigned(st *itemState, now time.Time) {
 	st.phase = assigned
 	st.deadline = time.Time{}
 	if st.automatic && !st.moved && st.tp.Mode == Automatic && st.tp.AutoTransfer > 0 && !st.replied {
-		st.replyBy = now.Add(st.tp.AutoTransfer)
-		r.timers.push(timer{at: st.replyBy, st: st, gen: st.gen, kind: replyDeadline})
+		r.timers.push(timer{at: now.Add(st.tp.AutoTransfer), st: st, gen: st.gen, kind: replyDeadline})
 	}
 }
 

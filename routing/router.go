@@ -123,9 +123,10 @@ const (
 )
 
 // itemState is one conversation held by the router. What a release
-// reads comes first, beside the conversation's ID that the lookup has
-// just compared, so a release misses on one or two of its cache lines
-// rather than four.
+// reads comes first, in the cache line of the conversation's ID that the
+// lookup has just compared, so a release misses on one line of it rather
+// than four. The record is 320 bytes, a size class of whole cache lines,
+// so that first line is always one line: keep it so.
 type itemState struct {
 	agent     *agentState
 	weight    int
@@ -141,8 +142,7 @@ type itemState struct {
 	item      Item
 	qs        []*queueState
 	tp        *touchpointState
-	deadline  time.Time
-	replyBy   time.Time
+	deadline  time.Time // a standing offer's; the reply deadline lives only in its timer
 	declined  []string
 	seq       uint64
 }
