@@ -130,21 +130,17 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 			convMu.Unlock()
 		}
 		contactMu.Unlock()
+		d.settle(ctx) // what routing put off while the locks were held
 	}()
 
-	if in.ProviderID != "" {
-		m, err := d.store.MessageByProvider(ctx, tp.ID, in.ProviderID)
-		switch {
-		case err == nil:
-			return d.resume(ctx, tp, contact, m, now)
-		case !errors.Is(err, conversation.ErrNotFound):
-			return Receipt{}, err
-		}
-	}
-
-	c, started, err := d.openFor(ctx, tp, &contact, &in, now)
+	// A provider retry is recognised by Record when the contact has an open
+	// conversation, and by openFor before it would start one.
+	c, started, dup, err := d.openFor(ctx, tp, &contact, &in, now)
 	if err != nil {
 		return Receipt{}, err
+	}
+	if dup != nil {
+		return d.resume(ctx, tp, contact, dup, now)
 	}
 	if started != nil {
 		convMu = d.lockConversation(c.ID)
@@ -161,8 +157,11 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 			// An agent ended c since FindOpen (Record's version check
 			// said so): the message opens a follow-up (DESIGN.md §3.6)
 			// rather than being buried where no agent looks.
-			if c, started, err = d.openFor(ctx, tp, &contact, &in, now); err != nil {
+			if c, started, dup, err = d.openFor(ctx, tp, &contact, &in, now); err != nil {
 				return Receipt{}, err
+			}
+			if dup != nil { // stored meanwhile by a concurrent retry
+				return d.resume(ctx, tp, contact, dup, now)
 			}
 			if started != nil { // the only conversation this call locks
 				convMu = d.lockConversation(c.ID)
@@ -305,15 +304,28 @@ func (d *Desk) contactOf(tp *touchpoint, in *Inbound) (inboundContact, error) {
 
 // openFor returns the contact's open conversation in the slot of in, or
 // starts one: a follow-up of the contact's last conversation there when
-// one ended (DESIGN.md §3.6).
-func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, in *Inbound, now time.Time) (*conversation.Conversation, *conversation.StartedEvent, error) {
+// one ended (DESIGN.md §3.6). When none is open and in is a provider retry
+// of a message already stored (its conversation has ended since), it
+// returns that message as dup and starts nothing: the retry must not open
+// a follow-up. With a conversation open, Record recognises a retry, so the
+// common case costs no lookup by provider ID.
+func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, in *Inbound, now time.Time) (c *conversation.Conversation, started *conversation.StartedEvent, dup *conversation.Message, err error) {
 	key := conversation.Key{Touchpoint: tp.ID, ContactID: ic.ID, InteractionID: in.InteractionID}
-	c, err := d.store.FindOpen(ctx, key)
+	c, err = d.store.FindOpen(ctx, key)
 	if err == nil {
-		return c, nil, nil
+		return c, nil, nil, nil
 	}
 	if !errors.Is(err, conversation.ErrNotFound) {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if in.ProviderID != "" {
+		m, err := d.store.MessageByProvider(ctx, tp.ID, in.ProviderID)
+		switch {
+		case err == nil:
+			return nil, nil, m, nil
+		case !errors.Is(err, conversation.ErrNotFound):
+			return nil, nil, nil, err
+		}
 	}
 
 	contact := ic.Contact
@@ -335,7 +347,7 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, 
 	}
 	prev, err := d.last(ctx, key)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if prev != nil {
 		p.Previous = prev.ID
@@ -349,12 +361,12 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, 
 	}
 	c, ev, err := conversation.Start(p, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := d.store.Create(ctx, c); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return c, &ev, nil
+	return c, &ev, nil, nil
 }
 
 // last returns the contact's most recent ended conversation in slot k, or

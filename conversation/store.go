@@ -77,9 +77,9 @@ type Store interface {
 //     provider message ID, inbound or outbound: the same (touchpoint,
 //     provider ID) index AppendMessage deduplicates on and UpdateDelivery
 //     finds callbacks by, including IDs UpdateDelivery recorded. The Desk
-//     asks it before routing a webhook, so a provider retry that arrives
-//     after the conversation ended is recognised instead of opening a
-//     follow-up (DESIGN.md §3.6). Errors: ErrInvalid (empty touchpoint or
+//     asks it before starting a conversation for a webhook, so a provider
+//     retry that arrives after the conversation ended is recognised
+//     instead of opening a follow-up (DESIGN.md §3.6). Errors: ErrInvalid (empty touchpoint or
 //     provider ID), ErrNotFound.
 //   - Messages returns one page of a conversation's messages (see
 //     [MessageQuery]). Errors: ErrNotFound (no such conversation),
