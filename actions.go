@@ -96,6 +96,7 @@ func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) e
 	_, events, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
 	mu.Unlock()
 	d.publish(ctx, events...)
+	d.settle(ctx)
 	return err
 }
 
@@ -117,6 +118,7 @@ func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
 	_, evs, err := d.route(ctx, c, nil, now)
 	mu.Unlock()
 	d.publish(ctx, append(events, evs...)...)
+	d.settle(ctx)
 	return err
 }
 

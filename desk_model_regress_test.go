@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
 )
 
 // Regression tests for what the model-based tests found.
@@ -54,5 +55,32 @@ func TestReceiveRacingCloseKeepsTheMessage(t *testing.T) {
 		assert.Equal(t, first.Conversation.ID, rc.Conversation.Previous, "a follow-up of the closed conversation")
 	} else {
 		assert.Equal(t, first.Conversation.ID, rc.Conversation.ID, "received before the close, then closed")
+	}
+}
+
+// TestDispatchedByAReceiveIsStoredWhenItReturns: a webhook whose routing
+// dispatches another waiting conversation (a refresh from the Ledger found
+// room) must return with that one stored as assigned. The Desk applied
+// such a decision at once only when the other conversation's lock stripe
+// was free; when it shared a stripe with the new conversation (1 in 64,
+// by the desk's random seed), the decision waited for the next Tick, and
+// the store said Queued for a conversation the router and the Ledger said
+// was assigned. TestNewConversationRefreshesAgentsBeforeWaiting failed so,
+// now and then. The scenario runs on many desks, so many seeds, to meet a
+// shared stripe.
+func TestDispatchedByAReceiveIsStoredWhenItReturns(t *testing.T) {
+	ctx := context.Background()
+	for i := range 400 {
+		a, b, _, _ := sharedDesks(t, routing.Automatic, 40)
+		one := receive(t, a, "wa", wa("+14155550101"), "w1", "one")
+		two := receive(t, a, "wa", wa("+14155550102"), "w2", "two")
+		older := receive(t, b, "wa", wa("+14155550103"), "w3", "three")
+		require.Equal(t, routing.Waiting, older.Routing.Outcome, "precondition")
+		require.NoError(t, a.Close(ctx, one.Conversation.ID, "done"))
+		require.NoError(t, a.Close(ctx, two.Conversation.ID, "done"))
+		receive(t, b, "wa", wa("+14155550104"), "w4", "four")
+		st, who := status(t, b, older.Conversation.ID)
+		require.Equal(t, conversation.Assigned, st, "desk %d: dispatched, so stored as assigned when Receive returns", i)
+		require.Equal(t, "ana", who)
 	}
 }

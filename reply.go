@@ -239,6 +239,7 @@ func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr 
 	}
 	m, events, err := d.sendLocked(ctx, v, id, dr)
 	d.publish(ctx, events...)
+	d.settle(ctx)
 	return m, err
 }
 

@@ -171,8 +171,9 @@ func (d *Desk) syncAgents(ctx context.Context, now time.Time) ([]routing.Decisio
 }
 
 // deferred holds routing decisions about conversations whose lock a
-// caller could not take (it may hold that lock's stripe itself); they are
-// applied by the next apply or Tick. applyOne follows the router's current
+// caller could not take (it may hold that lock's stripe itself); the
+// caller applies them once it has let go of its locks (settle), or the
+// next Tick does. applyOne follows the router's current
 // placement, so applying one late writes what is true then.
 type deferred struct {
 	n   atomic.Int32
@@ -228,6 +229,18 @@ func (d *Desk) applyAside(ctx context.Context, now time.Time, own conversation.I
 		events = append(events, evs...)
 	}
 	return events
+}
+
+// settle applies the decisions applyAside put off, once the caller holds
+// no lock: every public method that may defer one calls it before it
+// returns, so that the store is in line with the router when it does (a
+// conversation the router assigned must not read Queued until the next
+// Tick). It costs one atomic load when nothing was put off.
+func (d *Desk) settle(ctx context.Context) {
+	if d.later.n.Load() == 0 {
+		return
+	}
+	d.publish(ctx, d.applyDeferred(ctx)...)
 }
 
 // applyDeferred applies the decisions applyAside put off; the caller holds
