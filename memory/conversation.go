@@ -63,9 +63,12 @@ var (
 type outboundKey struct{ touchpoint, contactID string }
 
 type convRecord struct {
-	c    conversation.Conversation
-	pos  uint32   // position in ConversationStore.list
-	msgs []msgRef // in append order
+	c   conversation.Conversation
+	pos uint32 // position in ConversationStore.list
+	// contact is the contact's ID numbered by ConversationStore.authors,
+	// the author of most of its messages.
+	contact uint32
+	msgs    []msgRef // in append order
 	// byProvider is the provider index of c's touchpoint, which never
 	// changes, so appends skip the outer lookup.
 	byProvider providerIndex
@@ -105,7 +108,7 @@ func (s *ConversationStore) Create(ctx context.Context, c *conversation.Conversa
 	if err := s.checkSlot(c, nil); err != nil {
 		return err
 	}
-	r := &convRecord{byProvider: s.providerIndex(c.Touchpoint), pos: uint32(len(s.list))}
+	r := &convRecord{byProvider: s.providerIndex(c.Touchpoint), pos: uint32(len(s.list)), contact: s.authors.id(c.Contact.ID)}
 	s.list = append(s.list, r)
 	copyConversation(&r.c, c)
 	r.c.Version = 1

@@ -134,11 +134,14 @@ func (s *ConversationStore) addRecord(m *conversation.Message, conv *convRecord)
 		deliveryAt: encodeTime(m.Delivery.At),
 		text:       s.strings.put(m.Text),
 		conv:       conv.pos,
-		author:     s.authors.id(m.Author.ID),
+		author:     conv.contact,
 		direction:  m.Direction,
 		authorKind: m.Author.Kind,
 		notice:     m.Notice,
 		status:     m.Delivery.Status,
+	}
+	if m.Author.ID != conv.c.Contact.ID {
+		r.author = s.authors.id(m.Author.ID)
 	}
 	if m.Internal {
 		r.flags |= flagInternal
