@@ -212,10 +212,10 @@ func (f *storeFixture) recordRetrying(id conversation.ID, m *conversation.Messag
 	for attempt := 0; attempt < maxRecordAttempts; attempt++ {
 		c, err := f.s.Get(f.ctx, id)
 		if err != nil {
-			return recordResult{err: fmt.Errorf("Get: %w", err)}
+			return recordResult{err: fmt.Errorf("get: %w", err)}
 		}
 		if _, err := c.Receive(m); err != nil {
-			return recordResult{err: fmt.Errorf("Receive on the stored copy: %w", err)}
+			return recordResult{err: fmt.Errorf("receive on the stored copy: %w", err)}
 		}
 		// The Desk does work between its read and its write; yielding here
 		// lets the other writers in, so the stale-version path is taken.
