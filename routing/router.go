@@ -345,7 +345,7 @@ func (a *agentState) reindex() {
 // presence changed: O(queues × log n).
 func (a *agentState) changed() {
 	for _, rk := range a.ranks {
-		rk.t.fix(rk.s)
+		rk.t.update(rk.s, a)
 	}
 }
 
