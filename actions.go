@@ -3,6 +3,7 @@ package parley
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/conversation"
@@ -11,15 +12,29 @@ import (
 
 // assign gives queued conversation c to agentID through the router (which
 // checks visibility and capacity) and stores it. The caller holds c's lock.
-func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID string, mode conversation.AssignMode, now time.Time) (*conversation.Conversation, []Event, error) {
+func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID string, mode conversation.AssignMode, now time.Time) (_ *conversation.Conversation, _ []Event, err error) {
 	if _, known := d.router.Conversation(c.ID.String()); !known {
-		// Not routed in this process yet (a bot conversation, or one from
-		// before a restart): enter it in the inbox first.
+		// Not routed in this process yet (one the business starts, a bot
+		// conversation, one from before a restart): enter it in the inbox
+		// first, for this agent to take. It enters as a simplified
+		// touchpoint's would: routed by an automatic or dedicated mode, it
+		// would be offered or given to another agent (or the owner) first,
+		// the agent's own assignment refused, and the router left holding
+		// it where the store never hears. Refused, it leaves the router as
+		// it came, so that routing by its mode later is not prevented.
 		it := d.item(c)
 		it.Enqueued = c.CreatedAt
+		it.Touchpoint = ""
 		if _, err := d.router.Enqueue(ctx, it, now); err != nil {
 			return nil, nil, err
 		}
+		defer func() {
+			if err != nil {
+				if _, rerr := d.router.Release(ctx, c.ID.String(), now); rerr != nil {
+					err = errors.Join(err, rerr)
+				}
+			}
+		}()
 	}
 	if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
 		if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
@@ -201,7 +216,11 @@ func (d *Desk) CloseWith(ctx context.Context, id conversation.ID, cl conversatio
 
 // Escalate turns a digital conversation into a voice call: its agent is
 // charged the voice weight (51) in place of the digital one, or the
-// escalation is refused with routing.ErrOverCapacity (DESIGN.md §3.5).
+// escalation is refused with routing.ErrOverCapacity (DESIGN.md §3.5). A
+// conversation nobody is assigned — in the inbox, waiting, or only offered
+// to an agent who has not accepted — has no agent to call with: it is
+// refused with routing.ErrUnknownConversation, as the router refuses one
+// in the inbox.
 func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 	now := d.now()
 	mu := d.lockConversation(id)
@@ -209,6 +228,10 @@ func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 	if err != nil {
 		mu.Unlock()
 		return err
+	}
+	if c.Status != conversation.Assigned {
+		mu.Unlock()
+		return fmt.Errorf("%w: conversation %s is %s, not assigned", routing.ErrUnknownConversation, id, c.Status)
 	}
 	decs, err := d.router.Escalate(ctx, id.String(), now)
 	mu.Unlock()

@@ -21,7 +21,9 @@ import (
 
 // TestModelConcurrent runs the model test's operations from 8 goroutines
 // against one Desk under -race, with injected transport failures and
-// store conflicts. No sequential model can say which of two racing agents
+// store conflicts, on touchpoints of every routing mode: offers accepted,
+// rejected and expiring on Tick, waiting and dispatch, escalation, and
+// conversations the business starts. No sequential model can say which of two racing agents
 // wins, so it checks what must hold whatever the interleaving, at
 // quiescent points between rounds and at the end (DESIGN.md §3.5, §3.6,
 // §7): the ledger's watch (capacity, one holder, exact release) after
@@ -82,6 +84,43 @@ func TestModelConcurrent(t *testing.T) {
 		return agent
 	}
 
+	// routingOp is one operation of routing's push path: answering an
+	// offer (by whoever: most answers by the wrong agent are refused),
+	// Tick after a clock advance that may pass offers' deadlines,
+	// escalation, and a conversation the business starts.
+	routingOp := func(rng *rand.Rand, w, round, i int, agent string) {
+		switch r := rng.IntN(100); {
+		case r < 45:
+			if id, ok := someConv(rng); ok {
+				if r < 25 {
+					_ = h.d.Accept(ctx, id, agent)
+				} else {
+					_ = h.d.Reject(ctx, id, agent)
+				}
+			}
+		case r < 65:
+			h.d.Clock.Advance(time.Duration(rng.IntN(4)) * modelOfferTimeout / 2)
+			_ = h.d.Tick(ctx)
+		case r < 80:
+			if id, ok := someConv(rng); ok {
+				_ = h.d.Escalate(ctx, id)
+			}
+		default:
+			tp := modelTPs[[]int{1, 4, 3, 5}[rng.IntN(4)]]
+			o := parley.Outbound{Touchpoint: tp.id, To: tp.contacts[rng.IntN(len(tp.contacts))], Text: fmt.Sprintf("start %d.%d.%d", w, round, i),
+				InteractionID: fmt.Sprintf("i-%d.%d.%d", w, round, i)}
+			if tp.kind == channel.WhatsApp {
+				o.Text, o.Template = "", &parley.TemplateMessage{Name: "order_update", Language: "en_US", Params: map[string]string{"1": "#1"}}
+			}
+			if tp.kind != channel.Custom {
+				o.InteractionID = ""
+			}
+			if c, _, _ := h.d.Start(ctx, agent, o); c != nil {
+				addConv(c.ID)
+			}
+		}
+	}
+
 	worker := func(w, round int) {
 		rng := rand.New(rand.NewPCG(uint64(seed), uint64(w*1000+round)))
 		for i := range perRound {
@@ -89,9 +128,16 @@ func TestModelConcurrent(t *testing.T) {
 			if rng.IntN(12) == 0 {
 				h.store.conflictNext.Store(true)
 			}
+			if rng.IntN(4) == 0 {
+				routingOp(rng, w, round, i, agent)
+				continue
+			}
 			switch r := rng.IntN(100); {
 			case r < 35:
 				tp := modelTPs[rng.IntN(len(modelTPs))]
+				for !tp.inbound {
+					tp = modelTPs[rng.IntN(len(modelTPs))]
+				}
 				ci := rng.IntN(len(tp.contacts))
 				// Workers share provider IDs on purpose: concurrent
 				// retries of one webhook must store one message. A
@@ -230,10 +276,16 @@ func (h *harness) checkQuiescent(t *testing.T, seed int64, convs map[conversatio
 		c, err := h.store.Get(ctx, id)
 		require.NoError(t, err)
 		hc, held := h.ledger.holder(id.String())
-		if c.Status == conversation.Assigned {
+		switch {
+		case c.Status == conversation.Assigned:
 			require.True(t, held && hc.agent == c.AssigneeID, "seed %d: %s assigned to %s, ledger holds %v %+v", seed, id, c.AssigneeID, held, hc)
 			loads[hc.agent] += hc.weight
-		} else {
+		case c.Status == conversation.Queued && c.Touchpoint == "auto" && held:
+			// A standing offer: the store says Queued, the agent offered
+			// it is charged until it answers (offers are made on the
+			// automatic touchpoint only).
+			loads[hc.agent] += hc.weight
+		default:
 			require.False(t, held, "seed %d: %s is %s, ledger still charges %+v", seed, id, c.Status, hc)
 		}
 		if c.Status.Open() {

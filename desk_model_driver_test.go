@@ -39,21 +39,39 @@ func modelSeed() int64 {
 	return time.Now().UnixNano()
 }
 
-// The fixture: one touchpoint per kind the model knows, three agents (cy
-// small enough to fill up), a handful of contacts per touchpoint.
+// The fixture: three agents (cy small enough to fill up), a handful of
+// contacts per touchpoint, and touchpoints of each routing mode (§3.5):
+// simplified WhatsApp, SMS and web chat; an automatic WhatsApp number
+// (least loaded, offers that stand 90 s, a busy message); a second SMS
+// number dedicated to bo, in the first one's opt-out scope and with the
+// same contacts; and the host's own channel, where the business starts
+// conversations (no inbound: the model does not follow interaction IDs).
 var (
 	modelAgents   = []string{"ana", "bo", "cy"}
 	modelCapacity = map[string]int{"ana": 100, "bo": 100, "cy": 40}
 	modelTPs      = []struct {
 		id       string
 		kind     channel.Kind
+		address  string
 		contacts []channel.Address
+		opts     parley.TouchpointOptions
+		inbound  bool
 	}{
-		{"wa", channel.WhatsApp, []channel.Address{wa("+14155550101"), wa("+14155550102"), wa("+14155550103"), wa("+14155550104")}},
-		{"sms", channel.SMS, []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550203")}},
-		{"chat", channel.WebChat, []channel.Address{{Kind: channel.WebChat, ID: "v-1"}, {Kind: channel.WebChat, ID: "v-2"}}},
+		{"wa", channel.WhatsApp, "+14155550000", []channel.Address{wa("+14155550101"), wa("+14155550102"), wa("+14155550103"), wa("+14155550104")}, parley.TouchpointOptions{}, true},
+		{"sms", channel.SMS, "+14155550001", []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550203")}, parley.TouchpointOptions{}, true},
+		{"chat", channel.WebChat, "site", []channel.Address{{Kind: channel.WebChat, ID: "v-1"}, {Kind: channel.WebChat, ID: "v-2"}}, parley.TouchpointOptions{}, true},
+		{"auto", channel.WhatsApp, "+14155550010", []channel.Address{wa("+14155550111"), wa("+14155550112"), wa("+14155550113"), wa("+14155550114")},
+			parley.TouchpointOptions{Routing: routing.Touchpoint{Mode: routing.Automatic, Offer: true, OfferTimeout: modelOfferTimeout}, BusyMessage: modelBusy}, true},
+		{"ded", channel.SMS, "+14155550011", []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550211")},
+			parley.TouchpointOptions{Routing: routing.Touchpoint{Mode: routing.Dedicated, Agent: "bo"}}, true},
+		{"cust", channel.Custom, "app", []channel.Address{{Kind: channel.Custom, ID: "u-1"}, {Kind: channel.Custom, ID: "u-2"}}, parley.TouchpointOptions{}, false},
 	}
 	smsTexts = []string{"STOP", "START", "HELP", "stop.", "is my order late?", "hello"}
+)
+
+const (
+	modelOfferTimeout = 90 * time.Second
+	modelBusy         = "All our agents are busy; we will answer soon."
 )
 
 // harness is a real Desk and the model, driven in lock-step.
@@ -103,18 +121,17 @@ func newHarness(t testing.TB, seed int64) *harness {
 		agents = append(agents, routing.Agent{ID: a, Queues: []string{"support"}, Capacity: modelCapacity[a]})
 	}
 	var tps []channel.Touchpoint
-	for i, tp := range modelTPs {
-		addr := fmt.Sprintf("+1415555000%d", i)
-		if tp.kind == channel.WebChat {
-			addr = "site"
-		}
-		tps = append(tps, channel.Touchpoint{ID: tp.id, Kind: tp.kind, Address: addr, Queues: []string{"support"}})
+	opts := map[string]parley.TouchpointOptions{}
+	for _, tp := range modelTPs {
+		tps = append(tps, channel.Touchpoint{ID: tp.id, Kind: tp.kind, Address: tp.address, Queues: []string{"support"}})
+		opts[tp.id] = tp.opts
 	}
 	h.guardT = &guardTransport{inner: rec, v: h.v, check: h.guard}
 	h.pub = &stepPublisher{counts: map[string]int{}}
 	h.d = parleytest.NewDesk(t, parley.Config{
 		Transport:     h.guardT,
 		Touchpoints:   tps,
+		Options:       opts,
 		Agents:        agents,
 		Snippets:      lib,
 		Variables:     map[string]string{"company": "Acme"},
@@ -127,6 +144,23 @@ func newHarness(t testing.TB, seed int64) *harness {
 	})
 	h.d.Transport = rec
 	h.m = newModel(parleytest.Epoch, modelCapacity)
+	for _, tp := range modelTPs {
+		h.m.tps[tp.id] = tpConf{kind: tp.kind, mode: tp.opts.Routing.Mode, owner: tp.opts.Routing.Agent, busy: tp.opts.BusyMessage, timeout: tp.opts.Routing.OfferTimeout}
+	}
+	h.m.note = h.note
+	h.m.choose = func(c *modelConv, tied []string) string {
+		agent, ok := h.pub.nextOffer(c.id)
+		switch {
+		case !ok && h.m.fault == nil:
+			h.m.fault = fmt.Errorf("conversation %s: the model offers it to one of %v, the Desk offered it to nobody", c.id, tied)
+		case ok && !slices.Contains(tied, agent) && h.m.fault == nil:
+			h.m.fault = fmt.Errorf("conversation %s offered to %s, the model says one of %v (the least loaded eligible)", c.id, agent, tied)
+		}
+		if !ok {
+			return tied[0]
+		}
+		return agent
+	}
 	return h
 }
 
@@ -155,13 +189,13 @@ func (h *harness) pick(n int) int { return h.rng.IntN(n) }
 // fail reports a mismatch with the seed and the operations that led to it.
 func (h *harness) fail(seed int64, format string, args ...any) {
 	h.t.Helper()
-	h.t.Fatalf("model test, seed %d (replay: go test -run %s -seed %d .), after %d operations:\n%s\nlast operations:\n  %s",
-		seed, h.t.Name(), seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "))
+	h.t.Fatalf("model test, seed %d (replay: go test -run %s -seed %d .), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
+		seed, h.t.Name(), seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
 }
 
 func (h *harness) note(format string, args ...any) {
 	h.trail = append(h.trail, fmt.Sprintf("%d: ", h.ops)+fmt.Sprintf(format, args...))
-	if len(h.trail) > 12 {
+	if len(h.trail) > 20 {
 		h.trail = h.trail[1:]
 	}
 }
@@ -196,13 +230,19 @@ func (h *harness) anyConv() *modelConv {
 }
 
 // step runs one random operation on both and returns the conversation it
-// touched (nil when none) and any mismatch.
+// touched (nil when none) and any mismatch. The Desk goes first, then the
+// model, which reads from the events the Desk published the one choice it
+// leaves open (model.choose); the comparison follows.
 func (h *harness) step(ctx context.Context) (*modelConv, error) {
 	h.ops++
+	h.m.fault = nil
 	agent := modelAgents[h.pick(len(modelAgents))]
 	if h.pick(12) == 0 {
 		h.store.conflictNext.Store(true) // invisible: the Desk must retry
 		h.note("store: next update conflicts")
+	}
+	if h.pick(4) == 0 {
+		return h.routingOp(ctx, agent)
 	}
 	switch r := h.pick(100); {
 	case r < 32:
@@ -219,23 +259,22 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 		switch {
 		case r < 48:
 			text := fmt.Sprintf("reply %d", h.ops)
-			want = h.m.send(agent, c, text, false)
 			h.note("reply %s %s %q", agent, c.id, text)
 			m, err = h.d.Reply(ctx, agent, c.id, text)
+			want = h.m.send(agent, c, text, false)
 		case r < 53:
-			want = h.m.send(agent, c, "Thanks from "+agent+" at Acme.", false)
 			h.note("snippet %s %s", agent, c.id)
 			m, err = h.d.SendSnippet(ctx, agent, c.id, "/thanks", nil)
+			want = h.m.send(agent, c, "Thanks from "+agent+" at Acme.", false)
 		default:
 			if c.kind != channel.WhatsApp {
-				h.m.sendFault = nil
-				h.d.Transport.Heal()
+				h.heal()
 				return nil, nil
 			}
 			order := fmt.Sprintf("#%d", h.ops)
-			want = h.m.send(agent, c, "Your order "+order+" has shipped.", true)
 			h.note("template %s %s", agent, c.id)
 			m, err = h.d.SendTemplate(ctx, agent, c.id, "order_update", language.AmericanEnglish, map[string]string{"1": order})
+			want = h.m.send(agent, c, "Your order "+order+" has shipped.", true)
 		}
 		h.heal()
 		if got := outcomeOf(m, err); got != want {
@@ -250,53 +289,57 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 		if c == nil {
 			return nil, nil
 		}
-		want := h.m.assign(c, agent)
 		h.note("assign %s %s", c.id, agent)
-		return c, sameOutcome("assign", want, h.d.Assign(ctx, c.id, agent))
+		err := h.d.Assign(ctx, c.id, agent)
+		return c, sameOutcome("assign", h.m.assign(c, agent), err)
 	case r < 70:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		want := h.m.transfer(c, agent)
 		h.note("transfer %s to %s", c.id, agent)
-		return c, sameOutcome("transfer", want, h.d.Transfer(ctx, c.id, agent))
+		err := h.d.Transfer(ctx, c.id, agent)
+		return c, sameOutcome("transfer", h.m.transfer(c, agent), err)
 	case r < 73:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		want := h.m.toInbox(c)
 		h.note("send to inbox %s", c.id)
-		return c, sameOutcome("send to inbox", want, h.d.SendToInbox(ctx, c.id))
+		err := h.d.SendToInbox(ctx, c.id)
+		return c, sameOutcome("send to inbox", h.m.toInbox(c), err)
 	case r < 78:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		want := h.m.end(c)
 		h.note("end %s", c.id)
-		return c, sameOutcome("end", want, h.d.End(ctx, c.id))
+		err := h.d.End(ctx, c.id)
+		return c, sameOutcome("end", h.m.end(c), err)
 	case r < 82:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		want := h.m.close(c)
 		h.note("close %s", c.id)
-		return c, sameOutcome("close", want, h.d.Close(ctx, c.id, "done"))
+		err := h.d.Close(ctx, c.id, "done")
+		return c, sameOutcome("close", h.m.close(c), err)
 	case r < 85:
 		p := []routing.Presence{routing.Available, routing.Away, routing.Offline}[h.pick(3)]
 		if h.pick(2) == 0 {
 			p = routing.Available // mostly at work
 		}
-		h.m.presence[agent] = p
 		h.note("presence %s %s", agent, p)
-		return nil, h.d.SetPresence(ctx, agent, p)
+		err := h.d.SetPresence(ctx, agent, p)
+		h.m.presenceChange(agent, p)
+		return nil, err
 	case r < 87:
 		var w routing.Weights
 		for _, k := range []channel.Kind{channel.WhatsApp, channel.SMS, channel.WebChat} {
 			v := []int{5, 20, 30, 45}[h.pick(4)]
+			if k == channel.WebChat && h.pick(3) == 0 {
+				v = 60 // heavier than a call: escalating frees room
+			}
 			var err error
 			if w, err = w.With(k, v); err != nil {
 				return nil, err
@@ -341,6 +384,106 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 		h.m.now = h.m.now.Add(d)
 		return nil, nil
 	}
+}
+
+// routingOp runs one of the operations of routing's push path (§3.5):
+// accepting or rejecting a standing offer (by the agent offered it, or
+// by another, refused), Tick after a clock advance that may pass offers'
+// deadlines, escalation to voice, and a conversation the business starts.
+func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, error) {
+	switch r := h.pick(100); {
+	case r < 45:
+		c := h.offered()
+		if c == nil {
+			return nil, nil
+		}
+		by := c.offeredTo
+		if h.pick(4) == 0 {
+			by = agent // perhaps not the one offered it: refused
+		}
+		if r < 25 {
+			h.note("accept %s by %s (offered to %s until %s)", c.id, by, c.offeredTo, c.deadline.Sub(h.m.now))
+			err := h.d.Accept(ctx, c.id, by)
+			return c, sameOutcome("accept", h.m.accept(c, by), err)
+		}
+		h.note("reject %s by %s (offered to %s)", c.id, by, c.offeredTo)
+		err := h.d.Reject(ctx, c.id, by)
+		return c, sameOutcome("reject", h.m.reject(c, by), err)
+	case r < 70:
+		d := time.Duration(h.pick(4)) * modelOfferTimeout / 2
+		h.note("clock +%s, tick", d)
+		h.d.Clock.Advance(d)
+		h.m.now = h.m.now.Add(d)
+		err := h.d.Tick(ctx)
+		h.m.tick()
+		return nil, err
+	case r < 82:
+		c := h.anyConv()
+		if c == nil {
+			return nil, nil
+		}
+		h.note("escalate %s", c.id)
+		err := h.d.Escalate(ctx, c.id)
+		return c, sameOutcome("escalate", h.m.escalate(c), err)
+	default:
+		return h.startOp(ctx, agent)
+	}
+}
+
+// offered picks a conversation with a standing offer, or nil.
+func (h *harness) offered() *modelConv {
+	var cands []*modelConv
+	for _, c := range h.convs[max(0, len(h.convs)-60):] {
+		if c.offeredTo != "" {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	return cands[h.pick(len(cands))]
+}
+
+// startOp starts a conversation from the business: SMS (opt-out), the
+// dedicated number, WhatsApp (a template, or free-form inside the
+// window), and the host's own channel (one open outbound conversation per
+// contact).
+func (h *harness) startOp(ctx context.Context, agent string) (*modelConv, error) {
+	tp := []int{1, 4, 0, 3, 5}[h.pick(5)]
+	conf := modelTPs[tp]
+	to := conf.contacts[h.pick(len(conf.contacts))]
+	o := parley.Outbound{Touchpoint: conf.id, To: to, Text: fmt.Sprintf("hello from %s, %d", agent, h.ops)}
+	text, isTemplate := o.Text, false
+	if conf.kind == channel.WhatsApp && h.pick(2) == 0 {
+		order := fmt.Sprintf("#%d", h.ops)
+		o.Text = ""
+		o.Template = &parley.TemplateMessage{Name: "order_update", Language: "en_US", Params: map[string]string{"1": order}}
+		text, isTemplate = "Your order "+order+" has shipped.", true
+	}
+	if conf.kind == channel.Custom {
+		o.InteractionID = fmt.Sprintf("i-%d", h.ops)
+	}
+	h.maybeFault()
+	h.note("start %s %s to %s %q", agent, conf.id, to, text)
+	c, m, err := h.d.Start(ctx, agent, o)
+	if c != nil {
+		h.m.nextID = c.ID
+	}
+	want, mc := h.m.start(agent, conf.id, to, text, isTemplate)
+	h.heal()
+	if got := outcomeOf(m, err); got != want {
+		return nil, fmt.Errorf("start: got %s (%v), model says %s", got, err, want)
+	}
+	if mc == nil {
+		return nil, nil
+	}
+	if c == nil {
+		return nil, fmt.Errorf("start: no conversation, model says one")
+	}
+	mc.id = c.ID
+	h.m.convs[c.ID] = mc
+	h.convs = append(h.convs, mc)
+	return mc, nil
 }
 
 // maybeFault arms a transport failure for the next send: temporary,
@@ -390,7 +533,8 @@ func (h *harness) inboundOp(ctx context.Context) (*modelConv, error) {
 		}
 		from, pid, text = modelTPs[tpi].contacts[0], p.pid, "retry"
 	} else {
-		tpi = h.pick(len(modelTPs))
+		for tpi = h.pick(len(modelTPs)); !modelTPs[tpi].inbound; tpi = h.pick(len(modelTPs)) {
+		}
 		from = modelTPs[tpi].contacts[h.pick(len(modelTPs[tpi].contacts))]
 		h.pidSeq++
 		pid = fmt.Sprintf("in-%d", h.pidSeq)
@@ -405,8 +549,7 @@ func (h *harness) inboundOp(ctx context.Context) (*modelConv, error) {
 	}
 	tp := modelTPs[tpi]
 	h.maybeFault()
-	want := h.m.receive(tp.id, tp.kind, from, pid, text, at)
-	if !want.dup {
+	if _, dup := h.m.pids[pidKey(tp.id, pid)]; !dup {
 		s := slot{tp.id, from}
 		if at.After(h.inbound[s]) {
 			h.inbound[s] = at
@@ -414,10 +557,13 @@ func (h *harness) inboundOp(ctx context.Context) (*modelConv, error) {
 	}
 	h.note("receive %s from %s %s %q at %s", tp.id, from, pid, text, at.Sub(parleytest.Epoch))
 	rc, err := h.d.Receive(ctx, parley.Inbound{Touchpoint: tp.id, From: from, ProviderID: pid, Text: text, At: at})
-	h.heal()
 	if err != nil {
+		h.heal()
 		return nil, fmt.Errorf("receive: %v", err)
 	}
+	h.m.nextID = rc.Conversation.ID
+	want := h.m.receive(tp.id, tp.kind, from, pid, text, at)
+	h.heal()
 	if rc.Duplicate != want.dup || rc.Started != want.started {
 		return nil, fmt.Errorf("receive: duplicate %v started %v, model says %v %v", rc.Duplicate, rc.Started, want.dup, want.started)
 	}
@@ -438,6 +584,9 @@ func (h *harness) convOfPid(p inPid) *modelConv { return h.m.pids[pidKey(p.tp, p
 // messages it sent, the conversation it touched, every agent's load.
 func (h *harness) compareStep(ctx context.Context, c *modelConv) error {
 	h.checks++
+	if h.m.fault != nil {
+		return h.m.fault
+	}
 	if vs := h.v.take(); len(vs) > 0 {
 		return fmt.Errorf("invariants broken:\n  %s", strings.Join(vs, "\n  "))
 	}
@@ -484,8 +633,8 @@ func (h *harness) compareConv(ctx context.Context, mc *modelConv, full bool) err
 		return fmt.Errorf("conversation %s: %s by %q, model says %s by %q", c.ID, c.Status, c.AssigneeID, mc.status, mc.assignee)
 	}
 	hc, held := h.ledger.holder(c.ID.String())
-	if held != (mc.status == conversation.Assigned) || held && (hc.agent != mc.assignee || hc.weight != mc.charged) {
-		return fmt.Errorf("conversation %s (%s by %s, %d points): ledger holds %v %+v", c.ID, mc.status, mc.assignee, mc.charged, held, hc)
+	if holder := mc.holder(); held != (holder != "") || held && (hc.agent != holder || hc.weight != mc.charged) {
+		return fmt.Errorf("conversation %s (%s by %s, offered to %q, %d points): ledger holds %v %+v", c.ID, mc.status, mc.assignee, mc.offeredTo, mc.charged, held, hc)
 	}
 	var msgs []*conversation.Message
 	want := mc.msgs
@@ -600,6 +749,9 @@ func TestModel(t *testing.T) {
 	seed := modelSeed()
 	h := newHarness(t, seed)
 	h.run(seed, *opsFlag)
-	t.Logf("seed %d: %d operations, %d conversations, %d messages sent, %d step checks, %d transport faults, %d store faults, %d charges, %d releases",
-		seed, h.ops, len(h.convs), len(h.m.sent), h.checks, h.transportFaults, h.store.injected.Load(), h.ledger.charges, h.ledger.releases)
+	m := h.m
+	t.Logf("seed %d: %d operations, %d conversations (%d started by the business), %d messages sent, %d step checks, %d transport faults, %d store faults, %d charges, %d releases; "+
+		"%d offers (%d accepted, %d rejected, %d expired), %d dispatched when room freed, %d busy notices, %d escalations",
+		seed, h.ops, len(h.convs), m.starts, len(m.sent), h.checks, h.transportFaults, h.store.injected.Load(), h.ledger.charges, h.ledger.releases,
+		m.offers, m.accepted, m.rejectedOffers, m.expired, m.dispatched, m.busyNotices, m.escalations)
 }

@@ -253,6 +253,16 @@ type stepPublisher struct {
 	mu     sync.Mutex
 	fresh  []string
 	counts map[string]int
+	// offers are the offers published since the last take, in order: the
+	// model's oracle for the agent automatic routing picked among those
+	// tied (model.choose).
+	offers []seenOffer
+}
+
+type seenOffer struct {
+	conv  conversation.ID
+	agent string
+	used  bool
 }
 
 func (p *stepPublisher) Publish(_ context.Context, e parley.Event) error {
@@ -260,7 +270,9 @@ func (p *stepPublisher) Publish(_ context.Context, e parley.Event) error {
 	defer p.mu.Unlock()
 	p.fresh = append(p.fresh, e.Name())
 	p.counts[e.Name()]++
-
+	if o, ok := e.(parley.OfferedEvent); ok {
+		p.offers = append(p.offers, seenOffer{conv: o.Conversation(), agent: o.AgentID})
+	}
 	return nil
 }
 
@@ -268,8 +280,22 @@ func (p *stepPublisher) take() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := p.fresh
-	p.fresh = nil
+	p.fresh, p.offers = nil, nil
 	return out
+}
+
+// nextOffer returns the agent of the next offer of conversation id
+// published since the last take, and consumes it.
+func (p *stepPublisher) nextOffer(id conversation.ID) (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := range p.offers {
+		if o := &p.offers[i]; !o.used && o.conv == id {
+			o.used = true
+			return o.agent, true
+		}
+	}
+	return "", false
 }
 
 func (p *stepPublisher) count(name string) int {

@@ -252,8 +252,12 @@ type TemplateMessage struct {
 // only with a template outside the window); an opted-out SMS contact is
 // refused (optout.ErrOptedOut); on the host's own channel a second open
 // outbound conversation with the contact is refused
-// (conversation.ErrOutboundExists). A refused first message is stored as
-// failed in the new conversation, which is then closed.
+// (conversation.ErrOutboundExists). The conversation is the agent's
+// whatever the touchpoint's routing mode. A refused first message —
+// refused by the rules, by the transport for good, or because the agent
+// may not take the conversation (routing.ErrOverCapacity,
+// routing.ErrUnavailable) — is stored as failed in the new conversation,
+// which is then closed.
 func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversation.Conversation, *conversation.Message, error) {
 	tp, err := d.touchpoint(o.Touchpoint)
 	if err != nil {
@@ -308,27 +312,50 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 		return nil, nil, err
 	}
 	events := []Event{started}
-	c, evs, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
-	if err != nil {
-		d.publish(ctx, events...)
-		return nil, nil, err
+	// closeEmpty closes c when its first message was refused: nothing
+	// went out and nothing will, so the empty conversation must not hold
+	// the agent's capacity (the room goes to what waits) nor its slot.
+	closeEmpty := func(c *conversation.Conversation, cause error) *conversation.Conversation {
+		decs, err := d.router.Release(ctx, c.ID.String(), now)
+		events = append(events, d.apply(ctx, now, decs...)...)
+		if err != nil {
+			return c
+		}
+		var ev Event
+		closed, err := d.mutate(ctx, c.ID, func(c *conversation.Conversation) (err error) {
+			ev, err = c.Close(conversation.Closing{Note: "first message refused: " + cause.Error()}, now)
+			return err
+		})
+		if err != nil {
+			return c
+		}
+		events = append(events, ev)
+		return closed
 	}
+	assigned, evs, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
+	if err != nil {
+		if !routerRefusal(err) {
+			d.publish(ctx, events...)
+			return nil, nil, err
+		}
+		// The agent may not take it (offline, no room): the first message
+		// is refused, and stored failed with the reason like any refusal
+		// (DESIGN.md §7: never silently dropped).
+		m, evs, _, serr := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, err, now)
+		events = append(events, evs...)
+		if serr == nil {
+			c = closeEmpty(c, err)
+		}
+		d.publish(ctx, events...)
+		return c, m, cmp.Or(serr, err)
+	}
+	c = assigned
 	events = append(events, evs...)
 	m, evs, refused, err := d.deliver(ctx, c, dr, now)
 	events = append(events, evs...)
 	sendErr := cmp.Or(err, refused)
 	if err == nil && refused != nil && !errors.Is(refused, ErrTemporary) {
-		// Nothing went out and nothing will: do not leave an empty
-		// conversation holding the agent's capacity.
-		if _, err := d.router.Release(ctx, c.ID.String(), now); err == nil {
-			if closed, err := d.mutate(ctx, c.ID, func(c *conversation.Conversation) error {
-				ev, err := c.Close(conversation.Closing{Note: "first message refused: " + sendErr.Error()}, now)
-				events = append(events, ev)
-				return err
-			}); err == nil {
-				c = closed
-			}
-		}
+		c = closeEmpty(c, sendErr)
 	}
 	d.publish(ctx, events...)
 	return c, m, sendErr
