@@ -441,7 +441,7 @@ func (r *Router) uncharge(ctx context.Context, st *itemState, now time.Time) err
 	return nil
 }
 
-func (r *Router) newItem(item Item, now time.Time) *itemState {
+func (r *Router) newItem(item *Item, now time.Time) *itemState {
 	var st *itemState
 	if n := len(r.spare); n > 0 {
 		st, r.spare = r.spare[n-1], r.spare[:n-1]
@@ -449,8 +449,12 @@ func (r *Router) newItem(item Item, now time.Time) *itemState {
 		st = &itemState{}
 	}
 	qs, declined, gen := st.qs[:0], st.declined[:0], st.gen+1
-	*st = itemState{qs: qs, declined: declined, gen: gen}
-	st.item = item
+	// Cleared in place, then filled: a literal with fields would be built
+	// on the stack and copied in wide moves that stall on the narrow
+	// stores just made (see node.set).
+	*st = itemState{}
+	st.qs, st.declined, st.gen = qs, declined, gen
+	st.item = *item
 	st.item.Dedicated = false
 	if st.item.Enqueued.IsZero() {
 		st.item.Enqueued = now
@@ -495,7 +499,7 @@ func (r *Router) Enqueue(ctx context.Context, item Item, now time.Time) (Decisio
 	if dup != nil {
 		return Decision{}, errorf(ErrDuplicate, "conversation %q", item.ConversationID)
 	}
-	st := r.newItem(item, now)
+	st := r.newItem(&item, now)
 	r.convs.put(h, slot, st)
 	d, err := r.place(ctx, st, now)
 	if err != nil {
