@@ -52,7 +52,7 @@ func (s *ConversationStore) eraseRecord(r *convRecord, ref msgRef) {
 	m := s.records.at(ref)
 	delete(s.byID, m.id)
 	if m.providerID.n != 0 {
-		s.unindexProvider(r.byProvider, ref)
+		s.unindexProvider(r.byProvider, s.hashProvider(s.strings.view(m.providerID)), ref)
 	}
 	s.strings.erase(m.text)
 	s.strings.erase(m.providerID)

@@ -30,10 +30,15 @@ func (s *ConversationStore) providerIndex(touchpoint string) providerIndex {
 	return ix
 }
 
-// findProvider returns the record stored in ix with providerID, or 0. The
-// caller holds s.mu.
-func (s *ConversationStore) findProvider(ix providerIndex, providerID string) msgRef {
-	for ref := ix[maphash.String(s.seed, providerID)]; ref != 0; {
+// hashProvider is the index key of providerID.
+func (s *ConversationStore) hashProvider(providerID string) uint64 {
+	return maphash.String(s.seed, providerID)
+}
+
+// findProvider returns the record stored in ix with providerID, whose hash
+// is h, or 0. The caller holds s.mu.
+func (s *ConversationStore) findProvider(ix providerIndex, h uint64, providerID string) msgRef {
+	for ref := ix[h]; ref != 0; {
 		r := s.records.at(ref)
 		if s.strings.view(r.providerID) == providerID {
 			return ref
@@ -43,20 +48,20 @@ func (s *ConversationStore) findProvider(ix providerIndex, providerID string) ms
 	return 0
 }
 
-// indexProvider records providerID as ref's in ix. The caller holds s.mu
-// and has checked that no record in ix has it.
-func (s *ConversationStore) indexProvider(ix providerIndex, ref msgRef, providerID string) {
+// indexProvider records providerID, whose hash is h, as ref's in ix. The
+// caller holds s.mu for writing and has checked that no record in ix has
+// it.
+func (s *ConversationStore) indexProvider(ix providerIndex, h uint64, ref msgRef, providerID string) {
 	r := s.records.at(ref)
 	r.providerID = s.strings.put(providerID)
-	h := maphash.String(s.seed, providerID)
 	r.sameHash = ix[h]
 	ix[h] = ref
 }
 
-// unindexProvider takes ref out of ix. The caller holds s.mu for writing.
-func (s *ConversationStore) unindexProvider(ix providerIndex, ref msgRef) {
+// unindexProvider takes ref, whose provider ID hashes to h, out of ix. The
+// caller holds s.mu for writing.
+func (s *ConversationStore) unindexProvider(ix providerIndex, h uint64, ref msgRef) {
 	r := s.records.at(ref)
-	h := maphash.String(s.seed, s.strings.view(r.providerID))
 	if ix[h] == ref {
 		if r.sameHash == 0 {
 			delete(ix, h)
@@ -209,10 +214,11 @@ func (s *ConversationStore) AppendMessage(ctx context.Context, m *conversation.M
 	if !ok {
 		return nil, false, conversation.ErrNotFound
 	}
-	if old, err := s.checkAppend(conv, m); old != nil || err != nil {
+	h := s.hashProvider(m.ProviderID)
+	if old, err := s.checkAppend(conv, m, h); old != nil || err != nil {
 		return old, false, err
 	}
-	s.applyAppend(conv, m)
+	s.applyAppend(conv, m, h)
 	return m, true, nil
 }
 
@@ -237,22 +243,24 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	if !ok {
 		return nil, false, conversation.ErrNotFound
 	}
-	if old, err := s.checkAppend(conv, m); old != nil || err != nil {
+	h := s.hashProvider(m.ProviderID)
+	if old, err := s.checkAppend(conv, m, h); old != nil || err != nil {
 		return old, false, err
 	}
 	if err := s.checkUpdateOf(conv, c); err != nil { // conv is c's record: m.ConversationID == c.ID
 		return nil, false, err
 	}
-	s.applyAppend(conv, m)
+	s.applyAppend(conv, m, h)
 	s.applyUpdate(conv, c)
 	return m, true, nil
 }
 
-// checkAppend returns the message already stored with m's provider ID on
-// the touchpoint, or an error if m's ID is taken. The caller holds s.mu.
-func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message) (*conversation.Message, error) {
+// checkAppend returns the message already stored with m's provider ID
+// (whose hash is h) on the touchpoint, or an error if m's ID is taken. The
+// caller holds s.mu.
+func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message, h uint64) (*conversation.Message, error) {
 	if m.ProviderID != "" {
-		if old := s.findProvider(conv.byProvider, m.ProviderID); old != 0 {
+		if old := s.findProvider(conv.byProvider, h, m.ProviderID); old != 0 {
 			return s.message(old, m.ProviderID), nil
 		}
 	}
@@ -262,13 +270,14 @@ func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Messag
 	return nil, nil
 }
 
-// applyAppend stores m, checked by checkAppend. The caller holds s.mu.
-func (s *ConversationStore) applyAppend(conv *convRecord, m *conversation.Message) {
+// applyAppend stores m, checked by checkAppend with the same h. The caller
+// holds s.mu.
+func (s *ConversationStore) applyAppend(conv *convRecord, m *conversation.Message, h uint64) {
 	ref := s.addRecord(m, conv)
 	conv.msgs = append(conv.msgs, ref)
 	s.byID[m.ID] = ref
 	if m.ProviderID != "" {
-		s.indexProvider(conv.byProvider, ref, m.ProviderID)
+		s.indexProvider(conv.byProvider, h, ref, m.ProviderID)
 	}
 }
 
@@ -287,7 +296,7 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 	if !u.MessageID.IsZero() {
 		ref = s.byID[u.MessageID]
 	} else if ix, ok := s.byProvider[u.Touchpoint]; ok {
-		ref = s.findProvider(ix, u.ProviderID)
+		ref = s.findProvider(ix, s.hashProvider(u.ProviderID), u.ProviderID)
 	}
 	if ref == 0 {
 		return nil, false, conversation.ErrNotFound
@@ -302,10 +311,11 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 			return nil, false, &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "cannot be set on an internal note"}
 		}
 		ix := s.list[r.conv].byProvider
-		if s.findProvider(ix, u.ProviderID) != 0 {
+		h := s.hashProvider(u.ProviderID)
+		if s.findProvider(ix, h, u.ProviderID) != 0 {
 			return nil, false, conversation.ErrDuplicateID
 		}
-		s.indexProvider(ix, ref, u.ProviderID)
+		s.indexProvider(ix, h, ref, u.ProviderID)
 		changed = true
 	}
 	if u.Status != conversation.DeliveryNone && r.flags&flagInternal == 0 {
@@ -345,7 +355,7 @@ func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, p
 	if !ok {
 		return nil, conversation.ErrNotFound
 	}
-	ref := s.findProvider(ix, providerID)
+	ref := s.findProvider(ix, s.hashProvider(providerID), providerID)
 	if ref == 0 {
 		return nil, conversation.ErrNotFound
 	}
