@@ -27,13 +27,11 @@ func (r *Router) addAgent(a Agent, now time.Time) (*agentState, error) {
 
 // join puts a in queues, deduplicated, ranked in each existing tree.
 func (r *Router) join(a *agentState, queues []string) {
-	a.queues = a.queues[:0]
 	for _, name := range queues {
-		if slices.Contains(a.queues, name) {
+		q := r.queue(name)
+		if a.membership(q) != nil {
 			continue
 		}
-		a.queues = append(a.queues, name)
-		q := r.queue(name)
 		q.members = append(q.members, a)
 		m := membership{q: q, slots: make([]int32, len(q.trees))}
 		for i, t := range q.trees {
@@ -133,7 +131,11 @@ func (r *Router) Agent(agentID string) (Agent, bool) {
 	if !ok {
 		return Agent{}, false
 	}
-	return Agent{ID: a.cand.AgentID, Queues: slices.Clone(a.queues), Capacity: a.cand.Capacity, Presence: a.presence}, true
+	var queues []string
+	for _, m := range a.member {
+		queues = append(queues, m.q.name)
+	}
+	return Agent{ID: a.cand.AgentID, Queues: queues, Capacity: a.cand.Capacity, Presence: a.presence}, true
 }
 
 // SetPresence changes an agent's presence (DESIGN.md §3.5):
@@ -175,8 +177,7 @@ func (r *Router) SetPresence(ctx context.Context, agentID string, p Presence, no
 		if r.grace == 0 {
 			return r.handOff(ctx, a, now, nil)
 		}
-		a.drainAt = now.Add(r.grace)
-		r.timers.push(timer{at: a.drainAt, a: a, gen: a.drainGen, kind: drainEnd})
+		r.timers.push(timer{at: now.Add(r.grace), a: a, gen: a.drainGen, kind: drainEnd})
 	}
 	return r.withdraw(ctx, a, now, nil)
 }
