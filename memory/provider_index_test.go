@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -58,4 +59,43 @@ func TestProviderIndexCollisions(t *testing.T) {
 	}
 	s.unindexProvider(conv.byProvider, h, refs["wamid.b"])
 	assert.Empty(t, conv.byProvider, "the last one out deletes the key")
+}
+
+// Erasure leaves nothing readable: the erased messages' texts and
+// provider IDs are zeroed in the arena, not just unlinked (DESIGN.md §3.6).
+func TestEraseZeroesMessageBytes(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ids := conversation.SequentialIDs(t0)
+	s := NewConversationStore()
+	for _, contact := range []string{"erased", "kept"} {
+		c, _, err := conversation.Start(conversation.Params{
+			ID: ids(), Touchpoint: "tp", Channel: channel.WhatsApp, Direction: conversation.Inbound,
+			Contact: conversation.Contact{ID: contact}, Queues: []string{"sales"},
+		}, t0)
+		require.NoError(t, err)
+		require.NoError(t, s.Create(ctx, c))
+		_, _, err = s.AppendMessage(ctx, &conversation.Message{ID: ids(), ConversationID: c.ID, Direction: conversation.Inbound,
+			Author: conversation.Author{Kind: conversation.AuthorContact, ID: contact}, Text: "my card is 4111-" + contact,
+			ProviderID: "wamid." + contact, CreatedAt: t0})
+		require.NoError(t, err)
+	}
+	contains := func(needle string) bool {
+		for _, c := range s.strings.chunks {
+			if bytes.Contains(c, []byte(needle)) {
+				return true
+			}
+		}
+		return false
+	}
+	require.True(t, contains("4111-erased"), "precondition: the text is in the arena")
+
+	_, err := s.Erase(ctx, "erased")
+	require.NoError(t, err)
+	assert.False(t, contains("4111-erased"), "the erased text is zeroed")
+	assert.False(t, contains("wamid.erased"), "the erased provider ID is zeroed")
+	assert.True(t, contains("4111-kept"), "another contact's text stays")
+	m, err := s.MessageByProvider(ctx, "tp", "wamid.kept")
+	require.NoError(t, err)
+	assert.Equal(t, "my card is 4111-kept", m.Text)
 }
