@@ -308,6 +308,11 @@ func (r *Router) tree(q *queueState, i int) *tree {
 		q.trees = append(q.trees, nil)
 	}
 	t := newTree(r.strategies[i], i)
+	if n := len(q.members); n > t.size {
+		// Sized for the members at once, not doubled as they are added:
+		// among 100 000 agents the doubling left megabytes of garbage.
+		t.grow(n)
+	}
 	q.trees[i] = t
 	for _, a := range q.members {
 		m := a.membership(q)
