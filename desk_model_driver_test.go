@@ -389,10 +389,32 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 // routingOp runs one of the operations of routing's push path (§3.5):
 // accepting or rejecting a standing offer (by the agent offered it, or
 // by another, refused), Tick after a clock advance that may pass offers'
-// deadlines, escalation to voice, and a conversation the business starts.
+// deadlines, escalation to voice, a conversation the business starts, and
+// ending or closing a conversation of the automatic or dedicated
+// touchpoint, so that their contacts start new ones and agents' room
+// frees for what waits.
 func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, error) {
 	switch r := h.pick(100); {
-	case r < 45:
+	case r < 20:
+		var cands []*modelConv
+		for _, c := range h.convs[max(0, len(h.convs)-60):] {
+			if c.status.Open() && (c.tp == "auto" || c.tp == "ded") {
+				cands = append(cands, c)
+			}
+		}
+		if len(cands) == 0 {
+			return nil, nil
+		}
+		c := cands[h.pick(len(cands))]
+		if c.status == conversation.Assigned && h.pick(2) == 0 {
+			h.note("end %s", c.id)
+			err := h.d.End(ctx, c.id)
+			return c, sameOutcome("end", h.m.end(c), err)
+		}
+		h.note("close %s", c.id)
+		err := h.d.Close(ctx, c.id, "done")
+		return c, sameOutcome("close", h.m.close(c), err)
+	case r < 55:
 		c := h.offered()
 		if c == nil {
 			return nil, nil
@@ -401,7 +423,7 @@ func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, erro
 		if h.pick(4) == 0 {
 			by = agent // perhaps not the one offered it: refused
 		}
-		if r < 25 {
+		if r < 40 {
 			h.note("accept %s by %s (offered to %s until %s)", c.id, by, c.offeredTo, c.deadline.Sub(h.m.now))
 			err := h.d.Accept(ctx, c.id, by)
 			return c, sameOutcome("accept", h.m.accept(c, by), err)
@@ -409,7 +431,7 @@ func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, erro
 		h.note("reject %s by %s (offered to %s)", c.id, by, c.offeredTo)
 		err := h.d.Reject(ctx, c.id, by)
 		return c, sameOutcome("reject", h.m.reject(c, by), err)
-	case r < 70:
+	case r < 75:
 		d := time.Duration(h.pick(4)) * modelOfferTimeout / 2
 		h.note("clock +%s, tick", d)
 		h.d.Clock.Advance(d)
@@ -417,7 +439,7 @@ func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, erro
 		err := h.d.Tick(ctx)
 		h.m.tick()
 		return nil, err
-	case r < 82:
+	case r < 87:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
