@@ -115,12 +115,17 @@ func SequentialIDs(start time.Time) func() ID {
 // crypto/rand 4 KiB at a time instead of once per ID, and keeps IDs made
 // within one millisecond in order with a counter in the 12 rand_a bits
 // (RFC 9562 §6.2, method 1). It is safe for concurrent use.
+//
+// Its clock is the wall clock read once, at creation, advanced by the
+// monotonic clock: reading only the monotonic clock per ID costs half of
+// [time.Now], and IDs never go back when the wall clock is set back.
 func NewIDGenerator() func() ID {
-	g := &idGenerator{pos: len(idGenerator{}.buf)}
+	g := &idGenerator{pos: len(idGenerator{}.buf), start: time.Now()}
 	return g.next
 }
 
 type idGenerator struct {
+	start  time.Time // carries a monotonic reading
 	mu     sync.Mutex
 	buf    [4096]byte
 	pos    int
@@ -129,7 +134,7 @@ type idGenerator struct {
 }
 
 func (g *idGenerator) next() ID {
-	ms := time.Now().UnixMilli()
+	ms := g.start.UnixMilli() + time.Since(g.start).Milliseconds()
 	g.mu.Lock()
 	if g.pos+10 > len(g.buf) {
 		if _, err := rand.Read(g.buf[:]); err != nil {

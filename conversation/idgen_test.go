@@ -3,6 +3,7 @@ package conversation_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -24,6 +25,20 @@ func TestNewIDGeneratorMakesOrderedUniqueV7(t *testing.T) {
 		require.Equal(t, 1, id.Compare(prev), "%s after %s", id, prev)
 		seen[id], prev = true, id
 	}
+}
+
+// The timestamp is the wall clock's millisecond (RFC 9562 §5.7), read as
+// the creation time advanced by the monotonic clock.
+func TestNewIDGeneratorTimestamp(t *testing.T) {
+	before := time.Now().Truncate(time.Millisecond)
+	next := conversation.NewIDGenerator()
+	first := next().Time()
+	time.Sleep(20 * time.Millisecond)
+	later := next().Time()
+	after := time.Now()
+	assert.False(t, first.Before(before), "first ID at %v, before creation at %v", first, before)
+	assert.GreaterOrEqual(t, later.Sub(first), 20*time.Millisecond, "the clock advances between IDs")
+	assert.False(t, later.After(after), "ID at %v, after the wall clock's %v", later, after)
 }
 
 func TestNewIDGeneratorConcurrent(t *testing.T) {
