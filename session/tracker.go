@@ -37,8 +37,10 @@ type Tracked struct {
 type Tracker struct {
 	policies Policies
 
-	mu      sync.RWMutex
-	windows map[Key]Window
+	mu sync.RWMutex
+	// windows holds each pair's window behind a pointer, so Touch, the
+	// call on every inbound message, updates it in place: one lookup.
+	windows map[Key]*Window
 }
 
 // NewTracker returns an empty tracker that applies ps (nil for the defaults).
@@ -51,7 +53,7 @@ func NewTracker(ps Policies) *Tracker {
 			own[k] = p
 		}
 	}
-	return &Tracker{policies: own, windows: make(map[Key]Window)}
+	return &Tracker{policies: own, windows: make(map[Key]*Window)}
 }
 
 // Touch records an inbound message or call on k at inboundAt and returns the
@@ -66,18 +68,21 @@ func (t *Tracker) Touch(k Key, inboundAt time.Time) (Window, error) {
 	defer t.mu.Unlock()
 	w, ok := t.windows[k]
 	if !ok {
-		w = Window{Channel: k.Contact.Kind}
+		w = &Window{Channel: k.Contact.Kind}
+		t.windows[k] = w
 	}
-	w = w.Touch(inboundAt)
-	t.windows[k] = w
-	return w, nil
+	*w = w.Touch(inboundAt)
+	return *w, nil
 }
 
 // Window returns the window of k; a pair never touched gets a window with a
 // zero LastInbound (closed on windowed channels) and ok false.
 func (t *Tracker) Window(k Key) (w Window, ok bool) {
 	t.mu.RLock()
-	w, ok = t.windows[k]
+	p, ok := t.windows[k]
+	if ok {
+		w = *p
+	}
 	t.mu.RUnlock()
 	if !ok {
 		w = Window{Channel: k.Contact.Kind}
@@ -107,7 +112,7 @@ func (t *Tracker) Expiring(now time.Time, d time.Duration) []Tracked {
 	ws := make([]Window, 0, len(t.windows))
 	for k, w := range t.windows {
 		keys = append(keys, k)
-		ws = append(ws, w)
+		ws = append(ws, *w)
 	}
 	t.mu.RUnlock()
 	es := t.policies.Expiring(ws, now, d)
@@ -139,7 +144,8 @@ func (t *Tracker) Expiring(now time.Time, d time.Duration) []Tracked {
 func (t *Tracker) Due(until time.Time) []Tracked {
 	var out []Tracked
 	t.mu.RLock()
-	for k, w := range t.windows {
+	for k, p := range t.windows {
+		w := *p
 		if !w.Channel.Valid() || !t.policies.For(w.Channel).Windowed() || w.LastInbound.IsZero() {
 			continue
 		}
@@ -197,7 +203,7 @@ func (t *Tracker) Prune(cutoff time.Time) int {
 	defer t.mu.Unlock()
 	n := 0
 	for k, w := range t.windows {
-		if !t.policies.over(w, cutoff) {
+		if !t.policies.over(*w, cutoff) {
 			continue
 		}
 		delete(t.windows, k)
