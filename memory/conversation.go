@@ -47,7 +47,7 @@ type ConversationStore struct {
 	// DESIGN.md §3.6. seed hashes the IDs.
 	byProvider map[string]providerIndex
 	seed       maphash.Seed
-	byID       map[conversation.ID]msgRef
+	byID       idIndex
 
 	comments   map[string][]*conversation.Comment
 	commentIDs map[conversation.ID]struct{}
@@ -85,7 +85,6 @@ func NewConversationStore() *ConversationStore {
 		extras:     make([]msgExtra, 1),
 		byProvider: make(map[string]providerIndex),
 		seed:       maphash.MakeSeed(),
-		byID:       make(map[conversation.ID]msgRef),
 		comments:   make(map[string][]*conversation.Comment),
 		commentIDs: make(map[conversation.ID]struct{}),
 	}

@@ -50,7 +50,7 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 // for writing.
 func (s *ConversationStore) eraseRecord(r *convRecord, ref msgRef) {
 	m := s.records.at(ref)
-	delete(s.byID, m.id)
+	s.byID.remove(m.id)
 	if m.providerID.n != 0 {
 		s.unindexProvider(r.byProvider, s.hashProvider(s.strings.view(m.providerID)), ref)
 	}

@@ -264,7 +264,7 @@ func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Messag
 			return s.message(old, m.ProviderID), nil
 		}
 	}
-	if _, ok := s.byID[m.ID]; ok {
+	if s.byID.find(m.ID) != 0 {
 		return nil, conversation.ErrDuplicateID
 	}
 	return nil, nil
@@ -275,7 +275,7 @@ func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Messag
 func (s *ConversationStore) applyAppend(conv *convRecord, m *conversation.Message, h uint64) {
 	ref := s.addRecord(m, conv)
 	conv.msgs = append(conv.msgs, ref)
-	s.byID[m.ID] = ref
+	s.byID.add(m.ID, ref)
 	if m.ProviderID != "" {
 		s.indexProvider(conv.byProvider, h, ref, m.ProviderID)
 	}
@@ -294,7 +294,7 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 	defer s.mu.Unlock()
 	var ref msgRef
 	if !u.MessageID.IsZero() {
-		ref = s.byID[u.MessageID]
+		ref = s.byID.find(u.MessageID)
 	} else if ix, ok := s.byProvider[u.Touchpoint]; ok {
 		ref = s.findProvider(ix, s.hashProvider(u.ProviderID), u.ProviderID)
 	}

@@ -1,0 +1,111 @@
+package memory
+
+import (
+	"encoding/binary"
+
+	"github.com/parleyhq/parley/conversation"
+)
+
+// idIndex finds messages by ID. Message IDs are UUIDv7s (DESIGN.md §1):
+// from one generator each is greater than the last, so nearly every new ID
+// sorts after every ID stored. The index keeps them in a sorted slice, where
+// such an ID is appended without hashing it or touching a random cache line
+// (a hash map's insert costs a cache miss per message, and its growth more).
+// An ID a little out of order (several desks' generators interleaving) is
+// inserted near the end; one far out of order (an ID derived from an older
+// one, an imported message) goes to a map. Lookups search back from the
+// newest, where the IDs a desk asks for (the message it just sent) are.
+type idIndex struct {
+	sorted []idEntry // ascending by key; a removed entry keeps its place with ref 0
+	others map[conversation.ID]msgRef
+}
+
+// idEntry is one ID of the sorted slice: the ID as two big-endian words,
+// so comparing is two integer comparisons.
+type idEntry struct {
+	hi, lo uint64
+	ref    msgRef
+}
+
+// maxShift is how far from the end an ID may sort and still be inserted
+// into the slice; beyond it the ID goes to the map.
+const maxShift = 64
+
+func idKey(id conversation.ID) (hi, lo uint64) {
+	return binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint64(id[8:])
+}
+
+func (e *idEntry) less(hi, lo uint64) bool { return e.hi < hi || e.hi == hi && e.lo < lo }
+
+// search returns the position of the first entry not less than (hi, lo),
+// galloping back from the end: O(log d) for an ID d entries from the end.
+func (x *idIndex) search(hi, lo uint64) int {
+	n := len(x.sorted)
+	// Find a bound below the position: an entry less than the key.
+	top, step := n, 1
+	bottom := n - step
+	for bottom >= 0 && !x.sorted[bottom].less(hi, lo) {
+		top = bottom
+		step *= 2
+		bottom = n - step
+	}
+	bottom = max(bottom+1, 0)
+	// Binary search in [bottom, top): entries before bottom are less.
+	for bottom < top {
+		mid := int(uint(bottom+top) >> 1)
+		if x.sorted[mid].less(hi, lo) {
+			bottom = mid + 1
+		} else {
+			top = mid
+		}
+	}
+	return bottom
+}
+
+// find returns the message of id, or 0.
+func (x *idIndex) find(id conversation.ID) msgRef {
+	hi, lo := idKey(id)
+	n := len(x.sorted)
+	if n == 0 || x.sorted[n-1].less(hi, lo) {
+		// After every ID in the slice, so also after every ID in the map:
+		// each went there sorting before the slice's end at the time.
+		return 0
+	}
+	// A removed ID's entry has ref 0; the ID may have come back since, in
+	// the map.
+	if i := x.search(hi, lo); i < n && x.sorted[i].hi == hi && x.sorted[i].lo == lo && x.sorted[i].ref != 0 {
+		return x.sorted[i].ref
+	}
+	return x.others[id]
+}
+
+// add records id as ref's; id must not be in the index.
+func (x *idIndex) add(id conversation.ID, ref msgRef) {
+	hi, lo := idKey(id)
+	n := len(x.sorted)
+	if n == 0 || x.sorted[n-1].less(hi, lo) {
+		x.sorted = append(x.sorted, idEntry{hi: hi, lo: lo, ref: ref})
+		return
+	}
+	i := x.search(hi, lo)
+	if n-i > maxShift {
+		if x.others == nil {
+			x.others = make(map[conversation.ID]msgRef)
+		}
+		x.others[id] = ref
+		return
+	}
+	x.sorted = append(x.sorted, idEntry{})
+	copy(x.sorted[i+1:], x.sorted[i:n])
+	x.sorted[i] = idEntry{hi: hi, lo: lo, ref: ref}
+}
+
+// remove forgets id.
+func (x *idIndex) remove(id conversation.ID) {
+	hi, lo := idKey(id)
+	if i := x.search(hi, lo); i < len(x.sorted) && x.sorted[i].hi == hi && x.sorted[i].lo == lo {
+		x.sorted[i].ref = 0
+		return
+	}
+	delete(x.others, id)
+}
