@@ -224,8 +224,7 @@ func (r *Router) reroute(ctx context.Context, st *itemState, now time.Time, out 
 	}
 	d, err := r.place(ctx, st, now)
 	if err != nil {
-		st.auto = true
-		r.enterInbox(st)
+		r.wait(st)
 		return out, err
 	}
 	return append(out, d), nil

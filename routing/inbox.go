@@ -53,6 +53,28 @@ func (r *Router) enterInbox(st *itemState) {
 	}
 }
 
+// wait puts st, unplaced, in the inbox for the router to dispatch: in its
+// queues and, when its touchpoint is dedicated, on its owner's list, the
+// only place the owner's freed room looks (dispatch).
+func (r *Router) wait(st *itemState) {
+	st.auto = true
+	if st.tp.Mode == Dedicated {
+		r.owned[st.tp.Agent] = append(r.owned[st.tp.Agent], st)
+	}
+	r.enterInbox(st)
+}
+
+// unplaced returns st, which a failure left held by nobody, to the inbox:
+// waiting for the router unless its touchpoint is simplified.
+func (r *Router) unplaced(st *itemState) {
+	if st.tp.Mode == Simplified {
+		st.auto = false
+		r.enterInbox(st)
+		return
+	}
+	r.wait(st)
+}
+
 // leaveInbox takes st out of its queues (and its owner's list).
 func (r *Router) leaveInbox(st *itemState) {
 	for _, q := range st.qs {
@@ -144,16 +166,16 @@ func (r *Router) Assign(ctx context.Context, conversationID, agentID string, now
 		return errorf(ErrUnavailable, "agent %q is offline", agentID)
 	}
 	w := r.weightOf(st)
-	auto := st.auto
-	r.leaveInbox(st)
+	// Charged before it leaves the inbox, so that a refusal leaves it
+	// exactly where it waited: in its queues and, if dedicated, on its
+	// owner's list, which the owner's freed room dispatches from.
 	if err := r.commit(ctx, a, st, w, now); err != nil {
-		st.auto = auto
-		r.enterInbox(st)
 		if err == errLostRace {
 			return &CapacityError{AgentID: agentID, Load: a.cand.Load, Weight: w, Capacity: a.cand.Capacity}
 		}
 		return err
 	}
+	r.leaveInbox(st)
 	st.automatic = false
 	r.assigned(st, now)
 	return nil
@@ -216,9 +238,7 @@ func (r *Router) dispatch(ctx context.Context, a *agentState, now time.Time, out
 		d, err := r.place(ctx, st, now)
 		if err != nil || d.Outcome == Waiting {
 			if err != nil {
-				st.auto = true
-				r.owned[a.cand.AgentID] = append(r.owned[a.cand.AgentID], st)
-				r.enterInbox(st)
+				r.wait(st)
 			}
 			return out
 		}
@@ -249,8 +269,7 @@ func (r *Router) dispatch(ctx context.Context, a *agentState, now time.Time, out
 		r.leaveInbox(pick)
 		d, err := r.place(ctx, pick, now)
 		if err != nil {
-			pick.auto = true
-			r.enterInbox(pick)
+			r.wait(pick)
 			return out
 		}
 		if d.Outcome == Waiting {

@@ -110,8 +110,7 @@ func (r *Router) pass(ctx context.Context, st *itemState, now time.Time, out []D
 	}
 	d, err := r.place(ctx, st, now)
 	if err != nil {
-		st.auto = true
-		r.enterInbox(st)
+		r.wait(st)
 		return out, err
 	}
 	out = append(out, d)

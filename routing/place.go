@@ -91,9 +91,7 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 			tr.Strategy = "dedicated"
 			tr.Skipped = append(tr.Skipped, Skip{AgentID: tp.Agent, Reason: ownerSkip(a, w)})
 		}
-		st.auto = true
-		r.owned[tp.Agent] = append(r.owned[tp.Agent], st)
-		r.enterInbox(st)
+		r.wait(st)
 		return Decision{ConversationID: st.item.ConversationID, Outcome: Waiting, Automatic: true, Trace: tr}, nil
 
 	case Automatic:

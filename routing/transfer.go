@@ -42,8 +42,7 @@ func (r *Router) Transfer(ctx context.Context, conversationID, agentID string, n
 		// the reservation: give the conversation back to its agent, or
 		// to the queues if even that room is gone.
 		if r.commit(ctx, from, st, oldW, now) != nil {
-			st.auto = st.tp.Mode != Simplified
-			r.enterInbox(st)
+			r.unplaced(st)
 		}
 		if err == errLostRace {
 			return nil, &CapacityError{AgentID: agentID, Load: to.cand.Load, Weight: w, Capacity: to.cand.Capacity}
@@ -90,8 +89,7 @@ func (r *Router) TransferToQueues(ctx context.Context, conversationID string, qu
 	st.declined = st.declined[:0]
 	d, err := r.place(ctx, st, now)
 	if err != nil {
-		st.auto = st.tp.Mode != Simplified
-		r.enterInbox(st)
+		r.unplaced(st)
 		return nil, err
 	}
 	out := []Decision{d}

@@ -1,0 +1,87 @@
+package routing_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/memory"
+	"github.com/parleyhq/parley/routing"
+)
+
+// refusingLedger is memory.Ledger that, while refuse is set, refuses
+// every reservation as another process would that took the room first.
+type refusingLedger struct {
+	*memory.Ledger
+	refuse bool
+}
+
+func (l *refusingLedger) Reserve(ctx context.Context, agent, conv string, w, capacity int) error {
+	if l.refuse {
+		return &routing.CapacityError{AgentID: agent, Weight: w, Capacity: capacity}
+	}
+	return l.Ledger.Reserve(ctx, agent, conv, w, capacity)
+}
+
+// A dedicated conversation that waits for its owner stays on the owner's
+// list whatever fails on the way, so the owner's freed room dispatches it
+// (DESIGN.md §3.5: dedicated conversations are assigned to the owner
+// automatically).
+func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
+	const full = 20 // the owner's capacity: one WhatsApp conversation
+	cases := []struct {
+		name   string
+		refuse func(t *testing.T, r *routing.Router)
+	}{
+		{"another agent's Assign refused for capacity", func(t *testing.T, r *routing.Router) {
+			assert.ErrorIs(t, r.Assign(ctx, "c2", "small", t0), routing.ErrOverCapacity)
+		}},
+		{"the owner's own Assign refused for capacity", func(t *testing.T, r *routing.Router) {
+			assert.ErrorIs(t, r.Assign(ctx, "c2", "own", t0), routing.ErrOverCapacity)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRouter(t, routing.Config{
+				Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: full}, {ID: "small", Queues: []string{"q"}, Capacity: 10}},
+				Touchpoints: []routing.Touchpoint{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
+			})
+			require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)
+			require.Equal(t, routing.Waiting, enqueue(t, r, item("c2", channel.WhatsApp, "vip", "q"), t0).Outcome)
+
+			c.refuse(t, r)
+			p, ok := r.Conversation("c2")
+			require.True(t, ok)
+			assert.Equal(t, routing.Waiting, p.Outcome, "still waits after the refusal")
+
+			ds, err := r.Release(ctx, "c1", t0)
+			require.NoError(t, err)
+			want := []routing.Decision{{ConversationID: "c2", Outcome: routing.Assigned, AgentID: "own", Weight: 20, Dedicated: true, Automatic: true}}
+			assert.Equal(t, want, ds, "the owner's freed room takes it")
+		})
+	}
+
+	t.Run("a transfer that loses both reservations", func(t *testing.T) {
+		ledger := &refusingLedger{Ledger: memory.NewLedger()}
+		r := newRouter(t, routing.Config{
+			Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}}, {ID: "b", Queues: []string{"q"}}},
+			Touchpoints: []routing.Touchpoint{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
+			Ledger:      ledger,
+		})
+		require.Equal(t, "own", enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).AgentID)
+		ledger.refuse = true
+		_, err := r.Transfer(ctx, "c1", "b", t0)
+		require.ErrorIs(t, err, routing.ErrOverCapacity)
+		p, _ := r.Conversation("c1")
+		require.Equal(t, routing.Waiting, p.Outcome, "neither agent could be charged: it waits")
+
+		ledger.refuse = false
+		ds, err := r.Refresh(ctx, "own", t0)
+		require.NoError(t, err)
+		want := []routing.Decision{{ConversationID: "c1", Outcome: routing.Assigned, AgentID: "own", Weight: 20, Dedicated: true, Automatic: true}}
+		assert.Equal(t, want, ds, "the owner takes it back once it can")
+	})
+}
