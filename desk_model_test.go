@@ -447,17 +447,6 @@ func (m *model) take(c *modelConv, agent string) bool {
 	case c.offeredTo != "", m.presence[agent] == routing.Offline:
 		return false
 	case !m.fits(agent, m.weightOf(c)):
-		if c.waiting() && c.mode == routing.Dedicated {
-			// KNOWN ROUTING BUG, reported, not fixed here (package routing
-			// is another team's): Router.Assign takes the conversation out
-			// of the inbox and its owner's list, and when the reservation
-			// fails puts it back in the inbox only. It still waits, but its
-			// owner's freed room no longer dispatches it (dispatch finds
-			// dedicated conversations only on the owner's list); only an
-			// agent's Assign or reply takes it from there.
-			o := m.tps[c.tp].owner
-			m.owned[o] = slices.DeleteFunc(m.owned[o], func(x *modelConv) bool { return x == c })
-		}
 		m.dispatch(agent)
 		return false
 	}
