@@ -16,8 +16,29 @@ import (
 // one, an imported message) goes to a map. Lookups search back from the
 // newest, where the IDs a desk asks for (the message it just sent) are.
 type idIndex struct {
-	sorted []idEntry // ascending by key; a removed entry keeps its place with ref 0
+	// chunks hold the sorted entries, idChunk at a time, so that growing
+	// never copies them; a removed entry keeps its place with ref 0.
+	chunks [][]idEntry
+	n      int // entries in chunks
 	others map[conversation.ID]msgRef
+}
+
+const idChunkBits = 12
+
+const idChunk = 1 << idChunkBits
+
+// at returns the i-th entry in ID order.
+func (x *idIndex) at(i int) *idEntry {
+	return &x.chunks[i>>idChunkBits][i&(idChunk-1)]
+}
+
+// push adds a zero entry at the end and returns it.
+func (x *idIndex) push() *idEntry {
+	if x.n>>idChunkBits == len(x.chunks) {
+		x.chunks = append(x.chunks, make([]idEntry, idChunk))
+	}
+	x.n++
+	return x.at(x.n - 1)
 }
 
 // idEntry is one ID of the sorted slice: the ID as two big-endian words,
@@ -40,11 +61,11 @@ func (e *idEntry) less(hi, lo uint64) bool { return e.hi < hi || e.hi == hi && e
 // search returns the position of the first entry not less than (hi, lo),
 // galloping back from the end: O(log d) for an ID d entries from the end.
 func (x *idIndex) search(hi, lo uint64) int {
-	n := len(x.sorted)
+	n := x.n
 	// Find a bound below the position: an entry less than the key.
 	top, step := n, 1
 	bottom := n - step
-	for bottom >= 0 && !x.sorted[bottom].less(hi, lo) {
+	for bottom >= 0 && !x.at(bottom).less(hi, lo) {
 		top = bottom
 		step *= 2
 		bottom = n - step
@@ -53,7 +74,7 @@ func (x *idIndex) search(hi, lo uint64) int {
 	// Binary search in [bottom, top): entries before bottom are less.
 	for bottom < top {
 		mid := int(uint(bottom+top) >> 1)
-		if x.sorted[mid].less(hi, lo) {
+		if x.at(mid).less(hi, lo) {
 			bottom = mid + 1
 		} else {
 			top = mid
@@ -65,16 +86,18 @@ func (x *idIndex) search(hi, lo uint64) int {
 // find returns the message of id, or 0.
 func (x *idIndex) find(id conversation.ID) msgRef {
 	hi, lo := idKey(id)
-	n := len(x.sorted)
-	if n == 0 || x.sorted[n-1].less(hi, lo) {
+	n := x.n
+	if n == 0 || x.at(n-1).less(hi, lo) {
 		// After every ID in the slice, so also after every ID in the map:
 		// each went there sorting before the slice's end at the time.
 		return 0
 	}
 	// A removed ID's entry has ref 0; the ID may have come back since, in
 	// the map.
-	if i := x.search(hi, lo); i < n && x.sorted[i].hi == hi && x.sorted[i].lo == lo && x.sorted[i].ref != 0 {
-		return x.sorted[i].ref
+	if i := x.search(hi, lo); i < n {
+		if e := x.at(i); e.hi == hi && e.lo == lo && e.ref != 0 {
+			return e.ref
+		}
 	}
 	return x.others[id]
 }
@@ -82,9 +105,9 @@ func (x *idIndex) find(id conversation.ID) msgRef {
 // add records id as ref's; id must not be in the index.
 func (x *idIndex) add(id conversation.ID, ref msgRef) {
 	hi, lo := idKey(id)
-	n := len(x.sorted)
-	if n == 0 || x.sorted[n-1].less(hi, lo) {
-		x.sorted = append(x.sorted, idEntry{hi: hi, lo: lo, ref: ref})
+	n := x.n
+	if n == 0 || x.at(n-1).less(hi, lo) {
+		*x.push() = idEntry{hi: hi, lo: lo, ref: ref}
 		return
 	}
 	i := x.search(hi, lo)
@@ -95,17 +118,21 @@ func (x *idIndex) add(id conversation.ID, ref msgRef) {
 		x.others[id] = ref
 		return
 	}
-	x.sorted = append(x.sorted, idEntry{})
-	copy(x.sorted[i+1:], x.sorted[i:n])
-	x.sorted[i] = idEntry{hi: hi, lo: lo, ref: ref}
+	x.push()
+	for j := n; j > i; j-- {
+		*x.at(j) = *x.at(j - 1)
+	}
+	*x.at(i) = idEntry{hi: hi, lo: lo, ref: ref}
 }
 
 // remove forgets id.
 func (x *idIndex) remove(id conversation.ID) {
 	hi, lo := idKey(id)
-	if i := x.search(hi, lo); i < len(x.sorted) && x.sorted[i].hi == hi && x.sorted[i].lo == lo {
-		x.sorted[i].ref = 0
-		return
+	if i := x.search(hi, lo); i < x.n {
+		if e := x.at(i); e.hi == hi && e.lo == lo && e.ref != 0 {
+			e.ref = 0
+			return
+		}
 	}
 	delete(x.others, id)
 }

@@ -65,8 +65,8 @@ func TestIDIndexAgreesWithAMap(t *testing.T) {
 		for _, id := range added {
 			assert.Equal(t, model[id], x.find(id), "seed %d: %x at the end", seed, id)
 		}
-		for i := 1; i < len(x.sorted); i++ {
-			prev, cur := x.sorted[i-1], x.sorted[i]
+		for i := 1; i < x.n; i++ {
+			prev, cur := x.at(i-1), x.at(i)
 			require.False(t, cur.less(prev.hi, prev.lo), "seed %d: the slice is sorted at %d", seed, i)
 		}
 		assert.NotEmpty(t, x.others, "seed %d: far-out-of-order IDs went to the map", seed)
@@ -80,7 +80,7 @@ func TestIDIndexAppendsInOrder(t *testing.T) {
 	for i := range 1000 {
 		x.add(testID(uint64(i+1)<<20), msgRef(i+1))
 	}
-	assert.Len(t, x.sorted, 1000)
+	assert.Equal(t, 1000, x.n)
 	assert.Nil(t, x.others, "no ID went to the map")
 	allocs := testing.AllocsPerRun(100, func() {
 		if x.find(testID(500<<20)) != 500 {
