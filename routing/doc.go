@@ -27,9 +27,11 @@
 //     ([DefaultOfferTimeout], 120 s, as Twilio TaskRouter's reservations).
 //     A rejected or expired offer goes to the next eligible agent, never
 //     back to one who declined; capacity is held during the offer.
-//   - Presence. Only [Available] agents receive new work. [Away] keeps
-//     work; [Offline] may return it (Config.OfflineReturnsWork);
-//     [Draining] hands it to available teammates after Config.DrainGrace.
+//   - Presence. Only [Available] agents receive new work, pushed or
+//     taken: Assign and Transfer refuse any other ([ErrUnavailable]).
+//     [Away] keeps work; [Offline] may return it
+//     (Config.OfflineReturnsWork); [Draining] hands it to available
+//     teammates after Config.DrainGrace.
 //   - Beyond the usual helpdesk: sticky routing with a window that falls
 //     back at once and keeps the queue age; auto-transfer of a
 //     conversation without a first reply (once); a reopened conversation

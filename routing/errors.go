@@ -41,7 +41,8 @@ var (
 	// ErrNoOffer means the conversation is not offered to that agent.
 	ErrNoOffer = errors.New("routing: no open offer")
 
-	// ErrUnavailable means the agent is offline and cannot take work.
+	// ErrUnavailable means the agent is not Available (away, offline or
+	// draining), so it may not be given new work (DESIGN.md §3.5).
 	ErrUnavailable = errors.New("routing: agent unavailable")
 
 	// ErrFixedWeight means a caller tried to change the voice weight, which

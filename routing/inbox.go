@@ -148,7 +148,8 @@ func (r *Router) Inbox(agentID string, order Order) ([]Item, error) {
 // supervisor assign it). It refuses a conversation outside the agent's
 // queues (*VisibilityError, ErrNotVisible), one that does not fit
 // (*CapacityError, ErrOverCapacity), one already assigned or offered
-// (ErrAlreadyAssigned) and an offline agent (ErrUnavailable).
+// (ErrAlreadyAssigned) and an agent who is not Available (ErrUnavailable:
+// only available agents receive new work, DESIGN.md §3.5).
 func (r *Router) Assign(ctx context.Context, conversationID, agentID string, now time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -162,8 +163,8 @@ func (r *Router) Assign(ctx context.Context, conversationID, agentID string, now
 	if !a.inQueues(st) {
 		return &VisibilityError{AgentID: agentID, ConversationID: conversationID, Queues: slices.Clone(st.item.Queues)}
 	}
-	if a.presence == Offline {
-		return errorf(ErrUnavailable, "agent %q is offline", agentID)
+	if a.presence != Available {
+		return errorf(ErrUnavailable, "agent %q is %s", agentID, a.presence)
 	}
 	w := r.weightOf(st)
 	// Charged before it leaves the inbox, so that a refusal leaves it

@@ -8,7 +8,8 @@ import (
 
 // Transfer moves a conversation to another agent, charging that agent the
 // conversation's weight (DESIGN.md §3.5: capacity checked). It refuses an
-// agent without room (*CapacityError), an offline agent (ErrUnavailable)
+// agent without room (*CapacityError), one who is not Available
+// (ErrUnavailable: only available agents receive new work)
 // and a conversation in the inbox (ErrUnknownConversation: use Assign).
 // The returned decisions are the transfer itself, then anything dispatched
 // into the room it freed.
@@ -26,8 +27,11 @@ func (r *Router) Transfer(ctx context.Context, conversationID, agentID string, n
 	if from == to {
 		return nil, nil
 	}
-	if to.presence == Offline {
-		return nil, errorf(ErrUnavailable, "agent %q is offline", agentID)
+	if to.presence != Available {
+		// Away, offline or draining: a draining agent past its grace
+		// period would otherwise keep the conversation for ever, as
+		// nothing hands its work on again.
+		return nil, errorf(ErrUnavailable, "agent %q is %s", agentID, to.presence)
 	}
 	w := r.weightOf(st)
 	if to.cand.room() < w {
