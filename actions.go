@@ -91,8 +91,10 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 // Assign gives a conversation in the inbox to agentID, as the agent's own
 // "assign to me" or a supervisor's choice. It fails with
 // routing.ErrNotVisible when the conversation is in none of the agent's
-// queues, routing.ErrOverCapacity when its weight does not fit, and
-// routing.ErrAlreadyAssigned when someone holds it.
+// queues, routing.ErrOverCapacity when its weight does not fit,
+// routing.ErrUnavailable when the agent is not available (away, offline
+// or draining: only available agents receive new work, DESIGN.md §3.5),
+// and routing.ErrAlreadyAssigned when someone holds it.
 func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) error {
 	if _, err := d.agent(agentID); err != nil {
 		return err

@@ -86,3 +86,27 @@ func TestTransferChecksCapacityAndAvailabilityNotQueues(t *testing.T) {
 	require.NoError(t, f.UpdateAgent(ctx, routing.Agent{ID: "ana", Queues: []string{"support"}, Capacity: 10}))
 	assert.ErrorIs(t, f.Transfer(ctx, id, "ana"), routing.ErrOverCapacity)
 }
+
+// DESIGN.md §3.5: "only available agents receive new work" — taken from
+// the inbox or transferred, an away or draining agent is refused as an
+// offline one is, and the conversation stays where it was.
+func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
+	ctx := context.Background()
+	for _, p := range []routing.Presence{routing.Away, routing.Offline, routing.Draining} {
+		t.Run(p.String(), func(t *testing.T) {
+			f := newFixture(t)
+			queued := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+			held := receive(t, f, "sms", sms("+14155550101"), "s1", "hello").Conversation.ID
+			require.NoError(t, f.Assign(ctx, held, "ana"))
+			require.NoError(t, f.SetPresence(ctx, "bo", p))
+
+			assert.ErrorIs(t, f.Assign(ctx, queued, "bo"), routing.ErrUnavailable)
+			st, _ := status(t, f, queued)
+			assert.Equal(t, conversation.Queued, st)
+			assert.ErrorIs(t, f.Transfer(ctx, held, "bo"), routing.ErrUnavailable)
+			st, who := status(t, f, held)
+			assert.Equal(t, conversation.Assigned, st)
+			assert.Equal(t, "ana", who)
+		})
+	}
+}

@@ -420,7 +420,7 @@ func (m *model) refuse(c *modelConv, text string) outcome {
 // agent may answer what it may see (else the refused message is returned,
 // not stored); answering the inbox assigns first, within capacity, but
 // only once the message passed the rules; a reply the agent has no room
-// (or is offline) to take on is refused and recorded.
+// (or is not available) to take on is refused and recorded.
 func (m *model) send(agent string, c *modelConv, text string, isTemplate bool) outcome {
 	if c.assignee != "" && c.assignee != agent {
 		return returned // not visible: someone else's conversation
@@ -439,12 +439,12 @@ func (m *model) send(agent string, c *modelConv, text string, isTemplate bool) o
 }
 
 // take reports whether the router lets agent take queued c (§3.5): not
-// while it is offered to someone, not an offline agent, not beyond the
-// agent's capacity. Refused for capacity, the Desk first reloads the
+// while it is offered to someone, only an available agent (only available
+// agents receive new work), not beyond the agent's capacity. Refused for capacity, the Desk first reloads the
 // agent from the Ledger, which lets the agent take what else waits.
 func (m *model) take(c *modelConv, agent string) bool {
 	switch {
-	case c.offeredTo != "", m.presence[agent] == routing.Offline:
+	case c.offeredTo != "", m.presence[agent] != routing.Available:
 		return false
 	case !m.fits(agent, m.weightOf(c)):
 		m.dispatch(agent)
@@ -463,11 +463,11 @@ func (m *model) assign(c *modelConv, agent string) outcome {
 	return done
 }
 
-// transfer moves an assigned conversation, charging the new agent what it
-// weighs now and releasing exactly what the old one was charged (§3.5);
+// transfer moves an assigned conversation to an available agent, charging
+// the new agent what it weighs now and releasing exactly what the old one was charged (§3.5);
 // the old agent's freed room goes to what waits.
 func (m *model) transfer(c *modelConv, agent string) outcome {
-	if c.status != conversation.Assigned || c.assignee == agent || m.presence[agent] == routing.Offline {
+	if c.status != conversation.Assigned || c.assignee == agent || m.presence[agent] != routing.Available {
 		return rejected
 	}
 	if !m.fits(agent, m.weightOf(c)) {
@@ -904,8 +904,8 @@ func (m *model) start(agent, tp string, to channel.Address, text string, isTempl
 		c.status = conversation.Closed
 		m.emit("conversation.closed")
 	}
-	if m.presence[agent] == routing.Offline || !m.fits(agent, m.weightOf(c)) {
-		if m.presence[agent] != routing.Offline {
+	if m.presence[agent] != routing.Available || !m.fits(agent, m.weightOf(c)) {
+		if m.presence[agent] == routing.Available {
 			m.dispatch(agent) // the Desk refreshes the agent from the Ledger before refusing
 		}
 		m.refuse(c, text)

@@ -338,7 +338,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 			d.publish(ctx, events...)
 			return nil, nil, err
 		}
-		// The agent may not take it (offline, no room): the first message
+		// The agent may not take it (not available, no room): the first message
 		// is refused, and stored failed with the reason like any refusal
 		// (DESIGN.md §7: never silently dropped).
 		m, evs, _, serr := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, err, now)
