@@ -120,18 +120,20 @@ func (t *Tracker) Expiring(now time.Time, d time.Duration) []Tracked {
 	for i, e := range es {
 		out[i] = Tracked{Key: keys[e.Index], Expiry: e}
 	}
-	// Ties on ExpiresAt come from map order; sort them by key for a stable
-	// answer.
-	slices.SortStableFunc(out, func(a, b Tracked) int {
-		if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
-			return c
-		}
-		if c := compareAddress(a.Key.Business, b.Key.Business); c != 0 {
-			return c
-		}
-		return compareAddress(a.Key.Contact, b.Key.Contact)
-	})
+	slices.SortFunc(out, soonestFirst)
 	return out
+}
+
+// soonestFirst orders tracked windows by when they close, ties by key (not
+// by the map's order), so that answers are stable.
+func soonestFirst(a, b Tracked) int {
+	if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
+		return c
+	}
+	if c := compareAddress(a.Key.Business, b.Key.Business); c != 0 {
+		return c
+	}
+	return compareAddress(a.Key.Contact, b.Key.Contact)
 }
 
 // Due lists the tracked windows on windowed channels that close at or
@@ -156,15 +158,7 @@ func (t *Tracker) Due(until time.Time) []Tracked {
 		out = append(out, Tracked{Key: k, Expiry: Expiry{Window: w, ExpiresAt: at, Remaining: at.Sub(until)}})
 	}
 	t.mu.RUnlock()
-	slices.SortFunc(out, func(a, b Tracked) int {
-		if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
-			return c
-		}
-		if c := compareAddress(a.Key.Business, b.Key.Business); c != 0 {
-			return c
-		}
-		return compareAddress(a.Key.Contact, b.Key.Contact)
-	})
+	slices.SortFunc(out, soonestFirst)
 	return out
 }
 
