@@ -413,7 +413,10 @@ func (d *Desk) UpdateAgent(ctx context.Context, a routing.Agent) error {
 // RemoveAgent removes an agent at run time. The conversations it held or
 // was offered are routed again by their touchpoints' modes: back to the
 // inbox (simplified), or to another agent (automatic), each with its
-// event. It refuses an unknown agent (routing.ErrUnknownAgent).
+// event. A dedicated touchpoint's owner removed, its conversations (held,
+// waiting for it, and new ones until it is added again) go to the inbox
+// for its queues' agents to take. It refuses an unknown agent
+// (routing.ErrUnknownAgent).
 func (d *Desk) RemoveAgent(ctx context.Context, agentID string) error {
 	now := d.now()
 	decs, err := d.router.RemoveAgent(ctx, agentID, now)

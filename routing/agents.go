@@ -105,6 +105,13 @@ func (r *Router) UpdateAgent(ctx context.Context, a Agent, now time.Time) ([]Dec
 // RemoveAgent removes an agent at run time. Conversations it held or was
 // offered are routed again by their touchpoints' modes; the returned
 // decisions say where they went.
+//
+// A dedicated touchpoint's conversations are assigned to its owner
+// automatically (DESIGN.md §3.5), so with the owner gone nobody is left to
+// give them to: those it held and those waiting for it go to their
+// queues' inbox as ordinary work (Queued), for an agent of those queues to
+// assign to self, and so do the touchpoint's new conversations until an
+// agent with the owner's ID is added again.
 func (r *Router) RemoveAgent(ctx context.Context, agentID string, now time.Time) ([]Decision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -114,13 +121,28 @@ func (r *Router) RemoveAgent(ctx context.Context, agentID string, now time.Time)
 	}
 	a.presence = Offline // not eligible while its work is re-routed
 	a.changed()
+	delete(r.agents, agentID) // so place no longer finds it as an owner or kept agent
 	out, err := r.handOff(ctx, a, now, nil)
 	if err != nil {
+		r.agents[agentID] = a
 		return out, err
 	}
+	out = r.disown(agentID, out)
 	r.leave(a)
-	delete(r.agents, agentID)
 	return out, nil
+}
+
+// disown turns the dedicated conversations waiting for owner, who has
+// been removed, into ordinary inbox work.
+func (r *Router) disown(owner string, out []Decision) []Decision {
+	owned := r.owned[owner]
+	delete(r.owned, owner)
+	for _, st := range owned {
+		r.leaveInbox(st)
+		r.enterInbox(st) // not waiting for the router: st.auto is now false
+		out = append(out, Decision{ConversationID: st.item.ConversationID, Outcome: Queued})
+	}
+	return out
 }
 
 // Agent returns the agent's settings as the router holds them.

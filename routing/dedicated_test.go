@@ -85,3 +85,54 @@ func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 		assert.Equal(t, want, ds, "the owner takes it back once it can")
 	})
 }
+
+// A dedicated touchpoint's owner removed: nobody is left to give its
+// conversations to automatically, so they become ordinary inbox work that
+// the queues' agents may take, until an agent with the owner's ID is
+// added again.
+func TestRemovedOwnerLeavesItsDedicatedWorkInTheInbox(t *testing.T) {
+	setup := func(t *testing.T) *routing.Router {
+		r := newRouter(t, routing.Config{
+			Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: 20}, {ID: "b", Queues: []string{"q"}}},
+			Touchpoints: []routing.Touchpoint{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
+		})
+		require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)
+		require.Equal(t, routing.Waiting, enqueue(t, r, item("c2", channel.WhatsApp, "vip", "q"), t0).Outcome)
+		return r
+	}
+	queued := func(id string) routing.Decision { return routing.Decision{ConversationID: id, Outcome: routing.Queued} }
+
+	t.Run("what it held and what waited for it go to the inbox", func(t *testing.T) {
+		r := setup(t)
+		ds, err := r.RemoveAgent(ctx, "own", t0)
+		require.NoError(t, err)
+		assert.Equal(t, []routing.Decision{queued("c1"), queued("c2")}, ds)
+		for _, id := range []string{"c1", "c2"} {
+			p, ok := r.Conversation(id)
+			require.True(t, ok)
+			assert.Equal(t, routing.Queued, p.Outcome, "%s: in the inbox, not waiting on nobody", id)
+			assert.False(t, p.Item.Dedicated)
+		}
+		items, err := r.Inbox("b", routing.OldestFirst)
+		require.NoError(t, err)
+		assert.Len(t, items, 2, "the queue's agents see both")
+		require.NoError(t, r.Assign(ctx, "c2", "b", t0))
+		assert.Equal(t, 20, load(t, r, "b"))
+	})
+	t.Run("new conversations go to the inbox too", func(t *testing.T) {
+		r := setup(t)
+		_, err := r.RemoveAgent(ctx, "own", t0)
+		require.NoError(t, err)
+		assert.Equal(t, queued("c3"), enqueue(t, r, item("c3", channel.WhatsApp, "vip", "q"), t0))
+	})
+	t.Run("an owner added again owns the touchpoint again", func(t *testing.T) {
+		r := setup(t)
+		_, err := r.RemoveAgent(ctx, "own", t0)
+		require.NoError(t, err)
+		ds, err := r.AddAgent(ctx, routing.Agent{ID: "own", Queues: []string{"q"}}, t0)
+		require.NoError(t, err)
+		assert.Empty(t, ds, "what went to the inbox stays ordinary inbox work")
+		d := enqueue(t, r, item("c3", channel.WhatsApp, "vip", "q"), t0)
+		assert.Equal(t, routing.Decision{ConversationID: "c3", Outcome: routing.Assigned, AgentID: "own", Weight: 20, Dedicated: true, Automatic: true}, d)
+	})
+}

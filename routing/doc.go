@@ -21,7 +21,9 @@
 //   - Modes, one per touchpoint ([Mode]; default [Simplified]):
 //     simplified (the conversation waits in the inbox until an agent
 //     assigns it to self), dedicated (assigned to the touchpoint's owner
-//     and marked dedicated) and automatic (pushed by a [Strategy]:
+//     and marked dedicated, or waiting for the owner's room; while no
+//     agent has the owner's ID, as after [Router.RemoveAgent], it goes to
+//     the inbox as if simplified) and automatic (pushed by a [Strategy]:
 //     [LeastLoaded], [RoundRobin], [LongestIdle], [Sticky] or the host's
 //     own), either assigned at once or offered with a deadline
 //     ([DefaultOfferTimeout], 120 s, as Twilio TaskRouter's reservations).

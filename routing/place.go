@@ -79,7 +79,13 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 	switch tp.Mode {
 	case Dedicated:
 		a := r.agents[tp.Agent]
-		if a != nil && a.presence == Available && a.cand.room() >= w {
+		if a == nil {
+			// No agent owns the touchpoint (removed, or not added yet):
+			// waiting for it would be waiting on nobody, so the
+			// conversation is ordinary inbox work, as if simplified.
+			break
+		}
+		if a.presence == Available && a.cand.room() >= w {
 			if d, ok, err := r.try(ctx, a, st, w, now, false, tr, "dedicated", "owner of dedicated touchpoint "+tp.ID); ok {
 				if err == nil {
 					d.Dedicated, st.item.Dedicated = true, true

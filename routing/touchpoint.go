@@ -43,7 +43,9 @@ type Touchpoint struct {
 	ID string
 	// Mode is the routing mode; zero is Simplified.
 	Mode Mode
-	// Agent is the owner of a Dedicated touchpoint.
+	// Agent is the owner of a Dedicated touchpoint. While no agent has
+	// this ID (not added yet, or removed), the touchpoint's conversations
+	// go to the inbox as a simplified touchpoint's do.
 	Agent string
 	// Strategy ranks agents in Automatic mode; nil means LeastLoaded.
 	Strategy Strategy
