@@ -53,6 +53,7 @@ func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 			require.Equal(t, routing.Waiting, enqueue(t, r, item("c2", channel.WhatsApp, "vip", "q"), t0).Outcome)
 
 			c.refuse(t, r)
+			assert.NoError(t, r.Check(), "it is on its owner's list")
 			p, ok := r.Conversation("c2")
 			require.True(t, ok)
 			assert.Equal(t, routing.Waiting, p.Outcome, "still waits after the refusal")
@@ -107,6 +108,7 @@ func TestRemovedOwnerLeavesItsDedicatedWorkInTheInbox(t *testing.T) {
 		ds, err := r.RemoveAgent(ctx, "own", t0)
 		require.NoError(t, err)
 		assert.Equal(t, []routing.Decision{queued("c1"), queued("c2")}, ds)
+		assert.NoError(t, r.Check())
 		for _, id := range []string{"c1", "c2"} {
 			p, ok := r.Conversation(id)
 			require.True(t, ok)

@@ -49,6 +49,10 @@ var (
 	// is fixed at VoiceWeight (DESIGN.md §3.5).
 	ErrFixedWeight = errors.New("routing: voice weight is fixed")
 
+	// ErrInternal means the router found its own bookkeeping broken: a
+	// bug in package routing, reported by Router.Check.
+	ErrInternal = errors.New("routing: internal inconsistency")
+
 	// ErrInvalid means a configuration, agent or item breaks a rule (empty
 	// ID, weight outside 1–100, unknown mode). The router is unchanged.
 	ErrInvalid = errors.New("routing: invalid")

@@ -64,6 +64,7 @@ type Router struct {
 	timers timerHeap
 	seq    uint64
 	ex     exclusion
+	faults faults // broken bookkeeping met on the way, for Check
 }
 
 type touchpointState struct {
@@ -429,7 +430,11 @@ func (r *Router) uncharge(ctx context.Context, st *itemState, now time.Time) err
 			return err
 		}
 	}
-	a.cand.Load = max(a.cand.Load-st.weight, 0)
+	if a.cand.Load >= st.weight {
+		a.cand.Load -= st.weight
+	} else {
+		r.unaccounted(a, st)
+	}
 	if a.cand.Load == 0 {
 		a.cand.IdleSince = now
 	}
