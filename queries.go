@@ -70,7 +70,7 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(i, j int) int {
-		if c := inboxCompare(&items[i], &items[j], order); c != 0 {
+		if c := order.Compare(&items[i], &items[j]); c != 0 {
 			return c
 		}
 		if order == routing.NewestFirst {
@@ -83,32 +83,6 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 		sorted[k] = out[i]
 	}
 	return sorted, nil
-}
-
-// inboxCompare is the inbox order (routing.Router.Inbox's): priority
-// first, then, for WindowClosingFirst, the window closing soonest (none
-// last), then age; the caller breaks ties by the store's order (creation,
-// then ID).
-func inboxCompare(x, y *routing.Item, order routing.Order) int {
-	if c := cmp.Compare(y.Priority, x.Priority); c != 0 {
-		return c
-	}
-	if order == routing.WindowClosingFirst {
-		xw, yw := x.WindowCloses, y.WindowCloses
-		switch {
-		case !xw.IsZero() && yw.IsZero():
-			return -1
-		case xw.IsZero() && !yw.IsZero():
-			return 1
-		case !xw.Equal(yw):
-			return xw.Compare(yw)
-		}
-	}
-	c := x.Enqueued.Compare(y.Enqueued)
-	if order == routing.NewestFirst {
-		c = -c
-	}
-	return c
 }
 
 // Search runs q for agentID: only what the agent may see is returned,

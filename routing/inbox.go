@@ -23,6 +23,34 @@ const (
 	WindowClosingFirst
 )
 
+// Compare orders two inbox items as o sorts them, for slices.SortFunc:
+// priority first, then, for WindowClosingFirst, the window closing soonest
+// (none last), then age, oldest or newest first. Items it finds equal
+// arrived at the same instant; [Router.Inbox] lists those in arrival order.
+// A host that builds an inbox from its own store sorts with it to agree
+// with the router.
+func (o Order) Compare(x, y *Item) int {
+	if c := cmp.Compare(y.Priority, x.Priority); c != 0 {
+		return c
+	}
+	if o == WindowClosingFirst {
+		xw, yw := x.WindowCloses, y.WindowCloses
+		switch {
+		case !xw.IsZero() && yw.IsZero():
+			return -1
+		case xw.IsZero() && !yw.IsZero():
+			return 1
+		case !xw.Equal(yw):
+			return xw.Compare(yw)
+		}
+	}
+	c := x.Enqueued.Compare(y.Enqueued)
+	if o == NewestFirst {
+		c = -c
+	}
+	return c
+}
+
 // waitLess is the dispatch order: priority, then queue age, then arrival.
 func waitLess(a, b *itemState) bool {
 	if a.item.Priority != b.item.Priority {
@@ -114,26 +142,12 @@ func (r *Router) Inbox(agentID string, order Order) ([]Item, error) {
 		}
 	}
 	slices.SortFunc(sts, func(x, y *itemState) int {
-		if c := cmp.Compare(y.item.Priority, x.item.Priority); c != 0 {
-			return c
-		}
-		if order == WindowClosingFirst {
-			xw, yw := x.item.WindowCloses, y.item.WindowCloses
-			switch {
-			case !xw.IsZero() && yw.IsZero():
-				return -1
-			case xw.IsZero() && !yw.IsZero():
-				return 1
-			case !xw.Equal(yw):
-				return xw.Compare(yw)
-			}
-		}
-		c := x.item.Enqueued.Compare(y.item.Enqueued)
-		if c == 0 {
+		c := order.Compare(&x.item, &y.item)
+		if c == 0 { // the same instant: the order they arrived in
 			c = cmp.Compare(x.seq, y.seq)
-		}
-		if order == NewestFirst {
-			c = -c
+			if order == NewestFirst {
+				c = -c
+			}
 		}
 		return c
 	})
