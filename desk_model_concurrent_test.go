@@ -62,7 +62,7 @@ func TestModelConcurrent(t *testing.T) {
 		if len(order) == 0 {
 			return conversation.ID{}, false
 		}
-		if rng.IntN(4) > 0 {
+		if len(latest) > 0 && rng.IntN(4) > 0 {
 			n := rng.IntN(len(latest))
 			for _, id := range latest {
 				if n == 0 {
