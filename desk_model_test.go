@@ -1,6 +1,7 @@
 package parley_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -111,54 +112,14 @@ type tpConf struct {
 	timeout time.Duration // how long an offer stands
 }
 
-// offerTimer is an offer's deadline in the router's timer heap. The model
-// keeps the same heap, pushed and popped in the same order, so that offers
-// expiring at one instant are passed on in the router's order.
+// offerTimer is an offer's deadline. The router acts on deadlines at the
+// same instant in the order they were set (routing's doc), so the model
+// keeps when each was set too.
 type offerTimer struct {
 	at  time.Time
+	set int // the model's count of offers made when this one was
 	c   *modelConv
 	gen int
-}
-
-type offerHeap []offerTimer
-
-// push and pop are routing's timerHeap's, on the deadline alone.
-func (h *offerHeap) push(t offerTimer) {
-	*h = append(*h, t)
-	s := *h
-	for i := len(s) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !s[i].at.Before(s[p].at) {
-			break
-		}
-		s[i], s[p] = s[p], s[i]
-		i = p
-	}
-}
-
-func (h *offerHeap) pop() offerTimer {
-	s := *h
-	top := s[0]
-	n := len(s) - 1
-	s[0] = s[n]
-	s[n] = offerTimer{}
-	s = s[:n]
-	for i := 0; ; {
-		l, m := 2*i+1, i
-		if l < n && s[l].at.Before(s[m].at) {
-			m = l
-		}
-		if l+1 < n && s[l+1].at.Before(s[m].at) {
-			m = l + 1
-		}
-		if m == i {
-			break
-		}
-		s[i], s[m] = s[m], s[i]
-		i = m
-	}
-	*h = s
-	return top
 }
 
 // modelWindow is a WhatsApp window as the Desk tracks it for Tick's
@@ -211,7 +172,7 @@ type model struct {
 	heldSeq  int
 	queue    []*modelConv            // conversations waiting for the router, oldest first
 	owned    map[string][]*modelConv // dedicated ones waiting for their owner, in order
-	timers   offerHeap
+	timers   []offerTimer
 	waits    []*modelConv        // decided "waiting" during this operation
 	outbound map[slot]*modelConv // the open outbound conversation of a custom slot
 	windows  map[slot]*modelWindow
@@ -637,7 +598,7 @@ func (m *model) place(c *modelConv) {
 		c.offeredTo = a
 		c.deadline = m.now.Add(m.tps[c.tp].timeout)
 		c.offerGen++
-		m.timers.push(offerTimer{at: c.deadline, c: c, gen: c.offerGen})
+		m.timers = append(m.timers, offerTimer{at: c.deadline, set: m.offers, c: c, gen: c.offerGen})
 		m.note("  model: %s offered to %s of %v", c.id, a, tied)
 		m.offers++
 		m.emit("conversation.offered")
@@ -775,8 +736,25 @@ func (m *model) reject(c *modelConv, agent string) outcome {
 // tick is Desk.Tick: expired offers go on, in the router's order; then
 // the window notices.
 func (m *model) tick() {
-	for len(m.timers) > 0 && !m.timers[0].at.After(m.now) {
-		t := m.timers.pop()
+	// Passing an offer on sets a deadline after now, so the due ones are
+	// known before any is acted on.
+	var due []offerTimer
+	kept := m.timers[:0]
+	for _, t := range m.timers {
+		if t.at.After(m.now) {
+			kept = append(kept, t)
+		} else {
+			due = append(due, t)
+		}
+	}
+	m.timers = kept
+	slices.SortFunc(due, func(a, b offerTimer) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.set, b.set)
+	})
+	for _, t := range due {
 		if t.c.offerGen == t.gen && t.c.offeredTo != "" {
 			m.expired++
 			m.pass(t.c)

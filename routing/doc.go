@@ -58,7 +58,9 @@
 //
 // Nothing here reads the clock: every call that needs the time takes now.
 // Deadlines (offers, auto-transfer, drain grace) act when the host calls
-// [Router.Expire]. A [Router] is safe for concurrent use.
+// [Router.Expire], earliest first, and those at the same instant in the
+// order they were set, so a run is reproducible. A [Router] is safe for
+// concurrent use.
 //
 // # Cost
 //

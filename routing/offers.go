@@ -18,6 +18,7 @@ const (
 // has moved on (gen no longer matches).
 type timer struct {
 	at   time.Time
+	seq  uint64 // when it was set, among all timers: ties on at go in this order
 	st   *itemState
 	a    *agentState
 	gen  uint64
@@ -25,44 +26,57 @@ type timer struct {
 }
 
 // timerHeap is a min-heap of deadlines, so Expire costs O(log n) per due
-// deadline rather than a scan of every conversation.
-type timerHeap []timer
+// deadline rather than a scan of every conversation. Deadlines at the same
+// instant come out in the order they were set, so what Expire does is
+// the same on every run.
+type timerHeap struct {
+	ts  []timer
+	set uint64 // timers pushed so far
+}
+
+func (h *timerHeap) less(i, j int) bool {
+	a, b := &h.ts[i], &h.ts[j]
+	return a.at.Before(b.at) || a.at.Equal(b.at) && a.seq < b.seq
+}
+
+// due reports whether the earliest deadline is at or before now.
+func (h *timerHeap) due(now time.Time) bool { return len(h.ts) > 0 && !h.ts[0].at.After(now) }
 
 func (h *timerHeap) push(t timer) {
-	*h = append(*h, t)
-	s := *h
-	for i := len(s) - 1; i > 0; {
+	h.set++
+	t.seq = h.set
+	h.ts = append(h.ts, t)
+	for i := len(h.ts) - 1; i > 0; {
 		p := (i - 1) / 2
-		if !s[i].at.Before(s[p].at) {
+		if !h.less(i, p) {
 			break
 		}
-		s[i], s[p] = s[p], s[i]
+		h.ts[i], h.ts[p] = h.ts[p], h.ts[i]
 		i = p
 	}
 }
 
 func (h *timerHeap) pop() timer {
-	s := *h
+	s := h.ts
 	top := s[0]
 	n := len(s) - 1
 	s[0] = s[n]
 	s[n] = timer{}
-	s = s[:n]
+	h.ts = s[:n]
 	for i := 0; ; {
 		l, m := 2*i+1, i
-		if l < n && s[l].at.Before(s[m].at) {
+		if l < n && h.less(l, m) {
 			m = l
 		}
-		if l+1 < n && s[l+1].at.Before(s[m].at) {
+		if l+1 < n && h.less(l+1, m) {
 			m = l + 1
 		}
 		if m == i {
 			break
 		}
-		s[i], s[m] = s[m], s[i]
+		h.ts[i], h.ts[m] = h.ts[m], h.ts[i]
 		i = m
 	}
-	*h = s
 	return top
 }
 
@@ -140,7 +154,7 @@ func (r *Router) Expire(ctx context.Context, now time.Time) ([]Decision, error) 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Decision
-	for len(r.timers) > 0 && !r.timers[0].at.After(now) {
+	for r.timers.due(now) {
 		t := r.timers.pop()
 		var err error
 		switch t.kind {
