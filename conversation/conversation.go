@@ -67,6 +67,17 @@ type Conversation struct {
 	// Direction says who started it: Inbound (the contact) or Outbound (the
 	// business).
 	Direction Direction
+	// Status is where it stands in the lifecycle; see [Allowed].
+	Status Status
+	// AssignMode says how the current assignee got it.
+	AssignMode AssignMode
+	// BotPaused is set when an agent is assigned (bot hand-off): the bot
+	// must not answer while a human owns the conversation.
+	BotPaused bool
+	// (The one-byte fields above sit together so that the struct packs
+	// without padding: a conversation copy fits 512 bytes with its queue
+	// and address, one size class below.)
+
 	// Contact is who the business talks with.
 	Contact Contact
 	// InteractionID tells apart concurrent conversations of one contact on
@@ -75,22 +86,15 @@ type Conversation struct {
 	// Subject is an optional title, set by the host's own channel or an agent.
 	Subject string
 
-	// Status is where it stands in the lifecycle; see [Allowed].
-	Status Status
 	// AssigneeID is the agent who owns it; empty while Bot or Queued. It is
 	// kept through WrapUp and Closed to record who handled it.
 	AssigneeID string
-	// AssignMode says how the current assignee got it.
-	AssignMode AssignMode
 	// Queues are the queue labels that receive it (from the touchpoint).
 	Queues []string
 	// Priority orders the inbox: higher first, then older first.
 	Priority int
 	// Previous links a follow-up to the conversation that ended before it.
 	Previous ID
-	// BotPaused is set when an agent is assigned (bot hand-off): the bot
-	// must not answer while a human owns the conversation.
-	BotPaused bool
 	// Unread counts the contact's messages the agent has not read.
 	Unread int
 	// ClosingNote is the optional summary given when closing.
