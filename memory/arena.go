@@ -22,8 +22,11 @@ type byteArena struct {
 
 // arenaChunk is the size of a shared chunk. A string larger than a
 // quarter of it gets a chunk of its own, so a large e-mail body never
-// wastes the rest of a shared one.
-const arenaChunk = 64 << 10
+// wastes the rest of a shared one. Chunks, slabs and the ID index's chunks
+// stay under the allocator's 32 KB small-object limit: they come from
+// memory the runtime has just zeroed, still in cache when written, where
+// a large object is fresh pages faulted in on first write.
+const arenaChunk = 16 << 10
 
 // span locates one string in a byteArena; the zero span is "".
 type span struct {
@@ -87,7 +90,7 @@ type msgSlabs struct {
 	n     int // records handed out
 }
 
-const slabBits = 10
+const slabBits = 8
 
 const slabSize = 1 << slabBits
 

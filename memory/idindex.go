@@ -23,7 +23,7 @@ type idIndex struct {
 	others map[conversation.ID]msgRef
 }
 
-const idChunkBits = 12
+const idChunkBits = 10
 
 const idChunk = 1 << idChunkBits
 
