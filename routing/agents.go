@@ -244,8 +244,8 @@ func (r *Router) reroute(ctx context.Context, st *itemState, now time.Time, out 
 		r.enterInbox(st)
 		return append(out, Decision{ConversationID: st.item.ConversationID, Outcome: Queued}), nil
 	}
-	d, err := r.place(ctx, st, now)
-	if err != nil {
+	var d Decision
+	if err := r.place(ctx, st, now, &d); err != nil {
 		r.wait(st)
 		return out, err
 	}

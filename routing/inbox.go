@@ -250,7 +250,8 @@ func (r *Router) dispatch(ctx context.Context, a *agentState, now time.Time, out
 			continue
 		}
 		r.leaveInbox(st)
-		d, err := r.place(ctx, st, now)
+		var d Decision
+		err := r.place(ctx, st, now, &d)
 		if err != nil || d.Outcome == Waiting {
 			if err != nil {
 				r.wait(st)
@@ -282,8 +283,8 @@ func (r *Router) dispatch(ctx context.Context, a *agentState, now time.Time, out
 			return out
 		}
 		r.leaveInbox(pick)
-		d, err := r.place(ctx, pick, now)
-		if err != nil {
+		var d Decision
+		if err := r.place(ctx, pick, now, &d); err != nil {
 			r.wait(pick)
 			return out
 		}

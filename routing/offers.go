@@ -122,8 +122,8 @@ func (r *Router) pass(ctx context.Context, st *itemState, now time.Time, out []D
 	if !slices.Contains(st.declined, a.cand.AgentID) {
 		st.declined = append(st.declined, a.cand.AgentID)
 	}
-	d, err := r.place(ctx, st, now)
-	if err != nil {
+	var d Decision
+	if err := r.place(ctx, st, now, &d); err != nil {
 		r.wait(st)
 		return out, err
 	}

@@ -52,9 +52,15 @@ func (s skip) describe(a *agentState, w int) string {
 }
 
 // place routes st, which is in no inbox and held by nobody, by its
-// touchpoint's mode. With no agent it goes to the inbox. An error other
-// than a capacity refusal (a failing Ledger) leaves st unplaced.
-func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decision, error) {
+// touchpoint's mode, and fills d, which the caller passes zeroed. With no
+// agent it goes to the inbox. An error other than a capacity refusal (a
+// failing Ledger) leaves st unplaced.
+//
+// The decision is filled in place rather than returned: it is 88 bytes,
+// and handed back by value through try, place and Enqueue it was copied
+// at each level, stores that queue behind the decision's cache misses
+// (DESIGN.md §6).
+func (r *Router) place(ctx context.Context, st *itemState, now time.Time, d *Decision) error {
 	w := r.weightOf(st)
 	r.ex.declined, r.ex.tried = st.declined, r.ex.tried[:0]
 	var tr *Trace
@@ -68,8 +74,8 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 	if st.item.KeepAgent && st.item.PreviousAgent != "" {
 		a := r.agents[st.item.PreviousAgent]
 		if s := r.why(a, st, w); s == eligible {
-			if d, ok, err := r.try(ctx, a, st, w, now, false, tr, "kept agent", "the conversation keeps its previous agent"); ok {
-				return d, err
+			if ok, err := r.try(ctx, a, st, w, now, false, tr, "kept agent", "the conversation keeps its previous agent", d); ok {
+				return err
 			}
 		} else if tr != nil {
 			tr.Skipped = append(tr.Skipped, Skip{AgentID: st.item.PreviousAgent, Reason: "kept agent: " + s.describe(a, w)})
@@ -86,11 +92,11 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 			break
 		}
 		if a.presence == Available && a.cand.room() >= w {
-			if d, ok, err := r.try(ctx, a, st, w, now, false, tr, "dedicated", "owner of dedicated touchpoint "+tp.ID); ok {
+			if ok, err := r.try(ctx, a, st, w, now, false, tr, "dedicated", "owner of dedicated touchpoint "+tp.ID, d); ok {
 				if err == nil {
 					d.Dedicated, st.item.Dedicated = true, true
 				}
-				return d, err
+				return err
 			}
 		}
 		if tr != nil {
@@ -98,15 +104,16 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 			tr.Skipped = append(tr.Skipped, Skip{AgentID: tp.Agent, Reason: ownerSkip(a, w)})
 		}
 		r.wait(st)
-		return Decision{ConversationID: st.item.ConversationID, Outcome: Waiting, Automatic: true, Trace: tr}, nil
+		d.ConversationID, d.Outcome, d.Automatic, d.Trace = st.item.ConversationID, Waiting, true, tr
+		return nil
 
 	case Automatic:
 		if tp.prefer != nil {
 			if id := tp.prefer.Preferred(&st.item, now); id != "" {
 				a := r.agents[id]
 				if s := r.why(a, st, w); s == eligible {
-					if d, ok, err := r.try(ctx, a, st, w, now, tp.Offer, tr, "sticky", "the contact's previous agent, within the sticky window"); ok {
-						return d, err
+					if ok, err := r.try(ctx, a, st, w, now, tp.Offer, tr, "sticky", "the contact's previous agent, within the sticky window", d); ok {
+						return err
 					}
 				} else if tr != nil {
 					tr.Skipped = append(tr.Skipped, Skip{AgentID: id, Reason: "sticky: " + s.describe(a, w)})
@@ -118,8 +125,8 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 			if a == nil {
 				break
 			}
-			if d, ok, err := r.try(ctx, a, st, w, now, tp.Offer, tr, tp.name, ""); ok {
-				return d, err
+			if ok, err := r.try(ctx, a, st, w, now, tp.Offer, tr, tp.name, "", d); ok {
+				return err
 			}
 		}
 		if tr != nil {
@@ -127,12 +134,14 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time) (Decis
 		}
 		st.auto = true
 		r.enterInbox(st)
-		return Decision{ConversationID: st.item.ConversationID, Outcome: Waiting, Automatic: true, Trace: tr}, nil
+		d.ConversationID, d.Outcome, d.Automatic, d.Trace = st.item.ConversationID, Waiting, true, tr
+		return nil
 	}
 
 	st.auto = false
 	r.enterInbox(st)
-	return Decision{ConversationID: st.item.ConversationID, Outcome: Queued}, nil
+	d.ConversationID, d.Outcome = st.item.ConversationID, Queued
+	return nil
 }
 
 // ownerSkip describes why a dedicated owner could not take an item.
@@ -146,24 +155,25 @@ func ownerSkip(a *agentState, w int) string {
 	return skipRoom.describe(a, w)
 }
 
-// try commits st to a. ok is false when the Ledger said another process
-// won the room, so the caller moves on to its next candidate.
-func (r *Router) try(ctx context.Context, a *agentState, st *itemState, w int, now time.Time, offer bool, tr *Trace, strategy, why string) (Decision, bool, error) {
-	err := r.commit(ctx, a, st, w, now)
+// try commits st to a and fills d (zeroed) with the assignment or offer.
+// ok is false when the Ledger said another process won the room, so the
+// caller moves on to its next candidate; d is then untouched.
+func (r *Router) try(ctx context.Context, a *agentState, st *itemState, w int, now time.Time, offer bool, tr *Trace, strategy, why string, d *Decision) (ok bool, err error) {
+	err = r.commit(ctx, a, st, w, now)
 	switch err {
 	case nil:
 	case errLostRace:
 		r.ex.tried = append(r.ex.tried, a)
-		return Decision{}, false, nil
+		return false, nil
 	default:
 		if _, full := err.(*CapacityError); full {
 			r.ex.tried = append(r.ex.tried, a)
-			return Decision{}, false, nil
+			return false, nil
 		}
-		return Decision{}, true, err
+		return true, err
 	}
 	st.automatic = true
-	d := Decision{ConversationID: st.item.ConversationID, Outcome: Assigned, AgentID: a.cand.AgentID, Weight: w, Automatic: true}
+	d.ConversationID, d.Outcome, d.AgentID, d.Weight, d.Automatic = st.item.ConversationID, Assigned, a.cand.AgentID, w, true
 	if offer {
 		st.phase = offered
 		st.deadline = now.Add(st.tp.offerTimeout())
@@ -179,7 +189,7 @@ func (r *Router) try(ctx context.Context, a *agentState, st *itemState, w int, n
 		r.explain(tr, st, w, strategy, a, why)
 		d.Trace = tr
 	}
-	return d, true, nil
+	return true, nil
 }
 
 // assigned marks st assigned and arms its auto-transfer deadline.

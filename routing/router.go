@@ -500,7 +500,7 @@ func (r *Router) recycle(st *itemState) {
 // queued in the inbox (simplified), or waiting because no eligible agent
 // has room. It refuses an invalid item (ErrInvalid) and a conversation
 // already held (ErrDuplicate); an error leaves the router unchanged.
-func (r *Router) Enqueue(ctx context.Context, item Item, now time.Time) (Decision, error) {
+func (r *Router) Enqueue(ctx context.Context, item Item, now time.Time) (d Decision, err error) {
 	if err := item.validate(); err != nil {
 		return Decision{}, err
 	}
@@ -512,8 +512,7 @@ func (r *Router) Enqueue(ctx context.Context, item Item, now time.Time) (Decisio
 	}
 	st := r.newItem(&item, now)
 	r.convs.put(h, slot, st)
-	d, err := r.place(ctx, st, now)
-	if err != nil {
+	if err := r.place(ctx, st, now, &d); err != nil {
 		r.convs.remove(item.ConversationID)
 		r.recycle(st)
 		return Decision{}, err

@@ -91,8 +91,8 @@ func (r *Router) TransferToQueues(ctx context.Context, conversationID string, qu
 		}
 	}
 	st.declined = st.declined[:0]
-	d, err := r.place(ctx, st, now)
-	if err != nil {
+	var d Decision
+	if err := r.place(ctx, st, now, &d); err != nil {
 		r.unplaced(st)
 		return nil, err
 	}
