@@ -191,6 +191,13 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		return Receipt{}, err
 	}
 	if !created { // a concurrent retry in another process won
+		// resume locks the stored message's conversation, which may be
+		// the one this call started and still holds: a mutex is not
+		// re-entrant.
+		if convMu != nil {
+			convMu.Unlock()
+			convMu = nil
+		}
 		return d.resume(ctx, tp, contact, stored, now)
 	}
 	if _, err := d.windows.Touch(session.Key{Business: tp.addr, Contact: contact.address}, at); err != nil {
