@@ -200,8 +200,12 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		}
 		return d.resume(ctx, tp, contact, stored, now)
 	}
-	if _, err := d.windows.Touch(session.Key{Business: tp.addr, Contact: contact.address}, at); err != nil {
-		d.log.WarnContext(ctx, "parley: window not tracked", "err", err)
+	// Only windowed channels have a window to track: an entry for an SMS
+	// or e-mail pair would never be read, nor pruned.
+	if d.sessions.For(tp.Kind).Windowed() {
+		if _, err := d.windows.Touch(session.Key{Business: tp.addr, Contact: contact.address}, at); err != nil {
+			d.log.WarnContext(ctx, "parley: window not tracked", "err", err)
+		}
 	}
 
 	rc := Receipt{Conversation: c, Message: stored, Started: first}
