@@ -292,11 +292,17 @@ func (d *Desk) change(ctx context.Context, id conversation.ID, now time.Time, tr
 		return err
 	})
 	mu.Unlock()
+	// The router has moved, so what it decided for other conversations (a
+	// waiting one given to the freed agent) is applied even when the store
+	// refused this one's change; a retry of the action finds this
+	// conversation's move done in the router (Release and Transfer are
+	// idempotent) and writes the store.
+	applied := d.apply(ctx, now, decs...)
 	if err != nil {
+		d.publish(ctx, applied...)
 		return err
 	}
-	events = append(events, d.apply(ctx, now, decs...)...)
-	d.publish(ctx, events...)
+	d.publish(ctx, append(events, applied...)...)
 	return nil
 }
 
