@@ -282,6 +282,14 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 	if w, ok := d.windows.Window(session.Key{Business: tp.addr, Contact: to}); ok {
 		c.LastInboundAt = w.LastInbound
 	}
+	// Once created, c is in the inbox for its queues' agents to take: hold
+	// its lock (contact, then conversation: the Desk's one order) from
+	// before Create until it is the agent's, refused or closed, so that
+	// another agent's reply cannot take it half-way and closeEmpty then
+	// close that agent's conversation. What the router decides meanwhile
+	// for other conversations goes through applyAside, which never waits
+	// on a second conversation's lock.
+	defer d.lockConversation(c.ID).Unlock()
 	if err := d.store.Create(ctx, c); err != nil {
 		return nil, nil, err
 	}
@@ -291,7 +299,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 	// the agent's capacity (the room goes to what waits) nor its slot.
 	closeEmpty := func(c *conversation.Conversation, cause error) *conversation.Conversation {
 		decs, err := d.router.Release(ctx, c.ID.String(), now)
-		events = append(events, d.apply(ctx, now, decs...)...)
+		events = append(events, d.applyAside(ctx, now, c.ID, decs)...)
 		if err != nil {
 			return c
 		}
