@@ -77,6 +77,7 @@ type Desk struct {
 	reopen    conversation.ReopenPolicy
 
 	tps         map[string]*touchpoint
+	tpsByAddr   map[channel.Address]*touchpoint // the first touchpoint with each address
 	supervisors map[string]bool
 	visitors    conversation.VisitorCounter
 	addrs       addrCache
@@ -93,9 +94,13 @@ type Desk struct {
 	warnWithin time.Duration
 	notices    windowNotices
 
-	// Two lock sets, so that no goroutine ever waits on a stripe it holds:
-	// Receive and Start lock a contact on a touchpoint; agent actions lock
-	// a conversation. Neither path takes the other's lock.
+	// Two lock sets, striped. Receive and Start lock a contact on a
+	// touchpoint, then the conversation they start or resume; agent
+	// actions lock a conversation. The order is always contact before
+	// conversation, and a goroutine holding a conversation's lock never
+	// waits on another's (a stripe may be shared): routing decisions for
+	// other conversations go through applyAside (TryLock, else put off to
+	// settle) or are applied after the lock is let go.
 	seed         maphash.Seed
 	contactLocks [64]sync.Mutex
 	convLocks    [64]sync.Mutex
@@ -135,6 +140,7 @@ func New(cfg Config) (*Desk, error) {
 		log:         cfg.Logger,
 		reopen:      cfg.Reopen,
 		tps:         make(map[string]*touchpoint, len(cfg.Touchpoints)),
+		tpsByAddr:   make(map[channel.Address]*touchpoint, len(cfg.Touchpoints)),
 		supervisors: make(map[string]bool, len(cfg.Supervisors)),
 		seed:        maphash.MakeSeed(),
 		ledger:      cfg.Ledger,
@@ -207,20 +213,25 @@ func New(cfg Config) (*Desk, error) {
 		if scope == "" {
 			scope = optout.DefaultScope
 		}
-		d.tps[tp.ID] = &touchpoint{Touchpoint: tp, addr: addr, opts: o, scope: scope}
+		t := &touchpoint{Touchpoint: tp, addr: addr, opts: o, scope: scope}
+		d.tps[tp.ID] = t
+		if _, ok := d.tpsByAddr[addr]; !ok {
+			d.tpsByAddr[addr] = t
+		}
 	}
 	return d, nil
 }
 
 // scopeOf maps an SMS touchpoint's number to its opt-out scope.
 func (d *Desk) scopeOf(number channel.Address) optout.Scope {
-	for _, tp := range d.tps {
-		if tp.addr == number {
-			return tp.scope
-		}
+	if tp := d.touchpointAt(number); tp != nil {
+		return tp.scope
 	}
 	return optout.DefaultScope
 }
+
+// touchpointAt returns the touchpoint whose address is addr, or nil.
+func (d *Desk) touchpointAt(addr channel.Address) *touchpoint { return d.tpsByAddr[addr] }
 
 // repliesFunc serves the configured replies per scope; the registry falls
 // back to its defaults for a scope or field left empty.

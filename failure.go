@@ -71,42 +71,44 @@ const (
 	codeRefused   = "refused"
 )
 
-// refusalCodes names each refusal a message may meet, most specific first.
+// refusalCodes names each refusal a message may meet, most specific first;
+// router marks the router's refusals of an assignment (routerRefusal).
 var refusalCodes = [...]struct {
-	code string
-	err  error
+	code   string
+	err    error
+	router bool
 }{
-	{"opted_out", optout.ErrOptedOut},
-	{"window_closed", session.ErrWindowClosed},
-	{"human_agent_only", session.ErrHumanAgentOnly},
-	{"blocked_country", ErrBlockedCountry},
-	{"business_initiated", ErrBusinessInitiated},
-	{"too_long", channel.ErrTextTooLong},
-	{"no_text", channel.ErrNoText},
-	{"attachments_not_allowed", channel.ErrAttachmentsNotAllowed},
-	{"mms_not_allowed", channel.ErrMMSNotAllowed},
-	{"too_many_attachments", channel.ErrTooManyAttachments},
-	{"invalid_attachment", channel.ErrInvalidAttachment},
-	{"attachment_type", channel.ErrAttachmentType},
-	{"attachment_too_large", channel.ErrAttachmentTooLarge},
-	{"attachments_too_large", channel.ErrAttachmentsTooLarge},
-	{"voice_note_too_long", channel.ErrVoiceNoteTooLong},
-	{"empty", ErrEmpty},
-	{"ended", conversation.ErrEnded},
-	{"wrong_channel", ErrWrongChannel},
-	{"over_capacity", routing.ErrOverCapacity},
-	{"not_visible", routing.ErrNotVisible},
-	{"unavailable", routing.ErrUnavailable},
-	{"already_assigned", routing.ErrAlreadyAssigned},
-	{"reserved", routing.ErrAlreadyReserved},
-	{"missing_variable", template.ErrMissingVariable},
-	{"snippet_not_found", template.ErrSnippetNotFound},
-	{"no_variant", template.ErrNoVariant},
-	{"invalid_shortcut", template.ErrInvalidShortcut},
-	{"unknown_template", ErrUnknownTemplate},
-	{"template_not_approved", template.ErrTemplateNotApproved},
-	{"invalid_parameter", template.ErrInvalidParameter},
-	{"invalid_language", template.ErrInvalidLanguage},
+	{"opted_out", optout.ErrOptedOut, false},
+	{"window_closed", session.ErrWindowClosed, false},
+	{"human_agent_only", session.ErrHumanAgentOnly, false},
+	{"blocked_country", ErrBlockedCountry, false},
+	{"business_initiated", ErrBusinessInitiated, false},
+	{"too_long", channel.ErrTextTooLong, false},
+	{"no_text", channel.ErrNoText, false},
+	{"attachments_not_allowed", channel.ErrAttachmentsNotAllowed, false},
+	{"mms_not_allowed", channel.ErrMMSNotAllowed, false},
+	{"too_many_attachments", channel.ErrTooManyAttachments, false},
+	{"invalid_attachment", channel.ErrInvalidAttachment, false},
+	{"attachment_type", channel.ErrAttachmentType, false},
+	{"attachment_too_large", channel.ErrAttachmentTooLarge, false},
+	{"attachments_too_large", channel.ErrAttachmentsTooLarge, false},
+	{"voice_note_too_long", channel.ErrVoiceNoteTooLong, false},
+	{"empty", ErrEmpty, false},
+	{"ended", conversation.ErrEnded, false},
+	{"wrong_channel", ErrWrongChannel, false},
+	{"over_capacity", routing.ErrOverCapacity, true},
+	{"not_visible", routing.ErrNotVisible, true},
+	{"unavailable", routing.ErrUnavailable, true},
+	{"already_assigned", routing.ErrAlreadyAssigned, true},
+	{"reserved", routing.ErrAlreadyReserved, true},
+	{"missing_variable", template.ErrMissingVariable, false},
+	{"snippet_not_found", template.ErrSnippetNotFound, false},
+	{"no_variant", template.ErrNoVariant, false},
+	{"invalid_shortcut", template.ErrInvalidShortcut, false},
+	{"unknown_template", ErrUnknownTemplate, false},
+	{"template_not_approved", template.ErrTemplateNotApproved, false},
+	{"invalid_parameter", template.ErrInvalidParameter, false},
+	{"invalid_language", template.ErrInvalidLanguage, false},
 }
 
 // failureCode classifies err, a transport failure or a refusal, for
@@ -136,8 +138,8 @@ func storedFailure(m *conversation.Message) error {
 // agent who replies, is the router saying no (the reply is refused and
 // recorded) rather than a store failure (returned for a retry).
 func routerRefusal(err error) bool {
-	for _, target := range [...]error{routing.ErrOverCapacity, routing.ErrNotVisible, routing.ErrUnavailable, routing.ErrAlreadyAssigned, routing.ErrAlreadyReserved} {
-		if errors.Is(err, target) {
+	for _, r := range refusalCodes {
+		if r.router && errors.Is(err, r.err) {
 			return true
 		}
 	}

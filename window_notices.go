@@ -41,8 +41,9 @@ type notice struct {
 
 // windowEvents publishes, for every window this desk tracks, "window
 // expiring" once it closes within the warning and "window closed" once it
-// has closed, then forgets closed windows (session.Tracker.Prune): an
-// unknown window reads as closed, exactly as a long-closed one does.
+// has closed, then forgets closed windows (session.Tracker.Prune). The
+// tracker then reads such a pair as never opened; the Desk's own checks do
+// not mind, as they read the window from the conversation's LastInboundAt.
 func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error) {
 	until := now
 	if d.warnWithin > 0 {
@@ -138,16 +139,6 @@ func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool,
 		ClosesAt:    t.ExpiresAt,
 		Closed:      closed,
 	}, nil
-}
-
-// touchpointAt returns the touchpoint whose business address is addr.
-func (d *Desk) touchpointAt(addr channel.Address) *touchpoint {
-	for _, tp := range d.tps {
-		if tp.addr == addr {
-			return tp
-		}
-	}
-	return nil
 }
 
 // forgetWindows drops every window and notice of contact (Erase).
