@@ -11,4 +11,14 @@
 //
 // State lives only as long as the process: use them for tests, demos, bots
 // that need no durability, or as a model when writing a real store.
+//
+// # Cost
+//
+// [ConversationStore] keeps messages free of pointers (records in slabs,
+// texts and provider IDs as bytes in chunks, integer-keyed indexes), so a
+// store holding millions of messages adds little to each garbage
+// collection; DESIGN.md §6 allows 1 KiB per conversation and 256 bytes per
+// message beyond its text, and the footprint test measures both. Reading a
+// message copies its text out. Erasing a contact zeroes its messages'
+// bytes; the room is not reused, as the store never compacts.
 package memory
