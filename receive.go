@@ -132,6 +132,17 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		contactMu.Unlock()
 		d.settle(ctx) // what routing put off while the locks were held
 	}()
+	// resumeStored answers a provider retry of stored message m. resume
+	// locks m's conversation, which may be the one this call started and
+	// holds (another desk stored the retry in it): a mutex is not
+	// re-entrant, so that lock is let go first.
+	resumeStored := func(m *conversation.Message) (Receipt, error) {
+		if convMu != nil {
+			convMu.Unlock()
+			convMu = nil
+		}
+		return d.resume(ctx, tp, contact, m, now)
+	}
 
 	// A provider retry is recognised by Record when the contact has an open
 	// conversation, and by openFor before it would start one.
@@ -140,7 +151,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		return Receipt{}, err
 	}
 	if dup != nil {
-		return d.resume(ctx, tp, contact, dup, now)
+		return resumeStored(dup)
 	}
 	if started != nil {
 		convMu = d.lockConversation(c.ID)
@@ -161,7 +172,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 				return Receipt{}, err
 			}
 			if dup != nil { // stored meanwhile by a concurrent retry
-				return d.resume(ctx, tp, contact, dup, now)
+				return resumeStored(dup)
 			}
 			if started != nil { // the only conversation this call locks
 				convMu = d.lockConversation(c.ID)
@@ -191,14 +202,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		return Receipt{}, err
 	}
 	if !created { // a concurrent retry in another process won
-		// resume locks the stored message's conversation, which may be
-		// the one this call started and still holds: a mutex is not
-		// re-entrant.
-		if convMu != nil {
-			convMu.Unlock()
-			convMu = nil
-		}
-		return d.resume(ctx, tp, contact, stored, now)
+		return resumeStored(stored)
 	}
 	// Only windowed channels have a window to track: an entry for an SMS
 	// or e-mail pair would never be read, nor pruned.
