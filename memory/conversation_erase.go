@@ -46,11 +46,11 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 }
 
 // eraseRecord forgets message ref of conversation r: out of the indexes,
-// its strings zeroed, its record and extras cleared. The caller holds s.mu
-// for writing.
+// its strings zeroed, its record (but for its ID) and extras cleared. The
+// caller holds s.mu for writing.
 func (s *ConversationStore) eraseRecord(r *convRecord, ref msgRef) {
 	m := s.records.at(ref)
-	s.byID.remove(m.id)
+	s.byID.remove(m.id, ref)
 	if m.providerID.n != 0 {
 		s.unindexProvider(r.byProvider, s.hashProvider(s.strings.view(m.providerID)), ref)
 	}
@@ -59,7 +59,8 @@ func (s *ConversationStore) eraseRecord(r *convRecord, ref msgRef) {
 	if m.extra != 0 {
 		s.extras[m.extra] = msgExtra{}
 	}
-	*m = msgRecord{}
+	// The ID stays, so the ID index's slice stays sorted (idindex.go).
+	*m = msgRecord{id: m.id, flags: flagErased}
 }
 
 // AddComment stores a comment on a contact; see [conversation.CommentStore].

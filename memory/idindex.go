@@ -15,57 +15,64 @@ import (
 // inserted near the end; one far out of order (an ID derived from an older
 // one, an imported message) goes to a map. Lookups search back from the
 // newest, where the IDs a desk asks for (the message it just sent) are.
+//
+// The slice holds only record references, 4 bytes a message: the IDs it is
+// sorted by are read from the records (msgSlabs), which keep them anyway.
+// Every byte a message keeps costs twice its size in fresh memory as the
+// heap grows (the collector lets it reach twice what is live), and a fresh
+// page is a page fault, so the index does not keep a second copy of each
+// ID. An erased record keeps its ID, marked erased (flagErased), so the
+// slice stays sorted; the ID added again takes the erased one's place.
 type idIndex struct {
-	// chunks hold the sorted entries, idChunk at a time, so that growing
-	// never copies them; a removed entry keeps its place with ref 0.
-	chunks [][]idEntry
+	// chunks hold the sorted references, idChunk at a time, so that
+	// growing never copies them.
+	chunks [][]msgRef
 	n      int // entries in chunks
 	others map[conversation.ID]msgRef
 }
 
-const idChunkBits = 10
+const idChunkBits = 12
 
 const idChunk = 1 << idChunkBits
 
 // at returns the i-th entry in ID order.
-func (x *idIndex) at(i int) *idEntry {
+func (x *idIndex) at(i int) *msgRef {
 	return &x.chunks[i>>idChunkBits][i&(idChunk-1)]
 }
 
 // push adds a zero entry at the end and returns it.
-func (x *idIndex) push() *idEntry {
+func (x *idIndex) push() *msgRef {
 	if x.n>>idChunkBits == len(x.chunks) {
-		x.chunks = append(x.chunks, make([]idEntry, idChunk))
+		x.chunks = append(x.chunks, make([]msgRef, idChunk))
 	}
 	x.n++
 	return x.at(x.n - 1)
-}
-
-// idEntry is one ID of the sorted slice: the ID as two big-endian words,
-// so comparing is two integer comparisons.
-type idEntry struct {
-	hi, lo uint64
-	ref    msgRef
 }
 
 // maxShift is how far from the end an ID may sort and still be inserted
 // into the slice; beyond it the ID goes to the map.
 const maxShift = 64
 
-func idKey(id conversation.ID) (hi, lo uint64) {
+// idKey is id as two big-endian words, so comparing is two integer
+// comparisons.
+func idKey(id *conversation.ID) (hi, lo uint64) {
 	return binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint64(id[8:])
 }
 
-func (e *idEntry) less(hi, lo uint64) bool { return e.hi < hi || e.hi == hi && e.lo < lo }
+// less reports whether the ID of the i-th entry sorts before (hi, lo).
+func (x *idIndex) less(recs *msgSlabs, i int, hi, lo uint64) bool {
+	h, l := idKey(&recs.at(*x.at(i)).id)
+	return h < hi || h == hi && l < lo
+}
 
 // search returns the position of the first entry not less than (hi, lo),
 // galloping back from the end: O(log d) for an ID d entries from the end.
-func (x *idIndex) search(hi, lo uint64) int {
+func (x *idIndex) search(recs *msgSlabs, hi, lo uint64) int {
 	n := x.n
 	// Find a bound below the position: an entry less than the key.
 	top, step := n, 1
 	bottom := n - step
-	for bottom >= 0 && !x.at(bottom).less(hi, lo) {
+	for bottom >= 0 && !x.less(recs, bottom, hi, lo) {
 		top = bottom
 		step *= 2
 		bottom = n - step
@@ -74,7 +81,7 @@ func (x *idIndex) search(hi, lo uint64) int {
 	// Binary search in [bottom, top): entries before bottom are less.
 	for bottom < top {
 		mid := int(uint(bottom+top) >> 1)
-		if x.at(mid).less(hi, lo) {
+		if x.less(recs, mid, hi, lo) {
 			bottom = mid + 1
 		} else {
 			top = mid
@@ -84,33 +91,43 @@ func (x *idIndex) search(hi, lo uint64) int {
 }
 
 // find returns the message of id, or 0.
-func (x *idIndex) find(id conversation.ID) msgRef {
-	hi, lo := idKey(id)
+func (x *idIndex) find(recs *msgSlabs, id conversation.ID) msgRef {
+	hi, lo := idKey(&id)
 	n := x.n
-	if n == 0 || x.at(n-1).less(hi, lo) {
+	if n == 0 || x.less(recs, n-1, hi, lo) {
 		// After every ID in the slice, so also after every ID in the map:
 		// each went there sorting before the slice's end at the time.
 		return 0
 	}
-	// A removed ID's entry has ref 0; the ID may have come back since, in
-	// the map.
-	if i := x.search(hi, lo); i < n {
-		if e := x.at(i); e.hi == hi && e.lo == lo && e.ref != 0 {
-			return e.ref
+	// An erased ID's entry stays, marked in its record; the ID may have
+	// come back since, in the map.
+	if i := x.search(recs, hi, lo); i < n {
+		if ref := *x.at(i); live(recs.at(ref), id) {
+			return ref
 		}
 	}
 	return x.others[id]
 }
 
-// add records id as ref's; id must not be in the index.
-func (x *idIndex) add(id conversation.ID, ref msgRef) {
-	hi, lo := idKey(id)
+// live reports whether r is the record of id and not erased.
+func live(r *msgRecord, id conversation.ID) bool {
+	return r.id == id && r.flags&flagErased == 0
+}
+
+// add records id as ref's, whose record already holds id; id must not be
+// in the index.
+func (x *idIndex) add(recs *msgSlabs, id conversation.ID, ref msgRef) {
+	hi, lo := idKey(&id)
 	n := x.n
-	if n == 0 || x.at(n-1).less(hi, lo) {
-		*x.push() = idEntry{hi: hi, lo: lo, ref: ref}
+	if n == 0 || x.less(recs, n-1, hi, lo) {
+		*x.push() = ref
 		return
 	}
-	i := x.search(hi, lo)
+	i := x.search(recs, hi, lo)
+	if i < n && recs.at(*x.at(i)).id == id {
+		*x.at(i) = ref // the ID was erased and comes back: its place is free
+		return
+	}
 	if n-i > maxShift {
 		if x.others == nil {
 			x.others = make(map[conversation.ID]msgRef)
@@ -122,17 +139,14 @@ func (x *idIndex) add(id conversation.ID, ref msgRef) {
 	for j := n; j > i; j-- {
 		*x.at(j) = *x.at(j - 1)
 	}
-	*x.at(i) = idEntry{hi: hi, lo: lo, ref: ref}
+	*x.at(i) = ref
 }
 
-// remove forgets id.
-func (x *idIndex) remove(id conversation.ID) {
-	hi, lo := idKey(id)
-	if i := x.search(hi, lo); i < x.n {
-		if e := x.at(i); e.hi == hi && e.lo == lo && e.ref != 0 {
-			e.ref = 0
-			return
-		}
+// remove forgets ref's message, whose record the caller then marks erased
+// (flagErased, keeping its ID): an entry in the slice stays and reads as
+// absent, one in the map goes.
+func (x *idIndex) remove(id conversation.ID, ref msgRef) {
+	if x.others[id] == ref {
+		delete(x.others, id)
 	}
-	delete(x.others, id)
 }

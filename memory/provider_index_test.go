@@ -13,9 +13,9 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
-// Two provider IDs with one hash are a chain in the index. A 64-bit
-// collision is too rare to meet by chance, so this test forces every ID
-// onto one hash and checks that each is found, and that taking one out of
+// Two provider IDs with one hash are a chain in the index. A 32-bit
+// collision takes about 77 000 IDs to meet by chance, so this test forces
+// every ID onto one hash and checks that each is found, and that taking one out of
 // the head, the middle or the tail of the chain keeps the others.
 func TestProviderIndexCollisions(t *testing.T) {
 	ctx := context.Background()
