@@ -17,13 +17,17 @@ const addrCacheSize = 1 << 16
 type addrCache struct {
 	mu sync.RWMutex
 	m  map[channel.Address]canonical
+	// hash hashes a contact ID for the Desk's contact locks, once per
+	// address rather than on every message.
+	hash func(contactID string) uint64
 }
 
-// canonical is a normalised address and its "kind:id" form, which is also
-// the contact's ID.
+// canonical is a normalised address, its "kind:id" form, which is also
+// the contact's ID, and that ID's hash.
 type canonical struct {
 	addr channel.Address
 	urn  string
+	hash uint64
 }
 
 // normalize returns the canonical form of a, parsing it on first sight.
@@ -39,6 +43,9 @@ func (c *addrCache) normalize(a channel.Address) (canonical, error) {
 		return canonical{}, err
 	}
 	n = canonical{addr: addr, urn: addr.String()}
+	if c.hash != nil {
+		n.hash = c.hash(n.urn)
+	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= addrCacheSize {
 		c.m = make(map[channel.Address]canonical)

@@ -112,6 +112,7 @@ type touchpoint struct {
 	addr  channel.Address
 	opts  TouchpointOptions
 	scope optout.Scope
+	hash  uint64 // of the ID, for lockContact
 }
 
 type templateKey struct {
@@ -200,6 +201,7 @@ func New(cfg Config) (*Desk, error) {
 		d.blocked = *cfg.BlockList
 	}
 	d.windows = session.NewTracker(d.sessions)
+	d.addrs.hash = d.contactHash
 	for _, s := range cfg.Supervisors {
 		d.supervisors[s] = true
 	}
@@ -213,7 +215,7 @@ func New(cfg Config) (*Desk, error) {
 		if scope == "" {
 			scope = optout.DefaultScope
 		}
-		t := &touchpoint{Touchpoint: tp, addr: addr, opts: o, scope: scope}
+		t := &touchpoint{Touchpoint: tp, addr: addr, opts: o, scope: scope, hash: maphash.String(d.seed, tp.ID)}
 		d.tps[tp.ID] = t
 		if _, ok := d.tpsByAddr[addr]; !ok {
 			d.tpsByAddr[addr] = t
@@ -256,9 +258,10 @@ func (d *Desk) touchpoint(id string) (*touchpoint, error) {
 // conversations. Keys share 64 stripes: contention between unrelated keys
 // is rare and brief, and the lock set stays fixed. It returns the locked
 // mutex rather than its Unlock method: a method value escapes to the heap,
-// an allocation on every inbound message.
-func (d *Desk) lockContact(touchpoint, contactID string) *sync.Mutex {
-	h := maphash.String(d.seed, touchpoint)*31 ^ maphash.String(d.seed, contactID)
+// an allocation on every inbound message. contactHash is the contact ID's
+// hash (Desk.contactHash), which Receive has from the address cache.
+func (d *Desk) lockContact(tp *touchpoint, contactHash uint64) *sync.Mutex {
+	h := tp.hash*31 ^ contactHash
 	m := &d.contactLocks[h%uint64(len(d.contactLocks))]
 	m.Lock()
 	return m
@@ -272,6 +275,9 @@ func (d *Desk) lockConversation(id conversation.ID) *sync.Mutex {
 	m.Lock()
 	return m
 }
+
+// contactHash is the hash lockContact takes for contactID.
+func (d *Desk) contactHash(contactID string) uint64 { return maphash.String(d.seed, contactID) }
 
 // stripe is the index of conversation id's lock.
 func (d *Desk) stripe(id conversation.ID) uint64 {

@@ -270,7 +270,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 	}
 
 	defer d.settle(ctx) // after the contact's lock is let go
-	defer d.lockContact(tp.ID, to.String()).Unlock()
+	defer d.lockContact(tp, d.contactHash(to.String())).Unlock()
 	c, started, err := conversation.Start(conversation.Params{
 		ID: d.newID(), Touchpoint: tp.ID, Channel: tp.Kind, Direction: conversation.Outbound,
 		Contact:       conversation.Contact{ID: to.String(), Name: o.Name, Addresses: []channel.Address{to}},

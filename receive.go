@@ -123,7 +123,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	// way. Both are released by one defer, outside any loop, so that the
 	// compiler open-codes it; a defer in a loop, or several defers in a
 	// function with this many returns, go through the runtime.
-	contactMu := d.lockContact(tp.ID, contact.ID)
+	contactMu := d.lockContact(tp, contact.hash)
 	var convMu *sync.Mutex
 	defer func() {
 		if convMu != nil {
@@ -144,6 +144,25 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		return d.resume(ctx, tp, contact, m, now)
 	}
 
+	// The contact's open conversation takes the message in one step when
+	// the store can (nearly every webhook); a transcript to import before
+	// the message, or no open conversation, takes the steps below.
+	// The message is made once, before its conversation is known, so both
+	// ways draw the same IDs in the same order.
+	m := d.inboundMessage(contact.ID, &in, at)
+	if rs, ok := d.store.(conversation.Receiver); ok && len(in.Transcript) == 0 {
+		key := conversation.Key{Touchpoint: tp.ID, ContactID: contact.ID, InteractionID: in.InteractionID}
+		r, err := rs.ReceiveOpen(ctx, key, m)
+		switch {
+		case err == nil && !r.Created: // a provider retry
+			return resumeStored(r.Message)
+		case err == nil:
+			return d.received(ctx, tp, contact, r.Conversation, r.Message, nil, r.First, at, now)
+		case !errors.Is(err, conversation.ErrNotFound):
+			return Receipt{}, err
+		}
+	}
+
 	// A provider retry is recognised by Record when the contact has an open
 	// conversation, and by openFor before it would start one.
 	c, started, dup, err := d.openFor(ctx, tp, &contact, &in, now)
@@ -156,14 +175,13 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	if started != nil {
 		convMu = d.lockConversation(c.ID)
 	}
-	m := d.inboundMessage(c, &in, at)
-	var received conversation.MessageReceivedEvent
+	m.ConversationID = c.ID
 	stored, created, first := m, false, false
 	for attempt := 0; ; attempt++ {
 		// The contact's first message: a new conversation, or one whose
 		// first attempt stopped before its message was stored.
 		first = c.Direction == conversation.Inbound && c.LastInboundAt.IsZero()
-		received, err = c.Receive(m)
+		_, err = c.Receive(m)
 		if errors.Is(err, conversation.ErrEnded) && started == nil {
 			// An agent ended c since FindOpen (Record's version check
 			// said so): the message opens a follow-up (DESIGN.md §3.6)
@@ -177,7 +195,8 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 			if started != nil { // the only conversation this call locks
 				convMu = d.lockConversation(c.ID)
 			}
-			m = d.inboundMessage(c, &in, at)
+			m = d.inboundMessage(contact.ID, &in, at)
+			m.ConversationID = c.ID
 			continue
 		}
 		if err != nil {
@@ -204,6 +223,13 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	if !created { // a concurrent retry in another process won
 		return resumeStored(stored)
 	}
+	return d.received(ctx, tp, contact, c, stored, started, first, at, now)
+}
+
+// received finishes Receive once inbound message m is stored in c, as c
+// stands after it: it refreshes the window, applies the effects and
+// publishes the events (started, when m started c).
+func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundContact, c *conversation.Conversation, m *conversation.Message, started *conversation.StartedEvent, first bool, at, now time.Time) (Receipt, error) {
 	// Only windowed channels have a window to track: an entry for an SMS
 	// or e-mail pair would never be read, nor pruned.
 	if d.sessions.For(tp.Kind).Windowed() {
@@ -212,8 +238,8 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		}
 	}
 
-	rc := Receipt{Conversation: c, Message: stored, Started: first}
-	evs, err := d.effects(ctx, tp, contact, c, stored, first, false, &rc, now)
+	rc := Receipt{Conversation: c, Message: m, Started: first}
+	evs, err := d.effects(ctx, tp, contact, c, m, first, false, &rc, now)
 	// Published one by one rather than gathered in a slice, and only when
 	// someone listens: boxing the received event (it carries the whole
 	// message) is the largest allocation of a message that starts nothing.
@@ -221,7 +247,9 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		if started != nil {
 			d.publish(ctx, *started)
 		}
-		d.publish(ctx, received)
+		// The event Conversation.Receive returned for m (the one-step
+		// store applied it out of sight).
+		d.publish(ctx, conversation.MessageReceivedEvent{EventHeader: conversation.EventHeader{ConversationID: c.ID, At: m.CreatedAt}, Message: *m})
 		d.publish(ctx, evs...)
 	}
 	return d.receipt(ctx, rc, err)
@@ -281,6 +309,7 @@ type inboundContact struct {
 	address  channel.Address
 	verified channel.Address // zero unless the host verified the visitor
 	lang     language.Tag
+	hash     uint64 // of the ID, for lockContact
 }
 
 // contactOf validates the sender and builds the contact: its ID is its
@@ -294,7 +323,7 @@ func (d *Desk) contactOf(tp *touchpoint, in *Inbound) (inboundContact, error) {
 	if err != nil {
 		return inboundContact{}, err
 	}
-	ic := inboundContact{address: from.addr}
+	ic := inboundContact{address: from.addr, hash: from.hash}
 	ic.ID = from.urn
 	ic.Name = in.Name
 	ic.Locale = in.Locale
@@ -309,6 +338,7 @@ func (d *Desk) contactOf(tp *touchpoint, in *Inbound) (inboundContact, error) {
 			return inboundContact{}, err
 		}
 		ic.ID = v.String()
+		ic.hash = d.contactHash(ic.ID)
 		ic.verified = v
 	}
 	if tp.Kind == channel.WebChat && in.Verified.IsZero() && in.Name == "" {
@@ -401,23 +431,23 @@ func (d *Desk) last(ctx context.Context, k conversation.Key) (*conversation.Conv
 	return page.Conversations[0], nil
 }
 
-// inboundMessage builds the stored form of in: the message, or the system
-// notice that replaces an unsupported one.
-func (d *Desk) inboundMessage(c *conversation.Conversation, in *Inbound, at time.Time) *conversation.Message {
+// inboundMessage builds the stored form of in, from contactID: the
+// message, or the system notice that replaces an unsupported one. Its
+// ConversationID is left for the caller (or a one-step store) to set.
+func (d *Desk) inboundMessage(contactID string, in *Inbound, at time.Time) *conversation.Message {
 	if in.Unsupported {
-		m := conversation.UnsupportedNotice(d.newID(), c.ID, in.ProviderID, at)
+		m := conversation.UnsupportedNotice(d.newID(), conversation.ID{}, in.ProviderID, at)
 		m.Direction = conversation.Inbound
 		return m
 	}
 	return &conversation.Message{
-		ID:             d.newID(),
-		ConversationID: c.ID,
-		Direction:      conversation.Inbound,
-		Author:         conversation.Author{Kind: conversation.AuthorContact, ID: c.Contact.ID},
-		Text:           in.Text,
-		Attachments:    in.Attachments,
-		ProviderID:     in.ProviderID,
-		CreatedAt:      at,
+		ID:          d.newID(),
+		Direction:   conversation.Inbound,
+		Author:      conversation.Author{Kind: conversation.AuthorContact, ID: contactID},
+		Text:        in.Text,
+		Attachments: in.Attachments,
+		ProviderID:  in.ProviderID,
+		CreatedAt:   at,
 	}
 }
 

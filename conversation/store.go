@@ -91,6 +91,51 @@ type MessageStore interface {
 	Messages(ctx context.Context, q MessageQuery) (MessagePage, error)
 }
 
+// Receiver is implemented by stores that can take an inbound message into
+// its slot's open conversation in one step. The Desk does that for nearly
+// every webhook; with [Store] alone it takes FindOpen, [Conversation.Receive]
+// on the copy and Record: two calls, each with its lookup and lock (two
+// round trips to a database), and a Record that may fail with ErrConflict
+// when a writer came in between. The Desk uses ReceiveOpen when the store
+// implements it and those three steps otherwise; both keep the same rules.
+// parleytest.TestConversationStore checks ReceiveOpen when it is there.
+//
+// ReceiveOpen is safe for concurrent use, like Store's methods, and is
+// atomic: it finds the open conversation of slot k, sets m.ConversationID
+// to its ID, applies [Conversation.Receive] to it with m and stores m and the
+// change as Record does, all or nothing, with no writer in between.
+//
+//   - With no open conversation in slot k it returns ErrNotFound and
+//     stores nothing (the caller starts one).
+//   - When m's provider ID is already stored on the touchpoint (a provider
+//     retry) it returns that message in Received.Message, Created false
+//     and no Conversation, and stores nothing.
+//   - Otherwise it fails as Record would (ErrInvalid for a message
+//     Receive refuses, ErrDuplicateID when m.ID is taken) and stores
+//     nothing, or stores both, returns m itself as Received.Message with
+//     Created set, and a copy of the conversation as stored (its Version
+//     one more) as Received.Conversation.
+type Receiver interface {
+	ReceiveOpen(ctx context.Context, k Key, m *Message) (Received, error)
+}
+
+// Received is what [Receiver.ReceiveOpen] did with an inbound message.
+type Received struct {
+	// Conversation is a copy of the conversation as stored with the
+	// message; nil unless Created.
+	Conversation *Conversation
+	// Message is the stored message: the one given, or the one a provider
+	// retry repeats.
+	Message *Message
+	// Created reports that the message was stored now.
+	Created bool
+	// First reports that the message is the contact's first in a
+	// conversation the contact started (Direction Inbound, LastInboundAt
+	// zero before it): its start was stored but its message was not, so
+	// what follows a first message (a welcome, routing) is still to do.
+	First bool
+}
+
 // Eraser is implemented by stores that can forget a contact (the right to
 // be forgotten, DESIGN.md §3.6). Erase removes every conversation of the
 // contact, their messages, and the contact's comments when the store also

@@ -11,7 +11,8 @@ import (
 )
 
 // ConversationStore is the in-memory [conversation.Store]. It also
-// implements [conversation.Eraser] and [conversation.CommentStore].
+// implements [conversation.Receiver], [conversation.Eraser] and
+// [conversation.CommentStore].
 //
 // It is safe for concurrent use by multiple goroutines. One mutex guards
 // everything, so each method is atomic: the slot checks of Create, the
@@ -56,6 +57,7 @@ type ConversationStore struct {
 // Compile-time checks of the interfaces ConversationStore implements.
 var (
 	_ conversation.Store        = (*ConversationStore)(nil)
+	_ conversation.Receiver     = (*ConversationStore)(nil)
 	_ conversation.Eraser       = (*ConversationStore)(nil)
 	_ conversation.CommentStore = (*ConversationStore)(nil)
 )

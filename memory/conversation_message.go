@@ -262,6 +262,39 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	return m, true, nil
 }
 
+// ReceiveOpen takes inbound message m into the open conversation of slot
+// k in one step; see [conversation.Receiver] for the contract. It applies
+// [conversation.Conversation.Receive] to the stored conversation itself,
+// under the lock, so the copy it hands out is the one copy made.
+func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
+	if err := ctx.Err(); err != nil {
+		return conversation.Received{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.open[k]
+	if !ok {
+		return conversation.Received{}, conversation.ErrNotFound
+	}
+	m.ConversationID = r.c.ID
+	if err := m.Validate(); err != nil {
+		return conversation.Received{}, err
+	}
+	h := s.hashProvider(m.ProviderID)
+	if old, err := s.checkAppend(r, m, h); old != nil || err != nil {
+		return conversation.Received{Message: old}, err
+	}
+	first := r.c.Direction == conversation.Inbound && r.c.LastInboundAt.IsZero()
+	// Receive checks before it changes anything, and it leaves the
+	// status (so the slot) as it is.
+	if _, err := r.c.Receive(m); err != nil {
+		return conversation.Received{}, err
+	}
+	r.c.Version++
+	s.applyAppend(r, m, h)
+	return conversation.Received{Conversation: clone(&r.c), Message: m, Created: true, First: first}, nil
+}
+
 // checkAppend returns the message already stored with m's provider ID
 // (whose hash is h) on the touchpoint, or an error if m's ID is taken. The
 // caller holds s.mu.

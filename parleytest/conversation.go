@@ -19,7 +19,8 @@ import (
 // identity fields fixed), optimistic concurrency under concurrent writers,
 // idempotent append and record under concurrent duplicate webhooks,
 // monotonic delivery status, lookup by provider message ID, paging, search
-// and visibility, and, when the store implements them, erasure and comments.
+// and visibility, and, when the store implements them, the one-step
+// inbound write (conversation.Receiver), erasure and comments.
 //
 // newStore must return a fresh, empty store on each call; every subtest
 // gets its own. A failure names the rule of the contract that broke. Run it
@@ -30,7 +31,7 @@ import (
 //	}
 func TestConversationStore(t *testing.T, newStore func() conversation.Store) {
 	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, recordCases, searchCases) {
+	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, recordCases, receiverCases, searchCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &storeFixture{t: t, rule: tc.rule, s: newStore(), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
 			tc.run(f)
