@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"math"
 	"unsafe"
 )
 
@@ -28,10 +29,33 @@ type byteArena struct {
 // a large object is fresh pages faulted in on first write.
 const arenaChunk = 16 << 10
 
-// span locates one string in a byteArena; the zero span is "".
+// span locates one string in a byteArena in 8 bytes; the zero span is "".
+// Every message keeps two (its text and its provider ID), and every byte a
+// message keeps costs twice its size in fresh memory (idindex.go), so the
+// offset and length take 16 bits each: a string in a shared chunk starts
+// below arenaChunk and is at most arenaChunk/4 bytes long. A longer
+// string has a chunk of its own, whole: its span says so with n ==
+// wholeChunk, and its length is the chunk's, so it has no limit.
 type span struct {
-	chunk, off, n uint32
+	chunk uint32
+	off   uint16
+	n     uint16 // the length, or wholeChunk
 }
+
+// wholeChunk is span.n for a string that fills a chunk of its own. A
+// shared string is never that long (arenaChunk/4 < wholeChunk).
+const wholeChunk = math.MaxUint16
+
+// The limits of a span's fields, checked where the program is built.
+const (
+	_ = uint16(arenaChunk - 1)                // every offset in a chunk fits span.off
+	_ = uint16(wholeChunk - arenaChunk/4 - 1) // a shared string's length fits span.n, below wholeChunk
+)
+
+// maxChunks is how many chunks an arena can number: span.chunk is 32 bits.
+// Each holds more than arenaChunk/4 bytes, so an arena reaches it only
+// past 16 TiB of strings.
+const maxChunks = math.MaxUint32 + 1
 
 func newByteArena() byteArena { return byteArena{cur: -1} }
 
@@ -41,25 +65,42 @@ func (a *byteArena) put(s string) span {
 		return span{}
 	}
 	if len(s) > arenaChunk/4 {
+		a.grow()
 		a.chunks = append(a.chunks, []byte(s))
-		return span{chunk: uint32(len(a.chunks) - 1), n: uint32(len(s))}
+		return span{chunk: uint32(len(a.chunks) - 1), n: wholeChunk}
 	}
 	if a.cur < 0 || len(a.chunks[a.cur])+len(s) > cap(a.chunks[a.cur]) {
+		a.grow()
 		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
 		a.cur = len(a.chunks) - 1
 	}
 	c := a.chunks[a.cur]
-	sp := span{chunk: uint32(a.cur), off: uint32(len(c)), n: uint32(len(s))}
+	sp := span{chunk: uint32(a.cur), off: uint16(len(c)), n: uint16(len(s))}
 	a.chunks[a.cur] = append(c, s...)
 	return sp
 }
 
+// grow checks that the arena can number one more chunk. Past that a span
+// could not name the string, and a store that kept going would read
+// another message's bytes; stopping is the only safe answer, and no
+// process holds 16 TiB of messages in memory.
+func (a *byteArena) grow() {
+	if uint64(len(a.chunks)) >= maxChunks {
+		panic("memory: byte arena full: 2^32 chunks of message strings")
+	}
+}
+
 // bytes returns the bytes of sp, in place.
 func (a *byteArena) bytes(sp span) []byte {
-	if sp.n == 0 {
+	switch sp.n {
+	case 0:
 		return nil
+	case wholeChunk:
+		c := a.chunks[sp.chunk]
+		return c[:len(c):len(c)]
 	}
-	return a.chunks[sp.chunk][sp.off : sp.off+sp.n : sp.off+sp.n]
+	end := int(sp.off) + int(sp.n)
+	return a.chunks[sp.chunk][sp.off:end:end]
 }
 
 // string returns a copy of sp's string, which the caller may keep.

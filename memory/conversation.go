@@ -45,9 +45,12 @@ type ConversationStore struct {
 
 	// byProvider indexes messages by provider ID, one index per
 	// touchpoint: the idempotency key is (touchpoint, provider ID),
-	// DESIGN.md §3.6. seed hashes the IDs.
+	// DESIGN.md §3.6. seed hashes the IDs. sameHash links a record to the
+	// next in its index whose provider ID has the same hash, the rare
+	// case (conversation_message.go).
 	byProvider map[string]providerIndex
 	seed       maphash.Seed
+	sameHash   map[msgRef]msgRef
 	byID       idIndex
 
 	comments   map[string][]*conversation.Comment
@@ -87,6 +90,7 @@ func NewConversationStore() *ConversationStore {
 		extras:     make([]msgExtra, 1),
 		byProvider: make(map[string]providerIndex),
 		seed:       maphash.MakeSeed(),
+		sameHash:   make(map[msgRef]msgRef),
 		comments:   make(map[string][]*conversation.Comment),
 		commentIDs: make(map[conversation.ID]struct{}),
 	}

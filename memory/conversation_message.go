@@ -14,9 +14,9 @@ import (
 // idempotency key of messages with the touchpoint (DESIGN.md §3.6).
 // Inbound messages enter it on append, outbound ones when UpdateDelivery
 // records the transport's ID. It maps the ID's hash to the newest record
-// with that hash; older ones follow through msgRecord.sameHash, so two IDs
-// with one hash are both found. Keys and values are integers, so the
-// collector never traces the index (see arena.go).
+// with that hash; older ones follow through ConversationStore.sameHash,
+// so two IDs with one hash are both found. Keys and values are integers,
+// so the collector never traces the index (see arena.go).
 //
 // The hash is 32 bits: a map slot is then 8 bytes instead of 16, and the
 // index, read at a random place for every new message, is half the memory
@@ -49,7 +49,7 @@ func (s *ConversationStore) findProvider(ix providerIndex, h uint32, providerID 
 		if s.strings.view(r.providerID) == providerID {
 			return ref
 		}
-		ref = r.sameHash
+		ref = s.sameHash[ref]
 	}
 	return 0
 }
@@ -58,37 +58,46 @@ func (s *ConversationStore) findProvider(ix providerIndex, h uint32, providerID 
 // caller holds s.mu for writing and has checked that no record in ix has
 // it.
 func (s *ConversationStore) indexProvider(ix providerIndex, h uint32, ref msgRef, providerID string) {
-	r := s.records.at(ref)
-	r.providerID = s.strings.put(providerID)
-	r.sameHash = ix[h]
+	s.records.at(ref).providerID = s.strings.put(providerID)
+	if next := ix[h]; next != 0 {
+		s.sameHash[ref] = next
+	}
 	ix[h] = ref
 }
 
 // unindexProvider takes ref, whose provider ID hashes to h, out of ix. The
 // caller holds s.mu for writing.
 func (s *ConversationStore) unindexProvider(ix providerIndex, h uint32, ref msgRef) {
-	r := s.records.at(ref)
+	next, chained := s.sameHash[ref]
+	delete(s.sameHash, ref)
 	if ix[h] == ref {
-		if r.sameHash == 0 {
-			delete(ix, h)
+		if chained {
+			ix[h] = next
 		} else {
-			ix[h] = r.sameHash
+			delete(ix, h)
 		}
 		return
 	}
-	for prev := s.records.at(ix[h]); prev.sameHash != 0; prev = s.records.at(prev.sameHash) {
-		if prev.sameHash == ref {
-			prev.sameHash = r.sameHash
+	for prev := ix[h]; prev != 0; prev = s.sameHash[prev] {
+		if s.sameHash[prev] == ref {
+			if chained {
+				s.sameHash[prev] = next
+			} else {
+				delete(s.sameHash, prev)
+			}
 			return
 		}
 	}
 }
 
-// msgRecord is how the store keeps a message: compact, because DESIGN.md §6
-// allows at most 256 bytes per message beyond its text, and free of
-// pointers (see arena.go). Times are Unix nanoseconds (so they come back in
-// UTC, like from most databases) and the fields most messages lack live in
-// the store's extras.
+// msgRecord is how the store keeps a message: in 64 bytes (size_test.go)
+// and free of pointers (see arena.go). DESIGN.md §6 allows 256 bytes per
+// message beyond its text, but the record is most of what a message
+// keeps, and every byte kept costs Desk.Receive fresh memory (idindex.go).
+// Times are Unix nanoseconds (so they come back in UTC, like from most
+// databases). What few messages have lives beside the records: the
+// fields in ConversationStore.extras, and the provider index's chain of
+// IDs sharing a hash in ConversationStore.sameHash.
 type msgRecord struct {
 	id         conversation.ID
 	created    int64
@@ -98,8 +107,6 @@ type msgRecord struct {
 	conv       uint32 // the conversation's position in ConversationStore.list
 	author     uint32 // the author's ID, numbered by ConversationStore.authors
 	extra      uint32 // position in ConversationStore.extras, 0 for none
-	sameHash   msgRef // the next record of the touchpoint whose provider ID has the same hash
-	direction  conversation.Direction
 	authorKind conversation.AuthorKind
 	notice     conversation.Notice
 	status     conversation.DeliveryStatus
@@ -107,10 +114,21 @@ type msgRecord struct {
 }
 
 const (
-	flagInternal = 1 << iota
+	// flagOutbound is the direction, Inbound or Outbound, the only two a
+	// stored message can have (conversation.Message.Validate).
+	flagOutbound = 1 << iota
+	flagInternal
 	flagImported
 	flagErased // the message was erased; only its ID is kept (idindex.go)
 )
+
+// direction returns the direction r keeps in its flags.
+func (r *msgRecord) direction() conversation.Direction {
+	if r.flags&flagOutbound != 0 {
+		return conversation.Outbound
+	}
+	return conversation.Inbound
+}
 
 type msgExtra struct {
 	attachments []conversation.Attachment
@@ -147,13 +165,15 @@ func (s *ConversationStore) addRecord(m *conversation.Message, conv *convRecord)
 		text:       s.strings.put(m.Text),
 		conv:       conv.pos,
 		author:     conv.contact,
-		direction:  m.Direction,
 		authorKind: m.Author.Kind,
 		notice:     m.Notice,
 		status:     m.Delivery.Status,
 	}
 	if m.Author.ID != conv.c.Contact.ID {
 		r.author = s.authors.id(m.Author.ID)
+	}
+	if m.Direction == conversation.Outbound {
+		r.flags |= flagOutbound
 	}
 	if m.Internal {
 		r.flags |= flagInternal
@@ -185,7 +205,7 @@ func (s *ConversationStore) message(ref msgRef, providerID string) *conversation
 	m := &conversation.Message{
 		ID:             r.id,
 		ConversationID: s.list[r.conv].c.ID,
-		Direction:      r.direction,
+		Direction:      r.direction(),
 		Internal:       r.flags&flagInternal != 0,
 		Imported:       r.flags&flagImported != 0,
 		Notice:         r.notice,

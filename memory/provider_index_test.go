@@ -59,6 +59,7 @@ func TestProviderIndexCollisions(t *testing.T) {
 	}
 	s.unindexProvider(conv.byProvider, h, refs["wamid.b"])
 	assert.Empty(t, conv.byProvider, "the last one out deletes the key")
+	assert.Empty(t, s.sameHash, "and no chain is left")
 }
 
 // Erasure leaves nothing readable: the erased messages' texts and
