@@ -223,17 +223,7 @@ func scanRouting(n int) func(b *testing.B) {
 			agents[i].load, agents[i].lastAssigned = w, clock
 			held[convs[i]] = scanHold{agent: i, weight: w}
 		}
-		settle()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			k := i % n
-			in, out := n+k, k
-			assign(convs[in], queues[in], weightOf(routingKinds[in%len(routingKinds)]))
-			release(convs[out])
-			convs[in], convs[out] = convs[out], convs[in]
-			queues[in], queues[out] = queues[out], queues[in]
-		}
+		baselineLoop(b, n, convs, queues, assign, release)
 	}
 }
 
@@ -282,17 +272,7 @@ func roundRobinRouting(n int) func(b *testing.B) {
 		for i := range n {
 			assign(convs[i], queues[i], weightOf(routingKinds[i%len(routingKinds)]))
 		}
-		settle()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			k := i % n
-			in, out := n+k, k
-			assign(convs[in], queues[in], weightOf(routingKinds[in%len(routingKinds)]))
-			release(convs[out])
-			convs[in], convs[out] = convs[out], convs[in]
-			queues[in], queues[out] = queues[out], queues[in]
-		}
+		baselineLoop(b, n, convs, queues, assign, release)
 	}
 }
 
@@ -342,16 +322,24 @@ func constantRouting(n int) func(b *testing.B) {
 		for i := range n {
 			assign(convs[i], queues[i], weightOf(routingKinds[i%len(routingKinds)]))
 		}
-		settle()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			k := i % n
-			in, out := n+k, k
-			assign(convs[in], queues[in], weightOf(routingKinds[in%len(routingKinds)]))
-			release(convs[out])
-			convs[in], convs[out] = convs[out], convs[in]
-			queues[in], queues[out] = queues[out], queues[in]
-		}
+		baselineLoop(b, n, convs, queues, assign, release)
+	}
+}
+
+// baselineLoop is the timed steady state every baseline runs, as parley's
+// does: the conversation n+k is assigned and conversation k released, then
+// the two swap places for the next round. The 2n conversations' IDs and
+// queues are in convs and queues.
+func baselineLoop(b *testing.B, n int, convs, queues []string, assign func(conv, queue string, w int), release func(conv string)) {
+	settle()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % n
+		in, out := n+k, k
+		assign(convs[in], queues[in], weightOf(routingKinds[in%len(routingKinds)]))
+		release(convs[out])
+		convs[in], convs[out] = convs[out], convs[in]
+		queues[in], queues[out] = queues[out], queues[in]
 	}
 }

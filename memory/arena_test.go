@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,15 +92,7 @@ func TestByteArenaEraseZeroesOnlyItsBytes(t *testing.T) {
 // zeroes.
 func TestStoreKeepsStringsOfAnyLength(t *testing.T) {
 	ctx := context.Background()
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	ids := conversation.SequentialIDs(t0)
-	s := NewConversationStore()
-	c, _, err := conversation.Start(conversation.Params{
-		ID: ids(), Touchpoint: "tp", Channel: channel.Email, Direction: conversation.Inbound,
-		Contact: conversation.Contact{ID: "c1"}, Queues: []string{"sales"},
-	}, t0)
-	require.NoError(t, err)
-	require.NoError(t, s.Create(ctx, c))
+	s, c, ids, t0 := storeWithConversation(t, channel.Email)
 
 	lengths := []int{1, arenaChunk/4 - 1, arenaChunk / 4, arenaChunk/4 + 1, arenaChunk, wholeChunk, wholeChunk + 1, 3 << 20}
 	for i, n := range lengths {

@@ -13,21 +13,29 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
+// storeWithConversation returns a new store holding one open inbound
+// conversation of kind on touchpoint "tp" with contact "c1", the ID
+// source that made it, and its start time.
+func storeWithConversation(t *testing.T, kind channel.Kind) (*ConversationStore, *conversation.Conversation, func() conversation.ID, time.Time) {
+	t.Helper()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ids := conversation.SequentialIDs(t0)
+	s := NewConversationStore()
+	c, _, err := conversation.Start(conversation.Params{
+		ID: ids(), Touchpoint: "tp", Channel: kind, Direction: conversation.Inbound,
+		Contact: conversation.Contact{ID: "c1"}, Queues: []string{"sales"},
+	}, t0)
+	require.NoError(t, err)
+	require.NoError(t, s.Create(context.Background(), c))
+	return s, c, ids, t0
+}
+
 // Two provider IDs with one hash are a chain in the index. A 32-bit
 // collision takes about 77 000 IDs to meet by chance, so this test forces
 // every ID onto one hash and checks that each is found, and that taking one out of
 // the head, the middle or the tail of the chain keeps the others.
 func TestProviderIndexCollisions(t *testing.T) {
-	ctx := context.Background()
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	ids := conversation.SequentialIDs(t0)
-	s := NewConversationStore()
-	c, _, err := conversation.Start(conversation.Params{
-		ID: ids(), Touchpoint: "tp", Channel: channel.WhatsApp, Direction: conversation.Inbound,
-		Contact: conversation.Contact{ID: "c1"}, Queues: []string{"sales"},
-	}, t0)
-	require.NoError(t, err)
-	require.NoError(t, s.Create(ctx, c))
+	s, c, ids, t0 := storeWithConversation(t, channel.WhatsApp)
 	conv := s.convs[c.ID]
 
 	const h = 42 // the one hash every ID is given
