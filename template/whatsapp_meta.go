@@ -112,17 +112,32 @@ var ErrInvalidLanguage = errors.New("template: invalid language code")
 // "pt_BR", "fil", "es") to a language tag. Meta's codes are a language of
 // 2 or 3 lower-case letters, optionally "_" and a 2-letter upper-case
 // region; they are case-sensitive, so "en-US" and "en_us" are refused.
+// So are codes LanguageCode could not give back: the unknown region
+// ("en_ZZ") and a deprecated code that stands for a script ("sh", Serbian
+// in Latin script). Refusals match ErrInvalidLanguage.
 func ParseLanguageCode(code string) (language.Tag, error) {
 	base, region, hasRegion := strings.Cut(code, "_")
 	if !isLower(base, 2, 3) || (hasRegion && !isUpper(region, 2)) {
 		return language.Und, fmt.Errorf("%w: %q", ErrInvalidLanguage, code)
 	}
+	if region == unknownRegion {
+		// BCP 47's "unknown region" is no region of Meta's, and LanguageCode
+		// could only write it back as the bare language.
+		return language.Und, fmt.Errorf("%w: %q names the unknown region", ErrInvalidLanguage, code)
+	}
 	tag, err := language.Parse(strings.Replace(code, "_", "-", 1))
 	if err != nil {
 		return language.Und, fmt.Errorf("%w: %q: %v", ErrInvalidLanguage, code, err)
 	}
-	if base, _, _ := tag.Raw(); base.String() == "und" {
+	lang, script, _ := tag.Raw()
+	if lang.String() == "und" {
 		return language.Und, fmt.Errorf("%w: %q names no language", ErrInvalidLanguage, code)
+	}
+	if script.String() != noScript {
+		// A deprecated code that stands for a language in one script
+		// ("sh" is Serbian in Latin script): Meta's codes name no script,
+		// so LanguageCode could not give this code back.
+		return language.Und, fmt.Errorf("%w: %q is %s, and Meta's codes name no script", ErrInvalidLanguage, code, tag)
 	}
 	return tag, nil
 }
@@ -137,11 +152,18 @@ func LanguageCode(tag language.Tag) (string, error) {
 		return "", fmt.Errorf("%w: %s", ErrInvalidLanguage, tag)
 	}
 	code := base.String()
-	if r := region.String(); r != "ZZ" && isUpper(r, 2) {
+	if r := region.String(); r != unknownRegion && isUpper(r, 2) {
 		code += "_" + r
 	}
 	return code, nil
 }
+
+// unknownRegion is BCP 47's code for an unknown region, which x/text also
+// reports for a tag that names none.
+const unknownRegion = "ZZ"
+
+// noScript is what x/text reports for a tag without a script.
+const noScript = "Zzzz"
 
 func isLower(s string, lo, hi int) bool {
 	if len(s) < lo || len(s) > hi {

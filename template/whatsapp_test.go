@@ -193,7 +193,7 @@ func TestLanguageCodes(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, code, back, "round trip")
 	}
-	for _, bad := range []string{"", "en-US", "en_us", "EN_US", "e", "engl", "en_USA", "en_", "_US", "xx_YY_ZZ", "und", "und_US"} {
+	for _, bad := range []string{"", "en-US", "en_us", "EN_US", "e", "engl", "en_USA", "en_", "_US", "xx_YY_ZZ", "und", "und_US", "aa_ZZ", "en_ZZ", "sh"} {
 		_, err := template.ParseLanguageCode(bad)
 		assert.ErrorIs(t, err, template.ErrInvalidLanguage, bad)
 	}
