@@ -51,13 +51,17 @@ func routingRows(o options) []row {
 	}
 
 	// O(log n) from 100 to 100 000 agents. Time alone cannot show it: at
-	// 100 000 agents every record lives in main memory, so even a router
-	// doing O(1) work per decision grows several times over on cache and
-	// TLB misses. The O(1) reference measures that growth on the same
-	// agents and conversations, and parley's own growth is judged against
-	// it: an O(log n) router may grow by the log ratio more,
-	// log(100 000)/log(100) = 2.5; the linear scan grows hundreds of times
-	// more.
+	// 100 agents every record sits in the first-level cache, at 100 000 in
+	// main memory, so even a router doing O(1) work per decision grows
+	// several times over on cache and TLB misses. The O(1) reference
+	// measures that growth, and parley's growth is judged against it: it
+	// may grow at most twice as much. A decision whose work grew with n
+	// could not stay under that (the scan grows some 200 times as much);
+	// the tree's own work, 1.5 comparisons a level, is counted exactly by
+	// routing's TestDecisionIsLogarithmic, where timing cannot blur it.
+	// The added nanoseconds are printed too: parley's decision chains more
+	// dependent cache misses than the reference's, so it adds more time
+	// at scale even where the ratios agree.
 	growth, refGrowth := slower(parley[100_000], parley[100]), slower(large, small)
 	scanGrowth := slower(scan[100_000], scan[100])
 	rows = append(rows, row{
@@ -65,10 +69,11 @@ func routingRows(o options) []row {
 		Parley: parley[100_000],
 		Peer:   "O(1) reference: hash map + rotating pick, at 100 000 agents",
 		Other:  large,
-		Ratio: fmt.Sprintf("parley %.1f×, O(1) reference %.1f×, scan %.0f×: %.2f× the reference's growth (scan %.0f×)",
-			growth, refGrowth, scanGrowth, growth/refGrowth, scanGrowth/refGrowth),
-		Goal: "0 allocs; O(log n): growth ≤ 2.5× the O(1) reference's",
-		OK:   parley[100_000].AllocsPerOp == 0 && growth <= 2.5*refGrowth,
+		Ratio: fmt.Sprintf("parley %.1f× (+%.0f ns), O(1) reference %.1f× (+%.0f ns), scan %.0f×: %.2f× the reference's growth (scan %.0f×)",
+			growth, parley[100_000].NsPerOp-parley[100].NsPerOp, refGrowth, large.NsPerOp-small.NsPerOp,
+			scanGrowth, growth/refGrowth, scanGrowth/refGrowth),
+		Goal: "0 allocs; O(log n): growth ≤ 2× the O(1) reference's",
+		OK:   parley[100_000].AllocsPerOp == 0 && growth <= 2*refGrowth,
 	})
 	// The round-robin baseline does less per decision than parley: it
 	// hands the conversation to the head of the queue's list whatever that
@@ -280,9 +285,11 @@ func roundRobinRouting(n int) func(b *testing.B) {
 // algorithm: find the conversation by ID in a hash map, and charge and free
 // an agent's record. It picks agents by a rotating cursor over the
 // queue's members, O(1) and without any ranking, so what its time grows
-// by from 100 to 100 000 agents is the memory hierarchy's share: the same
-// records, spread over the same amount of memory as parley's, missing
-// the same caches.
+// by from 100 to 100 000 agents is the memory hierarchy's share: a
+// conversation's map entry and an agent's record among n, each a cache
+// miss once n outgrows the caches. It keeps less per agent than parley
+// (no ranking, no presence, no held list), so its records are denser and
+// its own growth, if anything, smaller.
 func constantRouting(n int) func(b *testing.B) {
 	return func(b *testing.B) {
 		agents := make([]scanAgent, n)

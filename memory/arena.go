@@ -138,6 +138,12 @@ const slabSize = 1 << slabBits
 // add returns a new zero record and its reference.
 func (s *msgSlabs) add() (msgRef, *msgRecord) {
 	i := s.n
+	if i >= math.MaxUint32 {
+		// A reference is i+1 in 32 bits; wrapping would make it 0, "no
+		// message", and the indexes would mix messages up. 2^32 records
+		// are 256 GiB of them.
+		panic("memory: message store full: 2^32 - 1 messages")
+	}
 	if i>>slabBits == len(s.slabs) {
 		s.slabs = append(s.slabs, make([]msgRecord, slabSize))
 	}
