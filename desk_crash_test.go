@@ -44,33 +44,45 @@ func TestReceiveCrashAtEveryWrite(t *testing.T) {
 			h.d.Clock.Advance(time.Minute)
 		}, parley.Inbound{Touchpoint: "sms", From: sms("+14155550201"), ProviderID: "s1", Text: "HELP"}},
 	}
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			clean := newHarness(t, 1)
-			sc.setup(clean)
-			mustReceive(clean, sc.in)
-			want := snapshot(t, clean)
+	// The Desk writes a message to an open conversation in one step when
+	// the store can (conversation.Receiver), and in FindOpen, Receive and
+	// Record otherwise: every write of both ways is failed in turn.
+	paths := []struct {
+		name string
+		wire []func(*parley.Config)
+	}{
+		{"one-step", nil},
+		{"plain", []func(*parley.Config){func(c *parley.Config) { c.Conversations = plainStore{c.Conversations} }}},
+	}
+	for _, path := range paths {
+		for _, sc := range scenarios {
+			t.Run(path.name+"/"+sc.name, func(t *testing.T) {
+				clean := newHarness(t, 1, path.wire...)
+				sc.setup(clean)
+				mustReceive(clean, sc.in)
+				want := snapshot(t, clean)
 
-			for n := 1; ; n++ {
-				h := newHarness(t, 1)
-				sc.setup(h)
-				h.store.failWrite(n)
-				_, err := h.d.Receive(ctx, sc.in)
-				h.store.failAt.Store(0)
-				if h.store.injected.Load() == 0 {
-					require.NoError(t, err)
-					require.Greater(t, n, 1, "Receive writes at least once")
-					t.Logf("%d write positions tried", n-1)
-					return // n is past Receive's last write: every position was tried
+				for n := 1; ; n++ {
+					h := newHarness(t, 1, path.wire...)
+					sc.setup(h)
+					h.store.failWrite(n)
+					_, err := h.d.Receive(ctx, sc.in)
+					h.store.failAt.Store(0)
+					if h.store.injected.Load() == 0 {
+						require.NoError(t, err)
+						require.Greater(t, n, 1, "Receive writes at least once")
+						t.Logf("%d write positions tried", n-1)
+						return // n is past Receive's last write: every position was tried
+					}
+					rc, rerr := h.d.Receive(ctx, sc.in) // the provider's retry
+					require.NoError(t, rerr, "retry after a failure at write %d", n)
+					assert.Equal(t, sc.in.Text, rc.Message.Text)
+					got := snapshot(t, h)
+					assert.ErrorIs(t, err, errCrash, "write %d failed: Receive must say so, so the provider retries", n)
+					assert.Equal(t, want, got, "crash at write %d, then a retry, must end as a run without the crash", n)
 				}
-				rc, rerr := h.d.Receive(ctx, sc.in) // the provider's retry
-				require.NoError(t, rerr, "retry after a failure at write %d", n)
-				assert.Equal(t, sc.in.Text, rc.Message.Text)
-				got := snapshot(t, h)
-				assert.ErrorIs(t, err, errCrash, "write %d failed: Receive must say so, so the provider retries", n)
-				assert.Equal(t, want, got, "crash at write %d, then a retry, must end as a run without the crash", n)
-			}
-		})
+			})
+		}
 	}
 }
 

@@ -130,17 +130,24 @@ var _ routing.Ledger = (*watchedLedger)(nil)
 var errCrash = errors.New("model test: store write failed")
 
 // faultStore wraps a conversation.Store. failAt > 0 fails the failAt-th
-// write (Create, Update, Record, AppendMessage, UpdateDelivery) from now on with
-// errCrash, changing nothing, as a crash before the write would;
-// conflictNext makes the next Update or Record report an optimistic-concurrency
+// write (Create, Update, Record, ReceiveOpen, AppendMessage,
+// UpdateDelivery) from now on with errCrash, changing nothing, as a crash
+// before the write would; conflictNext makes the next Update, Record or
+// ReceiveOpen of an open conversation report an optimistic-concurrency
 // conflict without writing, as a concurrent writer in another process
-// would (§7).
+// would (§7). It forwards ReceiveOpen (conversation.Receiver), so the
+// model and crash tests take the Desk's one-step path for a webhook to an
+// open conversation, as a Desk on the memory store does; wrap it in
+// plainStore for the FindOpen, Receive and Record steps.
 type faultStore struct {
 	conversation.Store
 	writes       atomic.Int64
 	failAt       atomic.Int64
 	conflictNext atomic.Bool
 	injected     atomic.Int64
+	// oneStep counts the messages ReceiveOpen stored: a test on the
+	// default path checks that it was taken.
+	oneStep atomic.Int64
 	// onFindOpen, when set, runs after each FindOpen that found c: the
 	// moment another goroutine's action can slip in.
 	onFindOpen func(c *conversation.Conversation)
@@ -191,6 +198,35 @@ func (s *faultStore) Record(ctx context.Context, c *conversation.Conversation, m
 	}
 	return s.Store.Record(ctx, c, m)
 }
+
+// ReceiveOpen forwards to the inner store's one-step write, a write like
+// Record: a failure injected there stores nothing, and a conflict stores
+// nothing and makes the Desk take the plain steps. An inner store without
+// ReceiveOpen answers ErrNotFound, which sends the Desk the same way.
+func (s *faultStore) ReceiveOpen(ctx context.Context, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
+	rs, ok := s.Store.(conversation.Receiver)
+	if !ok {
+		return conversation.Received{}, conversation.ErrNotFound
+	}
+	if err := s.write(); err != nil {
+		return conversation.Received{}, err
+	}
+	// A conflict needs a conversation to conflict on; with none open the
+	// flag waits for the next Update or Record.
+	if s.conflictNext.Load() {
+		if c, err := s.Store.FindOpen(ctx, k); err == nil && s.conflictNext.CompareAndSwap(true, false) {
+			s.injected.Add(1)
+			return conversation.Received{}, &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: c.Version + 1}
+		}
+	}
+	r, err := rs.ReceiveOpen(ctx, k, m)
+	if err == nil && r.Created {
+		s.oneStep.Add(1)
+	}
+	return r, err
+}
+
+var _ conversation.Receiver = (*faultStore)(nil)
 
 func (s *faultStore) AppendMessage(ctx context.Context, m *conversation.Message) (*conversation.Message, bool, error) {
 	if err := s.write(); err != nil {

@@ -16,7 +16,9 @@ import (
 
 // noteWriteStore fails every write of a message while failing is set: the
 // conversation's own writes (Update) still succeed, as a store whose
-// message table is down would.
+// message table is down would. Embedding the Store interface hides the
+// third such write, ReceiveOpen (conversation.Receiver), so Record and
+// AppendMessage are all of them.
 type noteWriteStore struct {
 	conversation.Store
 	failing atomic.Bool

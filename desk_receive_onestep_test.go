@@ -2,6 +2,7 @@ package parley_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,4 +72,78 @@ func TestReceiveOneStepMatchesThePlainPath(t *testing.T) {
 	}
 	assert.Equal(t, desks[1].d.Publisher.Events(), desks[0].d.Publisher.Events(), "the same events, in the same order")
 	assert.NotEmpty(t, desks[0].d.Publisher.Events())
+}
+
+// conflictingReceiver is a memory store whose ReceiveOpen, when armed,
+// lets another writer change the open conversation and then reports
+// ErrConflict having stored nothing, as a SQL store that checks versions
+// (UPDATE … WHERE version = $v) does under contention. It overrides the
+// ReceiveOpen it embeds, so nothing bypasses it.
+type conflictingReceiver struct {
+	*memory.ConversationStore
+	armed     atomic.Bool
+	conflicts atomic.Int32
+}
+
+func (s *conflictingReceiver) ReceiveOpen(ctx context.Context, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
+	if !s.armed.CompareAndSwap(true, false) {
+		return s.ConversationStore.ReceiveOpen(ctx, k, m)
+	}
+	c, err := s.FindOpen(ctx, k)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	read := c.Version
+	c.Subject = "changed by another writer"
+	if err := s.Update(ctx, c); err != nil {
+		return conversation.Received{}, err
+	}
+	s.conflicts.Add(1)
+	return conversation.Received{}, &conversation.ConflictError{ID: c.ID, Version: read, Current: c.Version}
+}
+
+// A one-step write that loses to another writer (ErrConflict, nothing
+// stored) does not fail the webhook: the Desk takes FindOpen, Receive and
+// Record instead, and the message is stored once, beside the other
+// writer's change.
+func TestReceiveOneStepConflictTakesThePlainSteps(t *testing.T) {
+	ctx := context.Background()
+	store := &conflictingReceiver{ConversationStore: memory.NewConversationStore()}
+	f := newFixture(t, func(c *parley.Config) { c.Conversations = store })
+	first := receive(t, f, "wa", wa("+14155550100"), "wamid.1", "hi")
+	id := first.Conversation.ID
+
+	store.armed.Store(true)
+	f.Clock.Advance(time.Minute)
+	in := parley.Inbound{Touchpoint: "wa", From: wa("+14155550100"), ProviderID: "wamid.2", Text: "anyone?"}
+	rc, err := f.Receive(ctx, in)
+	require.Equal(t, int32(1), store.conflicts.Load(), "precondition: the one-step write conflicted")
+	require.NoError(t, err, "a conflict in the one-step write must not fail the webhook")
+	assert.False(t, rc.Duplicate)
+	assert.Equal(t, id, rc.Conversation.ID, "stored in the open conversation")
+	assert.Equal(t, "anyone?", rc.Message.Text)
+
+	again, err := f.Receive(ctx, in) // the provider's retry
+	require.NoError(t, err)
+	assert.True(t, again.Duplicate)
+	assert.Equal(t, rc.Message.ID, again.Message.ID)
+
+	page, err := store.Messages(ctx, conversation.MessageQuery{ConversationID: id, Order: conversation.OldestFirst})
+	require.NoError(t, err)
+	var texts []string
+	for _, m := range page.Messages {
+		texts = append(texts, m.Text)
+	}
+	assert.Equal(t, []string{"hi", "anyone?"}, texts, "the message is stored once")
+	got, err := f.Conversation(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, 2, got.Unread, "counted once")
+	assert.Equal(t, "changed by another writer", got.Subject, "the other writer's change is kept")
+	var received int
+	for _, name := range f.Publisher.Names() {
+		if name == "message.received" {
+			received++
+		}
+	}
+	assert.Equal(t, 2, received, "one message.received per message")
 }

@@ -18,7 +18,9 @@ import (
 )
 
 // recordHook is a store that runs hook once, just before the first Record
-// it is asked for.
+// it is asked for. Embedding the Store interface hides ReceiveOpen
+// (conversation.Receiver), so every inbound message reaches Record; the
+// webhook under test starts its conversation, which takes Record anyway.
 type recordHook struct {
 	conversation.Store
 	once sync.Once
@@ -70,7 +72,9 @@ func TestReceiveResumesTheConversationItStarted(t *testing.T) {
 	assert.Equal(t, bReceipt.Conversation.ID, rc.Conversation.ID)
 }
 
-// updateFails is a store whose Update of one conversation fails.
+// updateFails is a store whose Update of one conversation fails. It
+// hides ReceiveOpen, which the test does not need: its webhooks each start
+// a conversation, which takes the plain steps anyway.
 type updateFails struct {
 	conversation.Store
 	mu   sync.Mutex
@@ -128,7 +132,7 @@ func TestCloseFailingInTheStoreStillAppliesTheDispatch(t *testing.T) {
 }
 
 // createHook is a store that runs hook once, inside the first Create, after
-// the conversation is stored.
+// the conversation is stored. It hides ReceiveOpen, which Start never uses.
 type createHook struct {
 	conversation.Store
 	once sync.Once

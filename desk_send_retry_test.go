@@ -117,7 +117,8 @@ func TestSendRetryAfterSuccessIsIdempotent(t *testing.T) {
 }
 
 // outcomeLostStore loses the transport's outcome: UpdateDelivery fails
-// while failUpdates is set, leaving the message pending.
+// while failUpdates is set, leaving the message pending. It hides
+// ReceiveOpen, so its webhooks take the plain steps; Send never uses it.
 type outcomeLostStore struct {
 	conversation.Store
 	failUpdates atomic.Bool

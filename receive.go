@@ -146,9 +146,10 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 
 	// The contact's open conversation takes the message in one step when
 	// the store can (nearly every webhook); a transcript to import before
-	// the message, or no open conversation, takes the steps below.
-	// The message is made once, before its conversation is known, so both
-	// ways draw the same IDs in the same order.
+	// the message, no open conversation, or a writer that came in between
+	// (ErrConflict, nothing stored) sends it to the steps below, which
+	// retry on conflict. The message is made once, before its conversation
+	// is known, so both ways draw the same IDs in the same order.
 	m := d.inboundMessage(contact.ID, &in, at)
 	if rs, ok := d.store.(conversation.Receiver); ok && len(in.Transcript) == 0 {
 		key := conversation.Key{Touchpoint: tp.ID, ContactID: contact.ID, InteractionID: in.InteractionID}
@@ -158,7 +159,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 			return resumeStored(r.Message)
 		case err == nil:
 			return d.received(ctx, tp, contact, r.Conversation, r.Message, nil, r.First, at, now)
-		case !errors.Is(err, conversation.ErrNotFound):
+		case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrConflict):
 			return Receipt{}, err
 		}
 	}

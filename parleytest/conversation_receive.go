@@ -135,6 +135,88 @@ var receiverCases = []storeCase{
 			}
 		}
 	}},
+	{"ReceiveOpenRetryOfAnEndedConversation", "Receiver: a provider retry is found on the whole touchpoint: a retry of a message stored in the slot's ended conversation returns that message, created == false, and leaves the open one alone", func(f *storeFixture) {
+		rs := f.receiver()
+		ended := f.create(spec{})
+		first, err := rs.ReceiveOpen(f.ctx, ended.Key(), f.unaddressed(ended, "wamid.O9", "hello"))
+		f.must(err, "ReceiveOpen in the first conversation")
+		f.closeConv(f.get(ended.ID))
+		endedBefore := f.get(ended.ID)
+		open := f.create(spec{}) // the same slot: touchpoint, contact, interaction
+		if open.Key() != ended.Key() {
+			f.fatalf("precondition: the second conversation is in slot %+v, not the first's %+v", open.Key(), ended.Key())
+		}
+		r, err := rs.ReceiveOpen(f.ctx, open.Key(), f.unaddressed(open, "wamid.O9", "hello"))
+		if err != nil || r.Created || r.Conversation != nil || r.Message == nil {
+			f.fatalf("ReceiveOpen of a retry of the ended conversation's message: got %+v, %v; want that message, not created, no conversation", r, err)
+		}
+		if r.Message.ID != first.Message.ID || r.Message.ConversationID != ended.ID {
+			f.errorf("the retry returned message %s of conversation %s, want %s of the ended %s", r.Message.ID, r.Message.ConversationID, first.Message.ID, ended.ID)
+		}
+		if got := f.get(open.ID); got.Version != open.Version || got.Unread != 0 || !got.LastInboundAt.IsZero() {
+			f.errorf("a retry changed the open conversation: version %d, unread %d, last inbound %v; want %d, 0, none", got.Version, got.Unread, got.LastInboundAt, open.Version)
+		}
+		if n := len(f.allMessages(open.ID, "", 10)); n != 0 {
+			f.errorf("a retry stored %d messages in the open conversation, want none", n)
+		}
+		if got := f.get(ended.ID); got.Version != endedBefore.Version || got.Unread != endedBefore.Unread || got.Status != conversation.Closed {
+			f.errorf("a retry changed the ended conversation: version %d, unread %d, status %s", got.Version, got.Unread, got.Status)
+		}
+		if m, err := f.s.MessageByProvider(f.ctx, open.Touchpoint, "wamid.O9"); err != nil || m.ID != first.Message.ID {
+			f.errorf("MessageByProvider after the retry: got %v, %v; want the first message %s", m, err, first.Message.ID)
+		}
+	}},
+	{"ReceiveOpenOtherTouchpointIsNoRetry", "Receiver: a retry is keyed on the touchpoint too: the same provider ID on another touchpoint is a new message", func(f *storeFixture) {
+		rs := f.receiver()
+		a := f.create(spec{})
+		first, err := rs.ReceiveOpen(f.ctx, a.Key(), f.unaddressed(a, "wamid.O10", "hello"))
+		f.must(err, "ReceiveOpen on the first touchpoint")
+		b := f.create(spec{touchpoint: "tp-whatsapp-2"}) // the same contact
+		m := f.unaddressed(b, "wamid.O10", "hello again")
+		r, err := rs.ReceiveOpen(f.ctx, b.Key(), m)
+		if err != nil || !r.Created || r.Message != m || r.Conversation == nil || r.Conversation.ID != b.ID {
+			f.fatalf("ReceiveOpen of provider ID wamid.O10 on another touchpoint: got %+v, %v; want it stored in %s, created", r, err, b.ID)
+		}
+		if got := f.get(b.ID); got.Unread != 1 || got.Version != 2 {
+			f.errorf("conversation on the other touchpoint: unread %d, version %d; want 1 and 2", got.Unread, got.Version)
+		}
+		for tp, want := range map[string]conversation.ID{a.Touchpoint: first.Message.ID, b.Touchpoint: m.ID} {
+			if got, err := f.s.MessageByProvider(f.ctx, tp, "wamid.O10"); err != nil || got.ID != want {
+				f.errorf("MessageByProvider(%q, wamid.O10): got %v, %v; want message %s", tp, got, err, want)
+			}
+		}
+	}},
+	{"ReceiveOpenRefusesOutbound", "Receiver: ReceiveOpen of an outbound message, which Conversation.Receive refuses, fails with ErrInvalid and stores nothing", func(f *storeFixture) {
+		rs := f.receiver()
+		c := f.create(spec{})
+		out := f.outbound(c, "not the contact's")
+		out.ProviderID = "wamid.O11"
+		out.ConversationID = conversation.ID{}
+		r, err := rs.ReceiveOpen(f.ctx, c.Key(), out)
+		f.wantErr(err, conversation.ErrInvalid, "ReceiveOpen of an outbound message")
+		if r.Created || r.Conversation != nil || r.Message != nil {
+			f.errorf("a refused ReceiveOpen returned %+v, want nothing", r)
+		}
+		if out.ConversationID != c.ID {
+			f.errorf("m.ConversationID = %s after the refusal, want the open conversation's %s", out.ConversationID, c.ID)
+		}
+		if got := f.get(c.ID); got.Version != c.Version || got.Unread != 0 || !got.LastMessageAt.Equal(c.LastMessageAt) {
+			f.errorf("a refused ReceiveOpen changed the conversation: version %d, unread %d", got.Version, got.Unread)
+		}
+		if n := len(f.allMessages(c.ID, "", 10)); n != 0 {
+			f.errorf("a refused ReceiveOpen stored %d messages, want none", n)
+		}
+		if _, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, "wamid.O11"); !isNotFound(err) {
+			f.errorf("a refused ReceiveOpen left provider ID wamid.O11 behind: %v", err)
+		}
+		// Neither the message ID nor the provider ID was taken: the
+		// contact's message with both is stored.
+		in := f.unaddressed(c, "wamid.O11", "the contact's")
+		in.ID = out.ID
+		if r, err := rs.ReceiveOpen(f.ctx, c.Key(), in); err != nil || !r.Created {
+			f.errorf("ReceiveOpen after the refusal, with its message and provider IDs: got %+v, %v; want created", r, err)
+		}
+	}},
 	{"ConcurrentReceiveOpensLoseNone", "Receiver: concurrent ReceiveOpens and Updates of one conversation lose no message and no update; duplicates store one", func(f *storeFixture) {
 		rs := f.receiver()
 		c := f.create(spec{})
