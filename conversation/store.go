@@ -142,6 +142,8 @@ type MessageStore interface {
 // method set hides ReceiveOpen, or implement ReceiveOpen so that it keeps
 // what the overrides keep.
 type Receiver interface {
+	// ReceiveOpen takes inbound message m into the open conversation of
+	// slot k in one atomic step, checking in the order above.
 	ReceiveOpen(ctx context.Context, k Key, m *Message) (Received, error)
 }
 
