@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -173,7 +174,9 @@ func (c *Config) validate() []string {
 	for _, a := range c.Agents {
 		agents[a.ID] = true
 	}
-	for id, o := range c.Options {
+	// In sorted order, so the same mistakes are reported in the same order.
+	for _, id := range slices.Sorted(maps.Keys(c.Options)) {
+		o := c.Options[id]
 		if _, ok := known[id]; !ok {
 			add("Options names unknown touchpoint %q", id)
 			continue

@@ -62,3 +62,24 @@ func TestNewListsEveryAgentProblem(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(all, want), "want %q listed once in:\n%s", want, all)
 	}
 }
+
+// Problems with Options come in the order of the touchpoint IDs, the same
+// on every call, whatever order the map iterates in.
+func TestNewListsOptionProblemsInOrder(t *testing.T) {
+	options := map[string]parley.TouchpointOptions{}
+	var want []string
+	for _, id := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		options[id] = parley.TouchpointOptions{}
+		want = append(want, `Options names unknown touchpoint "`+id+`"`)
+	}
+	for range 20 {
+		_, err := parley.New(parley.Config{
+			Transport:   parleytest.NewTransport(),
+			Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+			Options:     options,
+		})
+		var ce *parley.ConfigError
+		require.ErrorAs(t, err, &ce)
+		require.Equal(t, want, ce.Problems)
+	}
+}
