@@ -181,7 +181,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	for attempt := 0; ; attempt++ {
 		// The contact's first message: a new conversation, or one whose
 		// first attempt stopped before its message was stored.
-		first = c.Direction == conversation.Inbound && c.LastInboundAt.IsZero()
+		first = c.AwaitsFirstMessage()
 		_, err = c.Receive(m)
 		if errors.Is(err, conversation.ErrEnded) && started == nil {
 			// An agent ended c since FindOpen (Record's version check
@@ -248,9 +248,7 @@ func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundCont
 		if started != nil {
 			d.publish(ctx, *started)
 		}
-		// The event Conversation.Receive returned for m (the one-step
-		// store applied it out of sight).
-		d.publish(ctx, conversation.MessageReceivedEvent{EventHeader: conversation.EventHeader{ConversationID: c.ID, At: m.CreatedAt}, Message: *m})
+		d.publish(ctx, conversation.NewMessageReceived(m))
 		d.publish(ctx, evs...)
 	}
 	return d.receipt(ctx, rc, err)

@@ -193,11 +193,7 @@ func scanRouting(n int) func(b *testing.B) {
 			agents[i] = scanAgent{id: fmt.Sprintf("agent-%06d", i), queue: routingQueue(i), online: true, cap: 100}
 		}
 		held := make(map[string]scanHold, 2*n)
-		convs := make([]string, 2*n)
-		queues := make([]string, 2*n)
-		for i := range convs {
-			convs[i], queues[i] = fmt.Sprintf("conv-%07d", i), routingQueue(i)
-		}
+		convs, queues := baselineConversations(n)
 		clock := int64(0)
 		assign := func(conv, queue string, w int) {
 			best := -1
@@ -260,11 +256,7 @@ func roundRobinRouting(n int) func(b *testing.B) {
 			weight int
 		}
 		held := make(map[string]hold, 2*n)
-		convs := make([]string, 2*n)
-		queues := make([]string, 2*n)
-		for i := range convs {
-			convs[i], queues[i] = fmt.Sprintf("conv-%07d", i), routingQueue(i)
-		}
+		convs, queues := baselineConversations(n)
 		assign := func(conv, queue string, w int) {
 			list := lists[queue]
 			for i, id := range list {
@@ -311,11 +303,7 @@ func constantRouting(n int) func(b *testing.B) {
 		}
 		cursor := make(map[string]int, routingQueues)
 		held := make(map[string]scanHold, 2*n)
-		convs := make([]string, 2*n)
-		queues := make([]string, 2*n)
-		for i := range convs {
-			convs[i], queues[i] = fmt.Sprintf("conv-%07d", i), routingQueue(i)
-		}
+		convs, queues := baselineConversations(n)
 		assign := func(conv, queue string, w int) {
 			ring := members[queue]
 			c := cursor[queue]
@@ -341,6 +329,16 @@ func constantRouting(n int) func(b *testing.B) {
 		}
 		baselineLoop(b, n, convs, queues, assign, release)
 	}
+}
+
+// baselineConversations returns the 2n conversations a baseline routes:
+// their IDs and, by the same index, their queues.
+func baselineConversations(n int) (convs, queues []string) {
+	convs, queues = make([]string, 2*n), make([]string, 2*n)
+	for i := range convs {
+		convs[i], queues[i] = fmt.Sprintf("conv-%07d", i), routingQueue(i)
+	}
+	return convs, queues
 }
 
 // baselineLoop is the timed steady state every baseline runs, as parley's

@@ -206,7 +206,21 @@ func (c *Conversation) Receive(m *Message) (MessageReceivedEvent, error) {
 		}
 	}
 	c.touch(m.CreatedAt)
-	return MessageReceivedEvent{EventHeader: c.header(m.CreatedAt), Message: *m}, nil
+	return NewMessageReceived(m), nil
+}
+
+// NewMessageReceived is the event [Conversation.Receive] reports for m, an
+// inbound message recorded in its conversation; for a caller whose store
+// applied Receive out of sight (a [Receiver]).
+func NewMessageReceived(m *Message) MessageReceivedEvent {
+	return MessageReceivedEvent{EventHeader: EventHeader{ConversationID: m.ConversationID, At: m.CreatedAt}, Message: *m}
+}
+
+// AwaitsFirstMessage reports that the contact started c and none of the
+// contact's messages is recorded in it yet: the next inbound message is the
+// first, which a welcome and routing follow.
+func (c *Conversation) AwaitsFirstMessage() bool {
+	return c.Direction == Inbound && c.LastInboundAt.IsZero()
 }
 
 // Post records an outbound message or note written on the conversation.

@@ -158,9 +158,9 @@ type Received struct {
 	// Created reports that the message was stored now.
 	Created bool
 	// First reports that the message is the contact's first in a
-	// conversation the contact started (Direction Inbound, LastInboundAt
-	// zero before it): its start was stored but its message was not, so
-	// what follows a first message (a welcome, routing) is still to do.
+	// conversation the contact started ([Conversation.AwaitsFirstMessage]
+	// before it): its start was stored but its message was not, so what
+	// follows a first message (a welcome, routing) is still to do.
 	First bool
 }
 

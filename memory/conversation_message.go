@@ -304,7 +304,7 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 	if old, err := s.checkAppend(r, m, h); old != nil || err != nil {
 		return conversation.Received{Message: old}, err
 	}
-	first := r.c.Direction == conversation.Inbound && r.c.LastInboundAt.IsZero()
+	first := r.c.AwaitsFirstMessage()
 	// Receive checks before it changes anything, and it leaves the
 	// status (so the slot) as it is.
 	if _, err := r.c.Receive(m); err != nil {

@@ -275,13 +275,6 @@ const rawSlack = 64
 // fastMax goes to matchLong, so that the loop here, which every keyword
 // takes, needs no length checks.
 func (k *Keywords) match(s string) hit {
-	// Most of what a host classifies is ordinary text longer than any
-	// keyword with a plain ASCII letter, digit or symbol at each end:
-	// nothing to trim and nothing for the slow path, so the raw-length
-	// bound below answers it; answered first, it costs two bytes read.
-	if n := len(s); n > k.maxRaw && byteClass[s[0]]|byteClass[s[n-1]] == 0 {
-		return 0
-	}
 	end := len(s)
 	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
 		end--
