@@ -143,7 +143,7 @@ func templateRows(o options) []row {
 }
 
 // tplPairs is how many times pairs measures each side of a floor row.
-const tplPairs = 5
+const tplPairs = 3
 
 // pairs measures a and b back to back, tplPairs times (once with -quick),
 // and returns the pair whose ratio a/b is the median. Each pair's two runs
