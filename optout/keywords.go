@@ -268,17 +268,33 @@ func (h hit) index() int     { return int(h>>8) - 1 }
 // 160-character message is rejected before any of it is read.
 const rawSlack = 64
 
-// match returns the hit for the entry body matches, or 0. For ASCII it
-// canonicalises the text itself, which is what canonical gives for ASCII
-// (folding is lower-casing; NFKD and NFKC change nothing); it hands body to
-// matchSlow when it meets a byte outside ASCII. Trimmed text longer than
-// fastMax goes to matchLong, so that the loop here, which every keyword
-// takes, needs no length checks.
+// match returns the hit for the entry body matches, or 0. It trims the
+// end and turns away the most common message of all, an ordinary one
+// longer than the raw bound; everything else goes to matchTrimmed. The
+// two are separate so that the first stays small: that rejection is most
+// of what Classify costs on a busy number (DESIGN.md §6).
 func (k *Keywords) match(s string) hit {
 	end := len(s)
 	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
 		end--
 	}
+	// An ASCII first byte that is not white space trims nothing at the
+	// front, and an ASCII last significant byte trims alike on both
+	// paths, so the trimmed text is s[:end] on either; longer than the
+	// raw bound, it is no keyword. The first byte exists: end > maxRaw ≥ 0.
+	if end > k.maxRaw && (byteClass[s[0]]|byteClass[s[end-1]])&(classSpace|classHigh) == 0 {
+		return 0
+	}
+	return k.matchTrimmed(s, end)
+}
+
+// matchTrimmed is match for s trimmed at the end to s[:end]. For ASCII it
+// canonicalises the text itself, which is what canonical gives for ASCII
+// (folding is lower-casing; NFKD and NFKC change nothing); it hands s to
+// matchSlow when it meets a byte outside ASCII. Trimmed text longer than
+// fastMax goes to matchLong, so that the loop here, which every keyword
+// takes, needs no length checks.
+func (k *Keywords) matchTrimmed(s string, end int) hit {
 	if end == 0 {
 		return 0 // white space and punctuation only
 	}
