@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,20 +39,27 @@ type row struct {
 	Goal   string  `json:"goal"`
 	OK     bool    `json:"ok"`
 
-	// pick is how the row's rounds are combined (see combine); score, when
-	// set, is what they are ranked by instead of the default (see rank).
+	// pick is how the row's rounds are combined (see combine); score is
+	// what a medianScore row is ranked by.
 	pick  pick
 	score float64
 }
 
-// pick says which of a row's rounds the table shows.
+// pick says which of a row's rounds the table shows. Rows are combined one
+// by one, so two rows that print the same measurement (the 10 000-agent
+// decision beside the scan and beside round robin) may show different
+// rounds of it.
 type pick uint8
 
 const (
 	// medianRound suits a ratio: another program's burst can land on
 	// either side of it and move it either way, so the middle round is
-	// the honest one.
+	// the honest one. Rounds are ranked by parley's time over the peer's,
+	// or by parley's bytes for a row without times.
 	medianRound pick = iota
+	// medianScore is medianRound ranked by the row's score, for a row
+	// whose goal is a ratio its figures do not show.
+	medianScore
 	// fastestRound suits an absolute time: other work only ever slows a
 	// run down, so the quickest round is the nearest to the code's own
 	// cost.
@@ -61,18 +67,17 @@ const (
 )
 
 // rank is what a row's rounds are ordered by, lower being better for
-// parley: its score if the suite set one, else its time for an absolute
-// goal, else its time over the peer's.
+// parley (see pick).
 func (r row) rank() float64 {
 	switch {
-	case r.score != 0:
+	case r.pick == medianScore:
 		return r.score
 	case r.pick == fastestRound:
 		return r.Parley.NsPerOp
 	case r.Other.NsPerOp > 0:
 		return r.Parley.NsPerOp / r.Other.NsPerOp
 	}
-	return 0
+	return float64(r.Parley.BytesPerOp)
 }
 
 // rounds is how many times the full run measures every row. The rounds
@@ -85,12 +90,13 @@ const rounds = 3
 // combine keeps, for each row, the round its pick names. Every round
 // yields the same rows in the same order.
 func combine(all [][]row) []row {
+	key := func(r row) string { return r.Path + "\x00" + r.Peer }
 	out := make([]row, len(all[0]))
 	for i := range out {
 		c := make([]row, len(all))
 		for r := range all {
-			if all[r][i].Path != all[0][i].Path {
-				panic("bench: rounds disagree on row " + strconv.Itoa(i))
+			if len(all[r]) != len(out) || key(all[r][i]) != key(all[0][i]) {
+				panic(fmt.Sprintf("bench: round %d does not yield round 1's rows (row %d: %q)", r+1, i, key(all[0][i])))
 			}
 			c[r] = all[r][i]
 		}

@@ -142,7 +142,8 @@ func templateRows(o options) []row {
 	return rows
 }
 
-// tplPairs is how many times pairs measures each side of a floor row.
+// tplPairs is how many times pairs measures each side of a floor row in
+// each round (see rounds).
 const tplPairs = 3
 
 // pairs measures a and b back to back, tplPairs times (once with -quick),

@@ -17,7 +17,8 @@ func FuzzClassify(f *testing.F) {
 		"PLEASE CANCEL", "S T O P", "OPT OUT NOW", "", "\xff", "arrêt", "unsubscribe",
 		"STOP" + strings.Repeat(".", 60) + "\u3000", "s\u0301top", "ﬀ", "Help?",
 		// Longer than the raw bound: rejected at once only from an ASCII
-		// first byte that is not white space to an ASCII last one.
+		// first byte that is not white space to an ASCII last significant
+		// byte (neither white space nor punctuation).
 		strings.Repeat("stop ", 40), strings.Repeat(" ", 200) + "STOP", "STOP" + strings.Repeat(" ", 200),
 		strings.Repeat("a", 200) + "。", "é" + strings.Repeat("a", 200), "." + strings.Repeat("a", 200) + "!",
 	} {

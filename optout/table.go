@@ -102,7 +102,7 @@ func (t *table) hash(lo, hi uint64) uint64 {
 }
 
 // lookup returns the hit for the key packed in lo, hi (1 to fastMax
-// bytes), or 0. match does the same with the home slot written
+// bytes), or 0. matchTrimmed does the same with the home slot written
 // out, which is the only slot to read when the search found multipliers
 // that separate every key.
 func (t *table) lookup(lo, hi uint64) hit {
