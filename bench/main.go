@@ -5,7 +5,7 @@
 // user's dependency graph. Goals are ratios against a peer or a floor
 // measured in the same run, because shared machines are noisy.
 //
-//	cd bench && go run .          # the full table, three rounds (about 2 minutes on 2 cores)
+//	cd bench && go run .          # the full table, three rounds (a little over 2 minutes on 2 cores)
 //	cd bench && go run . -quick   # one tiny pass of every row, as CI runs it
 //	cd bench && go run . -json    # the same figures for machines
 package main
