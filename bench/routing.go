@@ -137,10 +137,10 @@ func parleyRouting(n int) func(b *testing.B) {
 		// harness memory at 100 000 agents, which no baseline holds).
 		// at[s] is the conversation in slot s; conversation c has kind and
 		// queue c's.
-		convs := make([]string, 2*n)
+		convs, _ := baselineConversations(n) // the same IDs the baselines route
 		at := make([]int32, 2*n)
-		for c := range convs {
-			convs[c], at[c] = fmt.Sprintf("conv-%07d", c), int32(c)
+		for c := range at {
+			at[c] = int32(c)
 		}
 		item := func(c int32) routing.Item {
 			return routing.Item{ConversationID: convs[c], Kind: routingKinds[int(c)%len(routingKinds)], Touchpoint: "tp", Queues: queues[int(c)%routingQueues]}
@@ -342,7 +342,7 @@ func constantRouting(n int) func(b *testing.B) {
 	}
 }
 
-// baselineConversations returns the 2n conversations a baseline routes:
+// baselineConversations returns the 2n conversations every side routes:
 // their IDs and, by the same index, their queues.
 func baselineConversations(n int) (convs, queues []string) {
 	convs, queues = make([]string, 2*n), make([]string, 2*n)

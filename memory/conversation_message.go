@@ -241,8 +241,8 @@ func (s *ConversationStore) AppendMessage(ctx context.Context, m *conversation.M
 	if !ok {
 		return nil, false, conversation.ErrNotFound
 	}
-	h := s.hashProvider(m.ProviderID)
-	if old, err := s.checkAppend(conv, m, h); old != nil || err != nil {
+	old, h, err := s.checkAppend(conv, m)
+	if old != nil || err != nil {
 		return old, false, err
 	}
 	s.applyAppend(conv, m, h)
@@ -270,8 +270,8 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	if !ok {
 		return nil, false, conversation.ErrNotFound
 	}
-	h := s.hashProvider(m.ProviderID)
-	if old, err := s.checkAppend(conv, m, h); old != nil || err != nil {
+	old, h, err := s.checkAppend(conv, m)
+	if old != nil || err != nil {
 		return old, false, err
 	}
 	if err := s.checkUpdateOf(conv, c); err != nil { // conv is c's record: m.ConversationID == c.ID
@@ -300,8 +300,8 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 	if err := m.Validate(); err != nil {
 		return conversation.Received{}, err
 	}
-	h := s.hashProvider(m.ProviderID)
-	if old, err := s.checkAppend(r, m, h); old != nil || err != nil {
+	old, h, err := s.checkAppend(r, m)
+	if old != nil || err != nil {
 		return conversation.Received{Message: old}, err
 	}
 	first := r.c.AwaitsFirstMessage()
@@ -315,19 +315,20 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 	return conversation.Received{Conversation: clone(&r.c), Message: m, Created: true, First: first}, nil
 }
 
-// checkAppend returns the message already stored with m's provider ID
-// (whose hash is h) on the touchpoint, or an error if m's ID is taken. The
-// caller holds s.mu.
-func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message, h uint32) (*conversation.Message, error) {
+// checkAppend returns the message already stored with m's provider ID on
+// the touchpoint, or an error if m's ID is taken; h is the provider ID's
+// hash, for applyAppend. The caller holds s.mu.
+func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message) (old *conversation.Message, h uint32, err error) {
+	h = s.hashProvider(m.ProviderID)
 	if m.ProviderID != "" {
-		if old := s.findProvider(conv.byProvider, h, m.ProviderID); old != 0 {
-			return s.message(old, m.ProviderID), nil
+		if ref := s.findProvider(conv.byProvider, h, m.ProviderID); ref != 0 {
+			return s.message(ref, m.ProviderID), h, nil
 		}
 	}
 	if s.byID.find(&s.records, m.ID) != 0 {
-		return nil, conversation.ErrDuplicateID
+		return nil, h, conversation.ErrDuplicateID
 	}
-	return nil, nil
+	return nil, h, nil
 }
 
 // applyAppend stores m, checked by checkAppend with the same h. The caller

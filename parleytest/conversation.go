@@ -141,6 +141,15 @@ func (f *storeFixture) get(id conversation.ID) *conversation.Conversation {
 	return c
 }
 
+// wantCounts checks that the stored conversation id has unread unread
+// messages and version version, saying what as the failure's subject.
+func (f *storeFixture) wantCounts(id conversation.ID, unread int, version int64, what string) {
+	f.t.Helper()
+	if got := f.get(id); got.Unread != unread || got.Version != version {
+		f.errorf("%s: unread %d, version %d; want %d and %d", what, got.Unread, got.Version, unread, version)
+	}
+}
+
 // closeConv closes c and stores the change.
 func (f *storeFixture) closeConv(c *conversation.Conversation) {
 	f.t.Helper()
