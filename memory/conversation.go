@@ -45,12 +45,9 @@ type ConversationStore struct {
 
 	// byProvider indexes messages by provider ID, one index per
 	// touchpoint: the idempotency key is (touchpoint, provider ID),
-	// DESIGN.md §3.6. seed hashes the IDs. sameHash links a record to the
-	// next in its index whose provider ID has the same hash, the rare
-	// case (conversation_message.go).
-	byProvider map[string]providerIndex
+	// DESIGN.md §3.6 (provider_index.go). seed hashes the IDs.
+	byProvider map[string]*providerIndex
 	seed       maphash.Seed
-	sameHash   map[msgRef]msgRef
 	byID       idIndex
 
 	comments   map[string][]*conversation.Comment
@@ -76,7 +73,7 @@ type convRecord struct {
 	msgs    []msgRef // in append order
 	// byProvider is the provider index of c's touchpoint, which never
 	// changes, so appends skip the outer lookup.
-	byProvider providerIndex
+	byProvider *providerIndex
 }
 
 // NewConversationStore returns an empty store.
@@ -88,9 +85,8 @@ func NewConversationStore() *ConversationStore {
 		strings:    newByteArena(),
 		authors:    newInterner(),
 		extras:     make([]msgExtra, 1),
-		byProvider: make(map[string]providerIndex),
+		byProvider: make(map[string]*providerIndex),
 		seed:       maphash.MakeSeed(),
-		sameHash:   make(map[msgRef]msgRef),
 		comments:   make(map[string][]*conversation.Comment),
 		commentIDs: make(map[conversation.ID]struct{}),
 	}

@@ -10,27 +10,12 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
-// providerIndex finds a touchpoint's messages by provider message ID, the
-// idempotency key of messages with the touchpoint (DESIGN.md §3.6).
-// Inbound messages enter it on append, outbound ones when UpdateDelivery
-// records the transport's ID. It maps the ID's hash to the newest record
-// with that hash; older ones follow through ConversationStore.sameHash,
-// so two IDs with one hash are both found. Keys and values are integers,
-// so the collector never traces the index (see arena.go).
-//
-// The hash is 32 bits: a map slot is then 8 bytes instead of 16, and the
-// index, read at a random place for every new message, is half the memory
-// to miss in. IDs sharing a hash are rare (a million messages on one
-// touchpoint hold about a hundred such pairs; the hash is seeded, so no
-// sender can aim for one) and cost a step along the chain.
-type providerIndex map[uint32]msgRef
-
 // providerIndex returns the index of touchpoint, made on first use. The
 // caller holds s.mu for writing.
-func (s *ConversationStore) providerIndex(touchpoint string) providerIndex {
+func (s *ConversationStore) providerIndex(touchpoint string) *providerIndex {
 	ix, ok := s.byProvider[touchpoint]
 	if !ok {
-		ix = make(providerIndex)
+		ix = newProviderIndex()
 		s.byProvider[touchpoint] = ix
 	}
 	return ix
@@ -43,51 +28,16 @@ func (s *ConversationStore) hashProvider(providerID string) uint32 {
 
 // findProvider returns the record stored in ix with providerID, whose hash
 // is h, or 0. The caller holds s.mu.
-func (s *ConversationStore) findProvider(ix providerIndex, h uint32, providerID string) msgRef {
-	for ref := ix[h]; ref != 0; {
-		r := s.records.at(ref)
-		if s.strings.view(r.providerID) == providerID {
-			return ref
-		}
-		ref = s.sameHash[ref]
-	}
-	return 0
+func (s *ConversationStore) findProvider(ix *providerIndex, h uint32, providerID string) msgRef {
+	return ix.find(h, func(ref msgRef) bool { return s.strings.view(s.records.at(ref).providerID) == providerID })
 }
 
 // indexProvider records providerID, whose hash is h, as ref's in ix. The
 // caller holds s.mu for writing and has checked that no record in ix has
 // it.
-func (s *ConversationStore) indexProvider(ix providerIndex, h uint32, ref msgRef, providerID string) {
+func (s *ConversationStore) indexProvider(ix *providerIndex, h uint32, ref msgRef, providerID string) {
 	s.records.at(ref).providerID = s.strings.put(providerID)
-	if next := ix[h]; next != 0 {
-		s.sameHash[ref] = next
-	}
-	ix[h] = ref
-}
-
-// unindexProvider takes ref, whose provider ID hashes to h, out of ix. The
-// caller holds s.mu for writing.
-func (s *ConversationStore) unindexProvider(ix providerIndex, h uint32, ref msgRef) {
-	next, chained := s.sameHash[ref]
-	delete(s.sameHash, ref)
-	if ix[h] == ref {
-		if chained {
-			ix[h] = next
-		} else {
-			delete(ix, h)
-		}
-		return
-	}
-	for prev := ix[h]; prev != 0; prev = s.sameHash[prev] {
-		if s.sameHash[prev] == ref {
-			if chained {
-				s.sameHash[prev] = next
-			} else {
-				delete(s.sameHash, prev)
-			}
-			return
-		}
-	}
+	ix.add(h, ref)
 }
 
 // msgRecord is how the store keeps a message: in 64 bytes (size_test.go)
@@ -96,8 +46,7 @@ func (s *ConversationStore) unindexProvider(ix providerIndex, h uint32, ref msgR
 // keeps, and every byte kept costs Desk.Receive fresh memory (idindex.go).
 // Times are Unix nanoseconds (so they come back in UTC, like from most
 // databases). What few messages have lives beside the records: the
-// fields in ConversationStore.extras, and the provider index's chain of
-// IDs sharing a hash in ConversationStore.sameHash.
+// fields in ConversationStore.extras.
 type msgRecord struct {
 	id         conversation.ID
 	created    int64
@@ -399,7 +348,7 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 // MessageByProvider returns a copy of the message stored on touchpoint with
 // providerID, inbound or outbound; see [conversation.MessageStore] for the
 // contract. It reads the index AppendMessage and UpdateDelivery keep, so it
-// costs one map lookup and the copy.
+// costs one index lookup and the copy.
 func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, providerID string) (*conversation.Message, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

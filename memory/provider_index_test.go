@@ -3,6 +3,9 @@ package memory
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -30,10 +33,11 @@ func storeWithConversation(t *testing.T, kind channel.Kind) (*ConversationStore,
 	return s, c, ids, t0
 }
 
-// Two provider IDs with one hash are a chain in the index. A 32-bit
-// collision takes about 77 000 IDs to meet by chance, so this test forces
-// every ID onto one hash and checks that each is found, and that taking one out of
-// the head, the middle or the tail of the chain keeps the others.
+// Two provider IDs with one hash take neighbouring slots of one probe
+// run. A 32-bit collision takes about 77 000 IDs to meet by chance, so
+// this test forces every ID onto one hash and checks that each is found,
+// and that taking one out of the start, the middle or the end of the run
+// keeps the others.
 func TestProviderIndexCollisions(t *testing.T) {
 	s, c, ids, t0 := storeWithConversation(t, channel.WhatsApp)
 	conv := s.convs[c.ID]
@@ -49,25 +53,95 @@ func TestProviderIndexCollisions(t *testing.T) {
 		s.indexProvider(conv.byProvider, h, ref, p)
 		refs[p] = ref
 	}
-	require.Len(t, conv.byProvider, 1, "every ID shares one key")
+	require.Equal(t, len(providers), conv.byProvider.n)
 	for _, p := range providers {
-		assert.Equal(t, refs[p], s.findProvider(conv.byProvider, h, p), "%s is found through the chain", p)
+		assert.Equal(t, refs[p], s.findProvider(conv.byProvider, h, p), "%s is found in the run", p)
 	}
 	assert.Zero(t, s.findProvider(conv.byProvider, h, "wamid.e"), "an ID never stored is not found on a shared hash")
 
-	// The chain runs newest first: d, c, b, a. Take out the middle (c), the
-	// head (d) and the tail (a), checking the rest after each.
-	for _, gone := range []string{"wamid.c", "wamid.d", "wamid.a"} {
-		s.unindexProvider(conv.byProvider, h, refs[gone])
+	// The run holds a, b, c, d in order. Take out the middle (c), the
+	// start (a) and the end (d), checking the rest after each.
+	for _, gone := range []string{"wamid.c", "wamid.a", "wamid.d"} {
+		conv.byProvider.remove(h, refs[gone])
 		delete(refs, gone)
 		assert.Zero(t, s.findProvider(conv.byProvider, h, gone), "%s was taken out", gone)
 		for p, ref := range refs {
 			assert.Equal(t, ref, s.findProvider(conv.byProvider, h, p), "%s is still found after %s left", p, gone)
 		}
 	}
-	s.unindexProvider(conv.byProvider, h, refs["wamid.b"])
-	assert.Empty(t, conv.byProvider, "the last one out deletes the key")
-	assert.Empty(t, s.sameHash, "and no chain is left")
+	conv.byProvider.remove(h, refs["wamid.b"])
+	assert.Zero(t, conv.byProvider.n, "the last one out empties the index")
+	assert.Zero(t, slices.Max(conv.byProvider.tags), "and every slot is empty again")
+}
+
+// The index against a map, through random adds and removes with hashes
+// drawn from a narrow range, so that probe runs are long, wrap around the
+// table's end and merge, and removals shift entries back across them.
+// After every step each entry is found, each removed one is not, and
+// every entry sits in the probe run of its home slot.
+func TestProviderIndexModel(t *testing.T) {
+	for _, spread := range []uint32{4, 64, 1 << 20} {
+		t.Run(strconv.Itoa(int(spread)), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(spread), 7))
+			ix := newProviderIndex()
+			model := map[msgRef]uint32{} // ref -> hash
+			// Hashes near the table's end as well as its start, with every
+			// tag; the low bits pick the slot.
+			hash := func() uint32 { return rng.Uint32()&^(1<<20-1) | (rng.Uint32()%spread+minProviderSlots-2)&(1<<20-1) }
+			same := func(want msgRef) func(msgRef) bool { return func(ref msgRef) bool { return ref == want } }
+			next := msgRef(1)
+			for step := range 4000 {
+				if len(model) == 0 || rng.IntN(3) > 0 && len(model) < 300 {
+					h := hash()
+					ix.add(h, next)
+					model[next] = h
+					next++
+				} else {
+					var ref msgRef
+					for r := range model { // any entry
+						ref = r
+						break
+					}
+					ix.remove(model[ref], ref)
+					assert.Zero(t, ix.find(model[ref], same(ref)), "step %d: ref %d was removed", step, ref)
+					delete(model, ref)
+				}
+				if len(model) != ix.n {
+					require.Equal(t, len(model), ix.n, "step %d: count", step)
+				}
+				for ref, h := range model {
+					if got := ix.find(h, same(ref)); got != ref {
+						require.Equal(t, ref, got, "step %d: ref %d is found", step, ref)
+					}
+				}
+				checkProbeRuns(t, ix)
+			}
+		})
+	}
+}
+
+// checkProbeRuns fails unless every full slot's tag matches its hash and
+// no empty slot lies between it and its home, where lookups start.
+func checkProbeRuns(t *testing.T, ix *providerIndex) {
+	t.Helper()
+	mask := len(ix.tags) - 1
+	if 8*ix.n > 7*len(ix.tags) {
+		require.Failf(t, "overfull", "%d entries in %d slots: over 7/8 full", ix.n, len(ix.tags))
+	}
+	for i, tag := range ix.tags {
+		if tag == 0 {
+			continue
+		}
+		sl := ix.slots[i]
+		if tag != providerTag(sl.h) {
+			require.Equal(t, providerTag(sl.h), tag, "slot %d: tag", i)
+		}
+		for j := int(sl.h) & mask; j != i; j = (j + 1) & mask {
+			if ix.tags[j] == 0 {
+				require.Failf(t, "broken probe run", "slot %d: empty slot %d between it and its home", i, j)
+			}
+		}
+	}
 }
 
 // Erasure leaves nothing readable: the erased messages' texts and
