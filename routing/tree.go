@@ -17,11 +17,11 @@ import (
 // That is what makes a routing decision O(log n) with no allocation
 // (DESIGN.md §6) where helpdesks scan every agent of the queue.
 //
-// The nodes are 32 bytes and a node's two children sit side by side, so
-// each level of a walk reads one cache line and never an agent: at 100 000
-// agents the walks, not the arithmetic, are what costs. A node names its
-// winner by pointer rather than by slot, so a search goes from the root
-// straight to the agent without a load from agents in between.
+// The nodes are 16 bytes, a node's two children sit side by side, and a
+// walk reads one pair per level, never an agent: at 10 000 agents and more
+// the walks are cache misses, not arithmetic, so the smaller the nodes,
+// the more of a tree the cache keeps. A node therefore holds its winner's
+// rank as one word (keyOf) and the winner as a slot.
 type tree struct {
 	less   Strategy
 	order  order         // a built-in ordering compared on keys, or custom
@@ -31,6 +31,12 @@ type tree struct {
 	free   []int32       // free slots
 	used   int           // slots handed out, free ones included
 	index  int           // which of the router's strategies this tree orders by
+
+	// epoch is the instant, in Unix nanoseconds, from which keys count
+	// time (timePart); set by the first instant keyed, moved by rekey.
+	epoch    int64
+	hasEpoch bool
+	rekeying bool // rekey is recomputing every key
 }
 
 // node is one tournament node: the winner below it, with its rank key
@@ -38,16 +44,15 @@ type tree struct {
 // The winner's own room is not copied: a search that stops at a node
 // reads it from the winner, whom it is about to charge anyway.
 type node struct {
-	k1, k2 uint64      // the winner's rank key, smaller first (keyOf)
-	best   *agentState // the winner, nil for none
-	room   int32       // largest room below, -1 for none
-	exact  bool        // the key orders the winner exactly (keyOf)
+	key  uint64 // the winner's rank key (keyOf); 0 when no key orders it
+	slot int32  // the winner's slot, -1 for none
+	room int32  // largest room below, -1 for none
 }
 
-// empty is a node with no winner. Its key is exact and after every real
-// key (no built-in key reaches the largest word), so comparisons need no
-// test for emptiness on the fast path.
-var empty = node{k1: math.MaxUint64, k2: math.MaxUint64, room: -1, exact: true}
+// empty is a node with no winner. Its key is after every real key (none
+// reaches the largest word), so comparisons need no test for emptiness
+// on the fast path.
+var empty = node{key: math.MaxUint64, slot: -1, room: -1}
 
 // order names the built-in orderings the tree compares without calling
 // the Strategy, on keys stored in the nodes.
@@ -60,52 +65,106 @@ const (
 	longestIdle
 )
 
-// Bounds within which a least-loaded key is exact: for loads below 2³² and
-// capacities of at most 2¹⁶, two different ratios differ by at least 2⁻³²,
-// so their 32.32 fixed-point floors differ too, and equal ratios give equal
-// keys. Larger capacities fall back to Strategy.Less, still correct.
+// A key is one word whose order is the Strategy's: of two agents with
+// keys other than 0, the smaller key ranks first; equal keys, or a key of
+// 0 (an agent out of the bounds below, or a host's Strategy), leave the
+// order to Strategy.Less, which breaks the ties by AgentID. A key is
+// never 0 otherwise, and never the largest word (empty).
+//
+// Least loaded is the load ratio, then the time (LeastLoaded.Less): the
+// ratio as a fixed-point number with ratioBits fractional bits, then the
+// time in timeBits (timePart). For capacities up to maxExactCapacity, two
+// different ratios differ by at least 1/maxExactCapacity², which is
+// 2^-ratioBits, so their fixed-point floors differ too, and equal ratios
+// give equal floors; a ratio of maxRatio or more (a load far over
+// capacity) gets no key.
 const (
-	maxExactLoad     = 1<<32 - 1
-	maxExactCapacity = 1 << 16
+	ratioBits        = 24
+	maxExactCapacity = 1 << (ratioBits / 2)
+	maxRatio         = 16 // a ratio below it takes 28 bits, so a key stays below 2⁶³
 )
 
-// keyOf is c's rank under o as two words compared in order, smaller first;
-// exact is false when the words cannot decide (a custom ordering, or a
-// least-loaded ratio out of the exact bounds). Equal exact keys are a tie
-// that Strategy.Less (by AgentID) breaks.
-func keyOf(c *Candidate, o order) (k1, k2 uint64, exact bool) {
-	idle := c.Load == 0
-	at := c.LastAssigned
-	if idle {
-		at = c.IdleSince
-	}
-	switch o {
+// A time part counts from the tree's epoch in steps of 2^timeShift ns
+// (16 µs), in timeBits: a span of about six and a half days. Instants in
+// the same step tie and go to Strategy.Less, as do instants before the
+// epoch. An instant past the span moves the epoch (rekey), so keys keep
+// up with a router that runs for weeks.
+const (
+	timeBits  = 35
+	timeShift = 14
+	timeSpan  = (1<<timeBits - 1) << timeShift // ns from the epoch a time part covers
+)
+
+// keyOf is c's rank key under t's order; see the constants above. It
+// returns later when c's time is past the span, so the caller moves the
+// epoch (rekey) and asks again.
+func (t *tree) keyOf(c *Candidate) (key uint64, later bool) {
+	idle, at := c.Load == 0, c.keyTime()
+	switch t.order {
 	case leastLoaded:
 		// Equal ratios are both zero (both idle) or both not, so the ratio
 		// then the time is LeastLoaded.Less's order.
-		if c.Load < 0 || c.Load > maxExactLoad || c.Capacity <= 0 || c.Capacity > maxExactCapacity {
-			return 0, 0, false
+		if c.Load < 0 || c.Capacity <= 0 || c.Capacity > maxExactCapacity || c.Load >= maxRatio*c.Capacity {
+			return 0, false
 		}
-		return uint64(c.Load) << 32 / uint64(c.Capacity), timeKey(at), true
+		tp, ok, later := t.timePart(at)
+		if !ok {
+			return 0, later
+		}
+		ratio := uint64(c.Load) << ratioBits / uint64(c.Capacity)
+		return ratio<<timeBits | tp + 1, false
 	case longestIdle:
-		if idle {
-			return 0, timeKey(at), true
+		tp, ok, later := t.timePart(at)
+		if !ok {
+			return 0, later
 		}
-		return 1, timeKey(at), true
+		if idle {
+			return tp + 1, false
+		}
+		return 1<<timeBits | tp + 1, false
 	case roundRobin:
-		return c.Picked, c.Joined, true
+		// Picked is the router's sequence at the agent's last assignment,
+		// so it is 0 (never picked, ordered by Joined) or distinct.
+		const top = 1 << 62
+		switch {
+		case c.Picked >= top || c.Joined >= top:
+			return 0, false
+		case c.Picked == 0:
+			return c.Joined + 1, false
+		}
+		return top | c.Picked + 1, false
 	}
-	return 0, 0, false
+	return 0, false
 }
 
-// timeKey orders instants as unsigned words, the zero time (never) before
-// every real instant.
-func timeKey(t time.Time) uint64 {
-	ns := int64(math.MinInt64)
-	if !t.IsZero() {
-		ns = t.UnixNano()
+// keyTime is the instant the built-in orders rank c by: since when it is
+// idle, or when it was last assigned.
+func (c *Candidate) keyTime() time.Time {
+	if c.Load == 0 {
+		return c.IdleSince
 	}
-	return uint64(ns) ^ 1<<63
+	return c.LastAssigned
+}
+
+// timePart is at's time part: 0 for the zero time (never, before every
+// instant), else 1 plus the steps from the epoch. ok is false when at
+// falls outside the span, and later tells that it falls after it.
+func (t *tree) timePart(at time.Time) (tp uint64, ok, later bool) {
+	if at.IsZero() {
+		return 0, true, false
+	}
+	ns := at.UnixNano()
+	if !t.hasEpoch {
+		t.epoch, t.hasEpoch = ns-timeSpan/2, true
+	}
+	d := ns - t.epoch
+	switch {
+	case d < 0:
+		return 0, false, false
+	case d >= timeSpan:
+		return 0, false, !t.rekeying
+	}
+	return 1 + uint64(d)>>timeShift, true, false
 }
 
 func newTree(less Strategy, index int) *tree {
@@ -133,6 +192,11 @@ func (t *tree) grow(n int) {
 	t.agents = make([]*agentState, size)
 	copy(t.agents, old)
 	t.nodes = make([]node, 2*size)
+	t.rebuild()
+}
+
+// rebuild recomputes every node from the agents.
+func (t *tree) rebuild() {
 	for i := range t.nodes {
 		t.nodes[i] = empty
 	}
@@ -141,9 +205,19 @@ func (t *tree) grow(n int) {
 			t.setLeaf(s, a)
 		}
 	}
-	for n := size - 1; n >= 1; n-- {
+	for n := t.size - 1; n >= 1; n-- {
 		t.pull(n)
 	}
+}
+
+// rekey moves the epoch so that the instant ns, past the span, falls in
+// its middle, and recomputes every key. It runs when time has moved on
+// by about half a span since the epoch was set, so it costs O(n) every
+// few days. An instant still past the span while it runs gets no key.
+func (t *tree) rekey(ns int64) {
+	t.epoch, t.rekeying = ns-timeSpan/2, true
+	t.rebuild()
+	t.rekeying = false
 }
 
 // add places a in a slot and returns it.
@@ -177,18 +251,24 @@ func (t *tree) setLeaf(s int, a *agentState) {
 		*nd = empty
 		return
 	}
+	key, later := t.keyOf(&a.cand)
+	if later {
+		// Every key is recomputed, this one with them.
+		t.rekey(a.cand.keyTime().UnixNano())
+		return
+	}
 	room := int32(max(min(a.cand.room(), math.MaxInt32), -1))
-	k1, k2, exact := keyOf(&a.cand, t.order)
-	nd.k1, nd.k2, nd.best, nd.room, nd.exact = k1, k2, a, room, exact // as in set
+	nd.key, nd.slot, nd.room = key, int32(s), room
 }
 
 // set makes n hold w's winner with room as the largest room below. It
 // copies field by field, never as a whole node: the next level reads the
-// node straight back, and a whole-node copy compiles to 16-byte moves,
-// which the CPU cannot forward from the 8-byte stores that wrote the node
-// (a stall of some ten cycles per level, measured on the decision path).
+// node straight back, and a whole-node copy compiles to a 16-byte move,
+// which the CPU cannot forward from the narrower stores that wrote the
+// node (a stall of some ten cycles per level, measured on the decision
+// path).
 func (n *node) set(w *node, room int32) {
-	n.k1, n.k2, n.best, n.room, n.exact = w.k1, w.k2, w.best, room, w.exact
+	n.key, n.slot, n.room = w.key, w.slot, room
 }
 
 // pull recomputes inner node n from its children.
@@ -208,7 +288,8 @@ func (t *tree) fix(s int32) { t.update(s, t.agents[s]) }
 // update is fix for a caller that has slot s's agent at hand, moved (nil
 // when the slot was just emptied), so the walk does not read agents: among
 // 100 000 agents that would be one more cache miss per walk. It is one
-// walk to the root, reading the sibling pair (one cache line) per level.
+// walk to the root, reading the sibling pair (a quarter of a cache line)
+// per level.
 func (t *tree) update(s int32, moved *agentState) {
 	t.setLeaf(int(s), moved)
 	nodes := t.nodes
@@ -216,8 +297,8 @@ func (t *tree) update(s int32, moved *agentState) {
 		l, r := &nodes[n&^1], &nodes[n|1]
 		w := l
 		// before, written out: the walk is the decision's inner loop.
-		if r.exact && l.exact && (r.k1 != l.k1 || r.k2 != l.k2) {
-			if r.k1 < l.k1 || r.k1 == l.k1 && r.k2 < l.k2 {
+		if r.key != l.key && min(r.key, l.key) != 0 {
+			if r.key < l.key {
 				w = r
 			}
 		} else if t.beforeSlow(r, l) {
@@ -225,7 +306,7 @@ func (t *tree) update(s int32, moved *agentState) {
 		}
 		room := max(l.room, r.room)
 		p := &nodes[n>>1]
-		if p.best == w.best && p.room == room && (w.best != moved || w.best == nil) {
+		if p.slot == w.slot && p.room == room && (w.slot != s || w.slot < 0) {
 			// Nothing above can change when this node does not and the
 			// moved agent is not its winner (a winner's key and room may
 			// change without its slot changing).
@@ -236,30 +317,30 @@ func (t *tree) update(s int32, moved *agentState) {
 }
 
 // before reports whether x's winner ranks strictly before y's; an empty
-// node ranks after everything. Differing exact keys decide inline; ties,
-// inexact keys and empty nodes go to beforeSlow.
+// node ranks after everything. Differing keys decide inline; ties, keys
+// of 0 and empty nodes go to beforeSlow.
 func (t *tree) before(x, y *node) bool {
-	if x.exact && y.exact && (x.k1 != y.k1 || x.k2 != y.k2) {
-		return x.k1 < y.k1 || x.k1 == y.k1 && x.k2 < y.k2
+	if x.key != y.key && min(x.key, y.key) != 0 {
+		return x.key < y.key
 	}
 	return t.beforeSlow(x, y)
 }
 
 func (t *tree) beforeSlow(x, y *node) bool {
 	switch {
-	case x.best == nil:
+	case x.slot < 0:
 		return false
-	case y.best == nil:
+	case y.slot < 0:
 		return true
 	}
-	return t.less.Less(&x.best.cand, &y.best.cand)
+	return t.less.Less(&t.agents[x.slot].cand, &t.agents[y.slot].cand)
 }
 
 // first returns the best agent with room for weight that ex does not
 // exclude, or nil.
 func (t *tree) first(weight int, ex *exclusion) *agentState {
 	if nd := t.find(1, weight, int32(min(weight, math.MaxInt32)), ex); nd != nil {
-		return nd.best
+		return t.agents[nd.slot]
 	}
 	return nil
 }
@@ -271,8 +352,10 @@ func (t *tree) find(n, weight int, w32 int32, ex *exclusion) *node {
 	if nd.room < w32 {
 		return nil // nobody below has room: the all-busy case costs O(1)
 	}
-	if a := nd.best; a != nil && a.cand.room() >= weight && (ex.empty() || !ex.has(a)) {
-		return nd
+	if nd.slot >= 0 {
+		if a := t.agents[nd.slot]; a.cand.room() >= weight && (ex.empty() || !ex.has(a)) {
+			return nd
+		}
 	}
 	if n >= t.size {
 		return nil

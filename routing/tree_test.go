@@ -3,6 +3,7 @@ package routing
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -17,40 +18,78 @@ func (byID) Less(a, b *Candidate) bool { return a.AgentID > b.AgentID }
 
 // TestTreeOrderMatchesStrategy checks the rank keys the tree compares in
 // its nodes against the Strategy's own Less: after every change the tree's
-// first agent with room must be the one a scan with Less picks. Large
-// capacities take keys out of their exact bounds, so the fallback to
-// Less is exercised too.
+// first agent with room must be the one a scan with Less picks. The cases
+// reach past every bound of the keys, so the fallback to Less is
+// exercised too: capacities beyond exact keys, loads far over capacity,
+// instants in one time step, instants before the epoch, time moving on
+// by days (rekey), and round-robin counters past their bits.
 func TestTreeOrderMatchesStrategy(t *testing.T) {
 	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	for _, c := range []struct {
+	// Few distinct loads and instants, so ties are common.
+	loads := func(r *rand.Rand) int { return r.IntN(4) * 10 }
+	seconds := func(r *rand.Rand, _ int) time.Time { return base.Add(time.Duration(r.IntN(3)) * time.Second) }
+	type tc struct {
 		name     string
 		strategy Strategy
 		capacity func(r *rand.Rand) int
-	}{
-		{"least loaded, default capacity", LeastLoaded{}, func(*rand.Rand) int { return DefaultCapacity }},
-		{"least loaded, mixed capacities", LeastLoaded{}, func(r *rand.Rand) int { return 1 + r.IntN(300) }},
-		{"least loaded, capacities beyond exact keys", LeastLoaded{}, func(r *rand.Rand) int { return maxExactCapacity - 2 + r.IntN(4) }},
-		{"longest idle", LongestIdle{}, func(*rand.Rand) int { return DefaultCapacity }},
-		{"round robin", RoundRobin{}, func(*rand.Rand) int { return DefaultCapacity }},
-		{"host strategy", byID{}, func(*rand.Rand) int { return DefaultCapacity }},
-	} {
+		load     func(r *rand.Rand) int
+		instant  func(r *rand.Rand, step int) time.Time
+		counter  func(r *rand.Rand) uint64 // Picked; Joined is the index unless it is large
+	}
+	cases := []tc{
+		{name: "least loaded, default capacity", strategy: LeastLoaded{}},
+		{name: "least loaded, mixed capacities", strategy: LeastLoaded{}, capacity: func(r *rand.Rand) int { return 1 + r.IntN(300) }},
+		{name: "least loaded, capacities beyond exact keys", strategy: LeastLoaded{}, capacity: func(r *rand.Rand) int { return maxExactCapacity - 2 + r.IntN(4) }},
+		{name: "least loaded, loads far over capacity", strategy: LeastLoaded{},
+			capacity: func(r *rand.Rand) int { return 1 + r.IntN(3) }, load: func(r *rand.Rand) int { return r.IntN(4) * 14 }},
+		{name: "least loaded, instants within one time step", strategy: LeastLoaded{},
+			instant: func(r *rand.Rand, _ int) time.Time { return base.Add(time.Duration(r.IntN(4)) * 5 * time.Microsecond) }},
+		{name: "least loaded, time moving on by days", strategy: LeastLoaded{},
+			instant: func(r *rand.Rand, step int) time.Time {
+				return base.Add(time.Duration(step)*time.Hour - time.Duration(r.IntN(3))*96*time.Hour)
+			}},
+		{name: "longest idle", strategy: LongestIdle{}},
+		{name: "longest idle, time moving on by days", strategy: LongestIdle{},
+			instant: func(r *rand.Rand, step int) time.Time {
+				return base.Add(time.Duration(step)*time.Hour - time.Duration(r.IntN(3))*96*time.Hour)
+			}},
+		{name: "round robin", strategy: RoundRobin{}},
+		{name: "round robin, counters past their bits", strategy: RoundRobin{},
+			counter: func(r *rand.Rand) uint64 { return []uint64{0, 5, 1<<62 - 1, 1 << 62, 1<<63 + 7}[r.IntN(5)] }},
+		{name: "host strategy", strategy: byID{}},
+	}
+	for _, c := range cases {
+		if c.capacity == nil {
+			c.capacity = func(*rand.Rand) int { return DefaultCapacity }
+		}
+		if c.load == nil {
+			c.load = loads
+		}
+		if c.instant == nil {
+			c.instant = seconds
+		}
+		if c.counter == nil {
+			c.counter = func(r *rand.Rand) uint64 { return uint64(r.IntN(5)) }
+		}
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			tr := newTree(c.strategy, 0)
 			agents := make([]*agentState, 40)
 			slots := make([]int32, len(agents))
 			for i := range agents {
-				agents[i] = &agentState{cand: Candidate{AgentID: fmt.Sprintf("a%02d", i), Capacity: c.capacity(rng), Joined: uint64(i + 1)}}
+				agents[i] = &agentState{cand: Candidate{AgentID: fmt.Sprintf("a%02d", i), Capacity: c.capacity(rng), Joined: uint64(i + 1), IdleSince: c.instant(rng, 0)}}
+				if i%4 == 0 {
+					agents[i].cand.Joined = c.counter(rng) // equal or beyond the bits too
+				}
 				slots[i] = tr.add(agents[i])
 			}
 			for step := range 2000 {
 				i := rng.IntN(len(agents))
 				a := agents[i]
-				// Few distinct loads and instants, so ties are common.
-				a.cand.Load = rng.IntN(4) * 10
-				a.cand.IdleSince = base.Add(time.Duration(rng.IntN(3)) * time.Second)
-				a.cand.LastAssigned = base.Add(time.Duration(rng.IntN(3)) * time.Second)
-				a.cand.Picked = uint64(rng.IntN(5))
+				a.cand.Load = c.load(rng)
+				a.cand.IdleSince = c.instant(rng, step)
+				a.cand.LastAssigned = c.instant(rng, step)
+				a.cand.Picked = c.counter(rng)
 				a.presence = Presence(rng.IntN(5) / 4) // mostly available
 				tr.fix(slots[i])
 
@@ -74,4 +113,90 @@ func name(a *agentState) string {
 		return "<nobody>"
 	}
 	return a.cand.AgentID
+}
+
+// TestKeyOrdersAsLess checks the property the tree relies on, pair by
+// pair: of two agents whose keys are not 0, the smaller key is the one
+// Less puts first, and equal keys leave the order to Less. The values sit
+// on and around every bound: capacities at maxExactCapacity, where the
+// closest ratios differ by the ratio's last bit, loads up to maxRatio
+// times the capacity, instants a nanosecond apart within a time step, on
+// step edges, at the epoch and past the span.
+func TestKeyOrdersAsLess(t *testing.T) {
+	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(3, 4))
+	capacities := []int{1, 2, 3, 7, 100, maxExactCapacity - 1, maxExactCapacity, maxExactCapacity + 1}
+	for _, o := range []struct {
+		order    order
+		strategy Strategy
+	}{{leastLoaded, LeastLoaded{}}, {longestIdle, LongestIdle{}}, {roundRobin, RoundRobin{}}} {
+		tr := &tree{order: o.order}
+		tr.keyOf(&Candidate{IdleSince: base}) // sets the epoch from base
+		instant := func() time.Time {
+			switch rng.IntN(6) {
+			case 0:
+				return time.Time{}
+			case 1: // a step's edges
+				return time.Unix(0, tr.epoch+int64(rng.IntN(4))<<timeShift-int64(rng.IntN(2)))
+			case 2: // the span's edges
+				return time.Unix(0, tr.epoch+timeSpan-int64(rng.IntN(2)))
+			}
+			return base.Add(time.Duration(rng.IntN(40)) * time.Microsecond)
+		}
+		candidate := func(id int) Candidate {
+			c := Candidate{AgentID: strconv.Itoa(id), Capacity: capacities[rng.IntN(len(capacities))],
+				IdleSince: instant(), LastAssigned: instant(),
+				Picked: []uint64{0, 1, 2, 1<<62 - 1, 1 << 62}[rng.IntN(5)], Joined: uint64(rng.IntN(3))}
+			switch rng.IntN(3) {
+			case 0:
+				c.Load = rng.IntN(4)
+			case 1:
+				c.Load = c.Capacity - rng.IntN(3)
+			default:
+				c.Load = maxRatio*c.Capacity - rng.IntN(2)
+			}
+			return c
+		}
+		keyed := 0
+		for i := range 200_000 {
+			a, b := candidate(2*i), candidate(2*i+1)
+			ka, _ := tr.keyOf(&a)
+			kb, _ := tr.keyOf(&b)
+			if ka == 0 || kb == 0 {
+				continue
+			}
+			keyed++
+			if ka < kb && !o.strategy.Less(&a, &b) || kb < ka && !o.strategy.Less(&b, &a) {
+				require.Failf(t, "key against Less", "order %d: %+v key %d, %+v key %d", o.order, a, ka, b, kb)
+			}
+		}
+		assert.Greater(t, keyed, 50_000, "order %d: a good share of the pairs are keyed", o.order)
+	}
+}
+
+// A router runs for weeks, so an instant past the time span moves the
+// epoch instead of losing its key: after ten days of assignments the
+// latest agents' leaves still have keys, while an agent idle since the
+// first day has fallen behind the epoch and is left to Less.
+func TestRekeyFollowsTime(t *testing.T) {
+	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tr := newTree(LeastLoaded{}, 0)
+	agents := make([]*agentState, 5)
+	for i := range agents {
+		agents[i] = &agentState{cand: Candidate{AgentID: strconv.Itoa(i), Capacity: DefaultCapacity, IdleSince: base}}
+		tr.add(agents[i])
+	}
+	key := func(s int) uint64 { return tr.nodes[tr.size+s].key }
+	require.NotZero(t, key(0), "precondition: the idle agents have keys")
+	epoch := tr.epoch
+	for day := 1; day <= 10; day++ {
+		s := 1 + (day-1)%4 // agent 0 stays idle
+		agents[s].cand.Load, agents[s].cand.LastAssigned = 1, base.Add(time.Duration(day)*24*time.Hour)
+		tr.fix(int32(s))
+		require.NotZero(t, key(s), "day %d: the assigned agent has a key", day)
+	}
+	assert.Greater(t, tr.epoch, epoch, "the epoch moved on")
+	assert.NotZero(t, key(1), "day 9's agent kept its key")
+	assert.Zero(t, key(0), "the agent idle since day 0 fell behind the epoch")
+	assert.Same(t, agents[0], tr.first(1, &exclusion{}), "and still ranks first, by Less")
 }
