@@ -306,7 +306,7 @@ func (t *tree) update(s int32, moved *agentState) {
 		}
 		room := max(l.room, r.room)
 		p := &nodes[n>>1]
-		if p.slot == w.slot && p.room == room && (w.slot != s || w.slot < 0) {
+		if p.slot == w.slot && p.room == room && w.slot != s {
 			// Nothing above can change when this node does not and the
 			// moved agent is not its winner (a winner's key and room may
 			// change without its slot changing).
