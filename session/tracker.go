@@ -37,10 +37,22 @@ type Tracked struct {
 type Tracker struct {
 	policies Policies
 
-	mu sync.RWMutex
-	// windows holds each pair's window behind a pointer, so Touch, the
-	// call on every inbound message, updates it in place: one lookup.
-	windows map[Key]*Window
+	// mu is a plain mutex: every critical section is one lookup or one
+	// pass, shorter than a reader-writer lock's own bookkeeping.
+	mu sync.Mutex
+	// windows holds the windows by the contact's ID, each with its key: a
+	// contact writes to one business address, or a few, so the slice is
+	// short. Touch, the call on every inbound message, then costs one
+	// string-keyed lookup, which Go's maps do about twice as fast as one
+	// keyed by the whole Key (two addresses), and updates in place.
+	windows map[string][]pair
+	n       int // windows held
+}
+
+// pair is one tracked window with its key.
+type pair struct {
+	key Key
+	w   Window
 }
 
 // NewTracker returns an empty tracker that applies ps (nil for the defaults).
@@ -53,7 +65,7 @@ func NewTracker(ps Policies) *Tracker {
 			own[k] = p
 		}
 	}
-	return &Tracker{policies: own, windows: make(map[Key]*Window)}
+	return &Tracker{policies: own, windows: make(map[string][]pair)}
 }
 
 // Touch records an inbound message or call on k at inboundAt and returns the
@@ -66,24 +78,31 @@ func (t *Tracker) Touch(k Key, inboundAt time.Time) (Window, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	w, ok := t.windows[k]
-	if !ok {
-		w = &Window{Channel: k.Contact.Kind}
-		t.windows[k] = w
+	ws := t.windows[k.Contact.ID]
+	for i := range ws {
+		if ws[i].key == k {
+			w := &ws[i].w
+			*w = w.Touch(inboundAt)
+			return *w, nil
+		}
 	}
-	*w = w.Touch(inboundAt)
-	return *w, nil
+	w := Window{Channel: k.Contact.Kind}.Touch(inboundAt)
+	t.windows[k.Contact.ID] = append(ws, pair{key: k, w: w})
+	t.n++
+	return w, nil
 }
 
 // Window returns the window of k; a pair never touched gets a window with a
 // zero LastInbound (closed on windowed channels) and ok false.
 func (t *Tracker) Window(k Key) (w Window, ok bool) {
-	t.mu.RLock()
-	p, ok := t.windows[k]
-	if ok {
-		w = *p
+	t.mu.Lock()
+	for _, p := range t.windows[k.Contact.ID] {
+		if p.key == k {
+			w, ok = p.w, true
+			break
+		}
 	}
-	t.mu.RUnlock()
+	t.mu.Unlock()
 	if !ok {
 		w = Window{Channel: k.Contact.Kind}
 	}
@@ -107,14 +126,16 @@ func (t *Tracker) Composer(k Key, human bool, now time.Time) Composer {
 // Expiring lists the tracked windows open at now that close within d,
 // soonest first; see [Policies.Expiring]. Expiry.Index is meaningless here.
 func (t *Tracker) Expiring(now time.Time, d time.Duration) []Tracked {
-	t.mu.RLock()
-	keys := make([]Key, 0, len(t.windows))
-	ws := make([]Window, 0, len(t.windows))
-	for k, w := range t.windows {
-		keys = append(keys, k)
-		ws = append(ws, *w)
+	t.mu.Lock()
+	keys := make([]Key, 0, t.n)
+	ws := make([]Window, 0, t.n)
+	for _, ps := range t.windows {
+		for _, p := range ps {
+			keys = append(keys, p.key)
+			ws = append(ws, p.w)
+		}
 	}
-	t.mu.RUnlock()
+	t.mu.Unlock()
 	es := t.policies.Expiring(ws, now, d)
 	out := make([]Tracked, len(es))
 	for i, e := range es {
@@ -145,19 +166,21 @@ func soonestFirst(a, b Tracked) int {
 // before.
 func (t *Tracker) Due(until time.Time) []Tracked {
 	var out []Tracked
-	t.mu.RLock()
-	for k, p := range t.windows {
-		w := *p
-		if !w.Channel.Valid() || !t.policies.For(w.Channel).Windowed() || w.LastInbound.IsZero() {
-			continue
+	t.mu.Lock()
+	for _, ps := range t.windows {
+		for _, p := range ps {
+			w := p.w
+			if !w.Channel.Valid() || !t.policies.For(w.Channel).Windowed() || w.LastInbound.IsZero() {
+				continue
+			}
+			at := t.policies.ExpiresAt(w)
+			if at.After(until) {
+				continue
+			}
+			out = append(out, Tracked{Key: p.key, Expiry: Expiry{Window: w, ExpiresAt: at, Remaining: at.Sub(until)}})
 		}
-		at := t.policies.ExpiresAt(w)
-		if at.After(until) {
-			continue
-		}
-		out = append(out, Tracked{Key: k, Expiry: Expiry{Window: w, ExpiresAt: at, Remaining: at.Sub(until)}})
 	}
-	t.mu.RUnlock()
+	t.mu.Unlock()
 	slices.SortFunc(out, soonestFirst)
 	return out
 }
@@ -169,13 +192,22 @@ func (t *Tracker) Due(until time.Time) []Tracked {
 func (t *Tracker) Forget(contact channel.Address) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	n := 0
-	for k := range t.windows {
-		if k.Contact == contact {
-			delete(t.windows, k)
-			n++
-		}
+	return t.drop(contact.ID, func(p pair) bool { return p.key.Contact == contact })
+}
+
+// drop removes the windows of contact ID id that gone reports, and
+// returns how many. The caller holds t.mu.
+func (t *Tracker) drop(id string, gone func(pair) bool) int {
+	ps := t.windows[id]
+	before := len(ps)
+	kept := slices.DeleteFunc(ps, gone)
+	n := before - len(kept)
+	if len(kept) == 0 {
+		delete(t.windows, id)
+	} else {
+		t.windows[id] = kept
 	}
+	t.n -= n
 	return n
 }
 
@@ -196,21 +228,17 @@ func (t *Tracker) Prune(cutoff time.Time) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := 0
-	for k, w := range t.windows {
-		if !t.policies.over(*w, cutoff) {
-			continue
-		}
-		delete(t.windows, k)
-		n++
+	for id := range t.windows {
+		n += t.drop(id, func(p pair) bool { return t.policies.over(p.w, cutoff) })
 	}
 	return n
 }
 
 // Len returns how many windows the tracker holds.
 func (t *Tracker) Len() int {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return len(t.windows)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
 }
 
 // ErrInvalidKey means a [Key] whose addresses are not of one valid channel

@@ -155,3 +155,37 @@ func TestTrackerPrune(t *testing.T) {
 	assert.True(t, ok, "a window dated after the cutoff is kept")
 	assert.Equal(t, 1, tr.Len())
 }
+
+// The tracker files windows by the contact's ID, so one ID can carry
+// several: the same number on WhatsApp and on SMS, with two business
+// numbers. Each is its own window; forgetting the WhatsApp contact keeps
+// the SMS one, and pruning takes out only the closed ones of the group.
+func TestTrackerKeepsEveryWindowOfOneContactID(t *testing.T) {
+	tr := session.NewTracker(nil)
+	const number = "+447700900001"
+	sms := session.Key{Business: channel.Address{Kind: channel.SMS, ID: "+14155550100"}, Contact: channel.Address{Kind: channel.SMS, ID: number}}
+	a, b := waKey("+14155550100", number), waKey("+14155550199", number)
+	for i, k := range []session.Key{a, b, sms} {
+		_, err := tr.Touch(k, t0.Add(time.Duration(i)*48*time.Hour))
+		require.NoError(t, err)
+	}
+	require.Equal(t, 3, tr.Len())
+	for i, k := range []session.Key{a, b, sms} {
+		w, ok := tr.Window(k)
+		require.True(t, ok, "key %d", i)
+		assert.Equal(t, t0.Add(time.Duration(i)*48*time.Hour), w.LastInbound, "key %d has its own window", i)
+		assert.Equal(t, k.Contact.Kind, w.Channel)
+	}
+
+	assert.Equal(t, 1, tr.Prune(t0.Add(30*time.Hour)), "a's window closed at t0+24h; b's is later")
+	_, ok := tr.Window(a)
+	assert.False(t, ok, "a was pruned")
+	_, ok = tr.Window(b)
+	assert.True(t, ok, "b, later, stays")
+
+	assert.Equal(t, 1, tr.Forget(b.Contact), "forgetting the WhatsApp contact drops its window only")
+	w, ok := tr.Window(sms)
+	assert.True(t, ok, "the same number on SMS keeps its window")
+	assert.Equal(t, t0.Add(96*time.Hour), w.LastInbound)
+	assert.Equal(t, 1, tr.Len())
+}
