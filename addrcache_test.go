@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,7 +22,34 @@ func TestAddrCacheForgetsEveryFormOfAnAddress(t *testing.T) {
 	n, err := c.normalize(raw)
 	require.NoError(t, err)
 	c.forget(n.addr)
-	assert.NotContains(t, c.m, raw)
-	assert.NotContains(t, c.m, plain)
-	assert.Contains(t, c.m, other)
+	assert.NotContains(t, c.byKind[channel.WhatsApp], raw.ID)
+	assert.NotContains(t, c.byKind[channel.WhatsApp], plain.ID)
+	assert.Contains(t, c.byKind[channel.WhatsApp], other.ID)
+	assert.Equal(t, 1, c.n)
+}
+
+// Every valid kind has its map in the cache, and an invalid one is
+// refused without being cached.
+func TestAddrCacheHoldsEveryKind(t *testing.T) {
+	for k := range 256 {
+		if channel.Kind(k).Valid() {
+			assert.Less(t, k, len(addrCache{}.byKind), "kind %d has no map", k)
+		}
+	}
+	var c addrCache
+	_, err := c.normalize(channel.Address{Kind: channel.Kind(200), ID: "x"})
+	assert.ErrorIs(t, err, channel.ErrInvalidAddress)
+	assert.Zero(t, c.n)
+}
+
+// The cache starts afresh when full, so a flood of one-off senders cannot
+// grow it without bound.
+func TestAddrCacheStartsAfreshWhenFull(t *testing.T) {
+	var c addrCache
+	for i := range addrCacheSize + 1 {
+		_, err := c.normalize(channel.Address{Kind: channel.WebChat, ID: "visitor-" + strconv.Itoa(i)})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, c.n, "the last address went into a fresh cache")
+	assert.Len(t, c.byKind[channel.WebChat], 1)
 }

@@ -20,9 +20,9 @@ func TestEraseForgetsTheContactsAddress(t *testing.T) {
 	from := channel.Address{Kind: channel.WhatsApp, ID: "+1 (415) 555-0100"}
 	_, err = d.Receive(ctx, Inbound{Touchpoint: "wa", From: from, ProviderID: "w1", Text: "forget me"})
 	require.NoError(t, err)
-	require.Contains(t, d.addrs.m, from, "precondition: the address is cached")
+	require.Contains(t, d.addrs.byKind[channel.WhatsApp], from.ID, "precondition: the address is cached")
 
 	_, err = d.Erase(ctx, from)
 	require.NoError(t, err)
-	assert.NotContains(t, d.addrs.m, from)
+	assert.NotContains(t, d.addrs.byKind[channel.WhatsApp], from.ID)
 }
