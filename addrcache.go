@@ -19,16 +19,16 @@ type addrCache struct {
 	// byKind holds the canonical form of each raw ID seen, one map per
 	// channel kind: a string key, which Go's maps look up about twice as
 	// fast as a whole channel.Address, on every inbound message.
-	byKind [kinds]map[string]canonical
+	byKind [numKinds]map[string]canonical
 	n      int // entries in all maps
 	// hash hashes a contact ID for the Desk's contact locks, once per
 	// address rather than on every message.
 	hash func(contactID string) uint64
 }
 
-// kinds bounds the channel kinds: every valid one is at most Custom
+// numKinds bounds the channel kinds: every valid one is at most Custom
 // (channel.Kind.Valid), which TestAddrCacheHoldsEveryKind checks.
-const kinds = int(channel.Custom) + 1
+const numKinds = int(channel.Custom) + 1
 
 // canonical is a normalised address, its "kind:id" form, which is also
 // the contact's ID, and that ID's hash.
@@ -55,7 +55,7 @@ func (c *addrCache) normalize(a channel.Address) (canonical, error) {
 	}
 	c.mu.Lock()
 	if c.n >= addrCacheSize {
-		c.byKind, c.n = [kinds]map[string]canonical{}, 0
+		c.byKind, c.n = [numKinds]map[string]canonical{}, 0
 	}
 	m := c.byKind[a.Kind]
 	if m == nil {
