@@ -86,14 +86,16 @@ func (c *addrCache) parse(a channel.Address) (canonical, error) {
 // forget drops every cached form that normalises to addr (Erase: the
 // contact's address is not kept beyond what the law needs).
 func (c *addrCache) forget(addr channel.Address) {
+	if !addr.Kind.Valid() {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k, m := range c.byKind {
-		for id, n := range m {
-			if n.addr == addr || channel.Kind(k) == addr.Kind && id == addr.ID {
-				delete(m, id)
-				c.n--
-			}
+	m := c.byKind[addr.Kind] // every form of addr is of its kind
+	for id, n := range m {
+		if n.addr == addr || id == addr.ID {
+			delete(m, id)
+			c.n--
 		}
 	}
 }

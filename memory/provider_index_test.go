@@ -85,8 +85,9 @@ func TestProviderIndexModel(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(spread), 7))
 			ix := newProviderIndex()
 			model := map[msgRef]uint32{} // ref -> hash
-			// Hashes near the table's end as well as its start, with every
-			// tag; the low bits pick the slot.
+			// Every tag; the low bits pick the slot. With a narrow spread
+			// the homes sit at slots 14 to 17 or so, across the end of the
+			// first, 16-slot table; the widest spread wraps in every size.
 			hash := func() uint32 { return rng.Uint32()&^(1<<20-1) | (rng.Uint32()%spread+minProviderSlots-2)&(1<<20-1) }
 			same := func(want msgRef) func(msgRef) bool { return func(ref msgRef) bool { return ref == want } }
 			next := msgRef(1)

@@ -112,7 +112,7 @@ func (t *tree) keyOf(c *Candidate) (key uint64, later bool) {
 			return 0, later
 		}
 		ratio := uint64(c.Load) << ratioBits / uint64(c.Capacity)
-		return ratio<<timeBits | tp + 1, false
+		return (ratio<<timeBits | tp) + 1, false
 	case longestIdle:
 		tp, ok, later := t.timePart(at)
 		if !ok {
@@ -121,7 +121,7 @@ func (t *tree) keyOf(c *Candidate) (key uint64, later bool) {
 		if idle {
 			return tp + 1, false
 		}
-		return 1<<timeBits | tp + 1, false
+		return (1<<timeBits | tp) + 1, false
 	case roundRobin:
 		// Picked is the router's sequence at the agent's last assignment,
 		// so it is 0 (never picked, ordered by Joined) or distinct.
@@ -132,7 +132,7 @@ func (t *tree) keyOf(c *Candidate) (key uint64, later bool) {
 		case c.Picked == 0:
 			return c.Joined + 1, false
 		}
-		return top | c.Picked + 1, false
+		return (top | c.Picked) + 1, false
 	}
 	return 0, false
 }
@@ -155,16 +155,26 @@ func (t *tree) timePart(at time.Time) (tp uint64, ok, later bool) {
 	}
 	ns := at.UnixNano()
 	if !t.hasEpoch {
-		t.epoch, t.hasEpoch = ns-timeSpan/2, true
+		t.epoch, t.hasEpoch = epochFor(ns), true
 	}
-	d := ns - t.epoch
-	switch {
-	case d < 0:
+	if ns < t.epoch {
 		return 0, false, false
-	case d >= timeSpan:
-		return 0, false, !t.rekeying
 	}
-	return 1 + uint64(d)>>timeShift, true, false
+	// ns and the epoch may lie anywhere in int64, so their distance is
+	// taken as unsigned, where it cannot overflow.
+	if d := uint64(ns) - uint64(t.epoch); d < timeSpan {
+		return 1 + d>>timeShift, true, false
+	}
+	return 0, false, !t.rekeying
+}
+
+// epochFor is the epoch that puts the instant ns in the middle of the
+// span, or as near it as the int64 range allows.
+func epochFor(ns int64) int64 {
+	if ns < math.MinInt64+timeSpan/2 {
+		return math.MinInt64
+	}
+	return ns - timeSpan/2
 }
 
 func newTree(less Strategy, index int) *tree {
@@ -214,8 +224,12 @@ func (t *tree) rebuild() {
 // its middle, and recomputes every key. It runs when time has moved on
 // by about half a span since the epoch was set, so it costs O(n) every
 // few days. An instant still past the span while it runs gets no key.
+// The epoch only moves forward: after an instant far ahead of the others
+// (a clock set wrong), the earlier instants have no key, and their
+// comparisons go to Strategy.Less, correct but slower, until time
+// catches up.
 func (t *tree) rekey(ns int64) {
-	t.epoch, t.rekeying = ns-timeSpan/2, true
+	t.epoch, t.rekeying = epochFor(ns), true
 	t.rebuild()
 	t.rekeying = false
 }
@@ -244,7 +258,9 @@ func (t *tree) remove(s int32) {
 	t.free = append(t.free, s)
 }
 
-// setLeaf recomputes leaf s from a, its agent (nil for none).
+// setLeaf recomputes leaf s from a, its agent (nil for none), which must
+// be t.agents[s]: a rekey rebuilds every leaf from t.agents, this one
+// included.
 func (t *tree) setLeaf(s int, a *agentState) {
 	nd := &t.nodes[t.size+s]
 	if a == nil || a.presence != Available {
@@ -285,11 +301,11 @@ func (t *tree) pull(n int) {
 // fix refreshes slot s after its agent's load or presence changed.
 func (t *tree) fix(s int32) { t.update(s, t.agents[s]) }
 
-// update is fix for a caller that has slot s's agent at hand, moved (nil
-// when the slot was just emptied), so the walk does not read agents: among
-// 100 000 agents that would be one more cache miss per walk. It is one
-// walk to the root, reading the sibling pair (a quarter of a cache line)
-// per level.
+// update is fix for a caller that has slot s's agent at hand, moved
+// (t.agents[s], nil when the slot was just emptied), so the walk does not
+// read agents: among 100 000 agents that would be one more cache miss per
+// walk. It is one walk to the root, reading the sibling pair (a quarter
+// of a cache line) per level.
 func (t *tree) update(s int32, moved *agentState) {
 	t.setLeaf(int(s), moved)
 	nodes := t.nodes

@@ -37,8 +37,10 @@ type Tracked struct {
 type Tracker struct {
 	policies Policies
 
-	// mu is a plain mutex: every critical section is one lookup or one
-	// pass, shorter than a reader-writer lock's own bookkeeping.
+	// mu is a plain mutex. Touch, Window, Check and Composer hold it for
+	// one lookup, shorter than a reader-writer lock's own bookkeeping, so
+	// they do not run side by side; Expiring, Due, Prune and Forget hold
+	// it for their pass over the windows (Forget's over one contact's).
 	mu sync.Mutex
 	// windows holds the windows by the contact's ID, each with its key: a
 	// contact writes to one business address, or a few, so the slice is
@@ -202,9 +204,12 @@ func (t *Tracker) drop(id string, gone func(pair) bool) int {
 	before := len(ps)
 	kept := slices.DeleteFunc(ps, gone)
 	n := before - len(kept)
-	if len(kept) == 0 {
+	switch {
+	case n == 0:
+		return 0
+	case len(kept) == 0:
 		delete(t.windows, id)
-	} else {
+	default:
 		t.windows[id] = kept
 	}
 	t.n -= n
