@@ -153,6 +153,9 @@ func (t *tree) timePart(at time.Time) (tp uint64, ok, later bool) {
 	if at.IsZero() {
 		return 0, true, false
 	}
+	if sec := at.Unix(); sec <= math.MinInt64/int64(time.Second) || sec >= math.MaxInt64/int64(time.Second) {
+		return 0, false, false // beyond 1678–2262, where UnixNano wraps
+	}
 	ns := at.UnixNano()
 	if !t.hasEpoch {
 		t.epoch, t.hasEpoch = epochFor(ns), true

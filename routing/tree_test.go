@@ -166,8 +166,11 @@ func TestKeyOrdersAsLess(t *testing.T) {
 			switch rng.IntN(7) {
 			case 0:
 				return time.Time{}
-			case 3: // far from the epoch, up to the ends of UnixNano
-				return time.Unix(0, []int64{math.MinInt64 + 1e9, -9e18, 9e18, math.MaxInt64 - 1e9}[rng.IntN(4)])
+			case 3: // far from the epoch, to the ends of UnixNano and beyond
+				if rng.IntN(2) == 0 {
+					return time.Unix(0, []int64{math.MinInt64 + 1e9, -9e18, 9e18, math.MaxInt64 - 1e9}[rng.IntN(4)])
+				}
+				return time.Date([]int{1000, 1677, 2263, 3000}[rng.IntN(4)], 1, 1, 0, 0, rng.IntN(3), 0, time.UTC)
 			case 1: // a step's edges
 				return time.Unix(0, tr.epoch+int64(rng.IntN(4))<<timeShift-int64(rng.IntN(2)))
 			case 2: // the span's edges
@@ -253,4 +256,19 @@ func TestKeysOfInstantsFarFromTheEpoch(t *testing.T) {
 		require.NotNil(t, got)
 		assert.Equal(t, early, got.cand.IdleSince, "keyed first: %d", first.Year())
 	}
+}
+
+// time.UnixNano wraps for instants beyond 1678–2262, so year 3000 would
+// read as 1832 and key before an agent idle since 1832 and a second,
+// which Less puts first. Such an instant gets no key.
+func TestKeysOfInstantsBeyondUnixNano(t *testing.T) {
+	far := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	early := time.Unix(0, far.UnixNano()).Add(time.Second) // 1832, a second after far's wrapped reading
+	require.Less(t, early.Year(), 2000, "precondition: far wraps into the past")
+	tr := newTree(LongestIdle{}, 0)
+	tr.add(&agentState{cand: Candidate{AgentID: "early", Capacity: 1, IdleSince: early}})
+	tr.add(&agentState{cand: Candidate{AgentID: "far", Capacity: 1, IdleSince: far}})
+	got := tr.first(1, &exclusion{})
+	require.NotNil(t, got)
+	assert.Equal(t, early, got.cand.IdleSince)
 }
