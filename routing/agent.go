@@ -77,7 +77,9 @@ func (a Agent) validate() error {
 }
 
 // Candidate is what a [Strategy] sees of an agent: the facts it may rank
-// by. The router owns it; a strategy must not modify or keep it.
+// by. The router owns it; a strategy must not modify or keep it. Its
+// instants are the now the host passed, without a monotonic clock
+// reading (Time.Round(0)), so that they compare by the wall clock.
 type Candidate struct {
 	// AgentID is the agent's ID.
 	AgentID string

@@ -16,7 +16,7 @@ func (r *Router) addAgent(a Agent, now time.Time) (*agentState, error) {
 	}
 	r.seq++
 	as := &agentState{
-		cand:     Candidate{AgentID: a.ID, Capacity: a.capacity(), Joined: r.seq, IdleSince: now},
+		cand:     Candidate{AgentID: a.ID, Capacity: a.capacity(), Joined: r.seq, IdleSince: wallClock(now)},
 		presence: a.Presence,
 	}
 	as.ranks = as.rank0[:0]
@@ -185,7 +185,7 @@ func (r *Router) SetPresence(ctx context.Context, agentID string, p Presence, no
 	a.presence = p
 	a.drainGen++
 	if p == Available && a.cand.Load == 0 {
-		a.cand.IdleSince = now
+		a.cand.IdleSince = wallClock(now)
 	}
 	a.changed()
 	switch p {
@@ -275,7 +275,7 @@ func (r *Router) Refresh(ctx context.Context, agentID string, now time.Time) ([]
 	}
 	a.cand.Load = max(load, own)
 	if a.cand.Load == 0 && a.cand.IdleSince.IsZero() {
-		a.cand.IdleSince = now
+		a.cand.IdleSince = wallClock(now)
 	}
 	a.changed()
 	return r.dispatch(ctx, a, now, nil), nil

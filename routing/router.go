@@ -404,7 +404,7 @@ func (r *Router) commit(ctx context.Context, a *agentState, st *itemState, w int
 		}
 	}
 	a.cand.Load += w
-	a.cand.LastAssigned = now
+	a.cand.LastAssigned = wallClock(now)
 	a.cand.IdleSince = time.Time{}
 	r.seq++
 	a.cand.Picked = r.seq
@@ -436,7 +436,7 @@ func (r *Router) uncharge(ctx context.Context, st *itemState, now time.Time) err
 		r.unaccounted(a, st)
 	}
 	if a.cand.Load == 0 {
-		a.cand.IdleSince = now
+		a.cand.IdleSince = wallClock(now)
 	}
 	if st.prev != nil {
 		st.prev.next = st.next

@@ -146,6 +146,13 @@ func (c *Candidate) keyTime() time.Time {
 	return c.LastAssigned
 }
 
+// wallClock is t without its monotonic clock reading, as the router keeps the
+// instants of a Candidate. Keys count wall-clock nanoseconds, while
+// Time.Compare (so Strategy.Less) reads the monotonic clock when both
+// instants carry it: across a step of the wall clock the two could
+// disagree about which instant came first.
+func wallClock(t time.Time) time.Time { return t.Round(0) }
+
 // timePart is at's time part: 0 for the zero time (never, before every
 // instant), else 1 plus the steps from the epoch. ok is false when at
 // falls outside the span, and later tells that it falls after it.

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/parleyhq/parley/channel"
 )
 
 // byID is a host strategy: the tree can only call Less.
@@ -271,4 +274,45 @@ func TestKeysOfInstantsBeyondUnixNano(t *testing.T) {
 	got := tr.first(1, &exclusion{})
 	require.NotNil(t, got)
 	assert.Equal(t, early, got.cand.IdleSince)
+}
+
+// monotonicSpy is a host strategy that records whether a candidate it
+// compares carries a monotonic clock reading.
+type monotonicSpy struct{ seen *int }
+
+func (s monotonicSpy) Less(a, b *Candidate) bool {
+	for _, c := range []*Candidate{a, b} {
+		for _, at := range []time.Time{c.IdleSince, c.LastAssigned} {
+			if at != at.Round(0) { // == compares the monotonic reading too
+				*s.seen++
+			}
+		}
+	}
+	return LeastLoaded{}.Less(a, b)
+}
+
+// The router keeps a candidate's instants on the wall clock, the one the
+// keys count, even when the host passes time.Now(), which carries a
+// monotonic reading: Time.Compare would read that instead, and across a
+// step of the wall clock Less and the keys could disagree.
+func TestCandidateInstantsAreWallClock(t *testing.T) {
+	seen := 0
+	r, err := New(Config{
+		Agents:      []Agent{{ID: "ana", Queues: []string{"q"}}, {ID: "bo", Queues: []string{"q"}}, {ID: "cy", Queues: []string{"q"}}},
+		Touchpoints: []Touchpoint{{ID: "tp", Mode: Automatic, Strategy: monotonicSpy{seen: &seen}}},
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	for i := range 6 {
+		now := time.Now()
+		require.NotEqual(t, now, now.Round(0), "precondition: time.Now carries a monotonic reading")
+		id := "conv-" + strconv.Itoa(i)
+		_, err := r.Enqueue(ctx, Item{ConversationID: id, Kind: channel.WhatsApp, Touchpoint: "tp", Queues: []string{"q"}}, now)
+		require.NoError(t, err)
+		if i%2 == 1 {
+			_, err = r.Release(ctx, id, time.Now())
+			require.NoError(t, err)
+		}
+	}
+	assert.Zero(t, seen, "instants with a monotonic reading reached Less")
 }
