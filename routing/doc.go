@@ -59,14 +59,17 @@
 // Nothing here reads the clock: every call that needs the time takes now.
 // Deadlines (offers, auto-transfer, drain grace) act when the host calls
 // [Router.Expire], earliest first, and those at the same instant in the
-// order they were set, so a run is reproducible. A [Router] is safe for
-// concurrent use.
+// order they were set, so a run is reproducible. A [Candidate]'s instants
+// are the nows passed in, on the wall clock (a monotonic reading is
+// dropped). A [Router] is safe for concurrent use.
 //
 // # Cost
 //
 // Each queue keeps its available agents in one tournament tree per
 // strategy, holding at every node the best agent below and the most room
-// below. A decision reads the best agent with room in O(1) in the usual
+// below. The built-in strategies compare agents by one word kept in the
+// node; a host's own [Strategy] is called for each comparison instead,
+// which reads both agents. A decision reads the best agent with room in O(1) in the usual
 // case and updates the agent's place in O(log n); when nobody has room the
 // answer is known at the root. Nothing is allocated per decision unless
 // Config.Trace is set. Helpdesks that scan every agent of the queue, or
