@@ -154,7 +154,8 @@ func name(a *agentState) string {
 // on and around every bound: capacities at maxExactCapacity, where the
 // closest ratios differ by the ratio's last bit, loads up to maxRatio
 // times the capacity, instants a nanosecond apart within a time step, on
-// step edges, at the epoch and past the span.
+// step edges, at the epoch and past the span, and instants centuries
+// away, to the ends of what time.UnixNano can express and beyond.
 func TestKeyOrdersAsLess(t *testing.T) {
 	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -169,15 +170,15 @@ func TestKeyOrdersAsLess(t *testing.T) {
 			switch rng.IntN(7) {
 			case 0:
 				return time.Time{}
+			case 1: // a step's edges
+				return time.Unix(0, tr.epoch+int64(rng.IntN(4))<<timeShift-int64(rng.IntN(2)))
+			case 2: // the span's edges
+				return time.Unix(0, tr.epoch+timeSpan-int64(rng.IntN(2)))
 			case 3: // far from the epoch, to the ends of UnixNano and beyond
 				if rng.IntN(2) == 0 {
 					return time.Unix(0, []int64{math.MinInt64 + 1e9, -9e18, 9e18, math.MaxInt64 - 1e9}[rng.IntN(4)])
 				}
 				return time.Date([]int{1000, 1677, 2263, 3000}[rng.IntN(4)], 1, 1, 0, 0, rng.IntN(3), 0, time.UTC)
-			case 1: // a step's edges
-				return time.Unix(0, tr.epoch+int64(rng.IntN(4))<<timeShift-int64(rng.IntN(2)))
-			case 2: // the span's edges
-				return time.Unix(0, tr.epoch+timeSpan-int64(rng.IntN(2)))
 			}
 			return base.Add(time.Duration(rng.IntN(40)) * time.Microsecond)
 		}
