@@ -20,7 +20,6 @@ type addrCache struct {
 	// channel kind: a string key, which Go's maps look up about twice as
 	// fast as a whole channel.Address, on every inbound message.
 	byKind [numKinds]map[string]canonical
-	n      int // entries in all maps
 	// hash hashes a contact ID for the Desk's contact locks, once per
 	// address rather than on every message.
 	hash func(contactID string) uint64
@@ -54,20 +53,26 @@ func (c *addrCache) normalize(a channel.Address) (canonical, error) {
 		return canonical{}, err
 	}
 	c.mu.Lock()
-	if c.n >= addrCacheSize {
-		c.byKind, c.n = [numKinds]map[string]canonical{}, 0
+	if c.len() >= addrCacheSize {
+		c.byKind = [numKinds]map[string]canonical{}
 	}
 	m := c.byKind[a.Kind]
 	if m == nil {
 		m = make(map[string]canonical)
 		c.byKind[a.Kind] = m
 	}
-	if _, had := m[a.ID]; !had {
-		c.n++
-	}
 	m[a.ID] = n
 	c.mu.Unlock()
 	return n, nil
+}
+
+// len is how many addresses the cache holds. The caller holds c.mu.
+func (c *addrCache) len() int {
+	n := 0
+	for _, m := range c.byKind {
+		n += len(m)
+	}
+	return n
 }
 
 // parse validates and normalises a.
@@ -95,7 +100,6 @@ func (c *addrCache) forget(addr channel.Address) {
 	for id, n := range m {
 		if n.addr == addr || id == addr.ID {
 			delete(m, id)
-			c.n--
 		}
 	}
 }

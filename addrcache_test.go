@@ -25,7 +25,7 @@ func TestAddrCacheForgetsEveryFormOfAnAddress(t *testing.T) {
 	assert.NotContains(t, c.byKind[channel.WhatsApp], raw.ID)
 	assert.NotContains(t, c.byKind[channel.WhatsApp], plain.ID)
 	assert.Contains(t, c.byKind[channel.WhatsApp], other.ID)
-	assert.Equal(t, 1, c.n)
+	assert.Equal(t, 1, c.len())
 }
 
 // Every valid kind has its map in the cache, and an invalid one is
@@ -39,7 +39,7 @@ func TestAddrCacheHoldsEveryKind(t *testing.T) {
 	var c addrCache
 	_, err := c.normalize(channel.Address{Kind: channel.Kind(200), ID: "x"})
 	assert.ErrorIs(t, err, channel.ErrInvalidAddress)
-	assert.Zero(t, c.n)
+	assert.Zero(t, c.len())
 }
 
 // The cache starts afresh when full, so a flood of one-off senders cannot
@@ -50,6 +50,6 @@ func TestAddrCacheStartsAfreshWhenFull(t *testing.T) {
 		_, err := c.normalize(channel.Address{Kind: channel.WebChat, ID: "visitor-" + strconv.Itoa(i)})
 		require.NoError(t, err)
 	}
-	assert.Equal(t, 1, c.n, "the last address went into a fresh cache")
+	assert.Equal(t, 1, c.len(), "the last address went into a fresh cache")
 	assert.Len(t, c.byKind[channel.WebChat], 1)
 }

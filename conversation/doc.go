@@ -48,7 +48,7 @@
 // A host that keeps conversations in its own database implements [Store]
 // (ten methods, [MessageStore] included), optionally [Receiver] (an
 // inbound message in one atomic step, one transaction, instead of two
-// round trips, which the Desk uses for nearly every webhook), [Eraser] and [CommentStore], and proves it
-// keeps the contract with parleytest.TestConversationStore. Package memory
-// is the reference.
+// round trips, which the Desk uses for nearly every webhook), [Eraser]
+// and [CommentStore], and proves it keeps the contract with
+// parleytest.TestConversationStore. Package memory is the reference.
 package conversation

@@ -266,10 +266,10 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 
 // checkAppend returns the message already stored with m's provider ID on
 // the touchpoint, or an error if m's ID is taken; h is the provider ID's
-// hash, for applyAppend. The caller holds s.mu.
+// hash (0 without one), for applyAppend. The caller holds s.mu.
 func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message) (old *conversation.Message, h uint32, err error) {
-	h = s.hashProvider(m.ProviderID)
 	if m.ProviderID != "" {
+		h = s.hashProvider(m.ProviderID)
 		if ref := s.findProvider(conv.byProvider, h, m.ProviderID); ref != 0 {
 			return s.message(ref, m.ProviderID), h, nil
 		}

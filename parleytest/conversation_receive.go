@@ -169,9 +169,7 @@ var receiverCases = []storeCase{
 		if err != nil || !r.Created || r.Message != m || r.Conversation == nil || r.Conversation.ID != b.ID {
 			f.fatalf("ReceiveOpen of provider ID wamid.O10 on another touchpoint: got %+v, %v; want it stored in %s, created", r, err, b.ID)
 		}
-		if got := f.get(b.ID); got.Unread != 1 || got.Version != 2 {
-			f.errorf("conversation on the other touchpoint: unread %d, version %d; want 1 and 2", got.Unread, got.Version)
-		}
+		f.wantCounts(b.ID, 1, 2, "conversation on the other touchpoint")
 		for tp, want := range map[string]conversation.ID{a.Touchpoint: first.Message.ID, b.Touchpoint: m.ID} {
 			if got, err := f.s.MessageByProvider(f.ctx, tp, "wamid.O10"); err != nil || got.ID != want {
 				f.errorf("MessageByProvider(%q, wamid.O10): got %v, %v; want message %s", tp, got, err, want)
