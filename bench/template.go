@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -60,6 +61,7 @@ func templateRows(o options) []row {
 	for _, p := range peers {
 		mustEqual(p.name, p.render, tplWant)
 	}
+	mustEqual("hand-written", func() (string, error) { return handRender(tplVars) }, tplWant)
 
 	render := func(b *testing.B) {
 		b.ReportAllocs()
@@ -118,6 +120,23 @@ func templateRows(o options) []row {
 		OK: a.AllocsPerOp == 0,
 	})
 
+	// The hand-written row: Render beside the least any render from a map
+	// can cost, with the copy floor timed in the same set so that the
+	// hand-written's own distance to it shows.
+	h := together(o, render, func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkString, _ = handRender(tplVars)
+		}
+	}, floor)
+	rows = append(rows, row{
+		Path: "template Render (92 B, 4 vars)", Parley: h[0],
+		Peer: "hand-written for this one snippet: 4 lookups, one concatenation", Other: h[1],
+		Ratio: fmt.Sprintf("%.2f× the hand-written's time; the hand-written takes %.2f× the copy floor", slower(h[0], h[1]), slower(h[1], h[2])),
+		Goal:  "reported (no goal in DESIGN.md §6)",
+		OK:    true,
+	})
+
 	// Peer rows, each timed right after a fresh parley run.
 	goals := map[string]float64{"valyala/fasttemplate": 1.3, "text/template": 8}
 	for _, p := range peers {
@@ -147,23 +166,31 @@ func templateRows(o options) []row {
 const tplPairs = 3
 
 // pairs measures a and b back to back, tplPairs times (once with -quick),
-// and returns the pair whose ratio a/b is the median. Each pair's two runs
-// share the load of the moment on a shared machine, and the median pair
-// drops those a neighbour's burst distorted; both sides are treated
-// alike, and the figures shown are the ones the ratio comes from.
+// and returns the pair whose ratio a/b is the median (see together).
 func pairs(o options, a, b func(*testing.B)) (figures, figures) {
+	m := together(o, a, b)
+	return m[0], m[1]
+}
+
+// together measures fs one after another, tplPairs times (once with
+// -quick), and returns the set whose ratio fs[0]/fs[1] is the median.
+// Each set's runs share the load of the moment on a shared machine, and
+// the median set drops those a neighbour's burst distorted; every side
+// is treated alike, and the figures shown are the ones the ratio comes
+// from.
+func together(o options, fs ...func(*testing.B)) []figures {
 	n := tplPairs
 	if o.quick {
 		n = 1
 	}
-	type pair struct{ a, b figures }
-	ps := make([]pair, n)
-	for i := range ps {
-		ps[i] = pair{measure(a), measure(b)}
+	sets := make([][]figures, n)
+	for i := range sets {
+		for _, f := range fs {
+			sets[i] = append(sets[i], measure(f))
+		}
 	}
-	slices.SortFunc(ps, func(x, y pair) int { return cmp.Compare(slower(x.a, x.b), slower(y.a, y.b)) })
-	m := ps[len(ps)/2]
-	return m.a, m.b
+	slices.SortFunc(sets, func(x, y []figures) int { return cmp.Compare(slower(x[0], x[1]), slower(y[0], y[1])) })
+	return sets[len(sets)/2]
 }
 
 // templatePeers prepares each peer with the same case in its own syntax.
@@ -218,6 +245,20 @@ func templatePeers() ([]peer, error) {
 		}},
 		{"cbroglie/mustache", func() (string, error) { return ms.Render(nested) }},
 	}, nil
+}
+
+// handRender is what a developer writes for this one snippet without an
+// engine: the four lookups and one concatenation, which Go makes with a
+// single allocation of the exact size. Like Render, it refuses an empty
+// value. It is the least a render from a map can cost (DESIGN.md §5 gives
+// Render a map), so beside it the floor rows' distance splits into what
+// the map and the allocation cost and what the engine adds.
+func handRender(vars map[string]string) (string, error) {
+	first, agent, company, order := vars["contact.first_name"], vars["agent.name"], vars["company"], vars["order.id"]
+	if first == "" || agent == "" || company == "" || order == "" {
+		return "", errors.New("a variable is missing")
+	}
+	return "Hi " + first + ", this is " + agent + " from " + company + ". Your order " + order + " ships today, reply here with questions.", nil
 }
 
 // mustEqual stops the run when an engine's text differs from want: a row
