@@ -232,9 +232,10 @@ func (t *Tracker) drop(id string, gone func(pair) bool) int {
 func (t *Tracker) Prune(cutoff time.Time) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	over := func(p pair) bool { return t.policies.over(p.w, cutoff) }
 	n := 0
 	for id := range t.windows {
-		n += t.drop(id, func(p pair) bool { return t.policies.over(p.w, cutoff) })
+		n += t.drop(id, over)
 	}
 	return n
 }
