@@ -10,7 +10,8 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// The three CountSMS inputs of DESIGN.md §6.
+// The three CountSMS inputs: 150 ASCII characters, 300 UCS-2 characters
+// with an emoji, and 1 KB of GSM-7 with extension characters and accents.
 var (
 	smsASCII = strings.Repeat("Your order 4521 has shipped and will arrive Tuesday. ", 3)[:150]
 	smsUCS2  = func() string {

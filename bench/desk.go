@@ -18,8 +18,7 @@ import (
 )
 
 // deskRows measures Desk.Receive with the memory stores beside the least
-// any store must do per inbound message, and the memory stores' footprint
-// (DESIGN.md §6).
+// any store must do per inbound message, and the memory stores' footprint.
 func deskRows(o options) []row {
 	recv := fastest(o, 3, benchReceive)
 	floor := fastest(o, 3, benchAppendFloor)
@@ -54,11 +53,8 @@ func deskRows(o options) []row {
 
 // providerID is message i's provider ID, made as a webhook's decoder makes
 // it: one new string per message (one allocation, counted in both rows).
-// Both sides make it in the timed loop rather than reading it from b.N
-// strings made before: that slice was the harness's, yet every garbage
-// collection during the loop marked it (16 bytes of pointers a message)
-// and the heap it inflated was paged in during the loop, billed to
-// Receive and to the floor alike.
+// Both sides make it inside the timed loop, so the harness holds no b.N
+// strings for the collector to mark and bill to the loop.
 func providerID(i int) string {
 	var buf [32]byte
 	return string(strconv.AppendInt(append(buf[:0], "wamid."...), int64(i), 10))

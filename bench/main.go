@@ -1,5 +1,5 @@
 // Command bench measures parley's hot paths beside peers and floors in one
-// run and prints one Markdown table (DESIGN.md §6).
+// run and prints one Markdown table, the one docs/performance.md explains.
 //
 // It is its own module so that the peers it compares against never enter a
 // user's dependency graph. Goals are ratios against a peer or a floor
@@ -115,7 +115,7 @@ type options struct {
 	quick bool
 }
 
-// suites lists every comparison, in the order of DESIGN.md §6.
+// suites lists every comparison, in the order docs/performance.md gives.
 var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows}
 
 func measure(f func(b *testing.B)) figures {

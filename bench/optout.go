@@ -33,7 +33,7 @@ func init() {
 	}
 }
 
-// optoutFloor is DESIGN.md §6's floor: trim ASCII white space and trailing
+// optoutFloor is Classify's floor: trim ASCII white space and trailing
 // punctuation, upper-case ASCII into a stack buffer and switch on the
 // default keywords. It ignores inner white-space runs, width and accents:
 // the least any classifier must do.

