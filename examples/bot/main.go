@@ -2,8 +2,8 @@
 // packages alone, without a Desk: an SMS bot that honours STOP, HELP and
 // START through an optout.Registry, and a WhatsApp bot that tracks the
 // 24-hour customer-service window with a session.Tracker before each
-// message it wants to send. Time is a fixed, advancing value: nothing here
-// reads the clock (DESIGN.md §2).
+// message it wants to send. Time is a fixed, advancing value; nothing here
+// reads the clock: session and optout take the time from their caller.
 //
 //	go run ./examples/bot
 package main
@@ -41,7 +41,7 @@ func run(w io.Writer) error {
 // smsBot answers a contact's texts. Every inbound SMS goes through
 // Registry.Inbound (which recognises the keywords and records consent) and
 // every outbound one through Registry.Outbound (which refuses an opted-out
-// contact), as DESIGN.md §3.3 asks.
+// contact): consent is checked on both sides of every SMS.
 func smsBot(ctx context.Context, w io.Writer, now time.Time) error {
 	reg, err := optout.NewRegistry(optout.Config{Store: memory.NewOptOutStore()})
 	if err != nil {
@@ -102,9 +102,9 @@ func smsBot(ctx context.Context, w io.Writer, now time.Time) error {
 }
 
 // whatsAppBot decides, before each message, whether it may be free-form
-// or must be an approved template (DESIGN.md §3.2: free-form only within
-// 24 hours of the contact's last message; only the contact's messages open
-// or refresh the window). The bot is not a human, so it never gets the
+// or must be an approved template: WhatsApp allows free-form only within
+// 24 hours of the contact's last message, and only the contact's messages
+// open or refresh the window. The bot is not a human, so it never gets the
 // HUMAN_AGENT tag.
 func whatsAppBot(w io.Writer, now time.Time) error {
 	tracker := session.NewTracker(nil) // nil: the default Policies

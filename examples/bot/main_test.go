@@ -9,7 +9,8 @@ import (
 )
 
 // TestBotFollowsTheRules runs the two bots as `go run` would and checks
-// each rule of DESIGN.md §3.2 and §3.3 showed in the output.
+// each rule showed in the output: STOP, HELP and START honoured on SMS, and
+// WhatsApp's 24-hour window deciding between free-form and a template.
 func TestBotFollowsTheRules(t *testing.T) {
 	var out strings.Builder
 	require.NoError(t, run(&out))

@@ -1,8 +1,9 @@
 // Command routing is a capacity simulation with package routing alone, no
 // Desk: three agents of 100 points each, automatic least-loaded routing,
 // and a morning's stream of conversations of mixed kinds. Each kind has a
-// weight (DESIGN.md §3.5: WhatsApp 20, SMS 5, e-mail 5, web chat 30, voice
-// 51); an agent takes a conversation only if load + weight ≤ capacity.
+// weight (WhatsApp 20, SMS 5, e-mail 5, web chat 30, voice 51, out of an
+// agent's 100 points); an agent takes a conversation only if load + weight
+// ≤ capacity.
 // The program prints every decision and every agent's load after it, shows
 // a conversation waiting when nobody has room and dispatched the moment a
 // release frees some, and ends with a table of loads.
@@ -44,9 +45,8 @@ var agents = []string{"ana", "ben", "cleo"}
 
 func run(w io.Writer) error {
 	ctx := context.Background()
-	// The router never reads the clock (DESIGN.md §2): every call takes
-	// now, so a fixed start and a minute per step make the output the same
-	// on every run.
+	// The router never reads the clock: every call takes now, so a fixed
+	// start and a minute per step make the output the same on every run.
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 	// One queue, one touchpoint per channel, all automatic with the
@@ -121,7 +121,7 @@ func run(w io.Writer) error {
 			line = fmt.Sprintf("%-3s %-8s %s", s.id, s.kind, d.Outcome)
 			if d.Outcome == routing.Waiting {
 				// The host would tell the contact, once, that every agent
-				// is busy (§3.5); the router dispatches it later by itself.
+				// is busy; the router dispatches it later by itself.
 				line += ": no agent has room"
 			} else {
 				line += fmt.Sprintf(" to %s (%d)", d.AgentID, d.Weight)

@@ -9,7 +9,8 @@ import (
 )
 
 // TestRoutingSimulation runs the simulation as `go run` would and checks
-// the capacity rules of DESIGN.md §3.5 showed in its output.
+// the capacity rules showed in its output: weights charged and freed, no
+// agent over capacity, a conversation waiting until room frees.
 func TestRoutingSimulation(t *testing.T) {
 	var out strings.Builder
 	require.NoError(t, run(&out))
