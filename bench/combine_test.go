@@ -44,8 +44,8 @@ func TestCombinePicksTheRoundItsRuleNames(t *testing.T) {
 	}{
 		{"absolute goal: the fastest round", row{Path: "p", pick: fastestRound}, times(300, 250, 400), []float64{1, 1, 1}, nil, 1},
 		{"absolute goal ignores the ratio", row{Path: "p", pick: fastestRound}, times(300, 250, 400), []float64{100, 10, 100}, nil, 1},
-		{"ratio goal: the median ratio", row{Path: "p"}, times(200, 150, 100), []float64{100, 100, 40}, nil, 0},
-		{"ratio goal ignores the absolute time", row{Path: "p"}, times(100, 200, 300), []float64{100, 100, 100}, nil, 1},
+		{"ratio goal: the median ratio", row{Path: "p", pick: medianRound}, times(200, 150, 100), []float64{100, 100, 40}, nil, 0},
+		{"ratio goal ignores the absolute time", row{Path: "p", pick: medianRound}, times(100, 200, 300), []float64{100, 100, 100}, nil, 1},
 		{"score goal: the median score", row{Path: "p", pick: medianScore}, times(1, 2, 3), []float64{1, 1, 1}, []float64{2.0, 0.5, 1.2}, 2},
 		{"no times: the median bytes", row{Path: "p"}, []figures{{BytesPerOp: 900}, {BytesPerOp: 700}, {BytesPerOp: 1100}}, nil, nil, 0},
 	} {
