@@ -253,11 +253,3 @@ func TestKeywordErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestActionString(t *testing.T) {
-	assert.Equal(t, "none", optout.None.String())
-	assert.Equal(t, "opt-out", optout.OptOut.String())
-	assert.Equal(t, "opt-in", optout.OptIn.String())
-	assert.Equal(t, "help", optout.Help.String())
-	assert.Equal(t, "action(7)", optout.Action(7).String())
-}
