@@ -54,7 +54,8 @@ var (
 	ErrInternal = errors.New("routing: internal inconsistency")
 
 	// ErrInvalid means a configuration, agent or item breaks a rule (empty
-	// ID, weight outside 1–100, unknown mode). The router is unchanged.
+	// ID, weight outside 1–100, unknown mode), or a text names no value of
+	// an enum (ParseMode and friends). The router is unchanged.
 	ErrInvalid = errors.New("routing: invalid")
 )
 

@@ -3,6 +3,7 @@ package routing
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -22,6 +23,32 @@ const (
 	// free-form), then the longest waiting.
 	WindowClosingFirst
 )
+
+var orderNames = [...]string{
+	OldestFirst:        "oldest_first",
+	NewestFirst:        "newest_first",
+	WindowClosingFirst: "window_closing_first",
+}
+
+// String returns the order's lower-case name ("oldest_first"), or
+// "order(N)" for an unknown value.
+func (o Order) String() string {
+	if int(o) < len(orderNames) {
+		return orderNames[o]
+	}
+	return fmt.Sprintf("order(%d)", uint8(o))
+}
+
+// ParseOrder returns the order named s, as [Order.String] spells it. Any
+// other text is refused with an error matching [ErrInvalid].
+func ParseOrder(s string) (Order, error) { return parseName[Order]("order", orderNames[:], s) }
+
+// MarshalText encodes the order by name; an unknown value is an error
+// matching [ErrInvalid].
+func (o Order) MarshalText() ([]byte, error) { return marshalName("order", orderNames[:], o) }
+
+// UnmarshalText decodes an order name, as [ParseOrder] reads it.
+func (o *Order) UnmarshalText(b []byte) error { return unmarshalName(o, "order", orderNames[:], b) }
 
 // Compare orders two inbox items as o sorts them, for slices.SortFunc:
 // priority first, then, for WindowClosingFirst, the window closing soonest

@@ -22,15 +22,31 @@ const (
 	Automatic
 )
 
-var modeNames = [...]string{"simplified", "dedicated", "automatic"}
+var modeNames = [...]string{
+	Simplified: "simplified",
+	Dedicated:  "dedicated",
+	Automatic:  "automatic",
+}
 
-// String returns the mode's lower-case name.
+// String returns the mode's lower-case name ("simplified"), or "mode(N)"
+// for an unknown value.
 func (m Mode) String() string {
 	if int(m) < len(modeNames) {
 		return modeNames[m]
 	}
 	return fmt.Sprintf("mode(%d)", uint8(m))
 }
+
+// ParseMode returns the mode named s, as [Mode.String] spells it. Any
+// other text is refused with an error matching [ErrInvalid].
+func ParseMode(s string) (Mode, error) { return parseName[Mode]("mode", modeNames[:], s) }
+
+// MarshalText encodes the mode by name; an unknown value is an error
+// matching [ErrInvalid].
+func (m Mode) MarshalText() ([]byte, error) { return marshalName("mode", modeNames[:], m) }
+
+// UnmarshalText decodes a mode name, as [ParseMode] reads it.
+func (m *Mode) UnmarshalText(b []byte) error { return unmarshalName(m, "mode", modeNames[:], b) }
 
 // DefaultOfferTimeout is how long an offer waits for an answer when
 // Touchpoint.OfferTimeout is zero (DESIGN.md §3.5, as TaskRouter's

@@ -154,8 +154,8 @@ type Placement struct {
 	Voice bool
 }
 
-// Conversation returns where a conversation stands; false when the router
-// does not hold it.
+// Conversation returns where a conversation stands; false, with a zero
+// Placement (Outcome NotRouted), when the router does not hold it.
 func (r *Router) Conversation(conversationID string) (Placement, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
