@@ -11,7 +11,7 @@ import (
 	"github.com/parleyhq/parley/optout"
 )
 
-// TestClassify is DESIGN.md §3.3 as a table: only a keyword alone triggers,
+// TestClassify is the keyword rule as a table: only a keyword alone triggers,
 // whatever its case, spacing, width, accents or trailing punctuation.
 func TestClassify(t *testing.T) {
 	tests := []struct {
