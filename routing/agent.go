@@ -6,8 +6,8 @@ import (
 )
 
 // Presence is an agent's state of readiness. Only Available agents receive
-// new work (DESIGN.md §3.5). The zero value is Available, so an [Agent]
-// literal is ready for work as soon as it is configured.
+// new work. The zero value is Available, so an [Agent] literal is ready
+// for work as soon as it is configured. It encodes as text ("away").
 type Presence uint8
 
 // The presences an agent moves between.

@@ -16,11 +16,11 @@ type Item struct {
 	Kind channel.Kind
 	// Touchpoint is the touchpoint the conversation lives on; its mode
 	// decides how the item is routed. An unconfigured touchpoint is
-	// simplified (DESIGN.md §3.5: the default mode).
+	// simplified, the default mode.
 	Touchpoint string
 	// Queues are the queue labels the conversation carries; at least one.
-	// The router keeps the slice without copying it (routing allocates
-	// nothing per decision), so do not modify it after Enqueue.
+	// The router keeps the slice without copying it, so do not modify it
+	// after Enqueue.
 	Queues []string
 	// Priority orders the inbox: higher first.
 	Priority int
@@ -35,7 +35,7 @@ type Item struct {
 	// KeepAgent asks for PreviousAgent first whatever the mode, as for a
 	// reopened conversation whose policy keeps the agent; when that agent
 	// is not available with room, the item is routed as usual rather than
-	// left waiting (DESIGN.md §3.5).
+	// left waiting.
 	KeepAgent bool
 	// WindowCloses is when the contact's WhatsApp window closes, for the
 	// WindowClosingFirst inbox order; zero when there is none.
@@ -141,8 +141,8 @@ type Decision struct {
 	Trace *Trace
 }
 
-// Trace explains an automatic decision (DESIGN.md §3.5: every automatic
-// decision can explain itself).
+// Trace explains an automatic decision: who could have taken the item, who
+// was passed over and why, and why the winner won.
 type Trace struct {
 	// Strategy names the ranking used ("least loaded", "dedicated", ...).
 	Strategy string

@@ -6,7 +6,8 @@ import (
 )
 
 // Mode is how a touchpoint's conversations reach agents: exactly one per
-// touchpoint (DESIGN.md §3.5). The zero value is Simplified, the default.
+// touchpoint. The zero value is Simplified, the default. It encodes as
+// text ("automatic").
 type Mode uint8
 
 // The routing modes.
@@ -49,8 +50,7 @@ func (m Mode) MarshalText() ([]byte, error) { return marshalName("mode", modeNam
 func (m *Mode) UnmarshalText(b []byte) error { return unmarshalName(m, "mode", modeNames[:], b) }
 
 // DefaultOfferTimeout is how long an offer waits for an answer when
-// Touchpoint.OfferTimeout is zero (DESIGN.md §3.5, as TaskRouter's
-// reservations).
+// Touchpoint.OfferTimeout is zero, as Twilio TaskRouter's reservations.
 const DefaultOfferTimeout = 120 * time.Second
 
 // Touchpoint is one touchpoint's routing settings.
@@ -73,7 +73,7 @@ type Touchpoint struct {
 	OfferTimeout time.Duration
 	// AutoTransfer, when positive, offers an automatically assigned
 	// conversation to the next agent, once, if its agent has not sent a
-	// first reply (Router.Replied) within this time (DESIGN.md §3.5).
+	// first reply (Router.Replied) within this time.
 	AutoTransfer time.Duration
 }
 
