@@ -87,6 +87,8 @@ type Receipt struct {
 	Reply *conversation.Message
 	// Routing is what routing did with a new conversation: queued in the
 	// inbox, assigned, offered, or waiting because every agent is busy.
+	// Its Outcome is routing.NotRouted when this call routed nothing, as for
+	// a further message or a provider retry once the conversation is routed.
 	Routing routing.Decision
 }
 
@@ -259,7 +261,7 @@ func (d *Desk) receipt(ctx context.Context, rc Receipt, err error) (Receipt, err
 	if err != nil {
 		return rc, err
 	}
-	if rc.Started || rc.Reply != nil || rc.Routing.Outcome != routing.Queued {
+	if o := rc.Routing.Outcome; rc.Started || rc.Reply != nil || (o != routing.NotRouted && o != routing.Queued) {
 		c, err := d.store.Get(ctx, rc.Conversation.ID)
 		if err != nil {
 			return rc, err

@@ -53,7 +53,8 @@ func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *co
 // earlier attempt did not finish, one from before a restart — and brings
 // the store in line when the router assigned it but the store did not
 // hear. A follow-up is routed with its previous conversation, so the
-// kept agent is tried first.
+// kept agent is tried first. A zero Decision (NotRouted) means nothing
+// was routed now.
 func (d *Desk) ensureRouted(ctx context.Context, c *conversation.Conversation, now time.Time) (routing.Decision, []Event, error) {
 	if c.Status != conversation.Queued {
 		return routing.Decision{}, nil, nil
@@ -69,11 +70,11 @@ func (d *Desk) ensureRouted(ctx context.Context, c *conversation.Conversation, n
 		}
 		return d.route(ctx, c, prev, now)
 	}
+	if p.Outcome != routing.Assigned {
+		return routing.Decision{}, nil, nil // routed before: nothing routed now
+	}
 	dec := routing.Decision{ConversationID: c.ID.String(), Outcome: p.Outcome, AgentID: p.AgentID, Weight: p.Weight,
 		Dedicated: p.Item.Dedicated, Automatic: true, Deadline: p.Deadline}
-	if p.Outcome != routing.Assigned {
-		return dec, nil, nil
-	}
 	events, err := d.applyOne(ctx, c.ID, dec, now)
 	return dec, events, err
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/parleyhq/parley/optout"
 )
 
-// TestClassifyAllocs guards DESIGN.md §6's "0 allocs" for Classify on ASCII
+// TestClassifyAllocs guards that Classify allocates nothing on ASCII
 // messages. It counts allocations, not time.
 func TestClassifyAllocs(t *testing.T) {
 	tests := []struct {

@@ -12,7 +12,8 @@ import (
 	"github.com/parleyhq/parley/optout"
 )
 
-// floorClassify is the DESIGN.md §6 floor: trim ASCII white space and
+// floorClassify is the floor Classify is measured against (the goal is
+// within 1.5× of it, without allocating): trim ASCII white space and
 // trailing punctuation, upper-case ASCII into a stack buffer and switch on
 // the default keywords. It ignores inner white-space runs, width and
 // accents, so it is the least any classifier must do.

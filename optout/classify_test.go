@@ -11,7 +11,7 @@ import (
 	"github.com/parleyhq/parley/optout"
 )
 
-// TestClassify is DESIGN.md §3.3 as a table: only a keyword alone triggers,
+// TestClassify is the keyword rule as a table: only a keyword alone triggers,
 // whatever its case, spacing, width, accents or trailing punctuation.
 func TestClassify(t *testing.T) {
 	tests := []struct {
@@ -252,12 +252,4 @@ func TestKeywordErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), "optout: invalid keyword")
 		})
 	}
-}
-
-func TestActionString(t *testing.T) {
-	assert.Equal(t, "none", optout.None.String())
-	assert.Equal(t, "opt-out", optout.OptOut.String())
-	assert.Equal(t, "opt-in", optout.OptIn.String())
-	assert.Equal(t, "help", optout.Help.String())
-	assert.Equal(t, "action(7)", optout.Action(7).String())
 }

@@ -4,7 +4,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-// English is DESIGN.md §3.3's default set, the keywords US carriers and the
+// english is the default set, the keywords US carriers and the
 // major providers (Twilio, Telnyx, Braze, AWS End User Messaging) honour:
 // opt-out STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT and
 // the phrases "OPT OUT" and "STOP ALL" (the FCC's 2025 TCPA rule names "opt
@@ -18,15 +18,15 @@ var english = []Keyword{
 	{"HELP", Help}, {"INFO", Help},
 }
 
-// french adds Canadian French practice to the English set: ARRET and ARRETE
-// (DESIGN.md §3.3; ARRET is in AWS End User Messaging's required opt-out
-// list for Canada) and AIDE for help (AWS's Canadian French compliance
-// keywords). Accents need not be written: "ARRÊT" and "arrête" match.
+// french adds Canadian French practice to the English set: ARRET and
+// ARRETE for opt-out (ARRET is in AWS End User Messaging's required
+// opt-out list for Canada) and AIDE for help (AWS's Canadian French
+// compliance keywords). Accents need not be written: "ARRÊT" and "arrête" match.
 var french = []Keyword{{"ARRET", OptOut}, {"ARRETE", OptOut}, {"AIDE", Help}}
 
-// spanish adds US Spanish-language practice to the English set: BAJA
-// (DESIGN.md §3.3), ALTO for opt-out and AYUDA for help (Twilio's
-// requirements for Spanish-language short codes), INICIO for opt-in and
+// spanish adds US Spanish-language practice to the English set: BAJA and
+// ALTO for opt-out and AYUDA for help (Twilio's requirements for
+// Spanish-language short codes), INICIO for opt-in and
 // AUXILIO for help (reserved as Spanish equivalents by Textizen, after
 // carrier practice).
 var spanish = []Keyword{
@@ -52,8 +52,8 @@ func mustBuild(tag language.Tag, base, add []Keyword) *Keywords {
 	return k
 }
 
-// DefaultKeywords returns the English set of DESIGN.md §3.3, the one
-// [Classify] uses.
+// DefaultKeywords returns the default English set, the one [Classify]
+// uses.
 func DefaultKeywords() *Keywords { return englishSet }
 
 // KeywordsFor returns the built-in set that best matches tag: English, or
@@ -76,13 +76,13 @@ func DefaultSets() []*Keywords { return []*Keywords{englishSet, frenchSet, spani
 // keywords ([DefaultKeywords]). Only a keyword or keyword phrase alone
 // triggers: "STOP", " stop. ", "Stop!", "ＳＴＯＰ", "opt   out" and "STÖP"
 // are OptOut; "STOP PLEASE", "PLEASE CANCEL", "S T O P" and "OPT OUT NOW"
-// are None (DESIGN.md §3.3).
+// are None.
 //
 // Matching ignores case, surrounding white space, runs of inner white space,
-// trailing punctuation, full-width forms and accents. ASCII messages are
-// matched on the stack without allocating; a message whose first characters
-// already outgrow the longest keyword is rejected without reading further.
-// Other messages are normalised with golang.org/x/text.
+// trailing punctuation, full-width forms and accents. A message whose first
+// characters already outgrow the longest keyword is rejected without
+// reading further; messages outside ASCII are normalised with
+// golang.org/x/text.
 func Classify(body string) Action {
 	return englishSet.Classify(body)
 }

@@ -10,7 +10,7 @@ import (
 
 // FuzzClassify checks that Classify never panics, that the ASCII fast path
 // answers as the x/text path does, and that a classified keyword stays
-// classified when wrapped in spaces or given a trailing "." (§3.3).
+// classified when wrapped in spaces or given a trailing ".".
 func FuzzClassify(f *testing.F) {
 	for _, s := range []string{
 		"STOP", " stop. ", "Stop!", "ＳＴＯＰ", "opt   out", "STÖP", "STOP PLEASE",

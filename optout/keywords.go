@@ -30,9 +30,9 @@ var (
 	// it.
 	ErrInvalidKeyword = errors.New("optout: invalid keyword")
 	// ErrCoreKeyword means a keyword that would give STOP, START or HELP an
-	// action other than its own (DESIGN.md §3.3: they can only be removed
-	// explicitly). Remove the word with [Keywords.Without] first, then add
-	// it with the new action. It also matches ErrInvalidKeyword.
+	// action other than its own: carriers require them, so they can only
+	// be removed explicitly. Remove the word with [Keywords.Without] first,
+	// then add it with the new action. It also matches ErrInvalidKeyword.
 	ErrCoreKeyword = errors.New("optout: STOP, START and HELP keep their action")
 )
 
@@ -56,7 +56,7 @@ func (e *KeywordError) Is(target error) bool { return target == ErrInvalidKeywor
 func (e *KeywordError) Unwrap() error { return e.Err }
 
 // The core keywords stay in every set built from a list unless removed
-// explicitly with [Keywords.Without] (DESIGN.md §3.3): carriers require them.
+// explicitly with [Keywords.Without]: carriers require them.
 var core = []Keyword{{"STOP", OptOut}, {"START", OptIn}, {"HELP", Help}}
 
 // isCore reports whether canonical key with action a is one of the core
@@ -188,7 +188,7 @@ func (k *Keywords) index(all []entry) {
 // With returns a new set holding k's keywords and ws; a word already in k
 // takes the action ws gives it, except STOP, START and HELP, which keep
 // theirs: giving one another action is refused with [ErrCoreKeyword] until
-// it is removed with [Keywords.Without] (DESIGN.md §3.3). k is unchanged.
+// it is removed with [Keywords.Without]. k is unchanged.
 func (k *Keywords) With(ws ...Keyword) (*Keywords, error) {
 	return build(k.lang, k.List(), ws)
 }
@@ -228,8 +228,6 @@ func (k *Keywords) List() []Keyword {
 // Classify returns the action body triggers with this set: the action of
 // the keyword body is, alone, or None. See [Classify] for the matching rules.
 func (k *Keywords) Classify(body string) Action {
-	// Small enough to inline, even inside the package's Classify, so that
-	// a call costs one call, to match, and no load.
 	return k.match(body).action()
 }
 
@@ -242,8 +240,7 @@ func (k *Keywords) Match(body string) (Keyword, bool) {
 }
 
 // A hit is what match finds, in one word: the entry's index plus one above
-// the entry's action byte, or 0 for no keyword, so that Classify takes the
-// action without a load.
+// the entry's action byte, or 0 for no keyword.
 type hit int
 
 func newHit(i int, a Action) hit { return hit((i+1)<<8 | int(a)) }
@@ -270,9 +267,8 @@ const rawSlack = 64
 
 // match returns the hit for the entry body matches, or 0. It trims the
 // end and turns away the most common message of all, an ordinary one
-// longer than the raw bound; everything else goes to matchTrimmed. The
-// two are separate so that the first stays small: that rejection is most
-// of what Classify costs on a busy number (DESIGN.md §6).
+// longer than the raw bound; everything else goes to matchTrimmed.
+// Kept apart from matchTrimmed so it stays small: see BenchmarkClassify.
 func (k *Keywords) match(s string) hit {
 	end := len(s)
 	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
@@ -315,10 +311,9 @@ func (k *Keywords) matchTrimmed(s string, end int) hit {
 	if len(t) > fastMax {
 		return k.matchLong(s, t)
 	}
-	// The canonical text is shifted into two registers (see pack): no
-	// buffer, no string compare. It is at most len(t) ≤ fastMax bytes, so
-	// pack loses nothing, and a text longer than the longest key finds no
-	// slot.
+	// The canonical text is packed into two words (see pack). It is at
+	// most len(t) ≤ fastMax bytes, so pack loses nothing, and a text
+	// longer than the longest key finds no slot.
 	var lo, hi uint64
 	for i := 0; i < len(t); i++ {
 		v := uint64(fastFold[t[i]])
@@ -335,7 +330,7 @@ func (k *Keywords) matchTrimmed(s string, end int) hit {
 		}
 		lo, hi = pack(lo, hi, v)
 	}
-	// k.fast.lookup, written out so that it inlines.
+	// k.fast.lookup, written out: see BenchmarkClassify.
 	h := k.fast.hash(lo, hi)
 	if e := &k.fast.slots[h&uint64(len(k.fast.slots)-1)]; e.lo == lo && e.hi == hi {
 		return e.hit

@@ -9,7 +9,7 @@ import (
 )
 
 // Scope names a group of business numbers that share consent: an opt-out
-// received on any of them covers all of them (DESIGN.md §3.3).
+// received on any of them covers all of them, and so does an opt-in.
 type Scope string
 
 // DefaultScope is the scope of every number when the host names none: the
@@ -63,8 +63,8 @@ type Store interface {
 	History(ctx context.Context, scope Scope, addr channel.Address) ([]Entry, error)
 }
 
-// Redactor is the optional erasure capability of a [Store] (DESIGN.md §3.6):
-// Redact clears Keyword and Number and sets Redacted on every entry of addr
+// Redactor is the optional erasure capability of a [Store], for a
+// contact's request to be forgotten: Redact clears Keyword and Number and sets Redacted on every entry of addr
 // in every scope, keeping Seq, Scope, Address, Action and At, and returns
 // how many entries it redacted. Redacting twice is harmless.
 type Redactor interface {

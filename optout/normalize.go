@@ -12,7 +12,7 @@ import (
 )
 
 // Matching ignores case, surrounding white space, runs of inner white space,
-// trailing punctuation, full-width forms and accents (DESIGN.md §3.3). The
+// trailing punctuation, full-width forms and accents. The
 // canonical form of a text is therefore: compatibility-decomposed (NFKD, so
 // "Ｓ" is "S" and "Ö" is "O" plus a mark), stripped of nonspacing marks,
 // case-folded, recomposed (NFKC); then trailing white space and punctuation

@@ -56,7 +56,7 @@ func (e *OptedOutError) Error() string {
 func (e *OptedOutError) Is(target error) bool { return target == ErrOptedOut }
 
 // Config configures a [Registry]. Only Store is required; every other zero
-// field takes the default DESIGN.md §3.3 gives.
+// field takes its documented default.
 type Config struct {
 	// Store is the consent ledger.
 	Store Store
@@ -202,7 +202,7 @@ func (r *Registry) ScopeOf(number channel.Address) Scope {
 	return r.scope(number)
 }
 
-// Inbound classifies an inbound SMS and applies it (DESIGN.md §3.3): an
+// Inbound classifies an inbound SMS and applies it: an
 // opt-out or opt-in keyword changes the consent of the sender for the whole
 // scope of the receiving number and is appended to the ledger when it
 // changes the state; every keyword gets its reply. An ordinary message
@@ -238,7 +238,7 @@ func (r *Registry) Inbound(ctx context.Context, in Inbound) (Result, error) {
 	r.mu.Lock()
 	switch kw.Action {
 	case OptOut:
-		// The one exception to the opt-out (§3.3): this reply, once.
+		// The one exception to the opt-out: this reply, once.
 		r.pending[k] = confirmation{number: in.To, body: res.Reply, until: in.At.Add(r.confirmWithin)}
 		r.sweep(in.At)
 	case OptIn:
@@ -318,7 +318,7 @@ func (r *Registry) History(ctx context.Context, scope Scope, addr channel.Addres
 }
 
 // Erase redacts addr's ledger entries to what the law needs to honour a
-// STOP — address, scope, action and dates (DESIGN.md §3.6) — and forgets
+// STOP — address, scope, action and dates — and forgets
 // any pending confirmation to it. It returns how many entries were redacted,
 // or ErrRedactUnsupported when the Store does not implement [Redactor].
 func (r *Registry) Erase(ctx context.Context, addr channel.Address) (int, error) {

@@ -41,7 +41,7 @@ func send(r *optout.Registry, from, to channel.Address, body string, at time.Tim
 	return r.Outbound(ctx, optout.Outbound{From: from, To: to, Body: body, At: at})
 }
 
-// TestRegistryScope covers §3.3: an opt-out covers every number of the scope
+// TestRegistryScope: an opt-out covers every number of the scope
 // and an opt-in clears it for the whole scope.
 func TestRegistryScope(t *testing.T) {
 	r := newRegistry(t, optout.Config{})
@@ -94,7 +94,7 @@ func TestRegistryCustomScopes(t *testing.T) {
 	assert.True(t, out)
 }
 
-// TestRegistryConfirmation covers §3.3's one exception: the confirmation
+// TestRegistryConfirmation covers the one exception: the confirmation
 // reply to the STOP itself, exactly once.
 func TestRegistryConfirmation(t *testing.T) {
 	stop := func(t *testing.T) (*optout.Registry, optout.Result) {
@@ -256,7 +256,7 @@ func TestRegistryRecord(t *testing.T) {
 	assert.NoError(t, send(r, numA, ana, "x", t0.Add(time.Hour)))
 }
 
-// TestRegistryErase covers §3.6: the ledger keeps only address, scope,
+// TestRegistryErase: on erasure the ledger keeps only address, scope,
 // action and dates, and still honours the STOP.
 func TestRegistryErase(t *testing.T) {
 	r := newRegistry(t, optout.Config{})

@@ -2,8 +2,8 @@ package optout
 
 import "golang.org/x/text/language"
 
-// Replies are the automatic answers to the three kinds of keyword
-// (DESIGN.md §3.3). An empty field means the default for the language.
+// Replies are the automatic answers to the three kinds of keyword. An
+// empty field means the default for the language.
 type Replies struct {
 	// OptOut confirms that no more messages will be sent from the scope and
 	// says how to opt back in.

@@ -8,9 +8,9 @@ import "math/bits"
 const mark = 0x80
 
 // pack appends the marked byte v to the text held in lo and hi, the last
-// eight bytes in lo and the eight before in hi, the last byte lowest: two
-// shifts and two ors, with no variable shift. Only texts of up to fastMax
-// bytes pack apart; longer ones lose their first bytes.
+// eight bytes in lo and the eight before in hi, the last byte lowest. Only
+// texts of up to fastMax bytes pack apart; longer ones lose their first
+// bytes.
 func pack(lo, hi, v uint64) (uint64, uint64) {
 	return lo<<8 | v, hi<<8 | lo>>56
 }
@@ -97,7 +97,6 @@ func (t *table) fill(ks []slot, size int) {
 // hash returns the home slot of the key packed in lo, hi: the top bits of a
 // multiply-add, which every input byte reaches.
 func (t *table) hash(lo, hi uint64) uint64 {
-	// shift < 64: the mask spares the compiler's check for wider shifts.
 	return (lo*t.m0 + hi*t.m1) >> (t.shift & 63)
 }
 

@@ -6,8 +6,8 @@ import (
 )
 
 // Presence is an agent's state of readiness. Only Available agents receive
-// new work (DESIGN.md §3.5). The zero value is Available, so an [Agent]
-// literal is ready for work as soon as it is configured.
+// new work. The zero value is Available, so an [Agent] literal is ready
+// for work as soon as it is configured. It encodes as text ("away").
 type Presence uint8
 
 // The presences an agent moves between.
@@ -25,14 +25,37 @@ const (
 	Draining
 )
 
-var presenceNames = [...]string{"available", "away", "offline", "draining"}
+var presenceNames = [...]string{
+	Available: "available",
+	Away:      "away",
+	Offline:   "offline",
+	Draining:  "draining",
+}
 
-// String returns the presence's lower-case name.
+// String returns the presence's lower-case name ("available"), or
+// "presence(N)" for an unknown value.
 func (p Presence) String() string {
 	if int(p) < len(presenceNames) {
 		return presenceNames[p]
 	}
 	return fmt.Sprintf("presence(%d)", uint8(p))
+}
+
+// ParsePresence returns the presence named s, as [Presence.String] spells
+// it. Any other text is refused with an error matching [ErrInvalid].
+func ParsePresence(s string) (Presence, error) {
+	return parseName[Presence]("presence", presenceNames[:], s)
+}
+
+// MarshalText encodes the presence by name; an unknown value is an error
+// matching [ErrInvalid].
+func (p Presence) MarshalText() ([]byte, error) {
+	return marshalName("presence", presenceNames[:], p)
+}
+
+// UnmarshalText decodes a presence name, as [ParsePresence] reads it.
+func (p *Presence) UnmarshalText(b []byte) error {
+	return unmarshalName(p, "presence", presenceNames[:], b)
 }
 
 // Valid reports whether p is one of the declared presences.

@@ -107,7 +107,7 @@ func (r *Router) UpdateAgent(ctx context.Context, a Agent, now time.Time) ([]Dec
 // decisions say where they went.
 //
 // A dedicated touchpoint's conversations are assigned to its owner
-// automatically (DESIGN.md §3.5), so with the owner gone nobody is left to
+// automatically, so with the owner gone nobody is left to
 // give them to: those it held and those waiting for it go to their
 // queues' inbox as ordinary work (Queued), for an agent of those queues to
 // assign to self, and so do the touchpoint's new conversations until an
@@ -160,7 +160,7 @@ func (r *Router) Agent(agentID string) (Agent, bool) {
 	return Agent{ID: a.cand.AgentID, Queues: queues, Capacity: a.cand.Capacity, Presence: a.presence}, true
 }
 
-// SetPresence changes an agent's presence (DESIGN.md §3.5):
+// SetPresence changes an agent's presence:
 //   - Available: the agent receives new work at once, starting with what
 //     waits.
 //   - Away: the agent keeps its work and receives none; offers standing to

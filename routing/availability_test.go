@@ -11,7 +11,7 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// Only available agents receive new work (DESIGN.md §3.5), whether they
+// Only available agents receive new work, whether they
 // take it from the inbox or someone transfers it to them.
 func TestOnlyAvailableAgentsTakeNewWork(t *testing.T) {
 	ops := []struct {

@@ -9,7 +9,8 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// steadyRouter is DESIGN.md §6's steady state: n agents in 50 queues
+// steadyRouter is the steady state the decision goal is set for: n
+// agents in 50 queues
 // (each agent in one), automatic least-loaded routing, everyone partly
 // loaded so ranks move on every decision.
 func steadyRouter(b *testing.B, n int) (*routing.Router, []routing.Item) {
@@ -37,7 +38,7 @@ func steadyRouter(b *testing.B, n int) (*routing.Router, []routing.Item) {
 }
 
 // BenchmarkDecision measures one automatic assignment plus one release,
-// the steady state of DESIGN.md §6, from 100 to 100 000 agents.
+// in the steady state, from 100 to 100 000 agents.
 func BenchmarkDecision(b *testing.B) {
 	for _, n := range []int{100, 1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("agents=%d", n), func(b *testing.B) {

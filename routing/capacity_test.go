@@ -13,7 +13,7 @@ import (
 )
 
 func TestWeights(t *testing.T) {
-	// DESIGN.md §3.5: voice 51 fixed; SMS 5, e-mail 5, web chat 30, the rest 20.
+	// Voice 51 fixed; SMS 5, e-mail 5, web chat 30, the rest 20.
 	defaults := []struct {
 		kind channel.Kind
 		want int
@@ -59,7 +59,7 @@ func TestWeights(t *testing.T) {
 }
 
 func TestCapacityFits(t *testing.T) {
-	// DESIGN.md §3.5: voice + e-mail + Messenger + SMS = 81, so a web chat no longer fits.
+	// Voice + e-mail + Messenger + SMS = 81, so a web chat no longer fits.
 	cases := []struct {
 		name     string
 		capacity int

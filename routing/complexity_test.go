@@ -29,7 +29,7 @@ func (c countingLeastLoaded) Less(a, b *routing.Candidate) bool {
 	return c.LeastLoaded.Less(a, b)
 }
 
-// TestDecisionIsLogarithmic is DESIGN.md §6's O(log n), counted: in the
+// TestDecisionIsLogarithmic counts that a decision is O(log n): in the
 // benchmark's steady state (as many conversations held as agents, then
 // one assignment and one release per operation, mixed channel weights) a
 // queue of n agents costs about 1.5·log₂ n comparisons per operation, at

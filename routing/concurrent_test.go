@@ -69,10 +69,10 @@ type agentSlot struct {
 
 // TestConcurrentInvariants drives one router from many goroutines —
 // conversations, presence, weights and the agents themselves changing at
-// once — and between rounds, with everything quiet, checks DESIGN.md §7:
+// once — and between rounds, with everything quiet, checks the routing invariants:
 // no agent over capacity, no conversation held twice, and every agent's
 // load exactly the sum of the weights the router reported charging for
-// what it holds. A weight change is not retroactive (§3.5): a router that
+// what it holds. A weight change is not retroactive: a router that
 // released a conversation's current weight rather than the one charged
 // would leave loads that are not that sum. Through a Ledger, every
 // reported charge is also one the Ledger was asked for, and each held

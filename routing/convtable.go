@@ -6,20 +6,13 @@ import "hash/maphash"
 // linear probing and backward-shift deletion, so no tombstones pile up as
 // conversations come and go.
 //
-// It replaces a Go map on the decision path because a map costs two hashed
-// operations where the router needs one: Enqueue checks for a duplicate
-// and then inserts at the slot the check found, and Release deletes at the
-// slot its lookup found (DESIGN.md §6). The seed is random per table, as a
-// Go map's, so conversation IDs chosen by outsiders cannot force long
-// probes.
+// Unlike a Go map it hashes an ID once: Enqueue inserts at the slot its
+// duplicate check found, and Release deletes at the slot its lookup found
+// (see BenchmarkDecision). The seed is random per table, as a Go map's, so
+// conversation IDs chosen by outsiders cannot force long probes.
 //
 // Each slot also has a one-byte tag, in an array of its own, so probing
-// reads the slots only where a tag matches. A new conversation's Enqueue
-// then usually reads tags alone: among 100 000 conversations the tags are
-// 256 KiB, which the cache keeps, where the slots are 4 MiB, a cache miss
-// for each random probe that the rest of the decision could not hide
-// (DESIGN.md §6). Filling the slot is a store, which the CPU finishes
-// while the decision goes on, where a load stalls it.
+// reads the slots only where a tag matches.
 type convTable struct {
 	seed  maphash.Seed
 	tags  []uint8    // by slot: 0 when empty, else tagOf the slot's hash

@@ -28,7 +28,7 @@ func (l *refusingLedger) Reserve(ctx context.Context, agent, conv string, w, cap
 
 // A dedicated conversation that waits for its owner stays on the owner's
 // list whatever fails on the way, so the owner's freed room dispatches it
-// (DESIGN.md §3.5: dedicated conversations are assigned to the owner
+// (dedicated conversations are assigned to the owner
 // automatically).
 func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 	const full = 20 // the owner's capacity: one WhatsApp conversation

@@ -10,12 +10,12 @@ import (
 // the facts and match the matching sentinel.
 var (
 	// ErrOverCapacity means the agent's load plus the conversation's
-	// weight would exceed the agent's capacity (DESIGN.md §3.5). The
+	// weight would exceed the agent's capacity. The
 	// error is a *CapacityError.
 	ErrOverCapacity = errors.New("routing: over capacity")
 
 	// ErrNotVisible means the conversation is in none of the agent's
-	// queues, so the agent may neither see nor take it (DESIGN.md §3.5).
+	// queues, so the agent may neither see nor take it.
 	// The error is a *VisibilityError.
 	ErrNotVisible = errors.New("routing: not visible")
 
@@ -42,11 +42,11 @@ var (
 	ErrNoOffer = errors.New("routing: no open offer")
 
 	// ErrUnavailable means the agent is not Available (away, offline or
-	// draining), so it may not be given new work (DESIGN.md §3.5).
+	// draining), so it may not be given new work.
 	ErrUnavailable = errors.New("routing: agent unavailable")
 
 	// ErrFixedWeight means a caller tried to change the voice weight, which
-	// is fixed at VoiceWeight (DESIGN.md §3.5).
+	// is fixed at VoiceWeight (51).
 	ErrFixedWeight = errors.New("routing: voice weight is fixed")
 
 	// ErrInternal means the router found its own bookkeeping broken: a
@@ -54,7 +54,8 @@ var (
 	ErrInternal = errors.New("routing: internal inconsistency")
 
 	// ErrInvalid means a configuration, agent or item breaks a rule (empty
-	// ID, weight outside 1–100, unknown mode). The router is unchanged.
+	// ID, weight outside 1–100, unknown mode), or a text names no value of
+	// an enum (ParseMode and friends). The router is unchanged.
 	ErrInvalid = errors.New("routing: invalid")
 )
 

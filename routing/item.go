@@ -16,11 +16,11 @@ type Item struct {
 	Kind channel.Kind
 	// Touchpoint is the touchpoint the conversation lives on; its mode
 	// decides how the item is routed. An unconfigured touchpoint is
-	// simplified (DESIGN.md §3.5: the default mode).
+	// simplified, the default mode.
 	Touchpoint string
 	// Queues are the queue labels the conversation carries; at least one.
-	// The router keeps the slice without copying it (routing allocates
-	// nothing per decision), so do not modify it after Enqueue.
+	// The router keeps the slice without copying it, so do not modify it
+	// after Enqueue.
 	Queues []string
 	// Priority orders the inbox: higher first.
 	Priority int
@@ -35,7 +35,7 @@ type Item struct {
 	// KeepAgent asks for PreviousAgent first whatever the mode, as for a
 	// reopened conversation whose policy keeps the agent; when that agent
 	// is not available with room, the item is routed as usual rather than
-	// left waiting (DESIGN.md §3.5).
+	// left waiting.
 	KeepAgent bool
 	// WindowCloses is when the contact's WhatsApp window closes, for the
 	// WindowClosingFirst inbox order; zero when there is none.
@@ -60,14 +60,20 @@ func (it *Item) validate() error {
 	return nil
 }
 
-// Outcome says what a routing decision did.
+// Outcome says what a routing decision did. It encodes as text
+// ("assigned"), so a host's JSON reads well.
 type Outcome uint8
 
-// The outcomes of a decision.
+// The outcomes of a decision. NotRouted is the zero value, so a zero
+// [Decision] or [Placement] says that nothing was routed.
 const (
+	// NotRouted: nothing was routed, as for a message to a conversation
+	// the router already holds or one that is not waiting for an agent.
+	// Its text is "not_routed".
+	NotRouted Outcome = iota
 	// Queued: the item is in its queues' inbox, for an agent to assign to
 	// self (simplified mode, or sent back to the inbox).
-	Queued Outcome = iota
+	Queued
 	// Waiting: automatic or dedicated routing found no eligible agent
 	// with room; the item waits in order and is dispatched when capacity
 	// frees or an agent becomes available. The host may tell the contact
@@ -83,14 +89,37 @@ const (
 	Released
 )
 
-var outcomeNames = [...]string{"queued", "waiting", "assigned", "offered", "released"}
+var outcomeNames = [...]string{
+	NotRouted: "not_routed",
+	Queued:    "queued",
+	Waiting:   "waiting",
+	Assigned:  "assigned",
+	Offered:   "offered",
+	Released:  "released",
+}
 
-// String returns the outcome's lower-case name.
+// String returns the outcome's lower-case name ("not_routed", "queued"),
+// or "outcome(N)" for an unknown value.
 func (o Outcome) String() string {
 	if int(o) < len(outcomeNames) {
 		return outcomeNames[o]
 	}
 	return fmt.Sprintf("outcome(%d)", uint8(o))
+}
+
+// ParseOutcome returns the outcome named s, as [Outcome.String] spells it.
+// Any other text is refused with an error matching [ErrInvalid].
+func ParseOutcome(s string) (Outcome, error) {
+	return parseName[Outcome]("outcome", outcomeNames[:], s)
+}
+
+// MarshalText encodes the outcome by name; an unknown value is an error
+// matching [ErrInvalid].
+func (o Outcome) MarshalText() ([]byte, error) { return marshalName("outcome", outcomeNames[:], o) }
+
+// UnmarshalText decodes an outcome name, as [ParseOutcome] reads it.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	return unmarshalName(o, "outcome", outcomeNames[:], b)
 }
 
 // Decision is what the router did with one conversation.
@@ -112,8 +141,8 @@ type Decision struct {
 	Trace *Trace
 }
 
-// Trace explains an automatic decision (DESIGN.md §3.5: every automatic
-// decision can explain itself).
+// Trace explains an automatic decision: who could have taken the item, who
+// was passed over and why, and why the winner won.
 type Trace struct {
 	// Strategy names the ranking used ("least loaded", "dedicated", ...).
 	Strategy string

@@ -3,7 +3,7 @@ package routing
 import "context"
 
 // Ledger is the shared record of capacity reservations that keeps agents
-// within capacity across processes (DESIGN.md §3.5). A router selects an
+// within capacity across processes. A router selects an
 // agent optimistically from its own view and commits the choice through
 // Reserve; when Reserve refuses, another process won the room and the
 // router tries the next candidate.

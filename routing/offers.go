@@ -99,7 +99,7 @@ func (r *Router) Accept(conversationID, agentID string, now time.Time) error {
 }
 
 // Reject declines an offer. The conversation goes to the next eligible
-// agent, never back to one who declined it (DESIGN.md §3.5), or waits;
+// agent, never back to one who declined it, or waits;
 // the returned decisions say where it and anything dispatched into the
 // freed room went. It returns ErrNoOffer when no such offer stands.
 func (r *Router) Reject(ctx context.Context, conversationID, agentID string, now time.Time) ([]Decision, error) {

@@ -9,7 +9,7 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// Order.Compare is the inbox order (DESIGN.md §3.5: priority, then age),
+// Order.Compare is the inbox order (priority, then age),
 // the one Router.Inbox sorts by and a host's own inbox can use.
 func TestOrderCompare(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

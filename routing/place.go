@@ -54,12 +54,8 @@ func (s skip) describe(a *agentState, w int) string {
 // place routes st, which is in no inbox and held by nobody, by its
 // touchpoint's mode, and fills d, which the caller passes zeroed. With no
 // agent it goes to the inbox. An error other than a capacity refusal (a
-// failing Ledger) leaves st unplaced.
-//
-// The decision is filled in place rather than returned: it is 88 bytes,
-// and handed back by value through try, place and Enqueue it was copied
-// at each level, stores that queue behind the decision's cache misses
-// (DESIGN.md §6).
+// failing Ledger) leaves st unplaced. d is filled in place rather than
+// returned: see BenchmarkDecision.
 func (r *Router) place(ctx context.Context, st *itemState, now time.Time, d *Decision) error {
 	w := r.weightOf(st)
 	r.ex.declined, r.ex.tried = st.declined, r.ex.tried[:0]
@@ -70,7 +66,7 @@ func (r *Router) place(ctx context.Context, st *itemState, now time.Time, d *Dec
 	tp := st.tp
 
 	// A reopened conversation keeps its agent only if that agent can take
-	// it now; otherwise it is routed as usual (DESIGN.md §3.5).
+	// it now; otherwise it is routed as usual.
 	if st.item.KeepAgent && st.item.PreviousAgent != "" {
 		a := r.agents[st.item.PreviousAgent]
 		if s := r.why(a, st, w); s == eligible {

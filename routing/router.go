@@ -28,8 +28,8 @@ type Config struct {
 	// DrainGrace is how long a draining agent keeps open work before it is
 	// handed to available teammates (at the first Expire after it).
 	DrainGrace time.Duration
-	// Trace attaches a Trace to every automatic decision. It allocates, so
-	// leave it off on hot paths that do not read traces.
+	// Trace attaches a Trace to every automatic decision. Traces cost
+	// memory on every decision; leave it off when nobody reads them.
 	Trace bool
 }
 
@@ -83,11 +83,8 @@ type queueState struct {
 	auto    int          // waiting items the router dispatches itself
 }
 
-// agentState is one agent. The fields a decision reads and writes come
-// first, so that they share as few cache lines as possible. It is kept to
-// 192 bytes, three whole cache lines: among 100 000 agents every byte is
-// heap the garbage collector scans. The agent's queues, in order, are its
-// memberships' queues.
+// agentState is one agent; the agent's queues, in order, are its
+// memberships' queues. Field order and size matter: see BenchmarkDecision.
 type agentState struct {
 	cand     Candidate
 	presence Presence
@@ -107,10 +104,8 @@ type membership struct {
 
 // rank is an agent's slot in one tree. agentState.ranks repeats what
 // member says as one flat list, so a load change walks its trees without
-// going through queue and membership records: on the decision path each
-// of those would be another cache miss (DESIGN.md §6). For the same
-// reason the list starts in agentState.rank0, inside the agent: most
-// agents are ranked in one tree.
+// going through queue and membership records; it starts in
+// agentState.rank0, as most agents are ranked in one tree.
 type rank struct {
 	t *tree
 	s int32
@@ -124,11 +119,8 @@ const (
 	assigned
 )
 
-// itemState is one conversation held by the router. What a release
-// reads comes first, in the cache line of the conversation's ID that the
-// lookup has just compared, so a release misses on one line of it rather
-// than four. The record is 320 bytes, a size class of whole cache lines,
-// so that first line is always one line: keep it so.
+// itemState is one conversation held by the router. What a release reads
+// comes first; keep the field order: see BenchmarkDecision.
 type itemState struct {
 	agent     *agentState
 	weight    int
@@ -240,8 +232,7 @@ func (r *Router) strategyIndex(s Strategy) int {
 }
 
 // touchpoint returns id's state. Conversations of one touchpoint tend to
-// come in runs, so the last one found is checked before the map: a
-// string comparison instead of a hash on the decision path (DESIGN.md §6).
+// come in runs, so the last one found is checked before the map.
 func (r *Router) touchpoint(id string) *touchpointState {
 	if tp := r.lastTP; tp != nil && tp.ID == id {
 		return tp
@@ -258,9 +249,9 @@ func (r *Router) touchpoint(id string) *touchpointState {
 const queueCacheBits = 10
 
 // queueSlot is where name may sit in the queue-name cache: its length and
-// its first and last eight bytes, mixed by multiplication, cheaper than
-// hashing it all. Queue names usually differ at one end ("support-2",
-// "sales-eu"). A collision only costs a map lookup.
+// its first and last eight bytes, mixed by multiplication. Queue names
+// usually differ at one end ("support-2", "sales-eu"). A collision only
+// costs a map lookup.
 func queueSlot(name string) int {
 	var first, last uint64
 	if n := len(name); n >= 8 {
@@ -274,8 +265,7 @@ func queueSlot(name string) int {
 	return int(h >> (64 - queueCacheBits))
 }
 
-// word is s's first eight bytes, little-endian; the compiler makes it one
-// load.
+// word is s's first eight bytes, little-endian.
 func word(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
@@ -284,8 +274,7 @@ func word(s string) uint64 {
 
 // queue returns name's queue, creating it on first use. Items name their
 // queues by string on every Enqueue; a direct-mapped cache in front of the
-// map turns that into one short comparison in the usual case, so the
-// decision path hashes no queue name (DESIGN.md §6).
+// map usually finds it with one short comparison.
 func (r *Router) queue(name string) *queueState {
 	slot := queueSlot(name)
 	if q := r.qcache[slot]; q != nil && q.name == name {
@@ -310,8 +299,7 @@ func (r *Router) tree(q *queueState, i int) *tree {
 	}
 	t := newTree(r.strategies[i], i)
 	if n := len(q.members); n > t.size {
-		// Sized for the members at once, not doubled as they are added:
-		// among 100 000 agents the doubling left megabytes of garbage.
+		// Sized for the members at once, not doubled as they are added.
 		t.grow(n)
 	}
 	q.trees[i] = t
@@ -375,7 +363,7 @@ func (r *Router) weightOf(st *itemState) int {
 
 // SetWeights replaces the channel weights for conversations assigned from
 // now on. It is not retroactive: held conversations release what they were
-// charged (DESIGN.md §3.5).
+// charged.
 func (r *Router) SetWeights(w Weights) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -460,9 +448,7 @@ func (r *Router) newItem(item *Item, now time.Time) *itemState {
 		st = &itemState{}
 	}
 	qs, declined, gen := st.qs[:0], st.declined[:0], st.gen+1
-	// Cleared in place, then filled: a literal with fields would be built
-	// on the stack and copied in wide moves that stall on the narrow
-	// stores just made (see node.set).
+	// Cleared in place, then filled: see BenchmarkDecision.
 	*st = itemState{}
 	st.qs, st.declined, st.gen = qs, declined, gen
 	st.item = *item

@@ -13,7 +13,7 @@ type Span struct {
 }
 
 // Schedule is a weekly business-hours schedule in a time zone, with
-// holidays (DESIGN.md §3.5: outside business hours the host may send an
+// holidays (outside business hours the host may send an
 // away message). The zero value is never open. A Schedule is a value:
 // safe to share once built.
 type Schedule struct {

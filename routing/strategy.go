@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Strategy ranks agents for automatic routing (DESIGN.md §3.5). The router
+// Strategy ranks agents for automatic routing. The router
 // keeps each queue's available agents ordered by Less and offers a
 // conversation to the first one that is eligible for it: available, in one
 // of its queues, with room for its weight and not among those who declined
@@ -92,7 +92,7 @@ func idleLess(a, b *Candidate) bool {
 // Sticky prefers the contact's previous agent (Item.PreviousAgent) when the
 // contact last spoke with that agent within Window and the agent is
 // eligible; otherwise it falls back at once to Then (LeastLoaded when nil),
-// keeping the conversation's original queue age (DESIGN.md §3.5). A zero
+// keeping the conversation's original queue age. A zero
 // Window means no limit.
 type Sticky struct {
 	Window time.Duration

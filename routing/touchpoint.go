@@ -6,7 +6,8 @@ import (
 )
 
 // Mode is how a touchpoint's conversations reach agents: exactly one per
-// touchpoint (DESIGN.md §3.5). The zero value is Simplified, the default.
+// touchpoint. The zero value is Simplified, the default. It encodes as
+// text ("automatic").
 type Mode uint8
 
 // The routing modes.
@@ -22,9 +23,14 @@ const (
 	Automatic
 )
 
-var modeNames = [...]string{"simplified", "dedicated", "automatic"}
+var modeNames = [...]string{
+	Simplified: "simplified",
+	Dedicated:  "dedicated",
+	Automatic:  "automatic",
+}
 
-// String returns the mode's lower-case name.
+// String returns the mode's lower-case name ("simplified"), or "mode(N)"
+// for an unknown value.
 func (m Mode) String() string {
 	if int(m) < len(modeNames) {
 		return modeNames[m]
@@ -32,9 +38,19 @@ func (m Mode) String() string {
 	return fmt.Sprintf("mode(%d)", uint8(m))
 }
 
+// ParseMode returns the mode named s, as [Mode.String] spells it. Any
+// other text is refused with an error matching [ErrInvalid].
+func ParseMode(s string) (Mode, error) { return parseName[Mode]("mode", modeNames[:], s) }
+
+// MarshalText encodes the mode by name; an unknown value is an error
+// matching [ErrInvalid].
+func (m Mode) MarshalText() ([]byte, error) { return marshalName("mode", modeNames[:], m) }
+
+// UnmarshalText decodes a mode name, as [ParseMode] reads it.
+func (m *Mode) UnmarshalText(b []byte) error { return unmarshalName(m, "mode", modeNames[:], b) }
+
 // DefaultOfferTimeout is how long an offer waits for an answer when
-// Touchpoint.OfferTimeout is zero (DESIGN.md §3.5, as TaskRouter's
-// reservations).
+// Touchpoint.OfferTimeout is zero, as Twilio TaskRouter's reservations.
 const DefaultOfferTimeout = 120 * time.Second
 
 // Touchpoint is one touchpoint's routing settings.
@@ -57,7 +73,7 @@ type Touchpoint struct {
 	OfferTimeout time.Duration
 	// AutoTransfer, when positive, offers an automatically assigned
 	// conversation to the next agent, once, if its agent has not sent a
-	// first reply (Router.Replied) within this time (DESIGN.md §3.5).
+	// first reply (Router.Replied) within this time.
 	AutoTransfer time.Duration
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 // Transfer moves a conversation to another agent, charging that agent the
-// conversation's weight (DESIGN.md §3.5: capacity checked). It refuses an
+// conversation's weight, capacity checked. It refuses an
 // agent without room (*CapacityError), one who is not Available
 // (ErrUnavailable: only available agents receive new work)
 // and a conversation in the inbox (ErrUnknownConversation: use Assign).
@@ -106,7 +106,7 @@ func (r *Router) TransferToQueues(ctx context.Context, conversationID string, qu
 // Escalate turns a held digital conversation into a voice call: it
 // charges VoiceWeight (51) in place of the digital weight, and refuses with
 // *CapacityError (ErrOverCapacity) when that does not fit, changing
-// nothing (DESIGN.md §3.5). Escalating again is a no-op.
+// nothing. Escalating again is a no-op.
 func (r *Router) Escalate(ctx context.Context, conversationID string, now time.Time) ([]Decision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -154,8 +154,8 @@ type Placement struct {
 	Voice bool
 }
 
-// Conversation returns where a conversation stands; false when the router
-// does not hold it.
+// Conversation returns where a conversation stands; false, with a zero
+// Placement (Outcome NotRouted), when the router does not hold it.
 func (r *Router) Conversation(conversationID string) (Placement, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -14,14 +14,10 @@ import (
 //   - the best agent with room for a weight is usually read at the root,
 //     and subtrees without enough room are never entered.
 //
-// That is what makes a routing decision O(log n) with no allocation
-// (DESIGN.md §6) where helpdesks scan every agent of the queue.
-//
-// The nodes are 16 bytes, a node's two children sit side by side, and a
-// walk reads one pair per level, never an agent: at 10 000 agents and more
-// the walks are cache misses, not arithmetic, so the smaller the nodes,
-// the more of a tree the cache keeps. A node therefore holds its winner's
-// rank as one word (keyOf) and the winner as a slot.
+// That is what makes a routing decision O(log n) where helpdesks scan
+// every agent of the queue. A node holds its winner's rank as one word
+// (keyOf) and the winner as a slot, so a walk never reads an agent; keep
+// nodes small: see BenchmarkDecision.
 type tree struct {
 	less   Strategy
 	order  order         // a built-in ordering compared on keys, or custom
@@ -287,12 +283,8 @@ func (t *tree) setLeaf(s int, a *agentState) {
 	nd.key, nd.slot, nd.room = key, int32(s), room
 }
 
-// set makes n hold w's winner with room as the largest room below. It
-// copies field by field, never as a whole node: the next level reads the
-// node straight back, and a whole-node copy compiles to a 16-byte move,
-// which the CPU cannot forward from the narrower stores that wrote the
-// node (a stall of some ten cycles per level, measured on the decision
-// path).
+// set makes n hold w's winner with room as the largest room below.
+// Copied field by field, not as a whole node: see BenchmarkDecision.
 func (n *node) set(w *node, room int32) {
 	n.key, n.slot, n.room = w.key, w.slot, room
 }
@@ -313,16 +305,15 @@ func (t *tree) fix(s int32) { t.update(s, t.agents[s]) }
 
 // update is fix for a caller that has slot s's agent at hand, moved
 // (t.agents[s], nil when the slot was just emptied), so the walk does not
-// read agents: among 100 000 agents that would be one more cache miss per
-// walk. It is one walk to the root, reading the sibling pair (a quarter
-// of a cache line) per level.
+// read agents. It is one walk to the root, reading the sibling pair per
+// level.
 func (t *tree) update(s int32, moved *agentState) {
 	t.setLeaf(int(s), moved)
 	nodes := t.nodes
 	for n := t.size + int(s); n > 1; n >>= 1 {
 		l, r := &nodes[n&^1], &nodes[n|1]
 		w := l
-		// before, written out: the walk is the decision's inner loop.
+		// before, written out: see BenchmarkDecision.
 		if r.key != l.key && min(r.key, l.key) != 0 {
 			if r.key < l.key {
 				w = r
@@ -343,7 +334,7 @@ func (t *tree) update(s int32, moved *agentState) {
 }
 
 // before reports whether x's winner ranks strictly before y's; an empty
-// node ranks after everything. Differing keys decide inline; ties, keys
+// node ranks after everything. Differing keys decide at once; ties, keys
 // of 0 and empty nodes go to beforeSlow.
 func (t *tree) before(x, y *node) bool {
 	if x.key != y.key && min(x.key, y.key) != 0 {

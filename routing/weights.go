@@ -7,12 +7,12 @@ import (
 )
 
 // DefaultCapacity is an agent's capacity in points when Agent.Capacity is
-// zero (DESIGN.md §3.5: each agent has 100 points).
+// zero: each agent has 100 points.
 const DefaultCapacity = 100
 
 // VoiceWeight is what a voice conversation weighs. It is fixed: a voice
 // call plus anything but light digital work must not fit one agent, so
-// 51 of 100 points can never be configured away (DESIGN.md §3.5).
+// 51 of 100 points can never be configured away.
 const VoiceWeight = 51
 
 // MaxWeight and MinWeight bound a configurable digital weight.
@@ -21,8 +21,8 @@ const (
 	MaxWeight = 100
 )
 
-// defaultWeights are DESIGN.md §3.5's defaults: SMS 5, e-mail 5, web chat
-// 30, WhatsApp, Messenger, Instagram, Telegram, LINE and custom 20.
+// defaultWeights are the default weights: SMS 5, e-mail 5, web chat 30,
+// WhatsApp, Messenger, Instagram, Telegram, LINE and custom 20.
 var defaultWeights = [...]uint8{
 	channel.WhatsApp:  20,
 	channel.SMS:       5,
@@ -39,7 +39,7 @@ var defaultWeights = [...]uint8{
 // Weights holds the weight of each channel kind. The zero value holds the
 // defaults; derive changed weights with [Weights.With]. Weights is a value:
 // copying it is safe and a change never touches a router already built,
-// which is how a weight change stays non-retroactive (DESIGN.md §3.5).
+// which is how a weight change stays non-retroactive.
 type Weights struct {
 	set [len(defaultWeights)]uint8 // 0 means the default
 }
