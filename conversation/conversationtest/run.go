@@ -1,4 +1,4 @@
-package parleytest
+package conversationtest
 
 import (
 	"context"
@@ -13,27 +13,21 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
-// TestConversationStore checks that a [conversation.Store] keeps the
-// contract its documentation states: create and get, one open conversation
-// per slot and one open outbound per contact (on Update too, which keeps
-// identity fields fixed), optimistic concurrency under concurrent writers,
-// idempotent append and record under concurrent duplicate webhooks,
-// monotonic delivery status, lookup by provider message ID, paging, search
-// and visibility, and, when the store implements them, the one-step
-// inbound write (conversation.Receiver), erasure and comments.
+// Run checks that the stores newStore makes keep the [conversation.Store]
+// contract, rule by rule, and, when a store also implements them, the
+// contracts of [conversation.Receiver], [conversation.Eraser] and
+// [conversation.CommentStore]; the cases of an optional interface the store
+// lacks are skipped. Each rule runs as a subtest, and a failure names the
+// rule it broke.
 //
-// newStore must return a fresh, empty store on each call; every subtest
-// gets its own. A failure names the rule of the contract that broke. Run it
-// from a host's test:
-//
-//	func TestStore(t *testing.T) {
-//		parleytest.TestConversationStore(t, func() conversation.Store { return mystore.New(db) })
-//	}
-func TestConversationStore(t *testing.T, newStore func() conversation.Store) {
+// Run calls newStore once per subtest, with that subtest's t, and newStore
+// must return a fresh, empty store: a store backed by a database registers
+// its clean-up with t.Cleanup.
+func Run(t *testing.T, newStore func(t *testing.T) conversation.Store) {
 	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, recordCases, receiverCases, searchCases) {
+	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, recordCases, receiverCases, searchCases, eraseCases, commentCases) {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &storeFixture{t: t, rule: tc.rule, s: newStore(), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
+			f := &storeFixture{t: t, rule: tc.rule, s: newStore(t), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
 			tc.run(f)
 		})
 	}
