@@ -13,7 +13,7 @@ var commentCases = []storeCase{
 	{"Comments", "CommentStore: comments belong to the contact, come back oldest first with their mentions, IDs are unique", func(f *storeFixture) {
 		cs, ok := f.s.(conversation.CommentStore)
 		if !ok {
-			f.t.Skip("store does not implement conversation.CommentStore")
+			f.t.Skip("the store does not implement conversation.CommentStore, which is optional")
 		}
 		first, err := conversation.NewComment(f.ids(), "ana", "agent-1", "prefers e-mail, cc @bob", suiteEpoch)
 		f.must(err, "NewComment")

@@ -12,7 +12,7 @@ var eraseCases = []storeCase{
 	{"Erase", "Eraser: erasing a contact removes its conversations, messages and comments, and nobody else's", func(f *storeFixture) {
 		e, ok := f.s.(conversation.Eraser)
 		if !ok {
-			f.t.Skip("store does not implement conversation.Eraser")
+			f.t.Skip("the store does not implement conversation.Eraser, which is optional")
 		}
 		gone := f.create(spec{contact: "forget-me", queues: []string{"q"}})
 		f.appendNew(f.inbound(gone, "wamid.F", "my data"))

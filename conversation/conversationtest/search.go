@@ -107,7 +107,7 @@ var searchCases = []storeCase{
 			f.errorf("oldest first in pages of 4: got %v, want %v", got, want)
 		}
 		var seen []conversation.ID
-		q := conversation.Query{Viewer: supervisor, Limit: 5}
+		q := conversation.Query{Viewer: supervisor, Order: conversation.NewestFirst, Limit: 5}
 		for pages := 0; pages < 100; pages++ {
 			p, err := f.s.Search(f.ctx, q)
 			f.must(err, "Search newest first")

@@ -49,14 +49,18 @@ func (t *ruleT) Fatalf(format string, args ...any) {
 	t.T.Fatalf("rule %q broken: %s", t.rule, fmt.Sprintf(format, args...))
 }
 
+// The suite's context, fixed clock and addresses: two contacts and the
+// business number their keywords arrive on.
 var (
 	ctx    = context.Background()
-	epoch     = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	epoch  = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	ana    = channel.Address{Kind: channel.SMS, ID: "+14155550101"}
 	ben    = channel.Address{Kind: channel.SMS, ID: "+14155550102"}
 	number = channel.Address{Kind: channel.SMS, ID: "+14155550100"}
 )
 
+// entry returns the entry at position seq of (scope, addr), stamped seq
+// minutes after epoch.
 func entry(seq uint64, scope optout.Scope, addr channel.Address, a optout.Action) optout.Entry {
 	return optout.Entry{
 		Seq: seq, Scope: scope, Address: addr, Action: a,
@@ -64,11 +68,13 @@ func entry(seq uint64, scope optout.Scope, addr channel.Address, a optout.Action
 	}
 }
 
+// sameEntry reports whether a and b hold the same fields.
 func sameEntry(a, b optout.Entry) bool {
 	return a.Seq == b.Seq && a.Scope == b.Scope && a.Address == b.Address && a.Action == b.Action &&
 		a.At.Equal(b.At) && a.Keyword == b.Keyword && a.Number == b.Number && a.Redacted == b.Redacted
 }
 
+// mustAppend appends e, stopping the subtest when the store refuses it.
 func mustAppend(t *ruleT, s optout.Store, e optout.Entry) {
 	t.Helper()
 	if err := s.Append(ctx, e); err != nil {
@@ -76,6 +82,7 @@ func mustAppend(t *ruleT, s optout.Store, e optout.Entry) {
 	}
 }
 
+// wantHistory checks that the history of (scope, addr) is exactly want.
 func wantHistory(t *ruleT, s optout.Store, scope optout.Scope, addr channel.Address, want ...optout.Entry) {
 	t.Helper()
 	got, err := s.History(ctx, scope, addr)
@@ -212,7 +219,7 @@ var cases = []struct {
 		func(t *ruleT, s optout.Store) {
 			r, ok := s.(optout.Redactor)
 			if !ok {
-				t.Skip("the store does not implement optout.Redactor")
+				t.Skip("the store does not implement optout.Redactor, which is optional")
 			}
 			a1, a2 := entry(1, "us", ana, optout.OptOut), entry(2, "us", ana, optout.OptIn)
 			a3, b1 := entry(1, "uk", ana, optout.OptOut), entry(1, "us", ben, optout.OptOut)

@@ -149,7 +149,7 @@ var ledgerCases = []ledgerCase{
 		}
 		return wantLoad(ctx, l, "bo", 30)
 	}},
-	{"concurrent reservations never over-commit", "Reserve is atomic", func(ctx context.Context, l routing.Ledger) error {
+	{"concurrent reservations never over-commit", "Reserve is atomic: concurrent reservations never put an agent over capacity", func(ctx context.Context, l routing.Ledger) error {
 		const goroutines, tries = 8, 50
 		var wg sync.WaitGroup
 		var mu sync.Mutex
