@@ -7,7 +7,7 @@ import (
 
 // Store persists conversations and their messages. A host keeps
 // conversations in its own database by implementing Store and proving it
-// with one call: parleytest.TestConversationStore(t, newStore). Package
+// with one call: conversationtest.Run(t, newStore). Package
 // memory holds the embedded default.
 //
 // Implementations must be safe for concurrent use by multiple goroutines,
@@ -84,6 +84,8 @@ type Store interface {
 //   - Messages returns one page of a conversation's messages (see
 //     [MessageQuery]). Errors: ErrNotFound (no such conversation),
 //     ErrBadCursor, ErrInvalid.
+//
+// conversationtest.Run proves these methods with the rest of Store.
 type MessageStore interface {
 	AppendMessage(ctx context.Context, m *Message) (stored *Message, created bool, err error)
 	UpdateDelivery(ctx context.Context, u DeliveryUpdate) (m *Message, changed bool, err error)
@@ -101,7 +103,7 @@ type MessageStore interface {
 // never uses ReceiveOpen for a webhook that carries a transcript to import
 // (the host's own channel, DESIGN.md §3.6): the transcript is stored
 // before the contact's first message, which one step cannot do, so that
-// webhook takes those three steps. parleytest.TestConversationStore checks
+// webhook takes those three steps. conversationtest.Run checks
 // ReceiveOpen when it is there.
 //
 // ReceiveOpen is safe for concurrent use, like Store's methods. It is one
@@ -170,6 +172,7 @@ type Received struct {
 // implements [CommentStore]; afterwards Get, FindOpen, Search, Messages and
 // Comments find none of them. Erasing an unknown contact is not an error.
 // The opt-out ledger, kept by package optout, is not touched.
+// conversationtest.Run checks Erase when the store implements it.
 type Eraser interface {
 	Erase(ctx context.Context, contactID string) (Erasure, error)
 }
@@ -183,6 +186,7 @@ type Erasure struct {
 // AddComment stores c (checked with [Comment.Validate]; ErrInvalid,
 // ErrDuplicateID); Comments returns the contact's comments oldest first,
 // none (and no error) for an unknown contact.
+// conversationtest.Run checks both when the store implements them.
 type CommentStore interface {
 	AddComment(ctx context.Context, c *Comment) error
 	Comments(ctx context.Context, contactID string) ([]*Comment, error)

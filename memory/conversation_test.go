@@ -9,14 +9,14 @@ import (
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/conversation/conversationtest"
 	"github.com/parleyhq/parley/memory"
-	"github.com/parleyhq/parley/parleytest"
 )
 
 // TestConversationStore runs the conformance suite against the in-memory
 // store: the reference every host's store is measured by.
 func TestConversationStore(t *testing.T) {
-	parleytest.TestConversationStore(t, func() conversation.Store { return memory.NewConversationStore() })
+	conversationtest.Run(t, func(*testing.T) conversation.Store { return memory.NewConversationStore() })
 }
 
 // TestMessageByProviderAllocations holds the lookup the Desk makes on every

@@ -4,10 +4,10 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/memory"
-	"github.com/parleyhq/parley/parleytest"
 	"github.com/parleyhq/parley/routing"
+	"github.com/parleyhq/parley/routing/routingtest"
 )
 
 func TestLedger(t *testing.T) {
-	parleytest.TestLedger(t, func() routing.Ledger { return memory.NewLedger() })
+	routingtest.Run(t, func(*testing.T) routing.Ledger { return memory.NewLedger() })
 }

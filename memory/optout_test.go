@@ -14,11 +14,11 @@ import (
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/optout"
-	"github.com/parleyhq/parley/parleytest"
+	"github.com/parleyhq/parley/optout/optouttest"
 )
 
 func TestOptOutStoreConformance(t *testing.T) {
-	parleytest.TestOptOutStore(t, func() optout.Store { return memory.NewOptOutStore() })
+	optouttest.Run(t, func(*testing.T) optout.Store { return memory.NewOptOutStore() })
 }
 
 // TestOptOutStoreConcurrent appends, reads and redacts from many goroutines

@@ -48,7 +48,7 @@ var ErrConflict = errors.New("optout: conflicting ledger append")
 
 // Store is the consent ledger a [Registry] needs: append-only, one history
 // per (scope, address). Implementations must be safe for concurrent use;
-// memory.OptOutStore is one, and parleytest.TestOptOutStore checks any
+// memory.OptOutStore is one, and optouttest.Run checks any
 // other against this contract.
 type Store interface {
 	// Append adds e to the end of its (e.Scope, e.Address) history. e.Seq
@@ -67,6 +67,7 @@ type Store interface {
 // contact's request to be forgotten: Redact clears Keyword and Number and sets Redacted on every entry of addr
 // in every scope, keeping Seq, Scope, Address, Action and At, and returns
 // how many entries it redacted. Redacting twice is harmless.
+// optouttest.Run checks Redact when the store implements it.
 type Redactor interface {
 	// Redact redacts every entry of addr, as the type's doc says, and
 	// returns how many it redacted.

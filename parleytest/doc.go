@@ -1,13 +1,12 @@
-// Package parleytest provides deterministic test doubles for hosts that use
-// parley, and conformance suites for the stores a host implements.
+// Package parleytest provides deterministic test doubles for hosts that test
+// code built on a [parley.Desk].
 //
 // The doubles are values passed in, never global setters: a [Clock] that
-// only moves when told to, a recording [Transport] with failure injection,
-// and a recording publisher.
+// moves only when told to, a recording [Transport] with failure injection,
+// a recording [Publisher], and [NewDesk], which wires them into a ready
+// desk wherever the configuration leaves a seam unset.
 //
-// The suites (TestConversationStore, TestLedger and friends) take a factory
-// that returns a fresh, empty store, and check every rule of the contract
-// the store's interface documents. They use only the standard testing
-// package, as testing/fstest does, so running them does not pull parley's
-// own test dependencies into a host's module.
+// The conformance suites for the stores a host implements sit beside their
+// contracts: conversationtest.Run for conversation.Store, optouttest.Run
+// for optout.Store and routingtest.Run for routing.Ledger.
 package parleytest

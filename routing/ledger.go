@@ -11,7 +11,7 @@ import "context"
 // Implementations must be safe for concurrent use, and Reserve must be
 // atomic with respect to every other call on the same store, whichever
 // process makes it. memory.Ledger is the in-process implementation;
-// parleytest.TestLedger checks any implementation against this contract.
+// routingtest.Run checks any implementation against this contract.
 type Ledger interface {
 	// Reserve charges weight points to agentID for conversationID if the
 	// agent's load, counted over every conversation reserved for it, stays

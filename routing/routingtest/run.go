@@ -1,4 +1,4 @@
-package parleytest
+package routingtest
 
 import (
 	"context"
@@ -18,17 +18,20 @@ type ledgerCase struct {
 	run  func(ctx context.Context, l routing.Ledger) error
 }
 
-// TestLedger checks that a [routing.Ledger] keeps its contract: atomic
-// reservations within capacity, re-weighing for the same agent, refusal
-// for another agent, idempotent release of exactly the charged weight, and
-// no over-commitment under concurrent reservations. newLedger must return
-// a fresh, empty ledger on each call. Each rule runs as a subtest, and a
-// failure names the rule it broke.
-func TestLedger(t *testing.T, newLedger func() routing.Ledger) {
+// Run checks that the ledgers newLedger makes keep the [routing.Ledger]
+// contract: atomic reservations within capacity, re-weighing for the same
+// agent, refusal for another agent, idempotent release of exactly the
+// charged weight, and no over-commitment under concurrent reservations.
+// Each rule runs as a subtest, and a failure names the rule it broke.
+//
+// Run calls newLedger once per subtest, with that subtest's t, and
+// newLedger must return a fresh, empty ledger: a ledger backed by a
+// database registers its clean-up with t.Cleanup.
+func Run(t *testing.T, newLedger func(t *testing.T) routing.Ledger) {
 	t.Helper()
 	for _, c := range ledgerCases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.run(context.Background(), newLedger()); err != nil {
+			if err := c.run(context.Background(), newLedger(t)); err != nil {
 				t.Errorf("rule %q broken: %v", c.rule, err)
 			}
 		})
@@ -146,7 +149,7 @@ var ledgerCases = []ledgerCase{
 		}
 		return wantLoad(ctx, l, "bo", 30)
 	}},
-	{"concurrent reservations never over-commit", "Reserve is atomic", func(ctx context.Context, l routing.Ledger) error {
+	{"concurrent reservations never over-commit", "Reserve is atomic: concurrent reservations never put an agent over capacity", func(ctx context.Context, l routing.Ledger) error {
 		const goroutines, tries = 8, 50
 		var wg sync.WaitGroup
 		var mu sync.Mutex

@@ -1,4 +1,4 @@
-package parleytest
+package conversationtest
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 // recordCases check Record, the one write the Desk makes for an inbound
 // message: the message and the conversation counting it are stored
 // together or not at all, so a failure half-way never leaves a message no
-// one counts (DESIGN.md §2: nothing half-applied).
+// one counts.
 var recordCases = []storeCase{
 	{"RecordStoresBoth", "Record stores the message and the conversation's change together and bumps the version", func(f *storeFixture) {
 		c := f.create(spec{})

@@ -1,4 +1,4 @@
-package parleytest
+package conversationtest
 
 import (
 	"errors"
@@ -11,8 +11,10 @@ import (
 
 // updateCases check what Update refuses besides a stale version: a change
 // to a field that says which conversation this is, and a reopening into a
-// slot another open conversation holds. Both would break the slot
-// invariants Create keeps (DESIGN.md §3.6) through the back door.
+// slot another open conversation holds. Both would break, through the back
+// door, the slot rules Create keeps: one open conversation per (touchpoint,
+// contact, interaction) and one open outbound conversation per (touchpoint,
+// contact).
 var updateCases = append(identityCases(), []storeCase{
 	{"UpdateReopenIntoOccupiedSlot", "Update fails with ErrOpenExists when it would reopen a conversation into an occupied slot, and changes nothing", func(f *storeFixture) {
 		old := f.create(spec{})

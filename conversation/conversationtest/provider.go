@@ -1,4 +1,4 @@
-package parleytest
+package conversationtest
 
 import (
 	"errors"
@@ -9,9 +9,10 @@ import (
 )
 
 // providerCases check MessageByProvider, the lookup the Desk makes before
-// routing a webhook: deduplication on (touchpoint, provider message ID)
-// must come first, or a provider's retry after the conversation ended
-// would open a follow-up (DESIGN.md §3.6).
+// routing a webhook. A provider retries a webhook until it is acknowledged,
+// so the same (touchpoint, provider message ID) must find the stored
+// message even after its conversation ended; otherwise the retry would
+// open a follow-up conversation.
 var providerCases = []storeCase{
 	{"ByProviderFindsInbound", "MessageByProvider returns the inbound message appended with that provider ID on that touchpoint", func(f *storeFixture) {
 		c := f.create(spec{})

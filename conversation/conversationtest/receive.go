@@ -1,4 +1,4 @@
-package parleytest
+package conversationtest
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ func (f *storeFixture) receiver() conversation.Receiver {
 	f.t.Helper()
 	r, ok := f.s.(conversation.Receiver)
 	if !ok {
-		f.t.Skip("store does not implement conversation.Receiver")
+		f.t.Skip("the store does not implement conversation.Receiver, which is optional")
 	}
 	return r
 }

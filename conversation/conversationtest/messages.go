@@ -1,4 +1,4 @@
-package parleytest
+package conversationtest
 
 import (
 	"errors"
@@ -270,7 +270,7 @@ var messageCases = []storeCase{
 		// Newest first, with new messages arriving between pages: the pages
 		// continue below the cursor and still list each old message once.
 		var seen []conversation.ID
-		q := conversation.MessageQuery{ConversationID: c.ID, Limit: 4}
+		q := conversation.MessageQuery{ConversationID: c.ID, Order: conversation.NewestFirst, Limit: 4}
 		for pages := 0; pages < 100; pages++ {
 			p, err := f.s.Messages(f.ctx, q)
 			f.must(err, "Messages newest first")

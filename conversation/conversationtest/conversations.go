@@ -1,163 +1,16 @@
-package parleytest
+package conversationtest
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"slices"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 )
 
-// TestConversationStore checks that a [conversation.Store] keeps the
-// contract its documentation states: create and get, one open conversation
-// per slot and one open outbound per contact (on Update too, which keeps
-// identity fields fixed), optimistic concurrency under concurrent writers,
-// idempotent append and record under concurrent duplicate webhooks,
-// monotonic delivery status, lookup by provider message ID, paging, search
-// and visibility, and, when the store implements them, the one-step
-// inbound write (conversation.Receiver), erasure and comments.
-//
-// newStore must return a fresh, empty store on each call; every subtest
-// gets its own. A failure names the rule of the contract that broke. Run it
-// from a host's test:
-//
-//	func TestStore(t *testing.T) {
-//		parleytest.TestConversationStore(t, func() conversation.Store { return mystore.New(db) })
-//	}
-func TestConversationStore(t *testing.T, newStore func() conversation.Store) {
-	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, recordCases, receiverCases, searchCases) {
-		t.Run(tc.name, func(t *testing.T) {
-			f := &storeFixture{t: t, rule: tc.rule, s: newStore(), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
-			tc.run(f)
-		})
-	}
-}
-
-// suiteEpoch is the suite's fixed "now"; time moves only when a case says.
-var suiteEpoch = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-
-type storeCase struct {
-	name string
-	rule string // the contract rule the case checks, quoted in failures
-	run  func(f *storeFixture)
-}
-
-// storeFixture is one subtest's store and helpers. Its failure helpers
-// prefix every message with the rule under test.
-type storeFixture struct {
-	t    *testing.T
-	rule string
-	s    conversation.Store
-	ctx  context.Context
-	ids  func() conversation.ID
-	n    int // conversations made, to space CreatedAt
-}
-
-func (f *storeFixture) fatalf(format string, args ...any) {
-	f.t.Helper()
-	f.t.Fatalf("rule %q broken: %s", f.rule, fmt.Sprintf(format, args...))
-}
-
-func (f *storeFixture) errorf(format string, args ...any) {
-	f.t.Helper()
-	f.t.Errorf("rule %q broken: %s", f.rule, fmt.Sprintf(format, args...))
-}
-
-// must stops the subtest when a precondition step fails.
-func (f *storeFixture) must(err error, step string) {
-	f.t.Helper()
-	if err != nil {
-		f.t.Fatalf("precondition for rule %q: %s: %v", f.rule, step, err)
-	}
-}
-
-// wantErr checks that err matches target with errors.Is.
-func (f *storeFixture) wantErr(err, target error, what string) {
-	f.t.Helper()
-	if !errors.Is(err, target) {
-		f.errorf("%s: got error %v, want one matching %v", what, err, target)
-	}
-}
-
-// spec describes a conversation to make.
-type spec struct {
-	touchpoint  string
-	kind        channel.Kind
-	contact     string
-	name        string
-	addr        string // channel address, "kind:id"
-	interaction string
-	dir         conversation.Direction
-	queues      []string
-	bot         bool
-}
-
-func (f *storeFixture) newConv(sp spec) *conversation.Conversation {
-	f.t.Helper()
-	if sp.touchpoint == "" {
-		sp.touchpoint = "tp-whatsapp"
-	}
-	if sp.kind == 0 {
-		sp.kind = channel.WhatsApp
-	}
-	if sp.contact == "" {
-		sp.contact = "contact-1"
-	}
-	if sp.dir == 0 {
-		sp.dir = conversation.Inbound
-	}
-	ct := conversation.Contact{ID: sp.contact, Name: sp.name}
-	if sp.addr != "" {
-		a, err := channel.ParseAddress(sp.addr)
-		f.must(err, "parse address "+sp.addr)
-		ct.Addresses = []channel.Address{a}
-	}
-	f.n++
-	c, _, err := conversation.Start(conversation.Params{
-		ID: f.ids(), Touchpoint: sp.touchpoint, Channel: sp.kind, Direction: sp.dir,
-		Contact: ct, InteractionID: sp.interaction, Queues: sp.queues, Bot: sp.bot,
-	}, suiteEpoch.Add(time.Duration(f.n)*time.Minute))
-	f.must(err, "conversation.Start")
-	return c
-}
-
-func (f *storeFixture) create(sp spec) *conversation.Conversation {
-	f.t.Helper()
-	c := f.newConv(sp)
-	f.must(f.s.Create(f.ctx, c), "Create")
-	return c
-}
-
-func (f *storeFixture) get(id conversation.ID) *conversation.Conversation {
-	f.t.Helper()
-	c, err := f.s.Get(f.ctx, id)
-	f.must(err, "Get")
-	return c
-}
-
-// wantCounts checks that the stored conversation id has unread unread
-// messages and version version, saying what as the failure's subject.
-func (f *storeFixture) wantCounts(id conversation.ID, unread int, version int64, what string) {
-	f.t.Helper()
-	if got := f.get(id); got.Unread != unread || got.Version != version {
-		f.errorf("%s: unread %d, version %d; want %d and %d", what, got.Unread, got.Version, unread, version)
-	}
-}
-
-// closeConv closes c and stores the change.
-func (f *storeFixture) closeConv(c *conversation.Conversation) {
-	f.t.Helper()
-	_, err := c.Close(conversation.Closing{}, c.CreatedAt.Add(time.Hour))
-	f.must(err, "Close")
-	f.must(f.s.Update(f.ctx, c), "Update after Close")
-}
-
+// conversationCases check the conversation half of the contract: Create,
+// Get, FindOpen and Update, the slot rules, and optimistic concurrency.
 var conversationCases = []storeCase{
 	{"CreateThenGet", "Create stores a copy at Version 1; Get returns it", func(f *storeFixture) {
 		c := f.create(spec{name: "Ana", addr: "whatsapp:+14155550100", queues: []string{"sales"}})

@@ -1,7 +1,6 @@
-package parleytest
+package conversationtest
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -108,7 +107,7 @@ var searchCases = []storeCase{
 			f.errorf("oldest first in pages of 4: got %v, want %v", got, want)
 		}
 		var seen []conversation.ID
-		q := conversation.Query{Viewer: supervisor, Limit: 5}
+		q := conversation.Query{Viewer: supervisor, Order: conversation.NewestFirst, Limit: 5}
 		for pages := 0; pages < 100; pages++ {
 			p, err := f.s.Search(f.ctx, q)
 			f.must(err, "Search newest first")
@@ -131,74 +130,5 @@ var searchCases = []storeCase{
 		}
 		_, err := f.s.Search(f.ctx, conversation.Query{Viewer: supervisor, Cursor: "not-a-cursor"})
 		f.wantErr(err, conversation.ErrBadCursor, "Search with a cursor the store never gave")
-	}},
-	{"Erase", "Eraser: erasing a contact removes its conversations, messages and comments, and nobody else's", func(f *storeFixture) {
-		e, ok := f.s.(conversation.Eraser)
-		if !ok {
-			f.t.Skip("store does not implement conversation.Eraser")
-		}
-		gone := f.create(spec{contact: "forget-me", queues: []string{"q"}})
-		f.appendNew(f.inbound(gone, "wamid.F", "my data"))
-		f.closeConv(gone)
-		gone2 := f.create(spec{contact: "forget-me", queues: []string{"q"}})
-		kept := f.create(spec{contact: "keep-me", queues: []string{"q"}})
-		f.appendNew(f.inbound(kept, "wamid.K", "stay"))
-		cs, hasComments := f.s.(conversation.CommentStore)
-		if hasComments {
-			cm, err := conversation.NewComment(f.ids(), "forget-me", "agent-1", "VIP, ask @bob", suiteEpoch)
-			f.must(err, "NewComment")
-			f.must(cs.AddComment(f.ctx, cm), "AddComment")
-		}
-		got, err := e.Erase(f.ctx, "forget-me")
-		if err != nil {
-			f.fatalf("Erase: %v", err)
-		}
-		if got.Conversations != 2 || got.Messages != 1 {
-			f.errorf("Erase counted %+v, want 2 conversations and 1 message", got)
-		}
-		for _, id := range []conversation.ID{gone.ID, gone2.ID} {
-			if _, err := f.s.Get(f.ctx, id); !errors.Is(err, conversation.ErrNotFound) {
-				f.errorf("Get of an erased conversation: got %v, want ErrNotFound", err)
-			}
-		}
-		if _, err := f.s.FindOpen(f.ctx, gone2.Key()); !errors.Is(err, conversation.ErrNotFound) {
-			f.errorf("FindOpen of an erased contact: got %v, want ErrNotFound", err)
-		}
-		if got := convIDs(f.search(conversation.Query{Viewer: supervisor})); !sameIDs(got, []conversation.ID{kept.ID}) {
-			f.errorf("Search after erasure: got %v, want only %v", got, kept.ID)
-		}
-		if n := len(f.allMessages(kept.ID, "", 0)); n != 1 {
-			f.errorf("another contact's messages changed: %d, want 1", n)
-		}
-		if hasComments {
-			left, err := cs.Comments(f.ctx, "forget-me")
-			if err != nil || len(left) != 0 {
-				f.errorf("comments after erasure: %v, %v; want none", left, err)
-			}
-		}
-	}},
-	{"Comments", "CommentStore: comments belong to the contact, come back oldest first with their mentions, IDs are unique", func(f *storeFixture) {
-		cs, ok := f.s.(conversation.CommentStore)
-		if !ok {
-			f.t.Skip("store does not implement conversation.CommentStore")
-		}
-		first, err := conversation.NewComment(f.ids(), "ana", "agent-1", "prefers e-mail, cc @bob", suiteEpoch)
-		f.must(err, "NewComment")
-		second, err := conversation.NewComment(f.ids(), "ana", "agent-2", "@carla follow up", suiteEpoch.Add(time.Minute))
-		f.must(err, "NewComment")
-		f.must(cs.AddComment(f.ctx, first), "AddComment")
-		f.must(cs.AddComment(f.ctx, second), "AddComment")
-		f.wantErr(cs.AddComment(f.ctx, first), conversation.ErrDuplicateID, "AddComment with a taken ID")
-		f.wantErr(cs.AddComment(f.ctx, &conversation.Comment{ID: f.ids(), ContactID: "ana"}), conversation.ErrInvalid, "AddComment without author or text")
-		got, err := cs.Comments(f.ctx, "ana")
-		f.must(err, "Comments")
-		if len(got) != 2 || got[0].ID != first.ID || got[1].ID != second.ID ||
-			len(got[0].Mentions) != 1 || got[0].Mentions[0] != "bob" {
-			f.errorf("Comments = %+v, want the two comments oldest first with mentions", got)
-		}
-		none, err := cs.Comments(f.ctx, "nobody")
-		if err != nil || len(none) != 0 {
-			f.errorf("Comments of an unknown contact = %v, %v; want none and no error", none, err)
-		}
 	}},
 }
