@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -22,15 +23,35 @@ const (
 // Valid reports whether d is Inbound or Outbound.
 func (d Direction) Valid() bool { return d == Inbound || d == Outbound }
 
+var directionNames = [...]string{Inbound: "inbound", Outbound: "outbound"}
+
+// ErrUnknownDirection is returned for a direction that is neither inbound
+// nor outbound. Check it with errors.Is.
+var ErrUnknownDirection = errors.New("conversation: unknown direction")
+
 // String returns "inbound", "outbound" or "direction(N)".
-func (d Direction) String() string {
-	switch d {
-	case Inbound:
-		return "inbound"
-	case Outbound:
-		return "outbound"
+func (d Direction) String() string { return stringOf(directionNames[:], d, "direction") }
+
+// ParseDirection returns the direction named s ("inbound" or "outbound"),
+// or an error matching [ErrUnknownDirection].
+func ParseDirection(s string) (Direction, error) {
+	return parseName[Direction](directionNames[:], s, ErrUnknownDirection)
+}
+
+// MarshalText encodes the direction by name; an invalid one is an error
+// matching [ErrUnknownDirection].
+func (d Direction) MarshalText() ([]byte, error) {
+	return marshalName(directionNames[:], d, ErrUnknownDirection)
+}
+
+// UnmarshalText decodes a direction name, as [ParseDirection] does.
+func (d *Direction) UnmarshalText(b []byte) error {
+	v, err := ParseDirection(string(b))
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("direction(%d)", uint8(d))
+	*d = v
+	return nil
 }
 
 // Key is the slot an open conversation occupies: at most one open
@@ -217,6 +238,37 @@ const (
 	// ToInbox: the follow-up waits in the inbox of its queues.
 	ToInbox
 )
+
+var reopenNames = [...]string{KeepAgent: "keep_agent", ToInbox: "to_inbox"}
+
+// ErrUnknownReopenPolicy is returned for a reopen policy that is not one of
+// the two. Check it with errors.Is.
+var ErrUnknownReopenPolicy = errors.New("conversation: unknown reopen policy")
+
+// String returns "keep_agent", "to_inbox" or "reopen_policy(N)".
+func (p ReopenPolicy) String() string { return stringOf(reopenNames[:], p, "reopen_policy") }
+
+// ParseReopenPolicy returns the policy named s ("keep_agent" or
+// "to_inbox"), or an error matching [ErrUnknownReopenPolicy].
+func ParseReopenPolicy(s string) (ReopenPolicy, error) {
+	return parseName[ReopenPolicy](reopenNames[:], s, ErrUnknownReopenPolicy)
+}
+
+// MarshalText encodes the policy by name; an invalid one is an error
+// matching [ErrUnknownReopenPolicy].
+func (p ReopenPolicy) MarshalText() ([]byte, error) {
+	return marshalName(reopenNames[:], p, ErrUnknownReopenPolicy)
+}
+
+// UnmarshalText decodes a policy name, as [ParseReopenPolicy] does.
+func (p *ReopenPolicy) UnmarshalText(b []byte) error {
+	v, err := ParseReopenPolicy(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
 
 // Agent returns the agent the policy hands a follow-up of prev to, or ""
 // for the inbox.

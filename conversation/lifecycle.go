@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -22,19 +23,36 @@ const (
 	AssignDedicated
 )
 
-// String returns "manual", "auto", "dedicated" or "" for the zero value.
-func (m AssignMode) String() string {
-	switch m {
-	case AssignManual:
-		return "manual"
-	case AssignAuto:
-		return "auto"
-	case AssignDedicated:
-		return "dedicated"
-	case 0:
-		return ""
+var assignModeNames = [...]string{0: "none", AssignManual: "manual", AssignAuto: "auto", AssignDedicated: "dedicated"}
+
+// ErrUnknownAssignMode is returned for an assignment mode that is not one
+// of the three, or "none". Check it with errors.Is.
+var ErrUnknownAssignMode = errors.New("conversation: unknown assign mode")
+
+// String returns "manual", "auto", "dedicated", "none" for the zero value,
+// or "assign_mode(N)".
+func (m AssignMode) String() string { return stringOf(assignModeNames[:], m, "assign_mode") }
+
+// ParseAssignMode returns the mode named s, as [AssignMode.String] spells
+// it, or an error matching [ErrUnknownAssignMode].
+func ParseAssignMode(s string) (AssignMode, error) {
+	return parseName[AssignMode](assignModeNames[:], s, ErrUnknownAssignMode)
+}
+
+// MarshalText encodes the mode by name; an invalid one is an error
+// matching [ErrUnknownAssignMode].
+func (m AssignMode) MarshalText() ([]byte, error) {
+	return marshalName(assignModeNames[:], m, ErrUnknownAssignMode)
+}
+
+// UnmarshalText decodes a mode name, as [ParseAssignMode] does.
+func (m *AssignMode) UnmarshalText(b []byte) error {
+	v, err := ParseAssignMode(string(b))
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("assign_mode(%d)", uint8(m))
+	*m = v
+	return nil
 }
 
 // The transition methods below share one contract: each checks the move

@@ -1,7 +1,6 @@
 package conversation_test
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -237,39 +236,4 @@ func TestStartRefusesBadParams(t *testing.T) {
 	}
 	_, _, err := conversation.Start(good, t0)
 	assert.NoError(t, err)
-}
-
-func TestStatusText(t *testing.T) {
-	for _, st := range conversation.Statuses() {
-		b, err := st.MarshalText()
-		require.NoError(t, err)
-		var back conversation.Status
-		require.NoError(t, back.UnmarshalText(b))
-		assert.Equal(t, st, back)
-	}
-	_, err := conversation.ParseStatus("open")
-	assert.True(t, errors.Is(err, conversation.ErrUnknownStatus))
-	assert.Equal(t, "status(9)", conversation.Status(9).String())
-}
-
-// FuzzParseStatus checks that ParseStatus accepts exactly the names String
-// returns, and nothing else.
-func FuzzParseStatus(f *testing.F) {
-	for st := conversation.Bot; st <= conversation.Closed; st++ {
-		f.Add(st.String())
-	}
-	f.Add("Queued")
-	f.Add("status(9)")
-	f.Fuzz(func(t *testing.T, s string) {
-		st, err := conversation.ParseStatus(s)
-		if err != nil {
-			if !errors.Is(err, conversation.ErrUnknownStatus) {
-				t.Fatalf("ParseStatus(%q): %v does not match ErrUnknownStatus", s, err)
-			}
-			return
-		}
-		if !st.Valid() || st.String() != s {
-			t.Fatalf("ParseStatus(%q) = %v", s, st)
-		}
-	})
 }

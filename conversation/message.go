@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,19 +19,35 @@ const (
 	AuthorSystem                        // parley or the host itself (notices, automations)
 )
 
+var authorNames = [...]string{AuthorContact: "contact", AuthorAgent: "agent", AuthorBot: "bot", AuthorSystem: "system"}
+
+// ErrUnknownAuthorKind is returned for an author kind that is not one of
+// the four. Check it with errors.Is.
+var ErrUnknownAuthorKind = errors.New("conversation: unknown author kind")
+
 // String returns "contact", "agent", "bot", "system" or "author(N)".
-func (k AuthorKind) String() string {
-	switch k {
-	case AuthorContact:
-		return "contact"
-	case AuthorAgent:
-		return "agent"
-	case AuthorBot:
-		return "bot"
-	case AuthorSystem:
-		return "system"
+func (k AuthorKind) String() string { return stringOf(authorNames[:], k, "author") }
+
+// ParseAuthorKind returns the author kind named s, as [AuthorKind.String]
+// spells it, or an error matching [ErrUnknownAuthorKind].
+func ParseAuthorKind(s string) (AuthorKind, error) {
+	return parseName[AuthorKind](authorNames[:], s, ErrUnknownAuthorKind)
+}
+
+// MarshalText encodes the author kind by name; an invalid one is an error
+// matching [ErrUnknownAuthorKind].
+func (k AuthorKind) MarshalText() ([]byte, error) {
+	return marshalName(authorNames[:], k, ErrUnknownAuthorKind)
+}
+
+// UnmarshalText decodes an author kind name, as [ParseAuthorKind] does.
+func (k *AuthorKind) UnmarshalText(b []byte) error {
+	v, err := ParseAuthorKind(string(b))
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("author(%d)", uint8(k))
+	*k = v
+	return nil
 }
 
 // Author is who wrote a message: its kind and, for contacts, agents and
@@ -74,6 +91,37 @@ const (
 	// cannot show (DESIGN.md §3.6: "the contact sent an unsupported message").
 	NoticeUnsupported Notice = iota + 1
 )
+
+var noticeNames = [...]string{0: "none", NoticeUnsupported: "unsupported"}
+
+// ErrUnknownNotice is returned for a notice that is not "none" or one of
+// the declared notices. Check it with errors.Is.
+var ErrUnknownNotice = errors.New("conversation: unknown notice")
+
+// String returns "none" for the zero value, "unsupported", or "notice(N)".
+func (n Notice) String() string { return stringOf(noticeNames[:], n, "notice") }
+
+// ParseNotice returns the notice named s, as [Notice.String] spells it, or
+// an error matching [ErrUnknownNotice].
+func ParseNotice(s string) (Notice, error) {
+	return parseName[Notice](noticeNames[:], s, ErrUnknownNotice)
+}
+
+// MarshalText encodes the notice by name; an invalid one is an error
+// matching [ErrUnknownNotice].
+func (n Notice) MarshalText() ([]byte, error) {
+	return marshalName(noticeNames[:], n, ErrUnknownNotice)
+}
+
+// UnmarshalText decodes a notice name, as [ParseNotice] does.
+func (n *Notice) UnmarshalText(b []byte) error {
+	v, err := ParseNotice(string(b))
+	if err != nil {
+		return err
+	}
+	*n = v
+	return nil
+}
 
 // Message is one message in a conversation, either way, or an internal note.
 type Message struct {

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +21,33 @@ const (
 	// OldestFirst: oldest first.
 	OldestFirst
 )
+
+var orderNames = [...]string{NewestFirst: "newest_first", OldestFirst: "oldest_first"}
+
+// ErrUnknownOrder is returned for a sort order that is not one of the two.
+// Check it with errors.Is.
+var ErrUnknownOrder = errors.New("conversation: unknown order")
+
+// String returns "newest_first", "oldest_first" or "order(N)".
+func (o Order) String() string { return stringOf(orderNames[:], o, "order") }
+
+// ParseOrder returns the order named s, as [Order.String] spells it, or an
+// error matching [ErrUnknownOrder].
+func ParseOrder(s string) (Order, error) { return parseName[Order](orderNames[:], s, ErrUnknownOrder) }
+
+// MarshalText encodes the order by name; an invalid one is an error
+// matching [ErrUnknownOrder].
+func (o Order) MarshalText() ([]byte, error) { return marshalName(orderNames[:], o, ErrUnknownOrder) }
+
+// UnmarshalText decodes an order name, as [ParseOrder] does.
+func (o *Order) UnmarshalText(b []byte) error {
+	v, err := ParseOrder(string(b))
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
 
 // Page sizes: a zero Limit means DefaultLimit; larger than MaxLimit is
 // capped to MaxLimit.
