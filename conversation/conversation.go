@@ -57,7 +57,7 @@ func (d *Direction) UnmarshalText(b []byte) error {
 // Key is the slot an open conversation occupies: at most one open
 // conversation per (touchpoint, contact, interaction). InteractionID is empty
 // except on the host's own channel (channel.Custom), where each interaction
-// of the host's software may hold a conversation of its own (DESIGN.md §3.6).
+// of the host's software may hold a conversation of its own.
 // Key is comparable, so stores may use it as a map key or unique index.
 type Key struct {
 	Touchpoint    string
@@ -95,9 +95,8 @@ type Conversation struct {
 	// BotPaused is set when an agent is assigned (bot hand-off): the bot
 	// must not answer while a human owns the conversation.
 	BotPaused bool
-	// (The one-byte fields above sit together so that the struct packs
-	// without padding: a conversation copy fits 512 bytes with its queue
-	// and address, one size class below.)
+	// (The one-byte fields above stay together, without padding: see
+	// memory's TestConversationCopiesFit512Bytes.)
 
 	// Contact is who the business talks with.
 	Contact Contact
@@ -161,7 +160,7 @@ type Params struct {
 	Queues        []string
 	Priority      int
 	// Bot starts it in the Bot status (a bot answers first); otherwise it
-	// starts Queued: new contacts start unassigned (DESIGN.md §3.6).
+	// starts Queued: new contacts start unassigned.
 	Bot bool
 	// Previous links a follow-up to the conversation that ended before it.
 	Previous ID
@@ -216,8 +215,8 @@ func (p *Params) validate() error {
 	case p.Contact.ID == "":
 		return invalid("Contact.ID", "is required")
 	case p.InteractionID != "" && p.Channel != channel.Custom:
-		// §3.6: interaction IDs split conversations on the host's own
-		// channel only; elsewhere one contact has one open conversation.
+		// Interaction IDs split conversations on the host's own channel
+		// only; elsewhere one contact has one open conversation.
 		return invalid("InteractionID", "is only allowed on the custom channel")
 	case p.Previous == p.ID:
 		return invalid("Previous", "cannot be the conversation itself")
@@ -226,14 +225,15 @@ func (p *Params) validate() error {
 }
 
 // ReopenPolicy decides who owns the follow-up when a contact writes again
-// after a conversation ended (DESIGN.md §3.6). The zero value is the default.
+// after a conversation ended. The zero value is the default.
 type ReopenPolicy uint8
 
 // The reopen policies.
 const (
 	// KeepAgent: the contact keeps the agent of the previous conversation
 	// (the default). The desk still checks that agent's presence and
-	// capacity and re-routes when the agent is away (§3.5).
+	// capacity and re-routes when the agent is away, rather than leave
+	// the contact waiting on someone who is not there.
 	KeepAgent ReopenPolicy = iota
 	// ToInbox: the follow-up waits in the inbox of its queues.
 	ToInbox
@@ -280,7 +280,7 @@ func (p ReopenPolicy) Agent(prev *Conversation) string {
 }
 
 // FollowUp returns the parameters of the conversation that the contact's
-// next message starts after c ended (DESIGN.md §3.6): same touchpoint,
+// next message starts after c ended: same touchpoint,
 // contact, interaction, queues and priority; inbound; linked to c through
 // Previous. It refuses while c is still open, with a
 // [*TransitionError] from c's status to Queued.

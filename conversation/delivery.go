@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// DeliveryStatus is how far an outbound message got (DESIGN.md §3.6).
+// DeliveryStatus is how far an outbound message got.
 type DeliveryStatus uint8
 
 // The delivery statuses, in the only order they may move: pending → sent →
@@ -94,7 +94,7 @@ func (d *Delivery) Apply(u DeliveryUpdate) bool {
 }
 
 // Advance moves the delivery status forward to to and reports whether it
-// changed. Per DESIGN.md §3.6 a status never moves back: a late or
+// changed. A status never moves back: a late or
 // duplicate callback (delivered after read, sent twice) is ignored, not an
 // error, and so is any update after Failed, which is terminal. Failed is
 // taken only before the message was delivered; a failure reported after

@@ -73,7 +73,7 @@ func move(c *conversation.Conversation, to conversation.Status, now time.Time) e
 }
 
 func TestTransitionsEveryPair(t *testing.T) {
-	// Written from DESIGN.md §3.6, not from Allowed: the allowed moves.
+	// Written from the package doc's rule 2, not from Allowed.
 	allowed := map[[2]conversation.Status]bool{
 		{conversation.Bot, conversation.Queued}:        true, // hand-off
 		{conversation.Queued, conversation.Assigned}:   true, // assign
@@ -121,7 +121,7 @@ func TestAssignPausesBotAndCloseMayResume(t *testing.T) {
 	assert.False(t, c.BotPaused, "hand-off alone leaves the bot flag to the assignment")
 	ev, err := c.Assign("agent-1", conversation.AssignAuto, t0)
 	require.NoError(t, err)
-	assert.True(t, c.BotPaused, "assigning an agent pauses the bot (§3.6)")
+	assert.True(t, c.BotPaused, "assigning an agent pauses the bot")
 	assert.Equal(t, conversation.AssignAuto, ev.Mode)
 	assert.Equal(t, []string{"support"}, c.Queues)
 	_, err = c.Close(conversation.Closing{ResumeBot: true, Disposition: "resolved"}, t0)

@@ -56,7 +56,7 @@ const (
 	MaxLimit     = 1000
 )
 
-// Viewer is who asks, for visibility (DESIGN.md §3.5): an unassigned
+// Viewer is who asks, for visibility: an unassigned
 // conversation is visible only to agents in at least one of its queues; an
 // assigned one only to its assignee; a supervisor (or the host itself)
 // sees everything. The zero Viewer sees nothing.
@@ -86,8 +86,8 @@ func overlaps(a, b []string) bool {
 	return false
 }
 
-// Query selects conversations for [Store.Search] (DESIGN.md §3.6, inbox
-// queries). Empty filters select everything; set filters must all match.
+// Query selects conversations for [Store.Search], an agent's inbox or a
+// search. Empty filters select everything; set filters must all match.
 // Results are sorted by (CreatedAt, ID), newest or oldest first, which is
 // stable: paging with Cursor never repeats or skips a conversation, even
 // while new ones arrive.
@@ -185,7 +185,7 @@ type Page struct {
 type MessageQuery struct {
 	ConversationID ID
 	// Text keeps only messages whose text contains it, ignoring case: the
-	// search inside one conversation (DESIGN.md §3.6).
+	// search inside one conversation.
 	Text   string
 	Order  Order
 	Cursor string

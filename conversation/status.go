@@ -4,8 +4,8 @@ import (
 	"errors"
 )
 
-// Status is where a conversation stands in its lifecycle (DESIGN.md §3.6).
-// The zero value is not a valid status.
+// Status is where a conversation stands in its lifecycle. The zero value is
+// not a valid status.
 type Status uint8
 
 // The statuses. Bot, Queued and Assigned are open: the contact's next message
@@ -74,7 +74,7 @@ func (s *Status) UnmarshalText(b []byte) error {
 }
 
 // Allowed reports whether the lifecycle permits moving from one status to
-// another (DESIGN.md §3.6):
+// another:
 //
 //	Bot      → Queued    hand-off
 //	Queued   → Assigned  assign (manually or automatically)

@@ -22,7 +22,8 @@ import (
 //     ErrDuplicateID, ErrOpenExists when c is open and another open
 //     conversation has the same [Key], or ErrOutboundExists when c is open
 //     and Outbound and another open Outbound conversation has the same
-//     touchpoint and contact (DESIGN.md §3.6). These checks and the insert
+//     touchpoint and contact (the host's own channel allows one at a time).
+//     These checks and the insert
 //     are atomic: two concurrent creates for one slot never both succeed.
 //   - Get returns the conversation, or ErrNotFound.
 //   - Update stores c if c.Version equals the stored version, then sets
@@ -63,7 +64,7 @@ type Store interface {
 //     m.ProviderID): when a message with that provider ID is already stored
 //     on the touchpoint it returns that message and created == false, and
 //     stores nothing (a provider retrying a webhook never duplicates a
-//     message, DESIGN.md §3.6); concurrent duplicates store exactly one.
+//     message); concurrent duplicates store exactly one.
 //     Messages with an empty ProviderID are always appended. When created
 //     it returns m itself. Errors: ErrInvalid, ErrNotFound (no such
 //     conversation), ErrDuplicateID (m.ID taken).
@@ -79,8 +80,8 @@ type Store interface {
 //     finds callbacks by, including IDs UpdateDelivery recorded. The Desk
 //     asks it before starting a conversation for a webhook, so a provider
 //     retry that arrives after the conversation ended is recognised
-//     instead of opening a follow-up (DESIGN.md §3.6). Errors: ErrInvalid (empty touchpoint or
-//     provider ID), ErrNotFound.
+//     instead of opening a follow-up. Errors: ErrInvalid (empty touchpoint
+//     or provider ID), ErrNotFound.
 //   - Messages returns one page of a conversation's messages (see
 //     [MessageQuery]). Errors: ErrNotFound (no such conversation),
 //     ErrBadCursor, ErrInvalid.
@@ -99,7 +100,7 @@ type MessageStore interface {
 // when a writer came in between. The Desk uses ReceiveOpen when the store
 // implements it and those steps otherwise; both keep the same rules. It
 // never uses ReceiveOpen for a webhook that carries a transcript to import
-// (the host's own channel, DESIGN.md §3.6): the transcript is stored
+// (on the host's own channel): the transcript is stored
 // before the contact's first message, which one step cannot do, so that
 // webhook takes those three steps. parleytest.TestConversationStore checks
 // ReceiveOpen when it is there.
@@ -165,7 +166,7 @@ type Received struct {
 }
 
 // Eraser is implemented by stores that can forget a contact (the right to
-// be forgotten, DESIGN.md §3.6). Erase removes every conversation of the
+// be forgotten). Erase removes every conversation of the
 // contact, their messages, and the contact's comments when the store also
 // implements [CommentStore]; afterwards Get, FindOpen, Search, Messages and
 // Comments find none of them. Erasing an unknown contact is not an error.
