@@ -182,7 +182,7 @@ func New(cfg Config) (*Desk, error) {
 		d.now = time.Now
 	}
 	if d.newID == nil {
-		d.newID = conversation.NewIDGenerator()
+		d.newID = conversation.NewIDGenerator(d.now)
 	}
 	if d.store == nil {
 		d.store = memory.NewConversationStore()

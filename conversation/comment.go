@@ -9,7 +9,7 @@ import (
 
 // Comment is a note on a contact, written by an agent. Comments belong to
 // the contact, not to one conversation, are visible workspace-wide and are
-// never sent; they may @mention agents (DESIGN.md §3.6).
+// never sent; they may @mention agents.
 type Comment struct {
 	ID        ID
 	ContactID string

@@ -14,7 +14,7 @@ import (
 type Contact struct {
 	// ID is the host's contact ID; required.
 	ID string
-	// Name is the display name; "Visitor #NNN" for an anonymous web-chat
+	// Name is the display name; "Visitor #N" for an anonymous web-chat
 	// visitor until identified.
 	Name string
 	// Addresses are the contact's channel addresses (phone, e-mail, PSID…).
@@ -31,8 +31,8 @@ func (c Contact) clone() Contact {
 	return c
 }
 
-// Identify replaces an anonymous visitor's generated name with what the host
-// knows (DESIGN.md §3.6: named "Visitor #NNN" until identified) and adds
+// Identify replaces an anonymous visitor's generated name ("Visitor #N")
+// with what the host knows and adds
 // addr, which the host must have verified and parsed with
 // channel.ParseAddress, so that only valid formats reach a contact. An empty
 // name keeps the current one; a zero addr adds nothing.
@@ -47,7 +47,8 @@ func (c *Conversation) Identify(name string, addr channel.Address) {
 }
 
 // VisitorCounter numbers anonymous web-chat visitors "Visitor #1",
-// "Visitor #2", … (DESIGN.md §3.6). The zero value starts at 1. It is safe
+// "Visitor #2", …, the name they keep until identified. The zero value
+// starts at 1. It is safe
 // for concurrent use; a host that wants numbers to survive a restart seeds
 // it with [NewVisitorCounter] from its own sequence.
 type VisitorCounter struct {

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -22,21 +23,41 @@ const (
 // Valid reports whether d is Inbound or Outbound.
 func (d Direction) Valid() bool { return d == Inbound || d == Outbound }
 
+var directionNames = [...]string{Inbound: "inbound", Outbound: "outbound"}
+
+// ErrUnknownDirection is returned for a direction that is neither inbound
+// nor outbound. Check it with errors.Is.
+var ErrUnknownDirection = errors.New("conversation: unknown direction")
+
 // String returns "inbound", "outbound" or "direction(N)".
-func (d Direction) String() string {
-	switch d {
-	case Inbound:
-		return "inbound"
-	case Outbound:
-		return "outbound"
+func (d Direction) String() string { return stringOf(directionNames[:], d, "direction") }
+
+// ParseDirection returns the direction named s ("inbound" or "outbound"),
+// or an error matching [ErrUnknownDirection].
+func ParseDirection(s string) (Direction, error) {
+	return parseName[Direction](directionNames[:], s, ErrUnknownDirection)
+}
+
+// MarshalText encodes the direction by name; an invalid one is an error
+// matching [ErrUnknownDirection].
+func (d Direction) MarshalText() ([]byte, error) {
+	return marshalName(directionNames[:], d, ErrUnknownDirection)
+}
+
+// UnmarshalText decodes a direction name, as [ParseDirection] does.
+func (d *Direction) UnmarshalText(b []byte) error {
+	v, err := ParseDirection(string(b))
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("direction(%d)", uint8(d))
+	*d = v
+	return nil
 }
 
 // Key is the slot an open conversation occupies: at most one open
 // conversation per (touchpoint, contact, interaction). InteractionID is empty
 // except on the host's own channel (channel.Custom), where each interaction
-// of the host's software may hold a conversation of its own (DESIGN.md §3.6).
+// of the host's software may hold a conversation of its own.
 // Key is comparable, so stores may use it as a map key or unique index.
 type Key struct {
 	Touchpoint    string
@@ -74,9 +95,8 @@ type Conversation struct {
 	// BotPaused is set when an agent is assigned (bot hand-off): the bot
 	// must not answer while a human owns the conversation.
 	BotPaused bool
-	// (The one-byte fields above sit together so that the struct packs
-	// without padding: a conversation copy fits 512 bytes with its queue
-	// and address, one size class below.)
+	// (The one-byte fields above stay together, without padding: see
+	// memory's TestConversationCopiesFit512Bytes.)
 
 	// Contact is who the business talks with.
 	Contact Contact
@@ -140,7 +160,7 @@ type Params struct {
 	Queues        []string
 	Priority      int
 	// Bot starts it in the Bot status (a bot answers first); otherwise it
-	// starts Queued: new contacts start unassigned (DESIGN.md §3.6).
+	// starts Queued: new contacts start unassigned.
 	Bot bool
 	// Previous links a follow-up to the conversation that ended before it.
 	Previous ID
@@ -195,8 +215,8 @@ func (p *Params) validate() error {
 	case p.Contact.ID == "":
 		return invalid("Contact.ID", "is required")
 	case p.InteractionID != "" && p.Channel != channel.Custom:
-		// §3.6: interaction IDs split conversations on the host's own
-		// channel only; elsewhere one contact has one open conversation.
+		// Interaction IDs split conversations on the host's own channel
+		// only; elsewhere one contact has one open conversation.
 		return invalid("InteractionID", "is only allowed on the custom channel")
 	case p.Previous == p.ID:
 		return invalid("Previous", "cannot be the conversation itself")
@@ -205,18 +225,50 @@ func (p *Params) validate() error {
 }
 
 // ReopenPolicy decides who owns the follow-up when a contact writes again
-// after a conversation ended (DESIGN.md §3.6). The zero value is the default.
+// after a conversation ended. The zero value is the default.
 type ReopenPolicy uint8
 
 // The reopen policies.
 const (
 	// KeepAgent: the contact keeps the agent of the previous conversation
 	// (the default). The desk still checks that agent's presence and
-	// capacity and re-routes when the agent is away (§3.5).
+	// capacity and re-routes when the agent is away, rather than leave
+	// the contact waiting on someone who is not there.
 	KeepAgent ReopenPolicy = iota
 	// ToInbox: the follow-up waits in the inbox of its queues.
 	ToInbox
 )
+
+var reopenNames = [...]string{KeepAgent: "keep_agent", ToInbox: "to_inbox"}
+
+// ErrUnknownReopenPolicy is returned for a reopen policy that is not one of
+// the two. Check it with errors.Is.
+var ErrUnknownReopenPolicy = errors.New("conversation: unknown reopen policy")
+
+// String returns "keep_agent", "to_inbox" or "reopen_policy(N)".
+func (p ReopenPolicy) String() string { return stringOf(reopenNames[:], p, "reopen_policy") }
+
+// ParseReopenPolicy returns the policy named s ("keep_agent" or
+// "to_inbox"), or an error matching [ErrUnknownReopenPolicy].
+func ParseReopenPolicy(s string) (ReopenPolicy, error) {
+	return parseName[ReopenPolicy](reopenNames[:], s, ErrUnknownReopenPolicy)
+}
+
+// MarshalText encodes the policy by name; an invalid one is an error
+// matching [ErrUnknownReopenPolicy].
+func (p ReopenPolicy) MarshalText() ([]byte, error) {
+	return marshalName(reopenNames[:], p, ErrUnknownReopenPolicy)
+}
+
+// UnmarshalText decodes a policy name, as [ParseReopenPolicy] does.
+func (p *ReopenPolicy) UnmarshalText(b []byte) error {
+	v, err := ParseReopenPolicy(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
 
 // Agent returns the agent the policy hands a follow-up of prev to, or ""
 // for the inbox.
@@ -228,7 +280,7 @@ func (p ReopenPolicy) Agent(prev *Conversation) string {
 }
 
 // FollowUp returns the parameters of the conversation that the contact's
-// next message starts after c ended (DESIGN.md §3.6): same touchpoint,
+// next message starts after c ended: same touchpoint,
 // contact, interaction, queues and priority; inbound; linked to c through
 // Previous. It refuses while c is still open, with a
 // [*TransitionError] from c's status to Queued.

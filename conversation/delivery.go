@@ -1,11 +1,11 @@
 package conversation
 
 import (
-	"fmt"
+	"errors"
 	"time"
 )
 
-// DeliveryStatus is how far an outbound message got (DESIGN.md §3.6).
+// DeliveryStatus is how far an outbound message got.
 type DeliveryStatus uint8
 
 // The delivery statuses, in the only order they may move: pending → sent →
@@ -36,12 +36,35 @@ var deliveryNames = [...]string{
 
 func (s DeliveryStatus) valid() bool { return s <= DeliveryFailed }
 
-// String returns the status's lower-case name, or "delivery(N)".
-func (s DeliveryStatus) String() string {
-	if !s.valid() {
-		return fmt.Sprintf("delivery(%d)", uint8(s))
+// ErrUnknownDeliveryStatus is returned for a delivery status that is not
+// one of the six. Check it with errors.Is.
+var ErrUnknownDeliveryStatus = errors.New("conversation: unknown delivery status")
+
+// String returns the status's lower-case name ("delivered"), or
+// "delivery(N)".
+func (s DeliveryStatus) String() string { return stringOf(deliveryNames[:], s, "delivery") }
+
+// ParseDeliveryStatus returns the delivery status named s, as
+// [DeliveryStatus.String] spells it, or an error matching
+// [ErrUnknownDeliveryStatus].
+func ParseDeliveryStatus(s string) (DeliveryStatus, error) {
+	return parseName[DeliveryStatus](deliveryNames[:], s, ErrUnknownDeliveryStatus)
+}
+
+// MarshalText encodes the status by name; an invalid one is an error
+// matching [ErrUnknownDeliveryStatus].
+func (s DeliveryStatus) MarshalText() ([]byte, error) {
+	return marshalName(deliveryNames[:], s, ErrUnknownDeliveryStatus)
+}
+
+// UnmarshalText decodes a status name, as [ParseDeliveryStatus] does.
+func (s *DeliveryStatus) UnmarshalText(b []byte) error {
+	v, err := ParseDeliveryStatus(string(b))
+	if err != nil {
+		return err
 	}
-	return deliveryNames[s]
+	*s = v
+	return nil
 }
 
 // Delivery is an outbound message's delivery state.
@@ -71,7 +94,7 @@ func (d *Delivery) Apply(u DeliveryUpdate) bool {
 }
 
 // Advance moves the delivery status forward to to and reports whether it
-// changed. Per DESIGN.md §3.6 a status never moves back: a late or
+// changed. A status never moves back: a late or
 // duplicate callback (delivered after read, sent twice) is ignored, not an
 // error, and so is any update after Failed, which is terminal. Failed is
 // taken only before the message was delivered; a failure reported after

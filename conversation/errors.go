@@ -29,15 +29,15 @@ var (
 	// touchpoint, contact and interaction ID. Returned as an [*ExistsError].
 	ErrOpenExists = errors.New("conversation: an open conversation already exists")
 	// ErrOutboundExists: the business already has an open outbound
-	// conversation with this contact on this touchpoint (DESIGN.md §3.6,
-	// the host's own channel). Returned as an [*ExistsError].
+	// conversation with this contact on this touchpoint: one at a time, on
+	// the host's own channel too. Returned as an [*ExistsError].
 	ErrOutboundExists = errors.New("conversation: an open outbound conversation already exists")
 	// ErrBadCursor: a page cursor was not one the store handed out.
 	ErrBadCursor = errors.New("conversation: bad page cursor")
 )
 
-// TransitionError reports a lifecycle move the rules refuse (DESIGN.md
-// §3.6). It matches [ErrInvalidTransition].
+// TransitionError reports a lifecycle move the rules refuse (see
+// [Allowed]). It matches [ErrInvalidTransition].
 type TransitionError struct {
 	From, To Status
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // Event is something that happened to a conversation, for the desk to
-// publish to automations and agent notifications (DESIGN.md §3.6). There is
+// publish to automations and agent notifications (sounds). There is
 // one type per event; switch on the type, or on Name for a stable string.
 type Event interface {
 	// Name is the event's stable dotted name, such as "conversation.assigned".

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -111,21 +112,26 @@ func SequentialIDs(start time.Time) func() ID {
 }
 
 // NewIDGenerator returns a UUIDv7 generator for high-volume use, such as a
-// desk storing thousands of messages a second. It draws randomness from
-// crypto/rand 4 KiB at a time instead of once per ID, and keeps IDs made
-// within one millisecond in order with a counter in the 12 rand_a bits
-// (RFC 9562 §6.2, method 1). It is safe for concurrent use.
+// desk storing thousands of messages a second. Each ID carries the
+// millisecond of now, the caller's clock (a Desk passes its Config.Clock);
+// now must not be nil. The generator is safe for concurrent use.
 //
-// Its clock is the wall clock read once, at creation, advanced by the
-// monotonic clock: reading only the monotonic clock per ID costs half of
-// [time.Now], and IDs never go back when the wall clock is set back.
-func NewIDGenerator() func() ID {
-	g := &idGenerator{pos: len(idGenerator{}.buf), start: time.Now()}
+// IDs from one generator are unique and strictly increasing even when the
+// clock stands still or goes back: an ID made at or before the last one's
+// millisecond takes that millisecond and counts up in the 12 rand_a bits
+// (RFC 9562 §6.2, method 1); after 4 096 IDs in one millisecond it moves
+// on to the next millisecond, ahead of the clock. The 62 remaining bits are
+// random, drawn from crypto/rand 4 KiB at a time.
+func NewIDGenerator(now func() time.Time) func() ID {
+	if now == nil {
+		panic("conversation: NewIDGenerator needs a clock, such as time.Now")
+	}
+	g := &idGenerator{now: now, pos: len(idGenerator{}.buf), lastMS: math.MinInt64}
 	return g.next
 }
 
 type idGenerator struct {
-	start  time.Time // carries a monotonic reading
+	now    func() time.Time
 	mu     sync.Mutex
 	buf    [4096]byte
 	pos    int
@@ -134,7 +140,7 @@ type idGenerator struct {
 }
 
 func (g *idGenerator) next() ID {
-	ms := g.start.UnixMilli() + time.Since(g.start).Milliseconds()
+	ms := max(g.now().UnixMilli(), 0) // a clock before 1970 counts from 1970
 	g.mu.Lock()
 	if g.pos+10 > len(g.buf) {
 		if _, err := rand.Read(g.buf[:]); err != nil {
@@ -147,7 +153,7 @@ func (g *idGenerator) next() ID {
 	if ms <= g.lastMS {
 		ms = g.lastMS // never go back when the clock does
 		g.seq++
-		if g.seq > 0x0fff { // 4 096 IDs in one millisecond: borrow the next
+		if g.seq > 0x0fff { // the counter is full: borrow the next millisecond
 			ms++
 			g.seq = uint16(random[0]) & 0x01ff
 		}

@@ -1,14 +1,15 @@
 package conversation
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 )
 
 // AssignMode says how an agent came to own a conversation; events carry it
-// so automations and notification sounds can tell them apart (DESIGN.md
-// §3.6: "assigned (manually or automatically)").
+// so automations and notification sounds can tell a manual assignment from
+// an automatic one.
 type AssignMode uint8
 
 // The assignment modes. The zero value means "not assigned".
@@ -22,19 +23,36 @@ const (
 	AssignDedicated
 )
 
-// String returns "manual", "auto", "dedicated" or "" for the zero value.
-func (m AssignMode) String() string {
-	switch m {
-	case AssignManual:
-		return "manual"
-	case AssignAuto:
-		return "auto"
-	case AssignDedicated:
-		return "dedicated"
-	case 0:
-		return ""
+var assignModeNames = [...]string{0: "none", AssignManual: "manual", AssignAuto: "auto", AssignDedicated: "dedicated"}
+
+// ErrUnknownAssignMode is returned for an assignment mode that is not one
+// of the three, or "none". Check it with errors.Is.
+var ErrUnknownAssignMode = errors.New("conversation: unknown assign mode")
+
+// String returns "manual", "auto", "dedicated", "none" for the zero value,
+// or "assign_mode(N)".
+func (m AssignMode) String() string { return stringOf(assignModeNames[:], m, "assign_mode") }
+
+// ParseAssignMode returns the mode named s, as [AssignMode.String] spells
+// it, or an error matching [ErrUnknownAssignMode].
+func ParseAssignMode(s string) (AssignMode, error) {
+	return parseName[AssignMode](assignModeNames[:], s, ErrUnknownAssignMode)
+}
+
+// MarshalText encodes the mode by name; an invalid one is an error
+// matching [ErrUnknownAssignMode].
+func (m AssignMode) MarshalText() ([]byte, error) {
+	return marshalName(assignModeNames[:], m, ErrUnknownAssignMode)
+}
+
+// UnmarshalText decodes a mode name, as [ParseAssignMode] does.
+func (m *AssignMode) UnmarshalText(b []byte) error {
+	v, err := ParseAssignMode(string(b))
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("assign_mode(%d)", uint8(m))
+	*m = v
+	return nil
 }
 
 // The transition methods below share one contract: each checks the move
@@ -74,8 +92,8 @@ func (c *Conversation) HandOff(queues []string, now time.Time) (HandedOffEvent, 
 }
 
 // Assign gives a Queued conversation to an agent (Queued → Assigned) and
-// pauses the bot (DESIGN.md §3.6: assigning an agent pauses the bot). The
-// caller has checked visibility and capacity (package routing).
+// pauses the bot: while a human owns the conversation the bot must not
+// answer. The caller has checked visibility and capacity (package routing).
 func (c *Conversation) Assign(agentID string, mode AssignMode, now time.Time) (AssignedEvent, error) {
 	if err := c.check(Assigned); err != nil {
 		return AssignedEvent{}, err
@@ -173,15 +191,15 @@ func (c *Conversation) End(now time.Time) (EndedEvent, error) {
 type Closing struct {
 	Note        string // a summary of the conversation
 	Disposition string // an outcome code, such as "resolved"
-	// ResumeBot un-pauses the bot (DESIGN.md §3.6: closing may resume it).
+	// ResumeBot lets the bot answer the contact again once closed.
 	ResumeBot bool
 	// ByAPI marks a close by the host's own channel rather than an agent.
 	ByAPI bool
 }
 
 // Close finishes the conversation for good, from any open status or from
-// WrapUp (DESIGN.md §3.6; closing by API is allowed from any open status).
-// An empty Note or Disposition keeps one set before.
+// WrapUp, so the host's own channel may close by API at any point of the
+// conversation. An empty Note or Disposition keeps one set before.
 func (c *Conversation) Close(cl Closing, now time.Time) (ClosedEvent, error) {
 	if err := c.check(Closed); err != nil {
 		return ClosedEvent{}, err
@@ -210,7 +228,7 @@ func (c *Conversation) Close(cl Closing, now time.Time) (ClosedEvent, error) {
 }
 
 // MarkRead resets the unread count: the agent has seen the contact's
-// messages (DESIGN.md §3.6). It reports whether anything changed.
+// messages. It reports whether anything changed.
 func (c *Conversation) MarkRead(now time.Time) bool {
 	if c.Unread == 0 {
 		return false

@@ -1,13 +1,14 @@
 package conversation
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/channel"
 )
 
-// AuthorKind says who wrote a message (DESIGN.md §3.6).
+// AuthorKind says who wrote a message.
 type AuthorKind uint8
 
 // The author kinds. The zero value is not valid.
@@ -18,19 +19,35 @@ const (
 	AuthorSystem                        // parley or the host itself (notices, automations)
 )
 
+var authorNames = [...]string{AuthorContact: "contact", AuthorAgent: "agent", AuthorBot: "bot", AuthorSystem: "system"}
+
+// ErrUnknownAuthorKind is returned for an author kind that is not one of
+// the four. Check it with errors.Is.
+var ErrUnknownAuthorKind = errors.New("conversation: unknown author kind")
+
 // String returns "contact", "agent", "bot", "system" or "author(N)".
-func (k AuthorKind) String() string {
-	switch k {
-	case AuthorContact:
-		return "contact"
-	case AuthorAgent:
-		return "agent"
-	case AuthorBot:
-		return "bot"
-	case AuthorSystem:
-		return "system"
+func (k AuthorKind) String() string { return stringOf(authorNames[:], k, "author") }
+
+// ParseAuthorKind returns the author kind named s, as [AuthorKind.String]
+// spells it, or an error matching [ErrUnknownAuthorKind].
+func ParseAuthorKind(s string) (AuthorKind, error) {
+	return parseName[AuthorKind](authorNames[:], s, ErrUnknownAuthorKind)
+}
+
+// MarshalText encodes the author kind by name; an invalid one is an error
+// matching [ErrUnknownAuthorKind].
+func (k AuthorKind) MarshalText() ([]byte, error) {
+	return marshalName(authorNames[:], k, ErrUnknownAuthorKind)
+}
+
+// UnmarshalText decodes an author kind name, as [ParseAuthorKind] does.
+func (k *AuthorKind) UnmarshalText(b []byte) error {
+	v, err := ParseAuthorKind(string(b))
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("author(%d)", uint8(k))
+	*k = v
+	return nil
 }
 
 // Author is who wrote a message: its kind and, for contacts, agents and
@@ -43,8 +60,8 @@ type Author struct {
 // Attachment is a file carried by a message: what the channel checks need
 // to know of it ([channel.Attachment]: name, MIME type, size, duration,
 // voice note) and where it is. A voice note is an audio attachment with
-// VoiceNote set; channels without voice notes receive it as a plain file
-// (DESIGN.md §3.1).
+// VoiceNote set, at most 5 minutes long; channels without voice notes
+// receive it as a plain file attachment.
 type Attachment struct {
 	channel.Attachment
 	// URL is where the file is, as the provider or the host stores it.
@@ -52,7 +69,8 @@ type Attachment struct {
 }
 
 // TemplateRef names the pre-approved template an outbound message was sent
-// with (a WhatsApp template outside the 24-hour window, §3.2 and §3.4).
+// with: on WhatsApp, the only way to write once the contact's 24-hour
+// window has closed.
 type TemplateRef struct {
 	Name     string  // such as "order_update"
 	Language string  // the provider's code, such as "en_US"
@@ -71,9 +89,40 @@ type Notice uint8
 // The notices. The zero value means "not a notice".
 const (
 	// NoticeUnsupported: the contact sent something the channel or parley
-	// cannot show (DESIGN.md §3.6: "the contact sent an unsupported message").
+	// cannot show; the message reads [UnsupportedText].
 	NoticeUnsupported Notice = iota + 1
 )
+
+var noticeNames = [...]string{0: "none", NoticeUnsupported: "unsupported"}
+
+// ErrUnknownNotice is returned for a notice that is not "none" or one of
+// the declared notices. Check it with errors.Is.
+var ErrUnknownNotice = errors.New("conversation: unknown notice")
+
+// String returns "none" for the zero value, "unsupported", or "notice(N)".
+func (n Notice) String() string { return stringOf(noticeNames[:], n, "notice") }
+
+// ParseNotice returns the notice named s, as [Notice.String] spells it, or
+// an error matching [ErrUnknownNotice].
+func ParseNotice(s string) (Notice, error) {
+	return parseName[Notice](noticeNames[:], s, ErrUnknownNotice)
+}
+
+// MarshalText encodes the notice by name; an invalid one is an error
+// matching [ErrUnknownNotice].
+func (n Notice) MarshalText() ([]byte, error) {
+	return marshalName(noticeNames[:], n, ErrUnknownNotice)
+}
+
+// UnmarshalText decodes a notice name, as [ParseNotice] does.
+func (n *Notice) UnmarshalText(b []byte) error {
+	v, err := ParseNotice(string(b))
+	if err != nil {
+		return err
+	}
+	*n = v
+	return nil
+}
 
 // Message is one message in a conversation, either way, or an internal note.
 type Message struct {
@@ -85,7 +134,7 @@ type Message struct {
 	// notes are Outbound with Internal set.
 	Direction Direction
 	// Internal marks an agent's note: it is stored and shown to agents and
-	// never sent to the contact (DESIGN.md §3.6).
+	// never sent to the contact.
 	Internal bool
 	// Imported marks history that preceded the hand-off, such as the host's
 	// bot transcript on its own channel; it never counts as unread and is
@@ -156,7 +205,7 @@ func (m *Message) Validate() error {
 	case m.Internal && m.Direction != Outbound:
 		return invalid("Message.Internal", "notes are written by the business (Outbound)")
 	case m.Internal && (m.ProviderID != "" || m.Delivery.Status != DeliveryNone):
-		// §3.6: internal notes are never sent, so they have no delivery.
+		// Internal notes are never sent, so they have no delivery.
 		return invalid("Message.Internal", "notes are never sent: no provider ID or delivery status")
 	case m.Notice > NoticeUnsupported:
 		return invalid("Message.Notice", "is not valid")
@@ -169,7 +218,7 @@ func (m *Message) Validate() error {
 }
 
 // UnsupportedText is the text of the system notice that replaces a message
-// in a format the channel does not support (DESIGN.md §3.6).
+// in a format the channel does not support.
 const UnsupportedText = "the contact sent an unsupported message"
 
 // UnsupportedNotice returns the system notice that stands for a contact's
@@ -189,8 +238,8 @@ func UnsupportedNotice(id, conversationID ID, providerID string, now time.Time) 
 }
 
 // Receive records an inbound message on the conversation: it must be open
-// (a message after the end starts a follow-up, §3.6, and Receive returns an
-// [*EndedError]). It counts the message as unread unless it is imported
+// (a message after the end starts a follow-up instead, and Receive returns
+// an [*EndedError]). It counts the message as unread unless it is imported
 // history, and returns the event to publish.
 func (c *Conversation) Receive(m *Message) (MessageReceivedEvent, error) {
 	if err := c.own(m, Inbound); err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 func TestDeliveryAdvance(t *testing.T) {
-	// DESIGN.md §3.6: pending → sent → delivered → read; failed terminal;
+	// Pending → sent → delivered → read; failed terminal;
 	// late or duplicate callbacks ignored.
 	cases := []struct {
 		name        string

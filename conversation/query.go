@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,33 @@ const (
 	OldestFirst
 )
 
+var orderNames = [...]string{NewestFirst: "newest_first", OldestFirst: "oldest_first"}
+
+// ErrUnknownOrder is returned for a sort order that is not one of the two.
+// Check it with errors.Is.
+var ErrUnknownOrder = errors.New("conversation: unknown order")
+
+// String returns "newest_first", "oldest_first" or "order(N)".
+func (o Order) String() string { return stringOf(orderNames[:], o, "order") }
+
+// ParseOrder returns the order named s, as [Order.String] spells it, or an
+// error matching [ErrUnknownOrder].
+func ParseOrder(s string) (Order, error) { return parseName[Order](orderNames[:], s, ErrUnknownOrder) }
+
+// MarshalText encodes the order by name; an invalid one is an error
+// matching [ErrUnknownOrder].
+func (o Order) MarshalText() ([]byte, error) { return marshalName(orderNames[:], o, ErrUnknownOrder) }
+
+// UnmarshalText decodes an order name, as [ParseOrder] does.
+func (o *Order) UnmarshalText(b []byte) error {
+	v, err := ParseOrder(string(b))
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
+
 // Page sizes: a zero Limit means DefaultLimit; larger than MaxLimit is
 // capped to MaxLimit.
 const (
@@ -28,7 +56,7 @@ const (
 	MaxLimit     = 1000
 )
 
-// Viewer is who asks, for visibility (DESIGN.md §3.5): an unassigned
+// Viewer is who asks, for visibility: an unassigned
 // conversation is visible only to agents in at least one of its queues; an
 // assigned one only to its assignee; a supervisor (or the host itself)
 // sees everything. The zero Viewer sees nothing.
@@ -58,8 +86,8 @@ func overlaps(a, b []string) bool {
 	return false
 }
 
-// Query selects conversations for [Store.Search] (DESIGN.md §3.6, inbox
-// queries). Empty filters select everything; set filters must all match.
+// Query selects conversations for [Store.Search], an agent's inbox or a
+// search. Empty filters select everything; set filters must all match.
 // Results are sorted by (CreatedAt, ID), newest or oldest first, which is
 // stable: paging with Cursor never repeats or skips a conversation, even
 // while new ones arrive.
@@ -157,7 +185,7 @@ type Page struct {
 type MessageQuery struct {
 	ConversationID ID
 	// Text keeps only messages whose text contains it, ignoring case: the
-	// search inside one conversation (DESIGN.md §3.6).
+	// search inside one conversation.
 	Text   string
 	Order  Order
 	Cursor string

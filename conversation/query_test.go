@@ -41,7 +41,7 @@ func TestMatchText(t *testing.T) {
 }
 
 func TestVisibleTo(t *testing.T) {
-	// DESIGN.md §3.5: unassigned → agents in one of its queues; assigned →
+	// Unassigned → agents in one of its queues; assigned →
 	// the assignee; supervisors see all.
 	unassigned := in(t, conversation.Queued) // queues: sales
 	assigned := in(t, conversation.Assigned) // agent-1

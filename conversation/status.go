@@ -2,11 +2,10 @@ package conversation
 
 import (
 	"errors"
-	"fmt"
 )
 
-// Status is where a conversation stands in its lifecycle (DESIGN.md §3.6).
-// The zero value is not a valid status.
+// Status is where a conversation stands in its lifecycle. The zero value is
+// not a valid status.
 type Status uint8
 
 // The statuses. Bot, Queued and Assigned are open: the contact's next message
@@ -50,32 +49,21 @@ func (s Status) Open() bool { return s >= Bot && s <= Assigned }
 
 // String returns the status's lower-case name ("wrap_up"), or "status(N)"
 // for an invalid value.
-func (s Status) String() string {
-	if !s.Valid() {
-		return fmt.Sprintf("status(%d)", uint8(s))
-	}
-	return statusNames[s]
-}
+func (s Status) String() string { return stringOf(statusNames[:], s, "status") }
 
-// ParseStatus returns the status named s, as [Status.String] spells it.
+// ParseStatus returns the status named s, as [Status.String] spells it, or
+// an error matching [ErrUnknownStatus].
 func ParseStatus(s string) (Status, error) {
-	for st := Bot; st <= Closed; st++ {
-		if statusNames[st] == s {
-			return st, nil
-		}
-	}
-	return 0, fmt.Errorf("%w: %q", ErrUnknownStatus, s)
+	return parseName[Status](statusNames[:], s, ErrUnknownStatus)
 }
 
-// MarshalText encodes the status by name.
+// MarshalText encodes the status by name; an invalid status is an error
+// matching [ErrUnknownStatus].
 func (s Status) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, fmt.Errorf("%w: %d", ErrUnknownStatus, uint8(s))
-	}
-	return []byte(statusNames[s]), nil
+	return marshalName(statusNames[:], s, ErrUnknownStatus)
 }
 
-// UnmarshalText decodes a status name.
+// UnmarshalText decodes a status name, as [ParseStatus] does.
 func (s *Status) UnmarshalText(b []byte) error {
 	v, err := ParseStatus(string(b))
 	if err != nil {
@@ -86,7 +74,7 @@ func (s *Status) UnmarshalText(b []byte) error {
 }
 
 // Allowed reports whether the lifecycle permits moving from one status to
-// another (DESIGN.md §3.6):
+// another:
 //
 //	Bot      → Queued    hand-off
 //	Queued   → Assigned  assign (manually or automatically)

@@ -22,7 +22,8 @@ import (
 //     ErrDuplicateID, ErrOpenExists when c is open and another open
 //     conversation has the same [Key], or ErrOutboundExists when c is open
 //     and Outbound and another open Outbound conversation has the same
-//     touchpoint and contact (DESIGN.md §3.6). These checks and the insert
+//     touchpoint and contact (the host's own channel allows one at a time).
+//     These checks and the insert
 //     are atomic: two concurrent creates for one slot never both succeed.
 //   - Get returns the conversation, or ErrNotFound.
 //   - Update stores c if c.Version equals the stored version, then sets
@@ -63,7 +64,7 @@ type Store interface {
 //     m.ProviderID): when a message with that provider ID is already stored
 //     on the touchpoint it returns that message and created == false, and
 //     stores nothing (a provider retrying a webhook never duplicates a
-//     message, DESIGN.md §3.6); concurrent duplicates store exactly one.
+//     message); concurrent duplicates store exactly one.
 //     Messages with an empty ProviderID are always appended. When created
 //     it returns m itself. Errors: ErrInvalid, ErrNotFound (no such
 //     conversation), ErrDuplicateID (m.ID taken).
@@ -79,8 +80,8 @@ type Store interface {
 //     finds callbacks by, including IDs UpdateDelivery recorded. The Desk
 //     asks it before starting a conversation for a webhook, so a provider
 //     retry that arrives after the conversation ended is recognised
-//     instead of opening a follow-up (DESIGN.md §3.6). Errors: ErrInvalid (empty touchpoint or
-//     provider ID), ErrNotFound.
+//     instead of opening a follow-up. Errors: ErrInvalid (empty touchpoint
+//     or provider ID), ErrNotFound.
 //   - Messages returns one page of a conversation's messages (see
 //     [MessageQuery]). Errors: ErrNotFound (no such conversation),
 //     ErrBadCursor, ErrInvalid.
@@ -94,58 +95,41 @@ type MessageStore interface {
 }
 
 // Receiver is implemented by stores that can take an inbound message into
-// its slot's open conversation in one step. The Desk does that for nearly
-// every webhook; with [Store] alone it takes FindOpen, [Conversation.Receive]
-// on the copy and Record: two calls, each with its lookup and lock (two
-// round trips to a database), and a Record that may fail with ErrConflict
-// when a writer came in between. The Desk uses ReceiveOpen when the store
-// implements it and those steps otherwise; both keep the same rules. It
-// never uses ReceiveOpen for a webhook that carries a transcript to import
-// (the host's own channel, DESIGN.md §3.6): the transcript is stored
-// before the contact's first message, which one step cannot do, so that
-// webhook takes those three steps. conversationtest.Run checks
-// ReceiveOpen when it is there.
+// its slot's open conversation in one atomic step: for a SQL store, one
+// transaction. Without it the Desk takes FindOpen, [Conversation.Receive]
+// and Record, two round trips and a Record that may fail with ErrConflict
+// when a writer came in between. The Desk uses ReceiveOpen for nearly
+// every webhook, but not for one carrying a transcript to import (on the
+// host's own channel), which must be stored before the contact's first
+// message. conversationtest.Run checks ReceiveOpen when it is
+// there.
 //
-// ReceiveOpen is safe for concurrent use, like Store's methods. It is one
-// atomic step, which is what "one round trip" means: for a SQL store, one
-// transaction (however many statements it holds) in which no writer comes
-// in between, and a failure stores nothing. It checks in this order; the
-// first check that decides ends the call:
-//
-//  1. The open (Bot, Queued or Assigned) conversation of slot k. With none
-//     it returns ErrNotFound and stores nothing (the caller starts one).
-//     Otherwise it sets m.ConversationID to that conversation's ID before
-//     the checks below, so m.ConversationID is set even when the call then
-//     fails.
-//  2. [Message.Validate]: ErrInvalid.
-//  3. A provider retry: when m's provider ID is already stored on k's
-//     touchpoint, in any of its conversations (an ended one in the same
-//     slot included), it returns that message in Received.Message, Created
-//     false and no Conversation, and stores nothing. The same provider ID
-//     on another touchpoint is not a retry.
-//  4. A taken message ID: ErrDuplicateID.
-//  5. [Conversation.Receive] applied to the conversation with m: ErrInvalid
-//     for a message it refuses (an Outbound one).
-//
-// Then it stores m and the change as Record does, both or neither, and
-// returns m itself as Received.Message with Created set and a copy of the
-// conversation as stored (its Version one more) as Received.Conversation.
-//
-// A store that checks versions rather than locking (UPDATE … WHERE
-// version = $v) may return ErrConflict when a writer came in between its
-// read and its write, having stored nothing; the Desk then takes FindOpen,
-// Receive and Record, retrying Record on conflict. Any other error fails
-// the webhook.
-//
-// A store that wraps another must forward ReceiveOpen or hide it. A type
+// A store that wraps another must forward ReceiveOpen or hide it: a type
 // that embeds *memory.ConversationStore and overrides Record or Update
-// still has the embedded ReceiveOpen, promoted, and the Desk would call it
-// and bypass the overrides. Embed the [Store] interface instead, whose
-// method set hides ReceiveOpen, or implement ReceiveOpen so that it keeps
+// still has the promoted ReceiveOpen, which bypasses the overrides. Embed
+// the [Store] interface instead, or implement ReceiveOpen so that it keeps
 // what the overrides keep.
 type Receiver interface {
 	// ReceiveOpen takes inbound message m into the open conversation of
-	// slot k in one atomic step, checking in the order above.
+	// slot k. It is safe for concurrent use, and a failure stores nothing.
+	// It checks in this order; the first check that decides ends the call:
+	//
+	//  1. No open (Bot, Queued or Assigned) conversation in slot k:
+	//     ErrNotFound (the caller starts one). Otherwise it sets
+	//     m.ConversationID to that conversation's ID, even when a later
+	//     check fails.
+	//  2. [Message.Validate]: ErrInvalid.
+	//  3. A provider retry, m's provider ID already stored on k's
+	//     touchpoint in any of its conversations: that message as
+	//     Received.Message, Created false, no Conversation, no error.
+	//  4. A taken message ID: ErrDuplicateID.
+	//  5. [Conversation.Receive] refuses m (an Outbound one): ErrInvalid.
+	//
+	// Then it stores m and the change as Record does, both or neither, and
+	// returns m itself as Received.Message, Created set, and a copy of the
+	// conversation as stored (its Version one more). A store that checks
+	// versions rather than locking may return ErrConflict, having stored
+	// nothing; the Desk then takes the three steps, retrying Record.
 	ReceiveOpen(ctx context.Context, k Key, m *Message) (Received, error)
 }
 
@@ -167,7 +151,7 @@ type Received struct {
 }
 
 // Eraser is implemented by stores that can forget a contact (the right to
-// be forgotten, DESIGN.md §3.6). Erase removes every conversation of the
+// be forgotten). Erase removes every conversation of the
 // contact, their messages, and the contact's comments when the store also
 // implements [CommentStore]; afterwards Get, FindOpen, Search, Messages and
 // Comments find none of them. Erasing an unknown contact is not an error.

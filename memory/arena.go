@@ -5,17 +5,12 @@ import (
 	"unsafe"
 )
 
-// Messages are most of what a store holds, and a store holds them for
-// long: a garbage collector that traced every message's pointers at every
-// cycle would spend more on the store than the store spends on the
-// messages. So the messages' strings live as bytes in a byteArena, the
-// records in msgSlabs and the indexes in maps of integers: none of them
-// holds a pointer, and the collector skips them whole (DESIGN.md §6,
-// Desk.Receive's budget).
+// Messages are kept free of pointers (strings in a byteArena, records in
+// msgSlabs, indexes of integers) so the garbage collector skips them whole.
 
-// byteArena keeps strings as bytes in large chunks: one allocation serves
-// many messages, and the chunks hold no pointers. Bytes are written once
-// and only ever overwritten by erase, which zeroes them.
+// byteArena keeps strings as bytes in large chunks shared by many
+// messages. Bytes are written once and only ever overwritten by erase,
+// which zeroes them.
 type byteArena struct {
 	chunks [][]byte
 	cur    int // the chunk being filled, -1 before the first
@@ -23,19 +18,17 @@ type byteArena struct {
 
 // arenaChunk is the size of a shared chunk. A string larger than a
 // quarter of it gets a chunk of its own, so a large e-mail body never
-// wastes the rest of a shared one. Chunks, slabs and the ID index's chunks
-// stay under the allocator's 32 KB small-object limit: they come from
-// memory the runtime has just zeroed, still in cache when written, where
-// a large object is fresh pages faulted in on first write.
+// wastes the rest of a shared one.
+// Kept, like slabs and the ID index's chunks, under the allocator's 32 KB
+// small-object limit: see BenchmarkAppendMessage.
 const arenaChunk = 16 << 10
 
-// span locates one string in a byteArena in 8 bytes; the zero span is "".
-// Every message keeps two (its text and its provider ID), and every byte a
-// message keeps costs twice its size in fresh memory (idindex.go), so the
-// offset and length take 16 bits each: a string in a shared chunk starts
-// below arenaChunk and is at most arenaChunk/4 bytes long. A longer
-// string has a chunk of its own, whole: its span says so with n ==
-// wholeChunk, and its length is the chunk's, so it has no limit.
+// span locates one string in a byteArena in 8 bytes (see
+// TestMessageRecordIs64Bytes); the zero span is "". A string in a shared
+// chunk starts below arenaChunk and is at most arenaChunk/4 bytes long, so
+// offset and length fit 16 bits each. A longer string has a chunk of its
+// own, whole: its span says so with n == wholeChunk, and its length is the
+// chunk's, so it has no limit.
 type span struct {
 	chunk uint32
 	off   uint16
@@ -116,8 +109,7 @@ func (a *byteArena) view(sp span) string {
 }
 
 // erase zeroes sp's bytes: an erased message leaves nothing readable in
-// memory (DESIGN.md §3.6, the right to be forgotten). The room is not
-// reused.
+// memory (the right to be forgotten). The room is not reused.
 func (a *byteArena) erase(sp span) { clear(a.bytes(sp)) }
 
 // msgRef names a stored message: its position in msgSlabs, counted from 1,

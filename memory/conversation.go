@@ -24,7 +24,8 @@ type ConversationStore struct {
 
 	convs map[conversation.ID]*convRecord
 	// open holds the open conversation of each slot; outbound the open
-	// outbound conversation of each (touchpoint, contact) (DESIGN.md §3.6).
+	// outbound conversation of each (touchpoint, contact), of which there
+	// may be one at a time.
 	open     map[conversation.Key]*convRecord
 	outbound map[outboundKey]*convRecord
 	// sorted holds every conversation ordered by (CreatedAt, ID), the
@@ -44,8 +45,8 @@ type ConversationStore struct {
 	extras  []msgExtra // extras[0] is unused: a record's 0 means none
 
 	// byProvider indexes messages by provider ID, one index per
-	// touchpoint: the idempotency key is (touchpoint, provider ID),
-	// DESIGN.md §3.6 (provider_index.go). seed hashes the IDs.
+	// touchpoint, since the idempotency key is (touchpoint, provider ID).
+	// seed hashes the IDs.
 	byProvider map[string]*providerIndex
 	seed       maphash.Seed
 	byID       idIndex
@@ -212,7 +213,7 @@ func (s *ConversationStore) FindOpen(ctx context.Context, k conversation.Key) (*
 }
 
 // checkSlot enforces one open conversation per slot and one open outbound
-// conversation per (touchpoint, contact) (DESIGN.md §3.6). self is the
+// conversation per (touchpoint, contact). self is the
 // record being updated, which does not conflict with itself.
 func (s *ConversationStore) checkSlot(c *conversation.Conversation, self *convRecord) error {
 	if !c.Status.Open() {
@@ -289,10 +290,8 @@ func sameIdentity(old, c *conversation.Conversation) error {
 }
 
 // copyConversation copies c into dst, slices included, so the store never
-// shares memory with its caller. A slice of dst that already holds what
-// c's holds is kept rather than cloned again: the store's slices are never
-// handed out (readers get clones), so keeping one is as safe as a fresh
-// copy, and most updates (every inbound message) change no slice.
+// shares memory with its caller. A slice of dst equal to c's is kept: the
+// store never hands its slices out, and most updates change no slice.
 func copyConversation(dst, c *conversation.Conversation) {
 	queues, tags, addrs := dst.Queues, dst.Tags, dst.Contact.Addresses
 	*dst = *c
@@ -311,8 +310,7 @@ func keepOrClone[S ~[]E, E comparable](own, s S) S {
 }
 
 // cloned is a conversation handed to a caller together with room for the
-// one queue and one address most conversations have, so the copy costs
-// one allocation instead of three.
+// one queue and one address most conversations have: one allocation.
 type cloned struct {
 	c     conversation.Conversation
 	queue [1]string

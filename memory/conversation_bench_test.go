@@ -115,7 +115,7 @@ func BenchmarkUpdateDelivery(b *testing.B) {
 }
 
 // BenchmarkMessageByProvider is the Desk's deduplication check before it
-// routes a webhook (DESIGN.md §3.6): a store of 10 000 messages, each looked
+// routes a webhook: a store of 10 000 messages, each looked
 // up by its (touchpoint, provider ID).
 func BenchmarkMessageByProvider(b *testing.B) {
 	s, convIDs, ids := benchStore(b, 1000)

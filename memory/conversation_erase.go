@@ -8,7 +8,7 @@ import (
 )
 
 // Erase forgets a contact: every conversation, message and comment of
-// theirs (DESIGN.md §3.6, the right to be forgotten). It scans every
+// theirs (the right to be forgotten). It scans every
 // conversation, which is fine for a request that comes rarely.
 func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conversation.Erasure, error) {
 	if err := ctx.Err(); err != nil {

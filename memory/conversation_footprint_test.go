@@ -69,8 +69,9 @@ func footprint(n int) (perConv, perMsg float64) {
 	return perConv, perMsg
 }
 
-// TestConversationStoreFootprint checks DESIGN.md §6: at most 1 KiB per
-// conversation and 256 B per message beyond its text, over 100 000 of each.
+// TestConversationStoreFootprint checks the store's footprint goal: at most
+// 1 KiB per conversation and 256 B per message beyond its text, over
+// 100 000 of each.
 // It measures memory, not time, so it is not affected by machine noise.
 func TestConversationStoreFootprint(t *testing.T) {
 	if testing.Short() {
@@ -79,9 +80,9 @@ func TestConversationStoreFootprint(t *testing.T) {
 	perConv, perMsg := footprint(100_000)
 	t.Logf("%.0f B per conversation, %.0f B per message beyond its text", perConv, perMsg)
 	if perConv > 1024 {
-		t.Errorf("%.0f B per conversation, goal ≤ 1024 (DESIGN.md §6)", perConv)
+		t.Errorf("%.0f B per conversation, goal ≤ 1024", perConv)
 	}
 	if perMsg > 256 {
-		t.Errorf("%.0f B per message beyond its text, goal ≤ 256 (DESIGN.md §6)", perMsg)
+		t.Errorf("%.0f B per message beyond its text, goal ≤ 256", perMsg)
 	}
 }

@@ -40,13 +40,10 @@ func (s *ConversationStore) indexProvider(ix *providerIndex, h uint32, ref msgRe
 	ix.add(h, ref)
 }
 
-// msgRecord is how the store keeps a message: in 64 bytes (size_test.go)
-// and free of pointers (see arena.go). DESIGN.md §6 allows 256 bytes per
-// message beyond its text, but the record is most of what a message
-// keeps, and every byte kept costs Desk.Receive fresh memory (idindex.go).
-// Times are Unix nanoseconds (so they come back in UTC, like from most
-// databases). What few messages have lives beside the records: the
-// fields in ConversationStore.extras.
+// msgRecord is how the store keeps a message: in 64 bytes, free of
+// pointers (see TestMessageRecordIs64Bytes). Times are Unix nanoseconds,
+// so they come back in UTC, as from most databases. What few messages have
+// lives beside the records, in ConversationStore.extras.
 type msgRecord struct {
 	id         conversation.ID
 	created    int64
@@ -144,8 +141,7 @@ func (s *ConversationStore) addExtra(e msgExtra) uint32 {
 
 // message returns a copy of the message of ref. providerID is its
 // provider ID when the caller found it by that ID (the copy then shares
-// the caller's string rather than making its own), else "". The caller
-// holds s.mu.
+// the caller's string), else "". The caller holds s.mu.
 func (s *ConversationStore) message(ref msgRef, providerID string) *conversation.Message {
 	r := s.records.at(ref)
 	if providerID == "" {
@@ -347,8 +343,7 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 
 // MessageByProvider returns a copy of the message stored on touchpoint with
 // providerID, inbound or outbound; see [conversation.MessageStore] for the
-// contract. It reads the index AppendMessage and UpdateDelivery keep, so it
-// costs one index lookup and the copy.
+// contract. It reads the index AppendMessage and UpdateDelivery keep.
 func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, providerID string) (*conversation.Message, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

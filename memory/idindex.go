@@ -6,23 +6,18 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
-// idIndex finds messages by ID. Message IDs are UUIDv7s (DESIGN.md §1):
-// from one generator each is greater than the last, so nearly every new ID
-// sorts after every ID stored. The index keeps them in a sorted slice, where
-// such an ID is appended without hashing it or touching a random cache line
-// (a hash map's insert costs a cache miss per message, and its growth more).
-// An ID a little out of order (several desks' generators interleaving) is
-// inserted near the end; one far out of order (an ID derived from an older
-// one, an imported message) goes to a map. Lookups search back from the
-// newest, where the IDs a desk asks for (the message it just sent) are.
+// idIndex finds messages by ID. Message IDs are UUIDv7s, which sort by
+// creation time, so nearly every new ID sorts after every ID stored: the
+// index keeps record references in a sorted slice, where such an ID is an
+// append. An ID a little out of order (several desks' generators
+// interleaving) is inserted near the end; one far out of order (an
+// imported message) goes to a map. Lookups search back from the newest end,
+// where the IDs a desk asks for (the message it just sent) are.
 //
-// The slice holds only record references, 4 bytes a message: the IDs it is
-// sorted by are read from the records (msgSlabs), which keep them anyway.
-// Every byte a message keeps costs twice its size in fresh memory as the
-// heap grows (the collector lets it reach twice what is live), and a fresh
-// page is a page fault, so the index does not keep a second copy of each
-// ID. An erased record keeps its ID, marked erased (flagErased), so the
-// slice stays sorted; the ID added again takes the erased one's place.
+// The slice holds references only and reads the IDs from the records. An
+// erased record keeps its ID, marked flagErased, so the slice stays
+// sorted; the ID added again takes the erased one's place.
+// Chosen over a map for the cost of each append: see BenchmarkAppendMessage.
 type idIndex struct {
 	// chunks hold the sorted references, idChunk at a time, so that
 	// growing never copies them.

@@ -77,7 +77,8 @@ func (s *OptOutStore) History(ctx context.Context, scope optout.Scope, addr chan
 }
 
 // Redact clears Keyword and Number on every entry of addr in every scope
-// and marks them Redacted, keeping what the law needs (DESIGN.md §3.6).
+// and marks them Redacted, keeping what the law needs to honour a STOP:
+// the address, the scope and the dates.
 func (s *OptOutStore) Redact(ctx context.Context, addr channel.Address) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err

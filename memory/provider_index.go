@@ -1,25 +1,20 @@
 package memory
 
-// providerIndex finds a touchpoint's messages by provider message ID, the
-// idempotency key of messages with the touchpoint (DESIGN.md §3.6).
-// Inbound messages enter it on append, outbound ones when UpdateDelivery
-// records the transport's ID.
+// providerIndex finds a touchpoint's messages by provider message ID:
+// inbound messages are idempotent on (touchpoint, provider ID), and
+// delivery callbacks name outbound messages by it. Inbound messages enter
+// it on append, outbound ones when UpdateDelivery records the transport's
+// ID.
 //
 // It is a hash table with open addressing and linear probing, kept in two
 // parallel arrays: a one-byte tag per slot, and the slots themselves (the
-// ID's 32-bit hash and its record). Every new inbound message looks its
-// provider ID up before it is stored, at a random place, and the ID is
-// new almost every time, so the lookup reads tags only, until it meets an
-// empty one. The tags are a ninth of the index (at a million messages,
-// 2 MiB), which the cache largely keeps; the slots, or a Go map's groups,
-// where control bytes and entries share lines, are a cache miss per
-// message. Against the Go map it replaces, Desk.Receive (DESIGN.md §6)
-// measured some 3% faster at 600 000 messages, for the same footprint.
-//
-// Two IDs with one hash take two slots of the same probe run, so both are
-// found; the string compare decides. Deleting shifts later entries of the
-// run back, so no tombstones pile up as contacts are erased. Nothing in it
-// is a pointer, so the collector never traces it (see arena.go).
+// ID's 32-bit hash and its record). A lookup of a new ID, the common case,
+// reads tags only until it meets an empty one. Two IDs with one hash take
+// two slots of the same probe run, so both are found; the string compare
+// decides. Deleting shifts later entries of the run back, so no tombstones
+// pile up as contacts are erased.
+// Chosen over a Go map for the cost of each lookup: see
+// BenchmarkMessageByProvider.
 type providerIndex struct {
 	tags  []uint8        // by slot: 0 when empty, else providerTag of the slot's hash
 	slots []providerSlot // as long as tags, a power of two, at most 7/8 full

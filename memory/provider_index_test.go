@@ -146,7 +146,7 @@ func checkProbeRuns(t *testing.T, ix *providerIndex) {
 }
 
 // Erasure leaves nothing readable: the erased messages' texts and
-// provider IDs are zeroed in the arena, not just unlinked (DESIGN.md §3.6).
+// provider IDs are zeroed in the arena, not just unlinked.
 func TestEraseZeroesMessageBytes(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

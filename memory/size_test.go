@@ -10,7 +10,7 @@ import (
 // Every Receive hands out one conversation copy and the store keeps one
 // record per conversation. At 512 bytes or less each is one size class
 // below the next and needs no allocation header, which Desk.Receive's
-// budget (DESIGN.md §6) and the footprint goal count on. A field added to
+// allocation budget and the footprint goal count on. A field added to
 // conversation.Conversation that breaks this should be placed to pack, or
 // the budget rechecked.
 func TestConversationCopiesFit512Bytes(t *testing.T) {
