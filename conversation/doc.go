@@ -102,6 +102,6 @@
 // (ten methods, [MessageStore] included), optionally [Receiver] (an
 // inbound message in one atomic step instead of two round trips, which the
 // Desk uses for nearly every webhook), [Eraser] and [CommentStore], and
-// proves it keeps the contract with parleytest.TestConversationStore.
+// proves it keeps the contract with conversationtest.Run.
 // Package memory is the reference.
 package conversation

@@ -65,7 +65,7 @@
 //     Ledger refuses because another process took the room, tries the next
 //     candidate. Routers sharing one Ledger never put an agent over
 //     capacity. package memory has the in-process Ledger;
-//     parleytest.TestLedger checks any Ledger against the contract.
+//     routingtest.Run checks any Ledger against the contract.
 //   - Decisions explain themselves. With Config.Trace set, every automatic
 //     [Decision] carries a [Trace]: the eligible agents, those skipped and
 //     why, and why the winner won.
