@@ -11,7 +11,7 @@ import (
 // Form is the kind of an outbound message, as the window rules see it.
 type Form uint8
 
-// The forms of outbound message (DESIGN.md §3.2).
+// The forms of outbound message, as the window rules tell them apart.
 const (
 	// FreeForm is any message the business composes: text, media, a snippet.
 	// It needs an open window.
@@ -44,7 +44,8 @@ type Outbound struct {
 	// Form is what kind of message it is.
 	Form Form
 	// Human is true when a person (an agent) wrote it, false for a bot or
-	// an automation. Only a human may use the HUMAN_AGENT tag (§3.2).
+	// an automation. Only a human may use the HUMAN_AGENT tag: Meta
+	// reserves it for human agents.
 	Human bool
 }
 
@@ -113,7 +114,7 @@ func (e *WindowClosedError) Is(target error) bool { return target == ErrWindowCl
 // policies. See [Policies.Check].
 func (w Window) Check(out Outbound, now time.Time) error { return Policies(nil).Check(w, out, now) }
 
-// Check reports whether out may be sent on w at now (DESIGN.md §3.2): nil
+// Check reports whether out may be sent on w at now: nil
 // when it may; a [*WindowClosedError] (matching [ErrWindowClosed]) when its
 // window is closed; [ErrHumanAgentOnly] for a HUMAN_AGENT tag not written by
 // a human; [ErrInvalidOutbound] for an unknown kind or form, or a tag on a

@@ -47,9 +47,10 @@ func (r Reason) String() string {
 	return fmt.Sprintf("reason(%d)", uint8(r))
 }
 
-// Composer is what an agent UI needs to lock or unlock its reply box
-// (DESIGN.md §3.2): whether a reply can be written now, why, since when and
-// until when the state lasts by itself.
+// Composer is what an agent UI needs to lock or unlock its reply box: a
+// closed window locks it until the contact writes again. It says whether a
+// reply can be written now, why, since when and until when the state lasts
+// by itself.
 type Composer struct {
 	// CanReply reports whether the agent may send a composed reply now
 	// (tagged HUMAN_AGENT when Tag is set).

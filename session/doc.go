@@ -1,6 +1,6 @@
 // Package session decides whether a business may message a contact now, on
 // channels whose providers limit when a business may write: the customer
-// service windows of WhatsApp, Messenger and Instagram (DESIGN.md §3.2).
+// service windows of WhatsApp, Messenger and Instagram.
 //
 // The rules, with their numbers:
 //
