@@ -157,9 +157,9 @@ func TestComposer(t *testing.T) {
 }
 
 func TestReasonAndFormString(t *testing.T) {
-	assert.Equal(t, "approved template only", session.TemplateOnly.String())
+	assert.Equal(t, "template_only", session.TemplateOnly.String())
 	assert.Equal(t, "reason(99)", session.Reason(99).String())
-	assert.Equal(t, "HUMAN_AGENT tag", session.HumanAgentTag.String())
+	assert.Equal(t, "human_agent_tag", session.HumanAgentTag.String())
 	assert.Equal(t, "form(0)", session.Form(0).String())
 }
 

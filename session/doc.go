@@ -45,6 +45,15 @@
 // closed before a cutoff, after which they read as never opened, so hosts
 // pass now minus how long agents should still see when a window closed.
 //
+// [Form] and [Reason] read and write themselves as text
+// ([encoding.TextMarshaler], [encoding.TextUnmarshaler]), so a host's JSON
+// shows "human_agent_only", not 3: the forms are "free_form",
+// "approved_template" and "human_agent_tag"; the reasons "no_window",
+// "window_open", "human_agent_only", "template_only", "window_closed" and
+// "never_opened". [ParseForm] and [ParseReason] ignore ASCII case and refuse
+// other text with an error matching [ErrUnknownForm] or [ErrUnknownReason];
+// a value outside the constants does not marshal.
+//
 // Everything here is pure: nothing reads the clock. Callers pass now.
 // Window, Policy and Policies are values, safe to share between goroutines
 // once built; [Tracker] is safe for concurrent use.
