@@ -1,6 +1,6 @@
 // Package template holds the messages agents and hosts send many times:
 // snippets with variables, their per-channel and per-language variants, and
-// WhatsApp business templates (DESIGN.md §3.4).
+// WhatsApp business templates.
 //
 // # Syntax
 //
@@ -63,8 +63,8 @@
 //
 // # WhatsApp templates
 //
-// Outside the 24-hour window a business may only send an approved template
-// (DESIGN.md §3.2, §3.4). [WhatsApp] describes one: a name matching
+// Outside the 24-hour customer-service window (see package session) a
+// business may only send an approved template. [WhatsApp] describes one: a name matching
 // ^[a-z][a-z0-9_]*$, a language in Meta's codes (en_US, pt_BR; see
 // [ParseLanguageCode]), a [Category], a [Status] and a body of at most
 // 1 024 characters with positional {{1}}…{{n}} or named {{order_id}}

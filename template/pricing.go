@@ -3,8 +3,7 @@ package template
 import "fmt"
 
 // Pricing is the category Meta bills a WhatsApp message under. Since 1 July
-// 2025 Meta charges per delivered template message, not per conversation
-// (DESIGN.md §3.4).
+// 2025 Meta charges per delivered template message, not per conversation.
 type Pricing uint8
 
 // The pricing categories. Service is a free-form reply inside the

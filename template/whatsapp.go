@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-// WhatsApp template limits (DESIGN.md §3.4, Meta's template guidelines).
+// WhatsApp template limits, from Meta's template guidelines.
 const (
 	// MaxWhatsAppBody is the longest template body, in characters (code
 	// points).
@@ -27,8 +27,8 @@ var whatsAppName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // WhatsApp errors. Check them with errors.Is.
 var (
 	// ErrTemplateNotApproved is returned when a template that is not
-	// Approved would be sent (DESIGN.md §3.4, §7). The error is a
-	// *NotApprovedError.
+	// Approved would be sent: only an approved template may be. The error
+	// is a *NotApprovedError.
 	ErrTemplateNotApproved = errors.New("template: whatsapp template not approved")
 	// ErrInvalidTemplate is returned by Validate for a template breaking
 	// Meta's rules. The error is a *ValidationError.
@@ -39,8 +39,7 @@ var (
 )
 
 // WhatsApp is a WhatsApp business template: the only message a business
-// may send outside the 24-hour customer-service window (DESIGN.md §3.2,
-// §3.4). It is a plain value; every method checks it afresh.
+// may send outside the 24-hour customer-service window. It is a plain value; every method checks it afresh.
 type WhatsApp struct {
 	// Name matches ^[a-z][a-z0-9_]*$.
 	Name string
@@ -173,8 +172,9 @@ func (w WhatsApp) Parameters() ([]string, error) {
 	return body.t.Variables(), nil
 }
 
-// Validate checks every rule of DESIGN.md §3.4 and returns a
-// *ValidationError (ErrInvalidTemplate) listing each one broken, or nil.
+// Validate checks Meta's template rules (one [Rule] each; see the package
+// documentation) and returns a *ValidationError (ErrInvalidTemplate)
+// listing each one broken, or nil.
 func (w WhatsApp) Validate() error {
 	_, err := w.check()
 	return err

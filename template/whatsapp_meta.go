@@ -9,7 +9,7 @@ import (
 )
 
 // Category is a WhatsApp template's category, which Meta's review assigns
-// and which sets its price (DESIGN.md §3.4).
+// and which sets its price ([Category.Pricing]).
 type Category uint8
 
 // The template categories. The zero value is no category, which
