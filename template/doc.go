@@ -78,4 +78,15 @@
 // utility templates sent outside the customer-service window are charged
 // per delivered message; utility templates inside the window and service
 // (free-form) replies are free.
+//
+// # Text forms
+//
+// [Category], [Status], [Pricing] and [Rule] read and write themselves as
+// text ([encoding.TextMarshaler], [encoding.TextUnmarshaler]): a host's
+// JSON shows "utility" and "in_appeal", not 2 and 6. They are written in
+// lower case as String gives them; [ParseCategory], [ParseStatus],
+// [ParsePricing] and [ParseRule] also read Meta's upper case ("APPROVED")
+// and refuse other text with an error matching [ErrUnknownCategory],
+// [ErrUnknownStatus], [ErrUnknownPricing] or [ErrUnknownRule]. A value
+// outside the constants does not marshal.
 package template

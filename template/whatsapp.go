@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -70,6 +71,51 @@ const (
 	RuleParameterAtEdge    Rule = "parameter at edge"   // not first or last in the body
 	RuleAdjacentParameters Rule = "adjacent parameters" // some text between two parameters
 )
+
+// rules lists every Rule, in the order Validate checks them.
+var rules = [...]Rule{
+	RuleName, RuleLanguage, RuleCategory, RuleStatus, RuleBody, RuleParameterSyntax,
+	RuleParameterStyle, RuleParameterSequence, RuleParameterAtEdge, RuleAdjacentParameters,
+}
+
+// ErrUnknownRule is returned for text that names none of the Rule
+// constants. Check it with errors.Is.
+var ErrUnknownRule = errors.New("template: unknown whatsapp template rule")
+
+// String returns the rule's name, such as "parameter style".
+func (r Rule) String() string { return string(r) }
+
+// ParseRule returns the rule named s ("name", "parameter style", …),
+// ignoring ASCII case. Other text fails with an error matching
+// [ErrUnknownRule].
+func ParseRule(s string) (Rule, error) {
+	for _, r := range rules {
+		if sameASCIIFold(string(r), s) {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownRule, s)
+}
+
+// MarshalText encodes the rule as its name; text that is not one of the
+// constants is an error matching [ErrUnknownRule].
+func (r Rule) MarshalText() ([]byte, error) {
+	if !slices.Contains(rules[:], r) {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownRule, string(r))
+	}
+	return []byte(r), nil
+}
+
+// UnmarshalText decodes a rule as [ParseRule] reads it. On error r is
+// unchanged.
+func (r *Rule) UnmarshalText(b []byte) error {
+	v, err := ParseRule(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
 
 // Violation is one broken rule.
 type Violation struct {
