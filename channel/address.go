@@ -53,7 +53,7 @@ func (e *AddressError) Unwrap() []error {
 }
 
 // Address is a contact's or touchpoint's identity on a channel, written as
-// the URN-like "kind:id" (DESIGN.md §3.1): "whatsapp:+14155550100",
+// the URN-like "kind:id": "whatsapp:+14155550100",
 // "email:ana@example.com", "messenger:<psid>". Phone-based kinds hold E.164
 // numbers. The zero Address is "no address". Addresses are comparable values:
 // two addresses of one contact compare equal once normalised.

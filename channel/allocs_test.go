@@ -8,8 +8,8 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// TestCountSMSAllocs guards DESIGN.md §6's "0 allocs" for CountSMS on its
-// three inputs. It counts allocations, not time, so it is safe on a busy
+// TestCountSMSAllocs guards CountSMS's promise not to allocate, on the
+// three benchmark inputs. It counts allocations, not time, so it is safe on a busy
 // machine.
 func TestCountSMSAllocs(t *testing.T) {
 	tests := []struct {

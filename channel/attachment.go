@@ -70,23 +70,60 @@ func (e *AttachmentError) Unwrap() error { return e.Err }
 // VoiceNoteForm is how a voice note travels on a kind.
 type VoiceNoteForm uint8
 
-// The voice-note forms (DESIGN.md §3.1: sent as a voice note where the
-// channel supports it, otherwise as a file attachment).
+// The voice-note forms. A voice note goes as a voice note where the kind
+// supports it, otherwise as a file attachment.
 const (
 	VoiceNoteRefused VoiceNoteForm = iota // the kind carries no attachments
 	AsVoiceNote                           // a playable voice message
 	AsFile                                // an audio file attachment
 )
 
-// String returns "refused", "voice note" or "file".
+var voiceNoteFormNames = [...]string{VoiceNoteRefused: "refused", AsVoiceNote: "voice_note", AsFile: "file"}
+
+// ErrUnknownVoiceNoteForm is returned for a voice-note form name or value
+// that is not one of the constants. Check it with errors.Is.
+var ErrUnknownVoiceNoteForm = errors.New("channel: unknown voice-note form")
+
+// Valid reports whether f is one of the declared forms.
+func (f VoiceNoteForm) Valid() bool { return f <= AsFile }
+
+// String returns "refused", "voice_note" or "file", or "voicenoteform(N)"
+// for an invalid value.
 func (f VoiceNoteForm) String() string {
-	switch f {
-	case AsVoiceNote:
-		return "voice note"
-	case AsFile:
-		return "file"
+	if !f.Valid() {
+		return fmt.Sprintf("voicenoteform(%d)", uint8(f))
 	}
-	return "refused"
+	return voiceNoteFormNames[f]
+}
+
+// ParseVoiceNoteForm returns the form named s ("refused", "voice_note",
+// "file"), ignoring ASCII case. Other text fails with an error matching
+// [ErrUnknownVoiceNoteForm].
+func ParseVoiceNoteForm(s string) (VoiceNoteForm, error) {
+	if i, ok := lookupName(voiceNoteFormNames[:], s); ok {
+		return VoiceNoteForm(i), nil
+	}
+	return 0, fmt.Errorf("%w: %q", ErrUnknownVoiceNoteForm, s)
+}
+
+// MarshalText encodes the form as its name; an invalid value is an error
+// matching [ErrUnknownVoiceNoteForm].
+func (f VoiceNoteForm) MarshalText() ([]byte, error) {
+	if !f.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownVoiceNoteForm, uint8(f))
+	}
+	return []byte(voiceNoteFormNames[f]), nil
+}
+
+// UnmarshalText decodes a name as [ParseVoiceNoteForm] reads it. On error f
+// is unchanged.
+func (f *VoiceNoteForm) UnmarshalText(b []byte) error {
+	v, err := ParseVoiceNoteForm(string(b))
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
 }
 
 // VoiceNoteForm returns how a voice note goes out on kind k.

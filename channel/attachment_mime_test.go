@@ -9,8 +9,8 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// emailTypes maps DESIGN.md §3.1's e-mail extensions to their registered
-// MIME types.
+// emailTypes maps the 23 e-mail attachment extensions channel allows to
+// their registered MIME types.
 var emailTypes = []struct{ ext, mime string }{
 	{".doc", "application/msword"},
 	{".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
@@ -38,7 +38,7 @@ var emailTypes = []struct{ ext, mime string }{
 }
 
 // TestAttachmentByMIMEType: e-mail and web chat accept a file known only by
-// the MIME type of one of DESIGN.md §3.1's extensions, as they accept it by
+// the MIME type of one of the allowed e-mail extensions, as they accept it by
 // its name; other types without a name stay refused.
 func TestAttachmentByMIMEType(t *testing.T) {
 	for _, k := range []channel.Kind{channel.Email, channel.WebChat} {

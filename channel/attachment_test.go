@@ -103,7 +103,7 @@ func TestVoiceNoteForm(t *testing.T) {
 			assert.Equal(t, tt.want, tt.kind.VoiceNoteForm())
 		})
 	}
-	assert.Equal(t, "voice note", channel.AsVoiceNote.String())
+	assert.Equal(t, "voice_note", channel.AsVoiceNote.String())
 	assert.Equal(t, "file", channel.AsFile.String())
 	assert.Equal(t, "refused", channel.VoiceNoteRefused.String())
 }

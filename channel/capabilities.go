@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -12,12 +13,12 @@ const (
 )
 
 // MaxVoiceNote is the longest voice note parley sends, on every kind that
-// carries one (DESIGN.md §3.1: a voice note is at most 5 minutes).
+// carries one: 5 minutes.
 const MaxVoiceNote = 5 * time.Minute
 
 // MaxSMSText is the longest SMS body in characters (Unicode code points)
-// that providers accept (DESIGN.md §3.1: 1 600, Twilio's limit); a longer
-// body is refused, never truncated.
+// that providers accept: 1 600, Twilio's limit. A longer body is refused,
+// never truncated.
 const MaxSMSText = 1600
 
 // MediaType is the class of an attachment, as providers sort them.
@@ -40,13 +41,50 @@ var mediaTypeNames = [...]string{
 	Sticker:  "sticker",
 }
 
+// ErrUnknownMediaType is returned for a media type name or value that is not
+// one of the constants. Check it with errors.Is.
+var ErrUnknownMediaType = errors.New("channel: unknown media type")
+
+// Valid reports whether m is one of the declared media types.
+func (m MediaType) Valid() bool { return m >= Image && m <= Sticker }
+
 // String returns the media type's lower-case name, such as "image", or
 // "media(N)" for an invalid value.
 func (m MediaType) String() string {
-	if m < Image || m > Sticker {
+	if !m.Valid() {
 		return fmt.Sprintf("media(%d)", uint8(m))
 	}
 	return mediaTypeNames[m]
+}
+
+// ParseMediaType returns the media type named s ("image", "audio", "video",
+// "document", "sticker"), ignoring ASCII case. Other text fails with an
+// error matching [ErrUnknownMediaType].
+func ParseMediaType(s string) (MediaType, error) {
+	if i, ok := lookupName(mediaTypeNames[:], s); ok {
+		return MediaType(i), nil
+	}
+	return 0, fmt.Errorf("%w: %q", ErrUnknownMediaType, s)
+}
+
+// MarshalText encodes the media type as its name; an invalid value is an
+// error matching [ErrUnknownMediaType].
+func (m MediaType) MarshalText() ([]byte, error) {
+	if !m.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownMediaType, uint8(m))
+	}
+	return []byte(mediaTypeNames[m]), nil
+}
+
+// UnmarshalText decodes a name as [ParseMediaType] reads it. On error m is
+// unchanged.
+func (m *MediaType) UnmarshalText(b []byte) error {
+	v, err := ParseMediaType(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
 }
 
 // MediaRule says which files of one media type a kind accepts and how large
@@ -91,7 +129,7 @@ type Capabilities struct {
 	// means no limit beyond the per-file ones.
 	MaxTotalAttachmentBytes int64
 	// AttachmentsUSCAOnly reports that attachments are only allowed when both
-	// numbers are in the US or Canada (MMS, DESIGN.md §3.1).
+	// numbers are in the US or Canada (MMS; see [MMSAllowed]).
 	AttachmentsUSCAOnly bool
 	// VoiceNotes reports whether a voice note is delivered as a voice note
 	// (a playable voice message); when false it goes as a file attachment.
@@ -120,11 +158,11 @@ func (c Capabilities) Rule(m MediaType) (MediaRule, bool) {
 	return MediaRule{}, false
 }
 
-// The media lists below are the providers' published ones (DESIGN.md §3.1
-// and each provider's API reference); they are built per call so that no
-// caller can change another's copy.
+// The media lists below are the providers' published ones (each provider's
+// API reference); they are built per call so that no caller can change
+// another's copy.
 
-// emailExtensions is DESIGN.md §3.1's list of e-mail attachment extensions.
+// emailExtensions are the 23 extensions an e-mail attachment may have.
 func emailExtensions() []string {
 	return []string{".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".pdf",
 		".jpg", ".jpeg", ".png", ".gif", ".txt", ".bmp", ".html", ".htm",
@@ -188,7 +226,7 @@ func (k Kind) Capabilities() Capabilities {
 		c.TemplateOutsideWindow = true
 		c.BusinessInitiated = true
 	case SMS:
-		// SMS: 1 600 characters (DESIGN.md §3.1). MMS carries media only
+		// SMS: 1 600 characters. MMS carries media only
 		// between US and Canadian numbers; Twilio caps a message at 10 media
 		// and 5 MB in total. There is no voice-note type: audio goes as a
 		// file.
@@ -269,8 +307,8 @@ func (k Kind) Capabilities() Capabilities {
 			MaxBytes:   25 * MB}}
 		c.MaxVoiceNote = MaxVoiceNote
 	case Email:
-		// E-mail: no text limit; attachments with DESIGN.md §3.1's
-		// extensions or their MIME types, at most 25 MB in total.
+		// E-mail: no text limit; attachments with the allowed extensions
+		// or their MIME types, at most 25 MB in total.
 		c.Media = []MediaRule{{Type: Document, MIMETypes: emailMIMETypes(), Extensions: emailExtensions(), MaxBytes: 25 * MB}}
 		c.MaxTotalAttachmentBytes = 25 * MB
 		c.MaxVoiceNote = MaxVoiceNote

@@ -1,7 +1,6 @@
 // Package channel holds the facts of the messaging channels parley speaks:
 // kinds, their capabilities, addresses, phone-number facts, SMS encoding,
-// attachment rules and touchpoints (DESIGN.md §3.1). It imports nothing
-// else of parley; every other package builds on it. Everything here is a
+// attachment rules and touchpoints. It imports nothing else of parley; every other package builds on it. Everything here is a
 // value or a pure function, safe for concurrent use.
 //
 // # Kinds
@@ -109,8 +108,7 @@
 // github.com/rivo/uniseg implements it. CountSMS always agrees with
 // SplitSMS: Segments == len(SplitSMS(text)). The empty text is 0 segments.
 // Invalid UTF-8 counts as U+FFFD per bad byte (so UCS-2). CountSMS does not
-// allocate and is within a small factor of summing a byte table over the
-// text (see the benchmarks). An SMS body may be at most 1600 characters
+// allocate. An SMS body may be at most 1600 characters
 // ([MaxSMSText]); [Capabilities.CheckText] refuses a longer body (the send
 // check uses it), which is never truncated.
 //
@@ -123,4 +121,17 @@
 // account ([DefaultWhatsAppNumbersPerAccount], overridable through
 // [TouchpointRules]), refused with an [*AccountLimitError] matching
 // [ErrTooManyNumbers].
+//
+// # Text forms
+//
+// Every enumeration here reads and writes itself as text
+// ([encoding.TextMarshaler], [encoding.TextUnmarshaler]), so a host's JSON
+// shows "whatsapp", not 1. [Kind] uses its names above; [MediaType] is
+// "image", "audio", "video", "document" or "sticker"; [Encoding] is "GSM-7"
+// or "UCS-2"; [VoiceNoteForm] is "refused", "voice_note" or "file". Each
+// has a Parse function ([ParseKind], [ParseMediaType], [ParseEncoding],
+// [ParseVoiceNoteForm]) that ignores ASCII case and refuses any other text
+// with an error matching [ErrUnknownKind], [ErrUnknownMediaType],
+// [ErrUnknownEncoding] or [ErrUnknownVoiceNoteForm]. A value outside its
+// constants does not marshal: it is an error, never a made-up name.
 package channel

@@ -11,9 +11,9 @@ import (
 // past at. start must be a boundary (or the cut inside an over-long
 // cluster, which then counts as one) and at a code-point start.
 //
-// Full segmentation with uniseg costs far more than counting, so it runs
-// only from the nearest certain boundary: the position between two plain
-// characters, where UAX #29 always breaks (rule GB999).
+// Segmentation with uniseg starts from the nearest certain boundary: the
+// position between two plain characters, where UAX #29 always breaks
+// (rule GB999).
 func lastBoundary(s string, start, at int) int {
 	from := start
 	next, _ := utf8.DecodeRuneInString(s[at:])

@@ -72,7 +72,8 @@ func ParseKind(s string) (Kind, error) {
 }
 
 // MarshalText encodes the kind as its canonical name, so kinds read well in
-// JSON and in databases.
+// JSON and in databases; an invalid kind is an error matching
+// [ErrUnknownKind].
 func (k Kind) MarshalText() ([]byte, error) {
 	if !k.Valid() {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownKind, uint8(k))
@@ -80,7 +81,8 @@ func (k Kind) MarshalText() ([]byte, error) {
 	return []byte(kindNames[k]), nil
 }
 
-// UnmarshalText decodes a canonical kind name.
+// UnmarshalText decodes a kind name as [ParseKind] reads it. On error k is
+// unchanged.
 func (k *Kind) UnmarshalText(b []byte) error {
 	v, err := ParseKind(string(b))
 	if err != nil {
@@ -93,6 +95,17 @@ func (k *Kind) UnmarshalText(b []byte) error {
 // PhoneBased reports whether addresses of this kind are E.164 phone numbers.
 func (k Kind) PhoneBased() bool {
 	return k == WhatsApp || k == SMS || k == Voice
+}
+
+// lookupName returns the index of the non-empty entry of names that equals s
+// in ASCII case, as the Parse functions of every enumeration match.
+func lookupName(names []string, s string) (int, bool) {
+	for i, n := range names {
+		if n != "" && equalFoldASCII(n, s) {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 func equalFoldASCII(a, b string) bool {

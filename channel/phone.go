@@ -37,8 +37,9 @@ func Region(e164 string) (string, error) {
 }
 
 // MMSAllowed reports whether an MMS (an SMS with attachments) may travel
-// between the two numbers: only when both are in the US or Canada
-// (DESIGN.md §3.1). Other NANP regions (+1 876 Jamaica, …) are not.
+// between the two numbers: only when both are in the US or Canada, the
+// countries where carriers deliver MMS between each other. Other NANP
+// regions (+1 876 Jamaica, …) are not.
 func MMSAllowed(from, to string) bool {
 	return usOrCA(from) && usOrCA(to)
 }
@@ -50,7 +51,7 @@ func usOrCA(number string) bool {
 
 // WhatsAppLink returns the click-to-chat link for a phone number:
 // "https://wa.me/" and the international number in digits, with no "+",
-// leading zeros, brackets or dashes (DESIGN.md §3.1). The number must be
+// leading zeros, brackets or dashes, as wa.me requires. The number must be
 // valid and international; separators are accepted ("+1 (415) 555-0100").
 // Errors match ErrInvalidPhoneNumber.
 func WhatsAppLink(number string) (string, error) {
@@ -156,7 +157,7 @@ func (l BlockList) Blocked(e164 string) bool {
 }
 
 // whatsAppBlocked are the prefixes of DefaultWhatsAppBlockList: regions
-// where Meta's WhatsApp Business terms forbid service (DESIGN.md §3.1).
+// where Meta's WhatsApp Business terms forbid service.
 // libphonenumber places Crimean numbers in RU or UA, so regions alone cannot
 // find them.
 var whatsAppBlocked = []string{

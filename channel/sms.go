@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"errors"
 	"fmt"
 	"unicode/utf8"
 )
@@ -16,15 +17,51 @@ const (
 	UCS2
 )
 
+var encodingNames = [...]string{GSM7: "GSM-7", UCS2: "UCS-2"}
+
+// ErrUnknownEncoding is returned for an encoding name or value that is not
+// GSM-7 or UCS-2. Check it with errors.Is.
+var ErrUnknownEncoding = errors.New("channel: unknown SMS encoding")
+
+// Valid reports whether e is GSM7 or UCS2.
+func (e Encoding) Valid() bool { return e == GSM7 || e == UCS2 }
+
 // String returns "GSM-7", "UCS-2", or "encoding(N)" for an invalid value.
+// The encodings keep the names the standards and providers give them.
 func (e Encoding) String() string {
-	switch e {
-	case GSM7:
-		return "GSM-7"
-	case UCS2:
-		return "UCS-2"
+	if !e.Valid() {
+		return fmt.Sprintf("encoding(%d)", uint8(e))
 	}
-	return fmt.Sprintf("encoding(%d)", uint8(e))
+	return encodingNames[e]
+}
+
+// ParseEncoding returns the encoding named s, "GSM-7" or "UCS-2", ignoring
+// ASCII case. Other text fails with an error matching [ErrUnknownEncoding].
+func ParseEncoding(s string) (Encoding, error) {
+	if i, ok := lookupName(encodingNames[:], s); ok {
+		return Encoding(i), nil
+	}
+	return 0, fmt.Errorf("%w: %q", ErrUnknownEncoding, s)
+}
+
+// MarshalText encodes the encoding as its name; an invalid value is an
+// error matching [ErrUnknownEncoding].
+func (e Encoding) MarshalText() ([]byte, error) {
+	if !e.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownEncoding, uint8(e))
+	}
+	return []byte(encodingNames[e]), nil
+}
+
+// UnmarshalText decodes a name as [ParseEncoding] reads it. On error e is
+// unchanged.
+func (e *Encoding) UnmarshalText(b []byte) error {
+	v, err := ParseEncoding(string(b))
+	if err != nil {
+		return err
+	}
+	*e = v
+	return nil
 }
 
 // Segment sizes (3GPP TS 23.040): 140 octets of user data hold 160 septets
@@ -84,8 +121,8 @@ var gsmSeptets = func() (t [0x400]uint8) {
 // euro is the one extension character outside gsmSeptets.
 const euro = '€'
 
-// CountSMS returns the encoding, segment count and length of an SMS body
-// (DESIGN.md §3.1). A text of at most 160 septets (GSM-7) or 70 units
+// CountSMS returns the encoding, segment count and length of an SMS body.
+// A text of at most 160 septets (GSM-7) or 70 units
 // (UCS-2) is one segment; a longer one is split as [SplitSMS] does, into
 // parts of at most 153 septets or 67 units that never cut a grapheme
 // cluster, so Segments is exactly the number of parts. The empty text is
@@ -152,9 +189,8 @@ var gsmClass = func() (t [256]uint8) {
 
 // gsmPair prices byte b after byte p at [p | b<<8]: the septets it adds (a
 // two-byte character is priced at its second byte, the euro sign at its
-// first, so every byte costs 0, 1 or 2) or pairBad. Indexing by the byte
-// pair itself, rather than by the class of p, spares a dependent load per
-// byte; the 64 KiB table is touched only at the pairs a text holds.
+// first, so every byte costs 0, 1 or 2) or pairBad. Indexed by the pair,
+// not by p's class, on purpose: see BenchmarkCountSMS.
 var gsmPair = func() (t [1 << 16]uint8) {
 	var byClass [32][256]uint8
 	for c := range byClass {
@@ -195,8 +231,7 @@ const (
 	highs = 0x8080808080808080
 )
 
-// le64 reads 8 bytes of s from i as a little-endian word; the compiler
-// turns it into one load.
+// le64 reads 8 bytes of s from i as a little-endian word.
 func le64(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
@@ -214,11 +249,8 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 	prev := byte(0) // the byte before i; 0 is ASCII, class done
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while they surely fit the current part
-		// (every byte costs at most 2 septets): one load for the word, then
-		// each byte priced by gsmPair with the byte before it, so ASCII,
-		// two-byte characters and the euro sign all cost the same and no
-		// branch depends on the text. A bad byte (pairBad) overshoots any
-		// part, so one check after the loop finds it.
+		// (every byte costs at most 2 septets). A bad byte (pairBad)
+		// overshoots any part, so one check after the loop finds it.
 		for i+8 <= len(s) && used <= GSM7Multipart-16 {
 			w := le64(s, i)
 			used += int(gsmPair[uint16(w<<8)|uint16(prev)]) + int(gsmPair[uint16(w)]) +
@@ -289,10 +321,8 @@ func packGSM(s string, parts *[]string) (septets, segments int, ok bool) {
 // and returns how many bytes it took (up to a code-point start) and the
 // part's units then. Each such character is one unit, so a word adds the
 // bytes that are not continuation bytes (counted by multiplying, which
-// sums the bytes into the top one). A word always advances 8 bytes, so no
-// load waits on the one before; a lead in the last byte is carried to the
-// next word. The loop is bound by arithmetic, not by loads: every
-// operation saved per word shows.
+// sums the bytes into the top one). A lead in the last byte is carried to
+// the next word.
 func ucs2Words(t string, used int) (int, int) {
 	carry := uint64(0) // bit 7: the word before ended with a lead
 	j := 0
@@ -331,10 +361,8 @@ func ucs2Words(t string, used int) (int, int) {
 // bit 7 set exactly when none is, and cannot borrow), and the
 // continuation bytes must be exactly the bytes after a lead.
 //
-// Only bit 7 of each byte of bad and lead means anything; the other bits
-// are noise that the caller masks off once per step, which saves an
-// operation per mask. The loop calls this one function per word, rather
-// than smaller ones, because each inlined call can leave a no-op behind.
+// Only bit 7 of each byte of bad and lead means anything; the caller masks
+// off the rest.
 func ucs2Word(x, carry uint64) (bad, conts, lead uint64) {
 	lead = x & (x + x)
 	cont := x ^ lead

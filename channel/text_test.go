@@ -11,8 +11,8 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// TestCheckText covers DESIGN.md §3.1's text limits, counted in code points
-// as channel's documentation states: WhatsApp 4 096, Messenger 2 000,
+// TestCheckText covers the text limits, counted in code points as the
+// package documentation states: WhatsApp 4 096, Messenger 2 000,
 // Instagram 1 000, SMS 1 600; none on e-mail, web chat and custom; voice
 // carries no text.
 func TestCheckText(t *testing.T) {

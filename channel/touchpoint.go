@@ -7,8 +7,8 @@ import (
 )
 
 // DefaultWhatsAppNumbersPerAccount is how many WhatsApp sender numbers one
-// business account may link by default (DESIGN.md §3.1: at most 25; Meta
-// raises it on request, hence [TouchpointRules]).
+// business account may link by default: 25. Meta raises it on request,
+// hence [TouchpointRules].
 const DefaultWhatsAppNumbersPerAccount = 25
 
 // Touchpoint errors. Check them with errors.Is; read the facts from
@@ -20,8 +20,8 @@ var (
 )
 
 // Touchpoint is one business endpoint of a channel: a phone number, a page,
-// an e-mail address, a chat widget (DESIGN.md §3.1). Conversations live on a
-// touchpoint; its Queues receive them (§3.5).
+// an e-mail address, a chat widget. Conversations live on a touchpoint; the
+// queues listed in Queues receive them.
 type Touchpoint struct {
 	// ID names the touchpoint within the host; it is unique in a desk.
 	ID string

@@ -11,7 +11,7 @@ import (
 // Form is the kind of an outbound message, as the window rules see it.
 type Form uint8
 
-// The forms of outbound message (DESIGN.md §3.2).
+// The forms of outbound message, as the window rules tell them apart.
 const (
 	// FreeForm is any message the business composes: text, media, a snippet.
 	// It needs an open window.
@@ -26,17 +26,55 @@ const (
 	HumanAgentTag
 )
 
-// String returns "free-form", "approved template" or "HUMAN_AGENT tag".
+var formNames = [...]string{
+	FreeForm:         "free_form",
+	ApprovedTemplate: "approved_template",
+	HumanAgentTag:    "human_agent_tag",
+}
+
+// ErrUnknownForm is returned for a form name or value that is not one of
+// the constants. Check it with errors.Is.
+var ErrUnknownForm = errors.New("session: unknown form")
+
+// Valid reports whether f is one of the declared forms.
+func (f Form) Valid() bool { return f >= FreeForm && f <= HumanAgentTag }
+
+// String returns "free_form", "approved_template" or "human_agent_tag", or
+// "form(N)" for an invalid value.
 func (f Form) String() string {
-	switch f {
-	case FreeForm:
-		return "free-form"
-	case ApprovedTemplate:
-		return "approved template"
-	case HumanAgentTag:
-		return "HUMAN_AGENT tag"
+	if !f.Valid() {
+		return fmt.Sprintf("form(%d)", uint8(f))
 	}
-	return fmt.Sprintf("form(%d)", uint8(f))
+	return formNames[f]
+}
+
+// ParseForm returns the form named s, as String writes it, ignoring ASCII
+// case. Other text fails with an error matching [ErrUnknownForm].
+func ParseForm(s string) (Form, error) {
+	if i, ok := lookupName(formNames[:], s); ok {
+		return Form(i), nil
+	}
+	return 0, fmt.Errorf("%w: %q", ErrUnknownForm, s)
+}
+
+// MarshalText encodes the form as its name; an invalid value is an error
+// matching [ErrUnknownForm].
+func (f Form) MarshalText() ([]byte, error) {
+	if !f.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownForm, uint8(f))
+	}
+	return []byte(formNames[f]), nil
+}
+
+// UnmarshalText decodes a name as [ParseForm] reads it. On error f is
+// unchanged.
+func (f *Form) UnmarshalText(b []byte) error {
+	v, err := ParseForm(string(b))
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
 }
 
 // Outbound describes a message the business wants to send, for [Policies.Check].
@@ -44,7 +82,8 @@ type Outbound struct {
 	// Form is what kind of message it is.
 	Form Form
 	// Human is true when a person (an agent) wrote it, false for a bot or
-	// an automation. Only a human may use the HUMAN_AGENT tag (§3.2).
+	// an automation. Only a human may use the HUMAN_AGENT tag: Meta
+	// reserves it for human agents.
 	Human bool
 }
 
@@ -113,7 +152,7 @@ func (e *WindowClosedError) Is(target error) bool { return target == ErrWindowCl
 // policies. See [Policies.Check].
 func (w Window) Check(out Outbound, now time.Time) error { return Policies(nil).Check(w, out, now) }
 
-// Check reports whether out may be sent on w at now (DESIGN.md §3.2): nil
+// Check reports whether out may be sent on w at now: nil
 // when it may; a [*WindowClosedError] (matching [ErrWindowClosed]) when its
 // window is closed; [ErrHumanAgentOnly] for a HUMAN_AGENT tag not written by
 // a human; [ErrInvalidOutbound] for an unknown kind or form, or a tag on a

@@ -20,7 +20,8 @@ var (
 	tagBot   = session.Outbound{Form: session.HumanAgentTag}
 )
 
-// TestCheck is §3.2 as a table: what may be sent, on which channel, when.
+// TestCheck is the window rules as a table: what may be sent, on which
+// channel, when.
 func TestCheck(t *testing.T) {
 	const day = 24 * time.Hour
 	tests := []struct {
@@ -108,7 +109,7 @@ func TestWindowClosedErrorFacts(t *testing.T) {
 	})
 }
 
-// TestComposer covers §3.2's locked composer: CanReply false with the time
+// TestComposer covers the locked composer: CanReply false with the time
 // it closed; unlocked again when the contact writes.
 func TestComposer(t *testing.T) {
 	const day = 24 * time.Hour
@@ -156,9 +157,9 @@ func TestComposer(t *testing.T) {
 }
 
 func TestReasonAndFormString(t *testing.T) {
-	assert.Equal(t, "approved template only", session.TemplateOnly.String())
+	assert.Equal(t, "template_only", session.TemplateOnly.String())
 	assert.Equal(t, "reason(99)", session.Reason(99).String())
-	assert.Equal(t, "HUMAN_AGENT tag", session.HumanAgentTag.String())
+	assert.Equal(t, "human_agent_tag", session.HumanAgentTag.String())
 	assert.Equal(t, "form(0)", session.Form(0).String())
 }
 

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -28,28 +29,64 @@ const (
 	NeverOpened
 )
 
-// String returns the reason in words, for logs and UIs.
-func (r Reason) String() string {
-	switch r {
-	case NoWindow:
-		return "no window"
-	case WindowOpen:
-		return "window open"
-	case HumanAgentOnly:
-		return "HUMAN_AGENT tag only"
-	case TemplateOnly:
-		return "approved template only"
-	case WindowClosed:
-		return "window closed"
-	case NeverOpened:
-		return "never opened"
-	}
-	return fmt.Sprintf("reason(%d)", uint8(r))
+var reasonNames = [...]string{
+	NoWindow:       "no_window",
+	WindowOpen:     "window_open",
+	HumanAgentOnly: "human_agent_only",
+	TemplateOnly:   "template_only",
+	WindowClosed:   "window_closed",
+	NeverOpened:    "never_opened",
 }
 
-// Composer is what an agent UI needs to lock or unlock its reply box
-// (DESIGN.md §3.2): whether a reply can be written now, why, since when and
-// until when the state lasts by itself.
+// ErrUnknownReason is returned for a reason name or value that is not one of
+// the constants. Check it with errors.Is.
+var ErrUnknownReason = errors.New("session: unknown composer reason")
+
+// Valid reports whether r is one of the declared reasons.
+func (r Reason) Valid() bool { return r >= NoWindow && r <= NeverOpened }
+
+// String returns the reason's name, such as "window_open" or
+// "human_agent_only", or "reason(N)" for an invalid value.
+func (r Reason) String() string {
+	if !r.Valid() {
+		return fmt.Sprintf("reason(%d)", uint8(r))
+	}
+	return reasonNames[r]
+}
+
+// ParseReason returns the reason named s, as String writes it, ignoring
+// ASCII case. Other text fails with an error matching [ErrUnknownReason].
+func ParseReason(s string) (Reason, error) {
+	if i, ok := lookupName(reasonNames[:], s); ok {
+		return Reason(i), nil
+	}
+	return 0, fmt.Errorf("%w: %q", ErrUnknownReason, s)
+}
+
+// MarshalText encodes the reason as its name; an invalid value is an error
+// matching [ErrUnknownReason].
+func (r Reason) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownReason, uint8(r))
+	}
+	return []byte(reasonNames[r]), nil
+}
+
+// UnmarshalText decodes a name as [ParseReason] reads it. On error r is
+// unchanged.
+func (r *Reason) UnmarshalText(b []byte) error {
+	v, err := ParseReason(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+// Composer is what an agent UI needs to lock or unlock its reply box: a
+// closed window locks it until the contact writes again. It says whether a
+// reply can be written now, why, since when and until when the state lasts
+// by itself.
 type Composer struct {
 	// CanReply reports whether the agent may send a composed reply now
 	// (tagged HUMAN_AGENT when Tag is set).

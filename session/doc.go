@@ -1,6 +1,6 @@
 // Package session decides whether a business may message a contact now, on
 // channels whose providers limit when a business may write: the customer
-// service windows of WhatsApp, Messenger and Instagram (DESIGN.md §3.2).
+// service windows of WhatsApp, Messenger and Instagram.
 //
 // The rules, with their numbers:
 //
@@ -44,6 +44,15 @@
 // that do not store them themselves; [Tracker.Prune] forgets the windows
 // closed before a cutoff, after which they read as never opened, so hosts
 // pass now minus how long agents should still see when a window closed.
+//
+// [Form] and [Reason] read and write themselves as text
+// ([encoding.TextMarshaler], [encoding.TextUnmarshaler]), so a host's JSON
+// shows "human_agent_only", not 3: the forms are "free_form",
+// "approved_template" and "human_agent_tag"; the reasons "no_window",
+// "window_open", "human_agent_only", "template_only", "window_closed" and
+// "never_opened". [ParseForm] and [ParseReason] ignore ASCII case and refuse
+// other text with an error matching [ErrUnknownForm] or [ErrUnknownReason];
+// a value outside the constants does not marshal.
 //
 // Everything here is pure: nothing reads the clock. Callers pass now.
 // Window, Policy and Policies are values, safe to share between goroutines

@@ -56,8 +56,8 @@ func ExampleWindow_Composer() {
 	bot := w.Composer(false, now)
 	fmt.Println(bot.CanReply, bot.Reason, bot.Since.Format("Jan 2 15:04"))
 	// Output:
-	// true HUMAN_AGENT tag only true Mar 8
-	// false window closed Mar 2 10:00
+	// true human_agent_only true Mar 8
+	// false window_closed Mar 2 10:00
 }
 
 // Expiring lists the windows about to close, to warn agents.

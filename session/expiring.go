@@ -26,7 +26,7 @@ func Expiring(ws []Window, now time.Time, d time.Duration) []Expiry {
 
 // Expiring lists the windows among ws that are open at now and close within
 // d (ExpiresAt ≤ now+d), soonest first, so a host can warn agents ("expires
-// in 1 h", DESIGN.md §3.2). Closed windows and channels without a window are
+// in 1 h"). Closed windows and channels without a window are
 // never listed. It returns nil when none is.
 func (ps Policies) Expiring(ws []Window, now time.Time, d time.Duration) []Expiry {
 	var out []Expiry

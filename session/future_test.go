@@ -11,7 +11,7 @@ import (
 	"github.com/parleyhq/parley/session"
 )
 
-// TestFutureInbound: §3.2's window is [LastInbound, LastInbound+24h), so a
+// TestFutureInbound: the window is [LastInbound, LastInbound+24h), so a
 // LastInbound after now opens nothing: not the window, not the HUMAN_AGENT
 // tag, and it reads as "not written yet" everywhere.
 func TestFutureInbound(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// The durations of DESIGN.md §3.2.
+// The durations of the window rules.
 const (
 	// StandardWindow is the customer-service window of WhatsApp, Messenger
 	// and Instagram: 24 hours from the contact's last message.
@@ -44,7 +44,7 @@ type Policy struct {
 	FreeEntryReplyWithin time.Duration
 }
 
-// DefaultPolicy returns the rule DESIGN.md §3.2 gives kind k: WhatsApp a
+// DefaultPolicy returns the providers' rule for kind k: WhatsApp a
 // 24-hour window with templates outside it and the 72-hour free entry point;
 // Messenger and Instagram a 24-hour window with the 7-day HUMAN_AGENT tag;
 // every other kind, and any invalid kind, the zero Policy (no window).
@@ -70,7 +70,7 @@ func (p Policy) Windowed() bool { return p.Window > 0 }
 // entry point at contactAt, until when its messages are free of charge: the
 // 72-hour period starts when the business's reply is delivered (delivered)
 // and applies only if that reply came within FreeEntryReplyWithin of
-// contactAt (DESIGN.md §3.2). Messages are free while now is before until.
+// contactAt (24 hours by default). Messages are free while now is before until.
 // It returns false when the policy has no free entry point or the reply was
 // late or precedes the contact's message.
 //

@@ -12,7 +12,8 @@ import (
 
 // Key names one window: the business's address (the number or page the
 // contact writes to) and the contact's address, on the same channel. WhatsApp
-// keeps one window per (business number, contact) (DESIGN.md §3.2).
+// keeps one window per (business number, contact), so a contact writing to
+// two numbers of one business has two windows.
 type Key struct {
 	// Business is the business's end: the number, page or account the
 	// contact writes to.
@@ -37,16 +38,12 @@ type Tracked struct {
 type Tracker struct {
 	policies Policies
 
-	// mu is a plain mutex. Touch, Window, Check and Composer hold it for
-	// one lookup, shorter than a reader-writer lock's own bookkeeping, so
-	// they do not run side by side; Expiring, Due, Prune and Forget hold
-	// it for their pass over the windows (Forget's over one contact's).
+	// mu guards windows and n. A plain mutex: most calls hold it for one
+	// lookup, too short for a reader-writer lock to pay off.
 	mu sync.Mutex
-	// windows holds the windows by the contact's ID, each with its key: a
-	// contact writes to one business address, or a few, so the slice is
-	// short. Touch, the call on every inbound message, then costs one
-	// string-keyed lookup, which Go's maps do about twice as fast as one
-	// keyed by the whole Key (two addresses), and updates in place.
+	// windows holds the windows by the contact's ID, each with its key; a
+	// contact writes to one business address or a few, so the slice is
+	// short. Keyed by ID, not by Key, to keep Touch's lookup cheap.
 	windows map[string][]pair
 	n       int // windows held
 }
@@ -73,7 +70,7 @@ func NewTracker(ps Policies) *Tracker {
 // Touch records an inbound message or call on k at inboundAt and returns the
 // window after it. The channel is the contact's kind; the two addresses
 // must be of the same valid kind, otherwise Touch returns [ErrInvalidKey]
-// and records nothing. Out-of-order events never move a window back (§3.2).
+// and records nothing. Out-of-order events never move a window back.
 func (t *Tracker) Touch(k Key, inboundAt time.Time) (Window, error) {
 	if err := checkKey(k); err != nil {
 		return Window{}, err
@@ -188,7 +185,7 @@ func (t *Tracker) Due(until time.Time) []Tracked {
 }
 
 // Forget drops every window of contact, with any business, and returns
-// how many it dropped: the right to be forgotten (DESIGN.md §3.6) leaves
+// how many it dropped: erasure on request (the right to be forgotten) leaves
 // no trace of when the contact last wrote. A later message opens a fresh
 // window as for a new contact.
 func (t *Tracker) Forget(contact channel.Address) int {

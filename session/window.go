@@ -17,14 +17,15 @@ type Window struct {
 	// Channel is the kind of the channel the window belongs to.
 	Channel channel.Kind
 	// LastInbound is when the contact's latest message or call arrived, as
-	// the provider timestamped it. Only inbound events set it (§3.2).
+	// the provider timestamped it. Only inbound events set it: the
+	// business's own messages never open or refresh a window.
 	LastInbound time.Time
 }
 
 // Open reports whether, at now, the business may send any message on the
 // window: channels without a window are always open; a windowed channel is
 // open from the contact's message until, and not including, ExpiresAt —
-// the half-open [LastInbound, LastInbound+24h) of DESIGN.md §3.2. A
+// the half-open [LastInbound, LastInbound+24h) on WhatsApp. A
 // LastInbound after now is not open (it has not happened yet, as far as now
 // knows); pass inbound times that are not after now. An invalid channel
 // kind is never open (fail closed).
@@ -43,7 +44,7 @@ func (w Window) Remaining(now time.Time) time.Duration { return Policies(nil).Re
 // Touch records an inbound message or call from the contact at inboundAt and
 // returns the refreshed window. It never moves the window backwards: a late,
 // out-of-order event older than LastInbound, or a zero time, leaves the
-// window as it was (§3.2). Because of that, a provider timestamp far ahead
+// window as it was. Because of that, a provider timestamp far ahead
 // of the clock cannot be corrected later: clamp inboundAt to now before
 // touching (the Desk does). Never touch a window for the business's own
 // messages, templates included: they do not open or refresh it.

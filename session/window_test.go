@@ -14,7 +14,7 @@ import (
 
 var t0 = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 
-// TestWindowOpen covers §3.2: the window is [lastInbound, lastInbound+24h)
+// TestWindowOpen: the window is [lastInbound, lastInbound+24h)
 // on WhatsApp, Messenger and Instagram; other channels have none.
 func TestWindowOpen(t *testing.T) {
 	tests := []struct {
@@ -74,7 +74,7 @@ func TestWindowExpiresAtAndRemaining(t *testing.T) {
 	})
 }
 
-// TestWindowTouch covers §3.2: only inbound events refresh, and a late event
+// TestWindowTouch: only inbound events refresh, and a late event
 // never moves the window back.
 func TestWindowTouch(t *testing.T) {
 	w := session.Window{Channel: channel.WhatsApp}
@@ -137,7 +137,7 @@ func TestDefaultPolicy(t *testing.T) {
 	}
 }
 
-// TestFreeEntryPoint covers §3.2's 72-hour free entry point: a pricing fact
+// TestFreeEntryPoint covers the 72-hour free entry point: a pricing fact
 // that starts at the reply's delivery, if the reply came within 24 h, and
 // never widens the window.
 func TestFreeEntryPoint(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// TestRenderAllocs guards DESIGN.md §6's allocation goals for a render of
+// TestRenderAllocs guards the allocation promises of the Render methods for
 // the 4-variable snippet: 1 allocation (the result), 0 into a caller's
 // buffer with room. It counts allocations, not time.
 func TestRenderAllocs(t *testing.T) {

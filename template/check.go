@@ -24,9 +24,8 @@ var (
 // with either name finds it.
 type TooLongError = channel.TextTooLongError
 
-// Fit is how a rendered text fits a channel kind, computed before sending
-// (DESIGN.md §3.4) so an agent's composer can show "2 SMS, GSM-7" or
-// "4 210/4 096 characters".
+// Fit is how a rendered text fits a channel kind, computed before sending so
+// an agent's composer can show "2 SMS, GSM-7" or "4 210/4 096 characters".
 type Fit struct {
 	// Channel is the kind checked.
 	Channel channel.Kind

@@ -11,7 +11,8 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// DESIGN.md §3.1 limits and §3.4's check after rendering.
+// TestCheck: a rendered text is measured against the channel's text limit,
+// with the SMS encoding and segments reported.
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		name     string

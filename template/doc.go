@@ -1,6 +1,6 @@
 // Package template holds the messages agents and hosts send many times:
 // snippets with variables, their per-channel and per-language variants, and
-// WhatsApp business templates (DESIGN.md §3.4).
+// WhatsApp business templates.
 //
 // # Syntax
 //
@@ -63,8 +63,8 @@
 //
 // # WhatsApp templates
 //
-// Outside the 24-hour window a business may only send an approved template
-// (DESIGN.md §3.2, §3.4). [WhatsApp] describes one: a name matching
+// Outside the 24-hour customer-service window (see package session) a
+// business may only send an approved template. [WhatsApp] describes one: a name matching
 // ^[a-z][a-z0-9_]*$, a language in Meta's codes (en_US, pt_BR; see
 // [ParseLanguageCode]), a [Category], a [Status] and a body of at most
 // 1 024 characters with positional {{1}}…{{n}} or named {{order_id}}
@@ -78,4 +78,15 @@
 // utility templates sent outside the customer-service window are charged
 // per delivered message; utility templates inside the window and service
 // (free-form) replies are free.
+//
+// # Text forms
+//
+// [Category], [Status], [Pricing] and [Rule] read and write themselves as
+// text ([encoding.TextMarshaler], [encoding.TextUnmarshaler]): a host's
+// JSON shows "utility" and "in_appeal", not 2 and 6. They are written in
+// lower case as String gives them; [ParseCategory], [ParseStatus],
+// [ParsePricing] and [ParseRule] also read Meta's upper case ("APPROVED")
+// and refuse other text with an error matching [ErrUnknownCategory],
+// [ErrUnknownStatus], [ErrUnknownPricing] or [ErrUnknownRule]. A value
+// outside the constants does not marshal.
 package template

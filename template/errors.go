@@ -10,8 +10,8 @@ import (
 // below carry the facts and match them.
 var (
 	// ErrMissingVariable is returned by the Render methods when a variable
-	// without a default has no value or an empty one (DESIGN.md §3.4: nothing
-	// is sent half-filled). The error is a *MissingVariableError.
+	// without a default has no value or an empty one: nothing is sent
+	// half-filled. The error is a *MissingVariableError.
 	ErrMissingVariable = errors.New("template: missing variable")
 
 	// ErrSyntax is returned by Parse for a malformed placeholder. The error is

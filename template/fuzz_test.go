@@ -80,21 +80,43 @@ func FuzzParseLanguageCode(f *testing.F) {
 	})
 }
 
-// FuzzParseNames checks that ParseCategory and ParseStatus accept exactly
-// the names String returns, in any ASCII case (so a Kelvin sign never reads
-// as "k").
+// FuzzParseNames checks ParseCategory, ParseStatus, ParsePricing and
+// ParseRule: each accepts exactly the names String returns, in any ASCII
+// case (so a Kelvin sign never reads as "k"), and what it accepts marshals
+// to that name and parses back to the same value.
 func FuzzParseNames(f *testing.F) {
-	for _, seed := range []string{"MARKETING", "utility", "IN_APPEAL", "pending_deletion", "MAR\u212AETING", "ſervice"} {
+	for _, seed := range []string{"MARKETING", "utility", "IN_APPEAL", "pending_deletion", "MAR\u212AETING", "ſervice", "SERVICE", "parameter style", "Name", ""} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if c, err := template.ParseCategory(s); err == nil && !sameASCIIFold(c.String(), s) {
-			t.Fatalf("ParseCategory(%q) = %v", s, c)
-		}
-		if st, err := template.ParseStatus(s); err == nil && !sameASCIIFold(st.String(), s) {
-			t.Fatalf("ParseStatus(%q) = %v", s, st)
-		}
+		fuzzName(t, s, template.ParseCategory)
+		fuzzName(t, s, template.ParseStatus)
+		fuzzName(t, s, template.ParsePricing)
+		fuzzName(t, s, template.ParseRule)
 	})
+}
+
+type textName interface {
+	comparable
+	String() string
+	MarshalText() ([]byte, error)
+}
+
+func fuzzName[T textName](t *testing.T, s string, parse func(string) (T, error)) {
+	v, err := parse(s)
+	if err != nil {
+		return
+	}
+	if !sameASCIIFold(v.String(), s) {
+		t.Fatalf("parse(%q) = %v, not its name in some ASCII case", s, v)
+	}
+	b, err := v.MarshalText()
+	if err != nil || string(b) != v.String() {
+		t.Fatalf("parse(%q) = %v marshals to %q, %v; want its String", s, v, b, err)
+	}
+	if back, err := parse(string(b)); err != nil || back != v {
+		t.Fatalf("parse(%q) = %v, then %q parses to %v, %v", s, v, b, back, err)
+	}
 }
 
 // sameASCIIFold reports whether s is name in some ASCII case: equal lengths

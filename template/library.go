@@ -11,7 +11,7 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// Library keeps a business's snippets (DESIGN.md §3.4): add, update,
+// Library keeps a business's snippets: add, update,
 // remove, list, find by shortcut prefix while an agent types, and resolve
 // the variant for a conversation. Every snippet is validated and compiled
 // when it enters, so a bad one changes nothing and a stored one always

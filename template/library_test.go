@@ -30,7 +30,7 @@ func greet() template.Snippet {
 	}
 }
 
-// Variant resolution, DESIGN.md §3.4: channel+language, then
+// Variant resolution: channel+language, then
 // channel-neutral, then the default language.
 func TestLibraryResolve(t *testing.T) {
 	var lib template.Library

@@ -9,8 +9,8 @@ import (
 // is accepted.
 type Options struct {
 	// Schema, when not nil, lists the variables a template may use; a
-	// placeholder naming any other path fails with ErrUnknownVariable
-	// (DESIGN.md §3.4: "unknown variables when a schema is given").
+	// placeholder naming any other path fails with ErrUnknownVariable when
+	// the template is parsed, not when it is sent.
 	Schema *Schema
 }
 

@@ -1,10 +1,12 @@
 package template
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Pricing is the category Meta bills a WhatsApp message under. Since 1 July
-// 2025 Meta charges per delivered template message, not per conversation
-// (DESIGN.md §3.4).
+// 2025 Meta charges per delivered template message, not per conversation.
 type Pricing uint8
 
 // The pricing categories. Service is a free-form reply inside the
@@ -30,6 +32,42 @@ func (p Pricing) String() string {
 		return fmt.Sprintf("pricing(%d)", uint8(p))
 	}
 	return pricingNames[p]
+}
+
+// ErrUnknownPricing is returned for a pricing category name or value that
+// is not one of the constants. Check it with errors.Is.
+var ErrUnknownPricing = errors.New("template: unknown pricing category")
+
+// ParsePricing reads a pricing category as Meta writes it ("UTILITY") or as
+// String does; ASCII case does not matter. Other text fails with an error
+// matching [ErrUnknownPricing].
+func ParsePricing(s string) (Pricing, error) {
+	for p := PricingMarketing; p <= PricingService; p++ {
+		if sameASCIIFold(pricingNames[p], s) {
+			return p, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: %q", ErrUnknownPricing, s)
+}
+
+// MarshalText encodes the pricing category as String's name; a value
+// outside the constants is an error matching [ErrUnknownPricing].
+func (p Pricing) MarshalText() ([]byte, error) {
+	if p < PricingMarketing || p > PricingService {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownPricing, uint8(p))
+	}
+	return []byte(pricingNames[p]), nil
+}
+
+// UnmarshalText decodes a pricing category as [ParsePricing] reads it. On
+// error p is unchanged.
+func (p *Pricing) UnmarshalText(b []byte) error {
+	v, err := ParsePricing(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
 }
 
 // Charge says how Meta bills one WhatsApp message, so a host can show what

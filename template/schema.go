@@ -7,7 +7,7 @@ import (
 
 // Schema is the set of variable paths a host offers, given to ParseWith so
 // that a template naming anything else is refused when it is created, not
-// when it is sent (DESIGN.md §3.4). It is immutable and safe for concurrent
+// when it is sent. It is immutable and safe for concurrent
 // use.
 type Schema struct {
 	exact    map[string]struct{}

@@ -35,9 +35,9 @@ var (
 const MaxShortcut = 32
 
 // Snippet is a pre-written message an agent inserts by typing its shortcut
-// (DESIGN.md §3.4). One snippet may hold different content per channel
-// kind and per language. A Snippet is a plain value; a [Library] validates
-// and compiles it.
+// ("/greet"). One snippet may hold different content per channel kind and
+// per language. A Snippet is a plain value; a [Library] validates and
+// compiles it.
 type Snippet struct {
 	// Shortcut is what the agent types after "/", such as "greet". See
 	// [NormalizeShortcut] for the allowed characters.
@@ -193,7 +193,7 @@ func compile(s Snippet, opt Options) (*compiled, error) {
 	return c, nil
 }
 
-// resolve picks the variant for kind and lang (DESIGN.md §3.4): the
+// resolve picks the variant for kind and lang: the
 // kind's own variant in exactly the contact's language, then the
 // channel-neutral one in exactly that language, then the closest language
 // x/text rates High (es-MX finds es, pt-PT finds pt-BR), kind before

@@ -37,9 +37,8 @@ type use struct {
 }
 
 // part is one piece of the output: literal text (slot -1), or a
-// placeholder's value with text as its default. fill walks parts, one copy
-// each, rather than nodes, two copies each, so that its loop has one copy
-// to inline.
+// placeholder's value with text as its default. fill walks parts rather
+// than nodes, so that each step is one copy.
 type part struct {
 	text string
 	slot int32
@@ -80,24 +79,19 @@ func (t *Template) Variables() []string { return slices.Clone(t.vars) }
 // String returns the source the template was parsed from.
 func (t *Template) String() string { return t.src }
 
-// stackSlots is how many distinct variables a render resolves into an
-// array on its stack; snippets rarely have more, and a template with more
-// resolves into one extra slice.
+// stackSlots is how many distinct variables a render holds without an extra
+// allocation; snippets rarely have more.
 const stackSlots = 8
 
 // Render fills the template from vars. A variable whose value is missing or
 // empty takes its default; if it has none, Render returns "" and a
-// *MissingVariableError naming every such variable (DESIGN.md §3.4).
-// Values are written as they are, never parsed: a value containing "{{x}}"
-// appears literally. Render allocates once, for the result (and once more
-// for its values when the template has over 8 distinct variables).
+// *MissingVariableError naming every such variable: nothing is sent
+// half-filled. Values are written as they are, never parsed: a value
+// containing "{{x}}" appears literally. Render allocates once, for the
+// result (and once more for its values when the template has over 8
+// distinct variables).
 func (t *Template) Render(vars map[string]string) (string, error) {
-	// The values go into an array the compiler knows is on the stack, so
-	// storing them needs no write barrier while the collector runs, and
-	// each is looked up straight from the map, not through a closure: the
-	// lookups are most of what a render costs beyond the copy (DESIGN.md
-	// §6). The branches repeat the call so that each inlines with its own
-	// slice.
+	// Kept allocation-free beyond the result: see TestRenderAllocs.
 	if len(t.uses) > stackSlots {
 		vals := make([]string, len(t.uses))
 		n, ok := t.fromMap(vals, vars)
@@ -155,8 +149,7 @@ func (t *Template) AppendRenderFunc(dst []byte, lookup func(path string) (string
 
 // fromMap sets vals[i] to the value of the i-th distinct path and returns
 // the rendered length; ok is false when a value is missing. Empty counts
-// as missing (DESIGN.md §3.4), so the defaults apply. Sizing here saves a
-// pass over the nodes.
+// as missing, so the defaults apply.
 func (t *Template) fromMap(vals []string, vars map[string]string) (n int, ok bool) {
 	n, ok = t.litLen, true
 	for i := range t.uses {
@@ -232,13 +225,11 @@ func (t *Template) appendTo(dst []byte, vals []string, n int) []byte {
 }
 
 // fill writes the rendered text into buf, whose length fromMap or
-// fromFunc computed. Snippet parts are mostly a few bytes (a first name,
-// ", this is "), where calling the runtime's memmove costs more than the
-// copy, and the register spills around each call more still; so a part of
-// up to 16 bytes is copied inline as two overlapping words (or bytes), and
-// only a longer one calls copy. Every store is into d, a slice of exactly
-// the part's length, so a wrong length panics rather than writing past it,
-// and the final check catches a length that disagrees with the parts.
+// fromFunc computed. A part of up to 16 bytes is copied as two overlapping
+// words (or bytes) rather than by copy, on purpose: see BenchmarkRender.
+// Every store is into d, a slice of exactly the part's length, so a wrong
+// length panics rather than writing past it, and the final check catches a
+// length that disagrees with the parts.
 func (t *Template) fill(buf []byte, vals []string) {
 	at := 0
 	for _, pt := range t.parts {
@@ -271,8 +262,7 @@ func (t *Template) fill(buf []byte, vals []string) {
 	}
 }
 
-// le64 reads s[:8] as one little-endian word; the compiler turns the
-// expression into a single load.
+// le64 reads s[:8] as one little-endian word.
 func le64(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |

@@ -12,7 +12,7 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// Rendering rules of DESIGN.md §3.4, one row each.
+// Rendering rules, one row each.
 func TestRender(t *testing.T) {
 	tests := []struct {
 		name string

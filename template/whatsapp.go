@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,7 +12,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-// WhatsApp template limits (DESIGN.md §3.4, Meta's template guidelines).
+// WhatsApp template limits, from Meta's template guidelines.
 const (
 	// MaxWhatsAppBody is the longest template body, in characters (code
 	// points).
@@ -27,8 +28,8 @@ var whatsAppName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // WhatsApp errors. Check them with errors.Is.
 var (
 	// ErrTemplateNotApproved is returned when a template that is not
-	// Approved would be sent (DESIGN.md §3.4, §7). The error is a
-	// *NotApprovedError.
+	// Approved would be sent: only an approved template may be. The error
+	// is a *NotApprovedError.
 	ErrTemplateNotApproved = errors.New("template: whatsapp template not approved")
 	// ErrInvalidTemplate is returned by Validate for a template breaking
 	// Meta's rules. The error is a *ValidationError.
@@ -39,8 +40,7 @@ var (
 )
 
 // WhatsApp is a WhatsApp business template: the only message a business
-// may send outside the 24-hour customer-service window (DESIGN.md §3.2,
-// §3.4). It is a plain value; every method checks it afresh.
+// may send outside the 24-hour customer-service window. It is a plain value; every method checks it afresh.
 type WhatsApp struct {
 	// Name matches ^[a-z][a-z0-9_]*$.
 	Name string
@@ -71,6 +71,51 @@ const (
 	RuleParameterAtEdge    Rule = "parameter at edge"   // not first or last in the body
 	RuleAdjacentParameters Rule = "adjacent parameters" // some text between two parameters
 )
+
+// rules lists every Rule, in the order Validate checks them.
+var rules = [...]Rule{
+	RuleName, RuleLanguage, RuleCategory, RuleStatus, RuleBody, RuleParameterSyntax,
+	RuleParameterStyle, RuleParameterSequence, RuleParameterAtEdge, RuleAdjacentParameters,
+}
+
+// ErrUnknownRule is returned for text that names none of the Rule
+// constants. Check it with errors.Is.
+var ErrUnknownRule = errors.New("template: unknown whatsapp template rule")
+
+// String returns the rule's name, such as "parameter style".
+func (r Rule) String() string { return string(r) }
+
+// ParseRule returns the rule named s ("name", "parameter style", …),
+// ignoring ASCII case. Other text fails with an error matching
+// [ErrUnknownRule].
+func ParseRule(s string) (Rule, error) {
+	for _, r := range rules {
+		if sameASCIIFold(string(r), s) {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownRule, s)
+}
+
+// MarshalText encodes the rule as its name; text that is not one of the
+// constants is an error matching [ErrUnknownRule].
+func (r Rule) MarshalText() ([]byte, error) {
+	if !slices.Contains(rules[:], r) {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownRule, string(r))
+	}
+	return []byte(r), nil
+}
+
+// UnmarshalText decodes a rule as [ParseRule] reads it. On error r is
+// unchanged.
+func (r *Rule) UnmarshalText(b []byte) error {
+	v, err := ParseRule(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
 
 // Violation is one broken rule.
 type Violation struct {
@@ -173,8 +218,9 @@ func (w WhatsApp) Parameters() ([]string, error) {
 	return body.t.Variables(), nil
 }
 
-// Validate checks every rule of DESIGN.md §3.4 and returns a
-// *ValidationError (ErrInvalidTemplate) listing each one broken, or nil.
+// Validate checks Meta's template rules (one [Rule] each; see the package
+// documentation) and returns a *ValidationError (ErrInvalidTemplate)
+// listing each one broken, or nil.
 func (w WhatsApp) Validate() error {
 	_, err := w.check()
 	return err

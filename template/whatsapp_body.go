@@ -15,9 +15,9 @@ type waBody struct {
 
 func (b waBody) has(name string) bool { return slices.Contains(b.t.vars, name) }
 
-// compileWhatsApp scans a template body with Meta's parameter grammar
-// (DESIGN.md §3.4), which is stricter than a snippet's: a parameter is
-// exactly {{digits}} or {{lower_snake}}, with no spaces and no defaults;
+// compileWhatsApp scans a template body with Meta's parameter grammar,
+// which is stricter than a snippet's: a parameter is exactly {{digits}} or
+// {{lower_snake}}, with no spaces and no defaults;
 // one style per body; positional numbers run 1..n without gaps (repeats
 // allowed); no parameter first or last in the body (white space around
 // the body aside); no two parameters with only white space between them.

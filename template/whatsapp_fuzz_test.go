@@ -10,7 +10,7 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// FuzzWhatsAppBody checks Meta's body grammar (DESIGN.md §3.4) through
+// FuzzWhatsAppBody checks Meta's body grammar through
 // WhatsApp's Validate, Parameters and Render. For every body: nothing
 // panics; an invalid body renders nothing (ErrInvalidTemplate); the
 // parameter-at-edge rule depends on the text around the parameters alone,

@@ -9,7 +9,7 @@ import (
 )
 
 // Category is a WhatsApp template's category, which Meta's review assigns
-// and which sets its price (DESIGN.md §3.4).
+// and which sets its price ([Category.Pricing]).
 type Category uint8
 
 // The template categories. The zero value is no category, which
@@ -46,6 +46,26 @@ func ParseCategory(s string) (Category, error) {
 		}
 	}
 	return 0, fmt.Errorf("%w: %q", ErrUnknownCategory, s)
+}
+
+// MarshalText encodes the category as String's lower-case name; a value
+// outside the constants is an error matching [ErrUnknownCategory].
+func (c Category) MarshalText() ([]byte, error) {
+	if c < Marketing || c > Authentication {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownCategory, uint8(c))
+	}
+	return []byte(categoryNames[c]), nil
+}
+
+// UnmarshalText decodes a category as [ParseCategory] reads it. On error c
+// is unchanged.
+func (c *Category) UnmarshalText(b []byte) error {
+	v, err := ParseCategory(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // Status is where a WhatsApp template stands in Meta's review and quality
@@ -95,6 +115,26 @@ func ParseStatus(s string) (Status, error) {
 		}
 	}
 	return 0, fmt.Errorf("%w: %q", ErrUnknownStatus, s)
+}
+
+// MarshalText encodes the status as String's lower-case name ("in_appeal");
+// a value outside the constants is an error matching [ErrUnknownStatus].
+func (s Status) MarshalText() ([]byte, error) {
+	if s < Approved || s > LimitExceeded {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownStatus, uint8(s))
+	}
+	return []byte(statusNames[s]), nil
+}
+
+// UnmarshalText decodes a status as [ParseStatus] reads it, so Meta's
+// "APPROVED" is accepted too. On error s is unchanged.
+func (s *Status) UnmarshalText(b []byte) error {
+	v, err := ParseStatus(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // sameASCIIFold reports whether s is the ASCII name in some ASCII case.

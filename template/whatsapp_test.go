@@ -20,7 +20,7 @@ func shipped() template.WhatsApp {
 	}
 }
 
-// Meta's template rules, DESIGN.md §3.4: one row per rule.
+// Meta's template rules, one row per rule.
 func TestWhatsAppValidate(t *testing.T) {
 	tests := []struct {
 		name string
@@ -225,7 +225,7 @@ func TestCategoryAndStatusNames(t *testing.T) {
 	assert.Equal(t, "category(9)", template.Category(9).String())
 }
 
-// Per-message pricing since 1 July 2025, DESIGN.md §3.4.
+// Meta's per-message pricing, in force since 1 July 2025.
 func TestCharge(t *testing.T) {
 	tests := []struct {
 		category template.Category
