@@ -27,9 +27,9 @@ func TestBotFollowsTheRules(t *testing.T) {
 		`"START": opt-in (consent changed: true)`,
 		`bot  → "Welcome back! Your order ships today."`,
 		// WhatsApp: the 24-hour window.
-		"composer: never opened, can reply=false, templates=true",
+		"composer: never_opened, can reply=false, templates=true",
 		"Tue 09:59  WA   23h59m later, 1m0s left",
-		"composer: approved template only, can reply=false, templates=true",
+		"composer: template_only, can reply=false, templates=true",
 		"free-form refused: session: whatsapp window closed at 2026-11-03T10:00:00Z",
 	} {
 		assert.Contains(t, story, want)
