@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/parleyhq/parley"
-	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/parleytest"
@@ -35,13 +34,6 @@ func sharedDesks(t *testing.T, mode routing.Mode, capacity int) (a, b *parleytes
 	a = newFixture(t, cfg(parleytest.Epoch))
 	b = newFixture(t, cfg(parleytest.Epoch.Add(time.Hour))) // IDs of its own
 	return a, b, ledger, clock
-}
-
-func status(t *testing.T, f *parleytest.Desk, id conversation.ID) (conversation.Status, string) {
-	t.Helper()
-	c, err := f.Conversation(context.Background(), id)
-	require.NoError(t, err)
-	return c.Status, c.AssigneeID
 }
 
 func TestWaitingConversationIsDispatchedOnTickWhenAnotherDeskFreesRoom(t *testing.T) {
@@ -124,40 +116,29 @@ func TestInboxIsSharedBetweenDesks(t *testing.T) {
 	assert.Empty(t, inbox, "a no longer lists what b assigned")
 }
 
-func TestInboxOrdersByPriorityThenAge(t *testing.T) {
-	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"sms": {Priority: 5}}
-		c.Supervisors = []string{"bo"}
-	})
+// TestDispatchedByAReceiveIsStoredWhenItReturns: a webhook whose routing
+// dispatches another waiting conversation (a refresh from the Ledger found
+// room) must return with that one stored as assigned. The Desk applied
+// such a decision at once only when the other conversation's lock stripe
+// was free; when it shared a stripe with the new conversation (1 in 64,
+// by the desk's random seed), the decision waited for the next Tick, and
+// the store said Queued for a conversation the router and the Ledger said
+// was assigned. TestNewConversationRefreshesAgentsBeforeWaiting failed so,
+// now and then. The scenario runs on many desks, so many seeds, to meet a
+// shared stripe.
+func TestDispatchedByAReceiveIsStoredWhenItReturns(t *testing.T) {
 	ctx := context.Background()
-	oldWA := receive(t, f, "wa", wa("+14155550101"), "w1", "oldest")
-	f.Clock.Advance(time.Minute)
-	urgent := receive(t, f, "sms", sms("+14155550102"), "s1", "urgent")
-	f.Clock.Advance(time.Minute)
-	newWA := receive(t, f, "wa", wa("+14155550103"), "w2", "newest")
-	f.Clock.Advance(time.Minute)
-	receive(t, f, "wa", wa("+14155550101"), "w3", "the oldest writes again") // its window now closes last
-	receive(t, f, "chat", channel.Address{Kind: channel.WebChat, ID: "v-1"}, "c1", "in sales")
-
-	ids := func(order routing.Order) []conversation.ID {
-		t.Helper()
-		inbox, err := f.Inbox(ctx, "bo", order)
-		require.NoError(t, err)
-		var out []conversation.ID
-		for _, c := range inbox {
-			if c.Touchpoint != "chat" {
-				out = append(out, c.ID)
-			}
-		}
-		return out
+	for i := range 400 {
+		a, b, _, _ := sharedDesks(t, routing.Automatic, 40)
+		one := receive(t, a, "wa", wa("+14155550101"), "w1", "one")
+		two := receive(t, a, "wa", wa("+14155550102"), "w2", "two")
+		older := receive(t, b, "wa", wa("+14155550103"), "w3", "three")
+		require.Equal(t, routing.Waiting, older.Routing.Outcome, "precondition")
+		require.NoError(t, a.Close(ctx, one.Conversation.ID, "done"))
+		require.NoError(t, a.Close(ctx, two.Conversation.ID, "done"))
+		receive(t, b, "wa", wa("+14155550104"), "w4", "four")
+		st, who := status(t, b, older.Conversation.ID)
+		require.Equal(t, conversation.Assigned, st, "desk %d: dispatched, so stored as assigned when Receive returns", i)
+		require.Equal(t, "ana", who)
 	}
-	want := []conversation.ID{urgent.Conversation.ID, oldWA.Conversation.ID, newWA.Conversation.ID}
-	assert.Equal(t, want, ids(routing.OldestFirst))
-	want = []conversation.ID{urgent.Conversation.ID, newWA.Conversation.ID, oldWA.Conversation.ID}
-	assert.Equal(t, want, ids(routing.NewestFirst))
-	assert.Equal(t, want, ids(routing.WindowClosingFirst), "the window closing soonest first")
-
-	inbox, err := f.Inbox(ctx, "ana", routing.OldestFirst)
-	require.NoError(t, err)
-	assert.Len(t, inbox, 3, "ana is not in sales: the chat is not hers to see")
 }

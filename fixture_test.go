@@ -1,0 +1,65 @@
+package parley_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/parleytest"
+	"github.com/parleyhq/parley/routing"
+	"github.com/parleyhq/parley/template"
+)
+
+func newFixture(t *testing.T, mutate ...func(*parley.Config)) *parleytest.Desk {
+	t.Helper()
+	lib := template.NewLibrary(template.Options{})
+	require.NoError(t, lib.Add(template.Snippet{Shortcut: "greet", Title: "Greeting", Variants: []template.Variant{
+		{Body: `Hi {{contact.first_name | default: "there"}}, this is {{company}}.`},
+		{Language: language.Spanish, Body: `Hola {{contact.first_name | default: "amigo"}}, somos {{company}}.`},
+	}}))
+	cfg := parley.Config{
+		Touchpoints: []channel.Touchpoint{
+			{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}},
+			{ID: "sms", Kind: channel.SMS, Address: "+14155550001", Queues: []string{"support"}},
+			{ID: "sms2", Kind: channel.SMS, Address: "+14155550002", Queues: []string{"support"}},
+			{ID: "chat", Kind: channel.WebChat, Address: "site", Queues: []string{"sales"}},
+		},
+		Agents: []routing.Agent{
+			{ID: "ana", Queues: []string{"support"}},
+			{ID: "bo", Queues: []string{"support", "sales"}},
+			{ID: "cy", Queues: []string{"sales"}},
+		},
+		Snippets:  lib,
+		Variables: map[string]string{"company": "Acme"},
+		Templates: []template.WhatsApp{{
+			Name: "order_update", Language: language.AmericanEnglish, Category: template.Utility,
+			Status: template.Approved, Body: "Your order {{1}} has shipped.",
+		}},
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	return parleytest.NewDesk(t, cfg)
+}
+
+func wa(id string) channel.Address  { return channel.Address{Kind: channel.WhatsApp, ID: id} }
+func sms(id string) channel.Address { return channel.Address{Kind: channel.SMS, ID: id} }
+
+func receive(t *testing.T, f *parleytest.Desk, tp string, from channel.Address, pid, text string) parley.Receipt {
+	t.Helper()
+	rc, err := f.Receive(context.Background(), parley.Inbound{Touchpoint: tp, From: from, ProviderID: pid, Text: text})
+	require.NoError(t, err)
+	return rc
+}
+
+func status(t *testing.T, f *parleytest.Desk, id conversation.ID) (conversation.Status, string) {
+	t.Helper()
+	c, err := f.Conversation(context.Background(), id)
+	require.NoError(t, err)
+	return c.Status, c.AssigneeID
+}
