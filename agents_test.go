@@ -12,6 +12,9 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
+// An agent's new capacity and queues take effect at once: room it gains
+// goes to what waits, and a conversation already assigned stays its
+// agent's. Updating an unknown agent is refused.
 func TestUpdateAgentDispatchesWhatItCanNowTake(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 10}, {ID: "cy", Queues: []string{"sales"}}}
@@ -33,6 +36,8 @@ func TestUpdateAgentDispatchesWhatItCanNowTake(t *testing.T) {
 	assert.ErrorIs(t, f.UpdateAgent(ctx, routing.Agent{ID: "ghost", Queues: []string{"support"}}), routing.ErrUnknownAgent)
 }
 
+// A removed agent's conversations go back to the inbox of their queues,
+// and the agent is unknown from then on.
 func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -52,6 +57,8 @@ func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
 	assert.ErrorIs(t, f.RemoveAgent(ctx, "ana"), routing.ErrUnknownAgent)
 }
 
+// On an automatic touchpoint a removed agent's conversations are routed
+// again, to another agent with room.
 func TestRemoveAgentHandsAutomaticWorkOn(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic}}}

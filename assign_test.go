@@ -15,6 +15,9 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
+// Assign takes only from the inbox; transfer moves an assigned
+// conversation to another agent; escalation is announced; send to inbox
+// returns the conversation to its queues, seen by their agents only.
 func TestTransferSendToInboxAndEscalate(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -46,6 +49,9 @@ func TestTransferSendToInboxAndEscalate(t *testing.T) {
 	assert.Empty(t, inbox, "cy is not in the support queue")
 }
 
+// An agent takes a conversation, by Assign or by a reply, only if its load
+// plus the weight (20 for WhatsApp) fits its capacity; ending frees the
+// weight, and ending twice is refused.
 func TestCapacityRefusesAndReleaseFrees(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 25}}
@@ -69,8 +75,9 @@ func TestCapacityRefusesAndReleaseFrees(t *testing.T) {
 	require.NoError(t, f.Close(ctx, a.Conversation.ID, "done"))
 }
 
-// DESIGN.md §3.5: "transfer moves it to another agent (capacity checked)";
-// no queue rule: the target sees it as its assignee.
+// Transfer moves a conversation to another agent checking the agent's
+// capacity and presence, not its queues: the new assignee sees the
+// conversation as its own.
 func TestTransferChecksCapacityAndAvailabilityNotQueues(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -88,9 +95,9 @@ func TestTransferChecksCapacityAndAvailabilityNotQueues(t *testing.T) {
 	assert.ErrorIs(t, f.Transfer(ctx, id, "ana"), routing.ErrOverCapacity)
 }
 
-// DESIGN.md §3.5: "only available agents receive new work" — taken from
-// the inbox or transferred, an away or draining agent is refused as an
-// offline one is, and the conversation stays where it was.
+// Only available agents receive new work: taken from the inbox or
+// transferred, an away or draining agent is refused as an offline one is,
+// and the conversation stays where it was.
 func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
 	ctx := context.Background()
 	for _, p := range []routing.Presence{routing.Away, routing.Offline, routing.Draining} {
@@ -112,6 +119,9 @@ func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
 	}
 }
 
+// An offer stands for the offer timeout; a rejected offer goes to the next
+// eligible agent, never back to one who declined; when every agent has
+// passed the conversation waits; an accepted offer assigns it.
 func TestOffersAcceptRejectAndExpire(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic, Offer: true}}}
@@ -155,6 +165,10 @@ func lastOffer(f *parleytest.Desk, id conversation.ID) string {
 	return agent
 }
 
+// A conversation a bot holds is no agent's until hand-off; the transcript
+// before it is stored as imported history, never unread; assigning an
+// agent pauses the bot. On the host's own channel each interaction ID is a
+// conversation of its own.
 func TestBotHandOffAndTranscript(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Touchpoints = append(c.Touchpoints, channel.Touchpoint{ID: "app", Kind: channel.Custom, Address: "app-1", Queues: []string{"support"}})

@@ -14,6 +14,8 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
+// New refuses an invalid Config with every problem listed in one
+// ConfigError, which is ErrInvalidConfig.
 func TestNewListsEveryProblem(t *testing.T) {
 	_, err := parley.New(parley.Config{
 		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000"}},
@@ -29,6 +31,8 @@ func TestNewListsEveryProblem(t *testing.T) {
 	assert.Contains(t, err.Error(), `supervisor "ghost"`)
 }
 
+// A Desk needs only a Transport; with no touchpoints every webhook is
+// refused with ErrUnknownTouchpoint.
 func TestZeroConfigDeskWorks(t *testing.T) {
 	d, err := parley.New(parley.Config{Transport: parleytest.NewTransport()})
 	require.NoError(t, err)

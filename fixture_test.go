@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/language"
 
@@ -62,4 +63,31 @@ func status(t *testing.T, f *parleytest.Desk, id conversation.ID) (conversation.
 	c, err := f.Conversation(context.Background(), id)
 	require.NoError(t, err)
 	return c.Status, c.AssigneeID
+}
+
+// storedMessages returns conversation id's messages, oldest first.
+func storedMessages(t *testing.T, f *parleytest.Desk, id conversation.ID) []*conversation.Message {
+	t.Helper()
+	page, err := f.Messages(context.Background(), conversation.MessageQuery{ConversationID: id, Order: conversation.OldestFirst})
+	require.NoError(t, err)
+	return page.Messages
+}
+
+// requireRefused checks that a refusal is never silently dropped: an
+// error to branch on, the refused message returned failed with its reason
+// and stored as failed, and nothing sent.
+func requireRefused(t *testing.T, f *parleytest.Desk, id conversation.ID, m *conversation.Message, err, want error) {
+	t.Helper()
+	require.ErrorIs(t, err, want)
+	require.NotNil(t, m, "the refused message is returned")
+	assert.Equal(t, conversation.DeliveryFailed, m.Delivery.Status)
+	assert.NotEmpty(t, m.Delivery.Reason)
+	assert.Empty(t, f.Transport.Attempts(), "nothing is sent")
+	msgs := storedMessages(t, f, id)
+	require.NotEmpty(t, msgs)
+	last := msgs[len(msgs)-1]
+	assert.Equal(t, m.ID, last.ID, "the refused message is stored")
+	assert.Equal(t, conversation.DeliveryFailed, last.Delivery.Status)
+	assert.Equal(t, m.Delivery.Reason, last.Delivery.Reason)
+	assert.Contains(t, f.Publisher.Names(), "message.failed")
 }

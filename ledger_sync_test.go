@@ -36,6 +36,8 @@ func sharedDesks(t *testing.T, mode routing.Mode, capacity int) (a, b *parleytes
 	return a, b, ledger, clock
 }
 
+// Capacity is shared through the Ledger: room freed on one desk reaches a
+// conversation waiting on another at that desk's next Tick.
 func TestWaitingConversationIsDispatchedOnTickWhenAnotherDeskFreesRoom(t *testing.T) {
 	a, b, _, _ := sharedDesks(t, routing.Automatic, 20)
 	ctx := context.Background()
@@ -52,6 +54,9 @@ func TestWaitingConversationIsDispatchedOnTickWhenAnotherDeskFreesRoom(t *testin
 	assert.Contains(t, b.Publisher.Names(), "conversation.assigned")
 }
 
+// Before a new conversation waits for want of room, the desk refreshes the
+// agents' load from the Ledger; room it finds goes to the conversation
+// waiting longest too.
 func TestNewConversationRefreshesAgentsBeforeWaiting(t *testing.T) {
 	a, b, ledger, _ := sharedDesks(t, routing.Automatic, 40)
 	ctx := context.Background()
@@ -72,6 +77,8 @@ func TestNewConversationRefreshesAgentsBeforeWaiting(t *testing.T) {
 	assert.Equal(t, 40, load)
 }
 
+// Before refusing an assignment over capacity, the desk refreshes the
+// agent's load from the Ledger.
 func TestAssignRefreshesTheAgentFromTheLedger(t *testing.T) {
 	a, b, _, _ := sharedDesks(t, routing.Simplified, 20)
 	ctx := context.Background()
@@ -84,6 +91,8 @@ func TestAssignRefreshesTheAgentFromTheLedger(t *testing.T) {
 	assert.NoError(t, b.Assign(ctx, two.Conversation.ID, "ana"), "b learns ana has room before refusing")
 }
 
+// Any desk may close any conversation: the close releases the weight
+// another desk reserved.
 func TestCloseOnAnotherDeskFreesTheWeight(t *testing.T) {
 	a, b, ledger, _ := sharedDesks(t, routing.Simplified, 20)
 	ctx := context.Background()
@@ -100,6 +109,8 @@ func TestCloseOnAnotherDeskFreesTheWeight(t *testing.T) {
 	assert.NoError(t, a.Assign(ctx, two.Conversation.ID, "ana"))
 }
 
+// The inbox is the store's: a desk lists what another received and stops
+// listing what another assigned.
 func TestInboxIsSharedBetweenDesks(t *testing.T) {
 	a, b, _, _ := sharedDesks(t, routing.Simplified, 100)
 	ctx := context.Background()
@@ -116,16 +127,12 @@ func TestInboxIsSharedBetweenDesks(t *testing.T) {
 	assert.Empty(t, inbox, "a no longer lists what b assigned")
 }
 
-// TestDispatchedByAReceiveIsStoredWhenItReturns: a webhook whose routing
-// dispatches another waiting conversation (a refresh from the Ledger found
-// room) must return with that one stored as assigned. The Desk applied
-// such a decision at once only when the other conversation's lock stripe
-// was free; when it shared a stripe with the new conversation (1 in 64,
-// by the desk's random seed), the decision waited for the next Tick, and
-// the store said Queued for a conversation the router and the Ledger said
-// was assigned. TestNewConversationRefreshesAgentsBeforeWaiting failed so,
-// now and then. The scenario runs on many desks, so many seeds, to meet a
-// shared stripe.
+// A webhook whose routing dispatches another waiting conversation (a
+// refresh from the Ledger found room) returns with that conversation
+// stored as assigned, even when the two share a lock stripe: the store
+// never says Queued for a conversation the router and the Ledger give an
+// agent. Stripes depend on each desk's random seed, so the scenario runs
+// on many desks to meet a shared one.
 func TestDispatchedByAReceiveIsStoredWhenItReturns(t *testing.T) {
 	ctx := context.Background()
 	for i := range 400 {

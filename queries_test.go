@@ -14,6 +14,9 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
+// Marking read resets the unread count; Search shows an agent only what it
+// may see, a supervisor everything; History lists a contact's
+// conversations; Erase removes them with their messages.
 func TestMarkReadSearchHistoryAndErase(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) { c.Supervisors = []string{"cy"} })
 	ctx := context.Background()
@@ -43,6 +46,9 @@ func TestMarkReadSearchHistoryAndErase(t *testing.T) {
 	assert.ErrorIs(t, err, conversation.ErrNotFound)
 }
 
+// The inbox orders by touchpoint priority, then by age (oldest or newest
+// first) or by the window closing soonest, and shows an agent only its
+// queues' conversations.
 func TestInboxOrdersByPriorityThenAge(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Options = map[string]parley.TouchpointOptions{"sms": {Priority: 5}}

@@ -22,6 +22,9 @@ import (
 	"github.com/parleyhq/parley/session"
 )
 
+// A new contact's message opens a queued conversation; a retry with the
+// same provider ID is a duplicate, never counted twice; an address of
+// another channel than the touchpoint's is refused.
 func TestReceiveOpensQueuedConversationAndDeduplicates(t *testing.T) {
 	f := newFixture(t)
 	rc := receive(t, f, "wa", wa("+1 (415) 555-0100"), "wamid.1", "Hello")
@@ -45,6 +48,9 @@ func TestReceiveOpensQueuedConversationAndDeduplicates(t *testing.T) {
 	assert.ErrorIs(t, err, parley.ErrWrongChannel)
 }
 
+// A message after the conversation closed opens a follow-up linked to it
+// and kept by the same agent; a retry of a message of the closed
+// conversation is still a duplicate.
 func TestFollowUpKeepsAgent(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -64,6 +70,7 @@ func TestFollowUpKeepsAgent(t *testing.T) {
 	assert.Equal(t, rc.Conversation.ID, dup.Conversation.ID)
 }
 
+// Anonymous web-chat visitors are named Visitor #N until identified.
 func TestAnonymousVisitorsAreNamed(t *testing.T) {
 	f := newFixture(t)
 	rc := receive(t, f, "chat", channel.Address{Kind: channel.WebChat, ID: "v-1"}, "c1", "hi")
@@ -72,6 +79,8 @@ func TestAnonymousVisitorsAreNamed(t *testing.T) {
 	assert.Equal(t, "Visitor #2", rc.Conversation.Contact.Name)
 }
 
+// A visitor the host verified is matched by its normalised e-mail address;
+// an address that is not valid is refused.
 func TestVerifiedVisitorIsMatchedByEmail(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -86,6 +95,8 @@ func TestVerifiedVisitorIsMatchedByEmail(t *testing.T) {
 	assert.ErrorIs(t, err, channel.ErrInvalidAddress)
 }
 
+// SMS STOP opts the contact out across the number's opt-out scope, its
+// confirmation being the last message it gets; START opts it back in.
 func TestSMSStopAndStartAcrossTheScope(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -114,6 +125,9 @@ func TestSMSStopAndStartAcrossTheScope(t *testing.T) {
 	assert.Contains(t, f.Publisher.Names(), "contact.opted_in")
 }
 
+// HELP from an opted-out contact is received, not failed; its reply is
+// stored failed and not sent: only the STOP confirmation passes an
+// opt-out.
 func TestHelpWhileOptedOutIsRecordedNotFailed(t *testing.T) {
 	f := newFixture(t)
 	receive(t, f, "sms", sms("+14155550100"), "SM1", "STOP")
@@ -125,6 +139,8 @@ func TestHelpWhileOptedOutIsRecordedNotFailed(t *testing.T) {
 	assert.Len(t, f.Transport.Sent(), 1)
 }
 
+// A STOP the provider delivers late (retried for two hours) is still
+// confirmed.
 func TestLateStopWebhookStillConfirmed(t *testing.T) {
 	f := newFixture(t)
 	f.Clock.Advance(3 * time.Hour)
@@ -137,7 +153,7 @@ func TestLateStopWebhookStillConfirmed(t *testing.T) {
 
 // A provider timestamp ahead of the desk's clock must not open the
 // WhatsApp window in the future: the window runs from when the desk took
-// the message in, and closes 24 h after it (DESIGN.md §3.2).
+// the message in, and closes 24 h after it.
 func TestReceiveClampsFutureTimestamp(t *testing.T) {
 	ctx := context.Background()
 	clock := parleytest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -159,46 +175,9 @@ func TestReceiveClampsFutureTimestamp(t *testing.T) {
 	assert.Empty(t, tr.Sent())
 }
 
-func TestDedicatedTouchpoint(t *testing.T) {
-	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"sms": {Routing: routing.Touchpoint{Mode: routing.Dedicated, Agent: "bo"}}}
-	})
-	rc := receive(t, f, "sms", sms("+14155550100"), "s1", "hi")
-	assert.Equal(t, routing.Assigned, rc.Routing.Outcome)
-	assert.True(t, rc.Routing.Dedicated)
-	assert.Equal(t, "bo", rc.Conversation.AssigneeID)
-	assert.Equal(t, conversation.AssignDedicated, rc.Conversation.AssignMode)
-}
-
-func TestAutomaticRoutingByCapacity(t *testing.T) {
-	f := newFixture(t, func(c *parley.Config) {
-		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 40}}
-		c.Options = map[string]parley.TouchpointOptions{"wa": {
-			Routing:     routing.Touchpoint{Mode: routing.Automatic},
-			BusyMessage: "All our agents are busy; we will answer soon.",
-		}}
-	})
-	ctx := context.Background()
-	a := receive(t, f, "wa", wa("+14155550101"), "w1", "1")
-	b := receive(t, f, "wa", wa("+14155550102"), "w2", "2")
-	c := receive(t, f, "wa", wa("+14155550103"), "w3", "3")
-	assert.Equal(t, routing.Assigned, a.Routing.Outcome)
-	assert.Equal(t, routing.Assigned, b.Routing.Outcome)
-	assert.Equal(t, routing.Waiting, c.Routing.Outcome, "20+20 fill 40; a third does not fit")
-	assert.Equal(t, "ana", a.Conversation.AssigneeID)
-	require.Len(t, f.Transport.Sent(), 1, "the busy message, once")
-	assert.Equal(t, "All our agents are busy; we will answer soon.", f.Transport.Sent()[0].Text)
-
-	receive(t, f, "wa", wa("+14155550103"), "w4", "hello??")
-	assert.Len(t, f.Transport.Sent(), 1, "busy is said once per conversation")
-
-	require.NoError(t, f.End(ctx, a.Conversation.ID))
-	got, err := f.Conversation(ctx, c.Conversation.ID)
-	require.NoError(t, err)
-	assert.Equal(t, conversation.Assigned, got.Status, "freed capacity takes the waiting conversation")
-	assert.Equal(t, "ana", got.AssigneeID)
-}
-
+// Outside the touchpoint's hours the away message, and inside them the
+// auto-reply, is sent once per conversation; a conversation arriving
+// outside hours is announced.
 func TestAwayMessageAndAutoReply(t *testing.T) {
 	weekdays := routing.Schedule{Location: time.UTC}
 	for d := time.Monday; d <= time.Friday; d++ {
@@ -469,7 +448,7 @@ func TestConcurrentReceiveAndReply(t *testing.T) {
 
 // BenchmarkReceive measures Desk.Receive with the memory stores: one new
 // inbound message per op, spread over 1 000 open WhatsApp conversations
-// (DESIGN.md §6: ≤ 2 µs and ≤ 12 allocs per inbound message).
+// (goal: at most 2 µs and 12 allocations per inbound message).
 func BenchmarkReceive(b *testing.B) {
 	d, err := parley.New(parley.Config{
 		Transport:   parleytest.NewTransport(),

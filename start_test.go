@@ -15,6 +15,9 @@ import (
 	"github.com/parleyhq/parley/memory"
 )
 
+// The business starts a WhatsApp conversation with an approved template
+// only (free-form needs an open window), and never a web chat; the
+// conversation is outbound and the starting agent's.
 func TestStartOutbound(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -32,6 +35,8 @@ func TestStartOutbound(t *testing.T) {
 	assert.ErrorIs(t, err, parley.ErrBusinessInitiated)
 }
 
+// On the host's own channel the business may not open a second outbound
+// conversation with a contact while one is open.
 func TestOutboundOnCustomChannelOnlyOnce(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Touchpoints = append(c.Touchpoints, channel.Touchpoint{ID: "app", Kind: channel.Custom, Address: "app-1", Queues: []string{"support"}})

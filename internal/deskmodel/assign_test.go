@@ -11,10 +11,9 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// TestEscalateNeedsAnAssignedConversation: escalation charges the voice
-// weight to the conversation's agent (DESIGN.md §3.5); one only offered
-// to an agent has none yet. TestModel found the Desk charged the agent
-// offered it 51 points and published "escalated" with no agent.
+// Escalation charges the voice weight to the conversation's agent
+// (rule 3); a conversation only offered to an agent has none yet, so it is
+// refused and the offer keeps its channel's weight.
 func TestEscalateNeedsAnAssignedConversation(t *testing.T) {
 	h := newHarness(t, 1)
 	ctx := context.Background()

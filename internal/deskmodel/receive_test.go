@@ -16,7 +16,7 @@ import (
 // TestReceiveCrashAtEveryWrite fails each store write of one Receive in
 // turn (the process dies there), lets the provider retry the webhook with
 // the same provider ID, and checks that the Desk ends exactly where a run
-// without the failure ends (DESIGN.md §7: Receive is idempotent on
+// without the failure ends (rule 6: Receive is idempotent on
 // (touchpoint, provider ID), even after a failure half-way).
 func TestReceiveCrashAtEveryWrite(t *testing.T) {
 	ctx := context.Background()
@@ -30,7 +30,7 @@ func TestReceiveCrashAtEveryWrite(t *testing.T) {
 		{"message to an assigned conversation", func(h *harness) {
 			rc := mustReceive(h, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hi"})
 			require.NoError(h.t, h.d.Assign(ctx, rc.Conversation.ID, "ana"))
-			h.d.Clock.Advance(time.Minute) // the next message is newer; see the README for equal times
+			h.d.Clock.Advance(time.Minute) // a minute newer, so the two messages have a definite order
 		}, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "anyone?"}},
 		{"follow-up keeps the agent", func(h *harness) {
 			rc := mustReceive(h, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hi"})
@@ -86,14 +86,13 @@ func TestReceiveCrashAtEveryWrite(t *testing.T) {
 	}
 }
 
-// TestReceiveRacingCloseKeepsTheMessage: an agent closing the contact's
-// conversation while its next webhook is being received must not bury the
-// message in the closed conversation. TestModelConcurrent found it: the
-// Receive failed with "has ended", and the provider's retry found the
-// message stored, so it was a duplicate, counted nowhere and announced to
-// no agent (DESIGN.md §7: nothing lost). The race is between FindOpen
-// and Record, so the test takes those steps (plainStore): the one-step
-// write (conversation.Receiver) leaves no moment between them for a close.
+// An agent closing the contact's conversation while its next webhook is
+// being received must not bury the message in the closed conversation
+// (rule 6: nothing lost): Receive succeeds and the message is announced to
+// agents. Failing, the provider's retry would find the message stored, a
+// duplicate counted nowhere. The race is between FindOpen and Record, so
+// the test takes those steps (plainStore): the one-step write
+// (conversation.Receiver) leaves no moment between them for a close.
 func TestReceiveRacingCloseKeepsTheMessage(t *testing.T) {
 	h := newHarness(t, 1, func(c *parley.Config) { c.Conversations = plainStore{c.Conversations} })
 	ctx := context.Background()

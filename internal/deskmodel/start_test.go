@@ -12,14 +12,10 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// TestStartIsTheAgentsWhateverTheMode: a conversation the business starts
-// is assigned to the agent who starts it, on a dedicated or automatic
-// touchpoint too. TestModel found that the Desk entered it in the router
-// by the touchpoint's mode, which gave it to the dedicated owner (or
-// offered it to the least loaded agent) first: Start failed with
-// routing.ErrAlreadyAssigned, even for the owner, and left the
-// conversation Queued in the store while the Ledger charged the agent the
-// router had picked.
+// A conversation the business starts is the starting agent's, on a
+// dedicated or automatic touchpoint too, and the Ledger charges that agent
+// (rule 4): it is not routed by its touchpoint's mode, which would give it
+// to the owner, or offer it, first.
 func TestStartIsTheAgentsWhateverTheMode(t *testing.T) {
 	h := newHarness(t, 1)
 	ctx := context.Background()
@@ -41,12 +37,11 @@ func TestStartIsTheAgentsWhateverTheMode(t *testing.T) {
 	assert.Empty(t, h.v.take())
 }
 
-// TestStartRefusedForTheAgentIsRecorded: an agent who may not take the
-// conversation it starts (no room, offline) gets its first message back
-// failed with the reason, stored in the conversation, which is closed and
-// holds nothing (DESIGN.md §7: a refusal is never silently dropped). The
-// Desk returned the error alone and left an empty conversation in the
-// inbox, holding the contact's slot.
+// An agent who may not take the conversation it starts (no room, offline)
+// gets its first message back failed with the reason, stored in the
+// conversation, which is closed and holds nothing (rule 6: a refusal is
+// never silently dropped). No empty conversation is left holding the
+// contact's slot.
 func TestStartRefusedForTheAgentIsRecorded(t *testing.T) {
 	h := newHarness(t, 1)
 	ctx := context.Background()
