@@ -16,6 +16,11 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
+// newFixture returns a ready Desk with its fakes: touchpoints wa
+// (WhatsApp), sms and sms2 (SMS) for the support queue and chat (web
+// chat) for sales; ana in support, bo in both, cy in sales; a /greet
+// snippet in English and Spanish and an approved WhatsApp template.
+// mutate changes the Config before the Desk is made.
 func newFixture(t *testing.T, mutate ...func(*parley.Config)) *parleytest.Desk {
 	t.Helper()
 	lib := template.NewLibrary(template.Options{})
@@ -48,9 +53,11 @@ func newFixture(t *testing.T, mutate ...func(*parley.Config)) *parleytest.Desk {
 	return parleytest.NewDesk(t, cfg)
 }
 
+// wa and sms are a contact's address on WhatsApp and on SMS.
 func wa(id string) channel.Address  { return channel.Address{Kind: channel.WhatsApp, ID: id} }
 func sms(id string) channel.Address { return channel.Address{Kind: channel.SMS, ID: id} }
 
+// receive delivers one webhook and requires the Desk to accept it.
 func receive(t *testing.T, f *parleytest.Desk, tp string, from channel.Address, pid, text string) parley.Receipt {
 	t.Helper()
 	rc, err := f.Receive(context.Background(), parley.Inbound{Touchpoint: tp, From: from, ProviderID: pid, Text: text})
@@ -58,6 +65,7 @@ func receive(t *testing.T, f *parleytest.Desk, tp string, from channel.Address, 
 	return rc
 }
 
+// status returns the stored conversation's status and assignee.
 func status(t *testing.T, f *parleytest.Desk, id conversation.ID) (conversation.Status, string) {
 	t.Helper()
 	c, err := f.Conversation(context.Background(), id)
