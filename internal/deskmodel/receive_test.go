@@ -109,7 +109,7 @@ func TestReceiveRacingCloseKeepsTheMessage(t *testing.T) {
 				assert.NoError(t, h.d.Close(ctx, c.ID, "solved"))
 				close(closed)
 			})
-			// Give the close every chance to win the race it used to win;
+			// Give the close every chance to win the race;
 			// the Desk must make it wait for the message instead.
 			select {
 			case <-closed:
