@@ -10,6 +10,8 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
+// Forgetting an address forgets every raw form that normalised to it, and
+// nothing else: an erased contact's number leaves no trace in the cache.
 func TestAddrCacheForgetsEveryFormOfAnAddress(t *testing.T) {
 	var c addrCache
 	raw := channel.Address{Kind: channel.WhatsApp, ID: "+1 (415) 555-0100"}

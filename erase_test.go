@@ -17,6 +17,8 @@ import (
 // noEraser is a conversation store without conversation.Eraser.
 type noEraser struct{ conversation.Store }
 
+// Erasing a contact releases the weight its conversations held: the agent
+// has room again, and nothing of the contact stays in the inbox.
 func TestEraseFreesTheWeightItsConversationsHeld(t *testing.T) {
 	ledger := memory.NewLedger()
 	f := newFixture(t, func(c *parley.Config) {
@@ -41,6 +43,9 @@ func TestEraseFreesTheWeightItsConversationsHeld(t *testing.T) {
 	assert.Empty(t, inbox)
 }
 
+// On a store without conversation.Eraser, Erase fails with
+// ErrEraseUnsupported and erases nothing, so the caller knows the contact
+// was not forgotten.
 func TestEraseRefusesAStoreThatCannotErase(t *testing.T) {
 	store := memory.NewConversationStore()
 	f := newFixture(t, func(c *parley.Config) { c.Conversations = noEraser{store} })
@@ -53,6 +58,8 @@ func TestEraseRefusesAStoreThatCannotErase(t *testing.T) {
 	assert.NoError(t, err, "nothing is erased, and the caller is told")
 }
 
+// Erasing a contact forgets its WhatsApp window: the Desk no longer knows
+// when it last wrote, so a free-form Start is refused.
 func TestEraseForgetsTheContactsWindow(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

@@ -10,6 +10,8 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
+// Erasing a contact removes its address from the address cache too:
+// nothing of it stays in memory.
 func TestEraseForgetsTheContactsAddress(t *testing.T) {
 	d, err := New(Config{
 		Transport:   TransportFunc(func(context.Context, Outgoing) (string, error) { return "id", nil }),

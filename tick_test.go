@@ -32,6 +32,9 @@ func (l *windowLog) take() []parley.WindowEvent {
 	return out
 }
 
+// Tick announces a WhatsApp window expiring (within the warning, an hour
+// by default), then closed, once each per window; the contact's next
+// message opens a new window, announced afresh. SMS has no window.
 func TestTickPublishesWindowExpiringThenClosedOncePerWindow(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -82,6 +85,8 @@ func TestTickPublishesWindowExpiringThenClosedOncePerWindow(t *testing.T) {
 	assert.Equal(t, parleytest.Epoch.Add(49*time.Hour+time.Minute), got[0].ClosesAt)
 }
 
+// A negative warning announces no expiring window; a window that closed
+// between two Ticks is announced closed at the next one.
 func TestTickAnnouncesAWindowClosedBetweenTwoTicks(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) { c.WindowWarning = -1 })
 	ctx := context.Background()
@@ -100,6 +105,7 @@ func TestTickAnnouncesAWindowClosedBetweenTwoTicks(t *testing.T) {
 	assert.Equal(t, parleytest.Epoch.Add(24*time.Hour), got[0].ClosesAt)
 }
 
+// A closed conversation's window is not announced: no agent waits on it.
 func TestTickAnnouncesNothingForAClosedConversation(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -112,6 +118,9 @@ func TestTickAnnouncesNothingForAClosedConversation(t *testing.T) {
 	assert.Empty(t, log.take(), "no agent waits on a closed conversation's window")
 }
 
+// Desks sharing a store announce a window once, when it really closes: a
+// desk's stale view of a window that moved on at another desk announces
+// nothing.
 func TestDesksSharingAStoreAnnounceAWindowOnce(t *testing.T) {
 	store := memory.NewConversationStore()
 	clock := parleytest.NewClock(parleytest.Epoch)

@@ -1,4 +1,4 @@
-package parley_test
+package deskmodel_test
 
 import (
 	"cmp"
@@ -15,10 +15,9 @@ import (
 )
 
 // The reference model: a deliberately simple, single-threaded description
-// of what the Desk must be seen to do (DESIGN.md §3.2, §3.3, §3.5, §3.6,
-// §7). It knows nothing of stores, locks or the router's trees; each
+// of what the Desk must be seen to do (the rules in doc.go). It knows nothing of stores, locks or the router's trees; each
 // method predicts the outcome of one Desk call and applies it to the
-// model's state. The driver (desk_model_driver_test.go) runs the same call
+// model's state. The driver (driver_test.go) runs the same call
 // on a real Desk and compares.
 
 // outcome is how a Desk call ended, as the model predicts it.
@@ -28,7 +27,7 @@ const (
 	// done: no error.
 	done outcome = iota
 	// refused: an error, and the refused or failed message is stored as
-	// failed with its reason (DESIGN.md §7: nothing silently dropped).
+	// failed with its reason (rule 6: nothing silently dropped).
 	refused
 	// rejected: an error, and nothing is stored or sent.
 	rejected
@@ -42,7 +41,7 @@ var outcomeNames = [...]string{"done", "refused", "rejected", "returned"}
 
 func (o outcome) String() string { return outcomeNames[o] }
 
-// window is the WhatsApp customer-service window (DESIGN.md §3.2).
+// window is the WhatsApp customer-service window (rule 1).
 const window = 24 * time.Hour
 
 // modelMsg is one stored message.
@@ -62,11 +61,11 @@ type modelConv struct {
 	contact     channel.Address
 	status      conversation.Status
 	assignee    string
-	charged     int // weight charged to its holder: the assignee, or the agent offered it (§3.5)
+	charged     int // weight charged to its holder: the assignee, or the agent offered it (rule 3)
 	lastInbound time.Time
 	msgs        []*modelMsg
 
-	// Routing (§3.5), as the router holds the conversation while it is
+	// Routing (rule 4), as the router holds the conversation while it is
 	// open: mode is how the router routes it (its touchpoint's, but
 	// simplified for one the business started: Start assigns it to its
 	// agent); seq its order among waiting conversations; auto marks one
@@ -123,7 +122,7 @@ type offerTimer struct {
 }
 
 // modelWindow is a WhatsApp window as the Desk tracks it for Tick's
-// notices (§3.6: window expiring, window closed), with the notices dealt
+// notices (rule 1: window expiring, window closed), with the notices dealt
 // with for the window closing at noticed.
 type modelWindow struct {
 	last             time.Time
@@ -134,7 +133,7 @@ type modelWindow struct {
 // windowWarning is Config.WindowWarning's default.
 const windowWarning = time.Hour
 
-// slot is (touchpoint, contact): at most one open conversation (§3.6).
+// slot is (touchpoint, contact): at most one open conversation (rule 5).
 type slot struct {
 	tp      string
 	contact channel.Address
@@ -210,7 +209,7 @@ func pidKey(tp, pid string) string { return tp + "\x00" + pid }
 func (m *model) load(agent string) int { return m.loads[agent] }
 
 // weightOf is what c would be charged now: today's weight of its kind,
-// or the voice weight once escalated (§3.5).
+// or the voice weight once escalated (rule 3).
 func (m *model) weightOf(c *modelConv) int {
 	if c.voice {
 		return routing.VoiceWeight
@@ -234,7 +233,7 @@ func (m *model) hold(c *modelConv, agent string) {
 	m.charge(c, agent)
 }
 
-// unhold releases exactly what c's holder was charged (§3.5), and
+// unhold releases exactly what c's holder was charged (rule 3), and
 // withdraws a standing offer.
 func (m *model) unhold(c *modelConv) {
 	if h := c.holder(); h != "" {
@@ -245,7 +244,7 @@ func (m *model) unhold(c *modelConv) {
 	c.offerGen++
 }
 
-// fits reports whether agent may take w more points (§3.5).
+// fits reports whether agent may take w more points (rule 3).
 func (m *model) fits(agent string, w int) bool { return m.load(agent)+w <= m.capacity[agent] }
 
 func (m *model) emit(names ...string) { m.events = append(m.events, names...) }
@@ -256,7 +255,7 @@ type receiveResult struct {
 	conv         *modelConv
 }
 
-// receive applies one inbound message (§3.3, §3.5, §3.6).
+// receive applies one inbound message (rules 2, 4 and 5).
 func (m *model) receive(tp string, kind channel.Kind, from channel.Address, pid, text string, at time.Time) receiveResult {
 	if _, ok := m.pids[pidKey(tp, pid)]; ok {
 		return receiveResult{dup: true} // a provider retry stores and sends nothing
@@ -312,7 +311,7 @@ const (
 	replyHelp  = "This is an automated message service. Reply STOP to unsubscribe or START to subscribe again."
 )
 
-// keyword applies an SMS keyword and its reply (§3.3): STOP's confirmation
+// keyword applies an SMS keyword and its reply (rule 2): STOP's confirmation
 // is the one message an opted-out contact gets.
 func (m *model) keyword(c *modelConv, text string) {
 	switch text {
@@ -369,7 +368,7 @@ func (m *model) deliver(c *modelConv, text string, isTemplate, confirmation bool
 	return done
 }
 
-// refuse records a refused outbound message as failed (§7: never
+// refuse records a refused outbound message as failed (rule 6: never
 // silently dropped).
 func (m *model) refuse(c *modelConv, text string) outcome {
 	c.msgs = append(c.msgs, &modelMsg{dir: conversation.Outbound, text: text, conv: c, status: conversation.DeliveryFailed})
@@ -377,7 +376,7 @@ func (m *model) refuse(c *modelConv, text string) outcome {
 	return refused
 }
 
-// send is an agent's reply, snippet or template (§3.2, §3.5, §3.6, §7): an
+// send is an agent's reply, snippet or template (rules 1 and 3 to 6): an
 // agent may answer what it may see (else the refused message is returned,
 // not stored); answering the inbox assigns first, within capacity, but
 // only once the message passed the rules; a reply the agent has no room
@@ -399,7 +398,7 @@ func (m *model) send(agent string, c *modelConv, text string, isTemplate bool) o
 	return m.deliver(c, text, isTemplate, false)
 }
 
-// take reports whether the router lets agent take queued c (§3.5): not
+// take reports whether the router lets agent take queued c (rules 3 and 4): not
 // while it is offered to someone, only an available agent (only available
 // agents receive new work), not beyond the agent's capacity. Refused for capacity, the Desk first reloads the
 // agent from the Ledger, which lets the agent take what else waits.
@@ -414,7 +413,7 @@ func (m *model) take(c *modelConv, agent string) bool {
 	return true
 }
 
-// assign takes a conversation from the inbox, or one waiting (§3.5).
+// assign takes a conversation from the inbox, or one waiting (rule 4).
 func (m *model) assign(c *modelConv, agent string) outcome {
 	if c.status != conversation.Queued || !m.take(c, agent) {
 		return rejected
@@ -425,7 +424,7 @@ func (m *model) assign(c *modelConv, agent string) outcome {
 }
 
 // transfer moves an assigned conversation to an available agent, charging
-// the new agent what it weighs now and releasing exactly what the old one was charged (§3.5);
+// the new agent what it weighs now and releasing exactly what the old one was charged (rule 3);
 // the old agent's freed room goes to what waits.
 func (m *model) transfer(c *modelConv, agent string) outcome {
 	if c.status != conversation.Assigned || c.assignee == agent || m.presence[agent] != routing.Available {
@@ -442,7 +441,7 @@ func (m *model) transfer(c *modelConv, agent string) outcome {
 	return done
 }
 
-// toInbox, end and close release the weight (§3.5, §3.6) and give the
+// toInbox, end and close release the weight (rules 3 and 5) and give the
 // room to what waits. Sent to the inbox, a conversation waits there for an
 // agent to take it, whatever its mode.
 func (m *model) toInbox(c *modelConv) outcome {
@@ -479,7 +478,7 @@ func (m *model) close(c *modelConv) outcome {
 	return done
 }
 
-// callback applies a provider's delivery report (§3.6): forward only;
+// callback applies a provider's delivery report (rule 5): forward only;
 // failed is terminal and taken only before delivery.
 func (m *model) callback(tp, pid string, to conversation.DeliveryStatus) bool {
 	msg := m.pids[pidKey(tp, pid)]
@@ -500,7 +499,7 @@ func (m *model) callback(tp, pid string, to conversation.DeliveryStatus) bool {
 	return true
 }
 
-// Routing (§3.5). The router's rules, restated for the model's one queue
+// Routing (rule 4). The router's rules, restated for the model's one queue
 // ("support", which every agent and touchpoint is in).
 
 // leaveQueue takes c out of the router's waiting lists.
@@ -793,7 +792,7 @@ func (m *model) tick() {
 
 // escalate turns an assigned conversation into a voice call: its agent is
 // charged the voice weight in place of the digital one, or it is refused
-// when that does not fit (§3.5). Escalating again changes nothing.
+// when that does not fit (rule 3). Escalating again changes nothing.
 func (m *model) escalate(c *modelConv) outcome {
 	if !c.inRouter || c.status != conversation.Assigned {
 		return rejected
@@ -844,7 +843,7 @@ func (m *model) presenceChange(agent string, p routing.Presence) {
 }
 
 // start is Desk.Start: a conversation the business opens, assigned to
-// agent, and its first message (§3.2, §3.3, §3.6). The router holds it
+// agent, and its first message (rules 1, 2 and 5). The router holds it
 // as the agent's own (simplified), whatever its touchpoint's mode. A first
 // message refused (by the rules, the agent's capacity or presence, or a
 // permanent transport failure) is stored failed and the conversation

@@ -12,6 +12,9 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
+// An agent's new capacity and queues take effect at once: room it gains
+// goes to what waits, and a conversation already assigned stays its
+// agent's. Updating an unknown agent is refused.
 func TestUpdateAgentDispatchesWhatItCanNowTake(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 10}, {ID: "cy", Queues: []string{"sales"}}}
@@ -33,6 +36,8 @@ func TestUpdateAgentDispatchesWhatItCanNowTake(t *testing.T) {
 	assert.ErrorIs(t, f.UpdateAgent(ctx, routing.Agent{ID: "ghost", Queues: []string{"support"}}), routing.ErrUnknownAgent)
 }
 
+// A removed agent's conversations go back to the inbox of their queues,
+// and the agent is unknown from then on.
 func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -52,6 +57,8 @@ func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
 	assert.ErrorIs(t, f.RemoveAgent(ctx, "ana"), routing.ErrUnknownAgent)
 }
 
+// On an automatic touchpoint a removed agent's conversations are routed
+// again, to another agent with room.
 func TestRemoveAgentHandsAutomaticWorkOn(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic}}}
@@ -66,47 +73,4 @@ func TestRemoveAgentHandsAutomaticWorkOn(t *testing.T) {
 	assert.Equal(t, conversation.Assigned, st)
 	assert.NotEqual(t, first, who, "handed to the other support agent")
 	assert.NotEmpty(t, who)
-}
-
-// DESIGN.md §3.5: "transfer moves it to another agent (capacity checked)";
-// no queue rule: the target sees it as its assignee.
-func TestTransferChecksCapacityAndAvailabilityNotQueues(t *testing.T) {
-	f := newFixture(t)
-	ctx := context.Background()
-	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
-	id := rc.Conversation.ID
-	require.NoError(t, f.Assign(ctx, id, "ana"))
-
-	require.NoError(t, f.Transfer(ctx, id, "cy"), "cy is in sales only, and may still be handed a support conversation")
-	_, err := f.Composer(ctx, "cy", id)
-	assert.NoError(t, err, "its assignee sees it")
-
-	require.NoError(t, f.SetPresence(ctx, "bo", routing.Offline))
-	assert.ErrorIs(t, f.Transfer(ctx, id, "bo"), routing.ErrUnavailable)
-	require.NoError(t, f.UpdateAgent(ctx, routing.Agent{ID: "ana", Queues: []string{"support"}, Capacity: 10}))
-	assert.ErrorIs(t, f.Transfer(ctx, id, "ana"), routing.ErrOverCapacity)
-}
-
-// DESIGN.md §3.5: "only available agents receive new work" — taken from
-// the inbox or transferred, an away or draining agent is refused as an
-// offline one is, and the conversation stays where it was.
-func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
-	ctx := context.Background()
-	for _, p := range []routing.Presence{routing.Away, routing.Offline, routing.Draining} {
-		t.Run(p.String(), func(t *testing.T) {
-			f := newFixture(t)
-			queued := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
-			held := receive(t, f, "sms", sms("+14155550101"), "s1", "hello").Conversation.ID
-			require.NoError(t, f.Assign(ctx, held, "ana"))
-			require.NoError(t, f.SetPresence(ctx, "bo", p))
-
-			assert.ErrorIs(t, f.Assign(ctx, queued, "bo"), routing.ErrUnavailable)
-			st, _ := status(t, f, queued)
-			assert.Equal(t, conversation.Queued, st)
-			assert.ErrorIs(t, f.Transfer(ctx, held, "bo"), routing.ErrUnavailable)
-			st, who := status(t, f, held)
-			assert.Equal(t, conversation.Assigned, st)
-			assert.Equal(t, "ana", who)
-		})
-	}
 }

@@ -1,4 +1,4 @@
-package parley_test
+package deskmodel_test
 
 import (
 	"context"
@@ -25,8 +25,8 @@ import (
 // rejected and expiring on Tick, waiting and dispatch, escalation, and
 // conversations the business starts. No sequential model can say which of two racing agents
 // wins, so it checks what must hold whatever the interleaving, at
-// quiescent points between rounds and at the end (DESIGN.md §3.5, §3.6,
-// §7): the ledger's watch (capacity, one holder, exact release) after
+// quiescent points between rounds and at the end (rules 3 to 6): the
+// ledger's watch (capacity, one holder, exact release) after
 // every round; at the end, every webhook stored exactly once however
 // often it was retried, the store and the ledger agreeing on who holds
 // what, one open conversation per slot, no failed message without a
@@ -267,9 +267,9 @@ func TestModelConcurrent(t *testing.T) {
 }
 
 // checkQuiescent checks, with no operation running, that the store and
-// the ledger agree on every conversation (§3.5), that no slot holds two
-// open conversations (§3.6), and that no failed message lacks a reason
-// nor any status went back (§3.6, §7).
+// the ledger agree on every conversation (rule 3), that no slot holds two
+// open conversations (rule 5), and that no failed message lacks a reason
+// nor any status went back (rules 5 and 6).
 func (h *harness) checkQuiescent(t *testing.T, seed int64, convs map[conversation.ID]bool) {
 	t.Helper()
 	ctx := context.Background()

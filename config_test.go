@@ -1,6 +1,7 @@
 package parley_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -12,6 +13,32 @@ import (
 	"github.com/parleyhq/parley/parleytest"
 	"github.com/parleyhq/parley/routing"
 )
+
+// New refuses an invalid Config with every problem listed in one
+// ConfigError, which is ErrInvalidConfig.
+func TestNewListsEveryProblem(t *testing.T) {
+	_, err := parley.New(parley.Config{
+		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000"}},
+		Options:     map[string]parley.TouchpointOptions{"nope": {}},
+		Supervisors: []string{"ghost"},
+	})
+	var ce *parley.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.ErrorIs(t, err, parley.ErrInvalidConfig)
+	assert.GreaterOrEqual(t, len(ce.Problems), 3, "problems: %v", ce.Problems)
+	assert.Contains(t, err.Error(), "Transport is required")
+	assert.Contains(t, err.Error(), `unknown touchpoint "nope"`)
+	assert.Contains(t, err.Error(), `supervisor "ghost"`)
+}
+
+// A Desk needs only a Transport; with no touchpoints every webhook is
+// refused with ErrUnknownTouchpoint.
+func TestZeroConfigDeskWorks(t *testing.T) {
+	d, err := parley.New(parley.Config{Transport: parleytest.NewTransport()})
+	require.NoError(t, err)
+	_, err = d.Receive(context.Background(), parley.Inbound{Touchpoint: "x", From: wa("+14155550100")})
+	assert.ErrorIs(t, err, parley.ErrUnknownTouchpoint)
+}
 
 // A touchpoint without queues is refused whether or not it has Options:
 // otherwise every conversation on it would reach no agent.

@@ -1,4 +1,4 @@
-package parley_test
+package deskmodel_test
 
 import (
 	"context"
@@ -14,9 +14,9 @@ import (
 )
 
 // Doubles the model-based tests wire into a real Desk: a ledger that
-// watches every charge and release (DESIGN.md §3.5), a store that fails or
-// conflicts on demand (§7), and a transport guard that refuses to let a
-// forbidden message out unnoticed (§3.2, §3.3).
+// watches every charge and release (rule 3), a store that fails or
+// conflicts on demand (rule 6), and a transport guard that refuses to let a
+// forbidden message out unnoticed (rules 1 and 2).
 
 // violations collects broken invariants from any goroutine.
 type violations struct {
@@ -47,7 +47,7 @@ type charge struct {
 // watchedLedger is memory.Ledger with a second, independent account of
 // every reservation: it reports an agent over capacity, a conversation
 // reserved for two agents, and a release that does not free exactly the
-// weight charged (§3.5: "every charged weight released exactly once").
+// weight charged (rule 3: every charged weight is released exactly once).
 type watchedLedger struct {
 	inner *memory.Ledger
 	v     *violations
@@ -135,7 +135,7 @@ var errCrash = errors.New("model test: store write failed")
 // before the write would; conflictNext makes the next Update, Record or
 // ReceiveOpen of an open conversation report an optimistic-concurrency
 // conflict without writing, as a concurrent writer in another process
-// would (§7). It forwards ReceiveOpen (conversation.Receiver), so the
+// would (rule 6). It forwards ReceiveOpen (conversation.Receiver), so the
 // model and crash tests take the Desk's one-step path for a webhook to an
 // open conversation, as a Desk on the memory store does; wrap it in
 // plainStore for the FindOpen, Receive and Record steps.
@@ -244,6 +244,10 @@ func (s *faultStore) UpdateDelivery(ctx context.Context, u conversation.Delivery
 
 // failWrite arms the store to fail the n-th write from now.
 func (s *faultStore) failWrite(n int) { s.failAt.Store(s.writes.Load() + int64(n)) }
+
+// plainStore hides a store's one-step ReceiveOpen (conversation.Receiver),
+// so the Desk takes FindOpen, Receive and Record.
+type plainStore struct{ conversation.Store }
 
 // guardTransport checks every message as it leaves, against what the
 // test knows independently of the Desk; check returns the broken rule.

@@ -10,8 +10,8 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// Only windowed channels are tracked: an SMS or e-mail pair has no window
-// (DESIGN.md §3.2), and an entry for it would never be read nor pruned.
+// Only windowed channels are tracked: an SMS or e-mail pair has no
+// window, and an entry for it would never be read nor pruned.
 func TestReceiveTracksOnlyWindowedChannels(t *testing.T) {
 	d, err := New(Config{
 		Transport: TransportFunc(func(context.Context, Outgoing) (string, error) { return "id", nil }),

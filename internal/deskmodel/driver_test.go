@@ -1,4 +1,4 @@
-package parley_test
+package deskmodel_test
 
 import (
 	"context"
@@ -25,7 +25,7 @@ import (
 )
 
 // -seed replays a run; -ops sets its length. CI runs the default budget;
-// a long local run: go test -run TestModel -ops 1000000 .
+// a long local run: go test -run TestModel ./internal/deskmodel -ops 1000000
 var (
 	seedFlag = flag.Int64("seed", 0, "model test: seed to replay (0: from the time)")
 	opsFlag  = flag.Int("ops", 20000, "model test: operations per run")
@@ -40,7 +40,7 @@ func modelSeed() int64 {
 }
 
 // The fixture: three agents (cy small enough to fill up), a handful of
-// contacts per touchpoint, and touchpoints of each routing mode (§3.5):
+// contacts per touchpoint, and touchpoints of each routing mode (rule 4):
 // simplified WhatsApp, SMS and web chat; an automatic WhatsApp number
 // (least loaded, offers that stand 90 s, a busy message); a second SMS
 // number dedicated to bo, in the first one's opt-out scope and with the
@@ -73,6 +73,9 @@ const (
 	modelOfferTimeout = 90 * time.Second
 	modelBusy         = "All our agents are busy; we will answer soon."
 )
+
+func wa(id string) channel.Address  { return channel.Address{Kind: channel.WhatsApp, ID: id} }
+func sms(id string) channel.Address { return channel.Address{Kind: channel.SMS, ID: id} }
 
 // harness is a real Desk and the model, driven in lock-step.
 type harness struct {
@@ -173,8 +176,8 @@ func newHarness(t testing.TB, seed int64, wire ...func(*parley.Config)) *harness
 }
 
 // guard is checked as each message leaves: never to an opted-out SMS
-// address but the STOP confirmation (§3.3); never free-form WhatsApp
-// outside the window (§3.2). It reads the consent ledger and the inbound
+// address but the STOP confirmation (rule 2); never free-form WhatsApp
+// outside the window (rule 1). It reads the consent ledger and the inbound
 // times the driver saw, not the Desk.
 func (h *harness) guard(out parley.Outgoing) string {
 	switch out.To.Kind {
@@ -197,7 +200,7 @@ func (h *harness) pick(n int) int { return h.rng.IntN(n) }
 // fail reports a mismatch with the seed and the operations that led to it.
 func (h *harness) fail(seed int64, format string, args ...any) {
 	h.t.Helper()
-	h.t.Fatalf("model test, seed %d (replay: go test -run %s -seed %d .), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
+	h.t.Fatalf("model test, seed %d (replay: go test -run %s ./internal/deskmodel -seed %d), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
 		seed, h.t.Name(), seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
 }
 
@@ -394,7 +397,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 	}
 }
 
-// routingOp runs one of the operations of routing's push path (§3.5):
+// routingOp runs one of the operations of routing's push path (rule 4):
 // accepting or rejecting a standing offer (by the agent offered it, or
 // by another, refused), Tick after a clock advance that may pass offers'
 // deadlines, escalation to voice, a conversation the business starts, and
@@ -723,7 +726,7 @@ func (h *harness) messages(ctx context.Context, id conversation.ID) ([]*conversa
 	}
 }
 
-// regressed reports a delivery status moving back (§3.6): failed is
+// regressed reports a delivery status moving back (rule 5): failed is
 // terminal; otherwise the order is pending → sent → delivered → read.
 func regressed(from, to conversation.DeliveryStatus) bool {
 	if from == conversation.DeliveryFailed {
@@ -787,4 +790,41 @@ func TestModel(t *testing.T) {
 		"%d offers (%d accepted, %d rejected, %d expired), %d dispatched when room freed, %d busy notices, %d escalations",
 		seed, h.ops, len(h.convs), m.starts, h.store.oneStep.Load(), len(m.sent), h.checks, h.transportFaults, h.store.injected.Load(), h.ledger.charges, h.ledger.releases,
 		m.offers, m.accepted, m.rejectedOffers, m.expired, m.dispatched, m.busyNotices, m.escalations)
+}
+
+func mustReceive(h *harness, in parley.Inbound) parley.Receipt {
+	h.t.Helper()
+	rc, err := h.d.Receive(context.Background(), in)
+	require.NoError(h.t, err)
+	return rc
+}
+
+// snapshot is the observable state: every conversation with its status,
+// assignee, unread count and messages, what was sent, and every agent's
+// load.
+func snapshot(t *testing.T, h *harness) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	page, err := h.store.Search(ctx, conversation.Query{Viewer: conversation.Viewer{Supervisor: true}, Order: conversation.OldestFirst, Limit: 100})
+	require.NoError(t, err)
+	// IDs a failed attempt drew are not reused, so conversations are
+	// named by their order and Previous by the index it points at.
+	index := map[conversation.ID]int{}
+	for i, c := range page.Conversations {
+		index[c.ID] = i + 1
+		out = append(out, fmt.Sprintf("conversation %d %s %q unread %d previous %d", i+1, c.Status, c.AssigneeID, c.Unread, index[c.Previous]))
+		msgs, err := h.messages(ctx, c.ID)
+		require.NoError(t, err)
+		for _, m := range msgs {
+			out = append(out, fmt.Sprintf("  %s %q %s %s", m.Direction, m.Text, m.Delivery.Status, m.ProviderID))
+		}
+	}
+	for _, s := range h.d.Transport.Sent() {
+		out = append(out, fmt.Sprintf("sent %q to %s", s.Text, s.To))
+	}
+	for _, a := range modelAgents {
+		out = append(out, fmt.Sprintf("load %s %d", a, h.ledger.agentLoad(a)))
+	}
+	return out
 }

@@ -1,0 +1,211 @@
+package parley_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/parleytest"
+	"github.com/parleyhq/parley/routing"
+)
+
+// Assign takes only from the inbox; transfer moves an assigned
+// conversation to another agent; escalation is announced; send to inbox
+// returns the conversation to its queues, seen by their agents only.
+func TestTransferSendToInboxAndEscalate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
+	id := rc.Conversation.ID
+	require.NoError(t, f.Assign(ctx, id, "ana"))
+
+	assert.ErrorIs(t, f.Assign(ctx, id, "bo"), conversation.ErrInvalidTransition, "an assigned conversation is not in the inbox")
+	require.NoError(t, f.Transfer(ctx, id, "bo"))
+	c, err := f.Conversation(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "bo", c.AssigneeID)
+
+	require.NoError(t, f.Escalate(ctx, id))
+	assert.Contains(t, f.Publisher.Names(), "conversation.escalated")
+
+	require.NoError(t, f.SendToInbox(ctx, id))
+	c, err = f.Conversation(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, conversation.Queued, c.Status)
+	assert.Empty(t, c.AssigneeID)
+
+	inbox, err := f.Inbox(ctx, "ana", routing.OldestFirst)
+	require.NoError(t, err)
+	require.Len(t, inbox, 1)
+	assert.Equal(t, id, inbox[0].ID)
+	inbox, err = f.Inbox(ctx, "cy", routing.OldestFirst)
+	require.NoError(t, err)
+	assert.Empty(t, inbox, "cy is not in the support queue")
+}
+
+// An agent takes a conversation, by Assign or by a reply, only if its load
+// plus the weight (20 for WhatsApp) fits its capacity; ending frees the
+// weight, and ending twice is refused.
+func TestCapacityRefusesAndReleaseFrees(t *testing.T) {
+	f := newFixture(t, func(c *parley.Config) {
+		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 25}}
+	})
+	ctx := context.Background()
+	a := receive(t, f, "wa", wa("+14155550101"), "w1", "1")
+	b := receive(t, f, "wa", wa("+14155550102"), "w2", "2")
+	require.NoError(t, f.Assign(ctx, a.Conversation.ID, "ana"))
+	err := f.Assign(ctx, b.Conversation.ID, "ana")
+	var ce *routing.CapacityError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 20, ce.Load)
+	assert.Equal(t, 20, ce.Weight)
+	_, err = f.Reply(ctx, "ana", b.Conversation.ID, "hi")
+	assert.ErrorIs(t, err, routing.ErrOverCapacity, "a reply cannot auto-assign past capacity")
+	assert.Empty(t, f.Transport.Sent())
+
+	require.NoError(t, f.End(ctx, a.Conversation.ID))
+	require.NoError(t, f.Assign(ctx, b.Conversation.ID, "ana"))
+	assert.ErrorIs(t, f.End(ctx, a.Conversation.ID), conversation.ErrInvalidTransition, "ending twice")
+	require.NoError(t, f.Close(ctx, a.Conversation.ID, "done"))
+}
+
+// Transfer moves a conversation to another agent checking the agent's
+// capacity and presence, not its queues: the new assignee sees the
+// conversation as its own.
+func TestTransferChecksCapacityAndAvailabilityNotQueues(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	id := rc.Conversation.ID
+	require.NoError(t, f.Assign(ctx, id, "ana"))
+
+	require.NoError(t, f.Transfer(ctx, id, "cy"), "cy is in sales only, and may still be handed a support conversation")
+	_, err := f.Composer(ctx, "cy", id)
+	assert.NoError(t, err, "its assignee sees it")
+
+	require.NoError(t, f.SetPresence(ctx, "bo", routing.Offline))
+	assert.ErrorIs(t, f.Transfer(ctx, id, "bo"), routing.ErrUnavailable)
+	require.NoError(t, f.UpdateAgent(ctx, routing.Agent{ID: "ana", Queues: []string{"support"}, Capacity: 10}))
+	assert.ErrorIs(t, f.Transfer(ctx, id, "ana"), routing.ErrOverCapacity)
+}
+
+// Only available agents receive new work: taken from the inbox or
+// transferred, an away or draining agent is refused as an offline one is,
+// and the conversation stays where it was.
+func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
+	ctx := context.Background()
+	for _, p := range []routing.Presence{routing.Away, routing.Offline, routing.Draining} {
+		t.Run(p.String(), func(t *testing.T) {
+			f := newFixture(t)
+			queued := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+			held := receive(t, f, "sms", sms("+14155550101"), "s1", "hello").Conversation.ID
+			require.NoError(t, f.Assign(ctx, held, "ana"))
+			require.NoError(t, f.SetPresence(ctx, "bo", p))
+
+			assert.ErrorIs(t, f.Assign(ctx, queued, "bo"), routing.ErrUnavailable)
+			st, _ := status(t, f, queued)
+			assert.Equal(t, conversation.Queued, st)
+			assert.ErrorIs(t, f.Transfer(ctx, held, "bo"), routing.ErrUnavailable)
+			st, who := status(t, f, held)
+			assert.Equal(t, conversation.Assigned, st)
+			assert.Equal(t, "ana", who)
+		})
+	}
+}
+
+// An offer stands for the offer timeout; a rejected offer goes to the next
+// eligible agent, never back to one who declined; when every agent has
+// passed the conversation waits; an accepted offer assigns it.
+func TestOffersAcceptRejectAndExpire(t *testing.T) {
+	f := newFixture(t, func(c *parley.Config) {
+		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic, Offer: true}}}
+	})
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
+	require.Equal(t, routing.Offered, rc.Routing.Outcome)
+	first := rc.Routing.AgentID
+	assert.Equal(t, f.Clock.Now().Add(routing.DefaultOfferTimeout), rc.Routing.Deadline)
+
+	require.NoError(t, f.Reject(ctx, rc.Conversation.ID, first))
+	next := lastOffer(f, rc.Conversation.ID)
+	require.NotEmpty(t, next)
+	assert.NotEqual(t, first, next, "never back to one who declined")
+
+	f.Clock.Advance(routing.DefaultOfferTimeout)
+	require.NoError(t, f.Tick(ctx))
+	c, err := f.Conversation(ctx, rc.Conversation.ID)
+	require.NoError(t, err)
+	assert.Equal(t, conversation.Queued, c.Status, "both agents passed: it waits")
+
+	rc2 := receive(t, f, "wa", wa("+14155550101"), "w2", "Hi")
+	require.Equal(t, routing.Offered, rc2.Routing.Outcome)
+	require.NoError(t, f.Accept(ctx, rc2.Conversation.ID, rc2.Routing.AgentID))
+	c, err = f.Conversation(ctx, rc2.Conversation.ID)
+	require.NoError(t, err)
+	assert.Equal(t, conversation.Assigned, c.Status)
+	assert.Equal(t, rc2.Routing.AgentID, c.AssigneeID)
+	assert.Contains(t, f.Publisher.Names(), "conversation.offered")
+}
+
+// lastOffer returns the agent the conversation was last offered to, from
+// the published events.
+func lastOffer(f *parleytest.Desk, id conversation.ID) string {
+	agent := ""
+	for _, e := range f.Publisher.Events() {
+		if o, ok := e.(parley.OfferedEvent); ok && o.Conversation() == id {
+			agent = o.AgentID
+		}
+	}
+	return agent
+}
+
+// A conversation a bot holds is no agent's until hand-off; the transcript
+// before it is stored as imported history, never unread; assigning an
+// agent pauses the bot. On the host's own channel each interaction ID is a
+// conversation of its own.
+func TestBotHandOffAndTranscript(t *testing.T) {
+	f := newFixture(t, func(c *parley.Config) {
+		c.Touchpoints = append(c.Touchpoints, channel.Touchpoint{ID: "app", Kind: channel.Custom, Address: "app-1", Queues: []string{"support"}})
+		c.Options = map[string]parley.TouchpointOptions{"app": {Bot: true}}
+	})
+	ctx := context.Background()
+	at := f.Clock.Now().Add(-time.Minute)
+	rc, err := f.Receive(ctx, parley.Inbound{Touchpoint: "app", From: channel.Address{Kind: channel.Custom, ID: "user-7"},
+		ProviderID: "i1", Text: "I want a human", InteractionID: "chat-1",
+		Transcript: []parley.Turn{
+			{Author: conversation.AuthorContact, Text: "hi bot", At: at},
+			{Author: conversation.AuthorBot, Text: "hello! how can I help?", At: at.Add(time.Second)},
+		}})
+	require.NoError(t, err)
+	assert.Equal(t, conversation.Bot, rc.Conversation.Status)
+	assert.Equal(t, 1, rc.Conversation.Unread, "imported history is never unread")
+
+	_, err = f.Reply(ctx, "ana", rc.Conversation.ID, "hi")
+	assert.ErrorIs(t, err, routing.ErrNotVisible, "the bot holds it until hand-off")
+
+	require.NoError(t, f.HandOff(ctx, rc.Conversation.ID))
+	_, err = f.Reply(ctx, "ana", rc.Conversation.ID, "A human here")
+	require.NoError(t, err)
+	c, err := f.Conversation(ctx, rc.Conversation.ID)
+	require.NoError(t, err)
+	assert.True(t, c.BotPaused, "assigning an agent pauses the bot")
+
+	page, err := f.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Order: conversation.OldestFirst})
+	require.NoError(t, err)
+	require.Len(t, page.Messages, 4)
+	assert.True(t, page.Messages[0].Imported)
+	assert.True(t, page.Messages[1].Imported)
+	assert.Equal(t, "I want a human", page.Messages[2].Text)
+
+	// Another interaction of the same user is a conversation of its own.
+	rc2, err := f.Receive(ctx, parley.Inbound{Touchpoint: "app", From: channel.Address{Kind: channel.Custom, ID: "user-7"}, ProviderID: "i2", Text: "other topic", InteractionID: "chat-2"})
+	require.NoError(t, err)
+	assert.True(t, rc2.Started)
+	assert.NotEqual(t, rc.Conversation.ID, rc2.Conversation.ID)
+}
