@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/memory"
@@ -18,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/session"
 	"github.com/parleyhq/parley/template"
+	"golang.org/x/text/language"
 )
 
 // Errors the Desk returns beyond those of the domain packages (which it
@@ -253,36 +252,20 @@ func (d *Desk) touchpoint(id string) (*touchpoint, error) {
 	return tp, nil
 }
 
-// lockContact serialises inbound work for one contact on one touchpoint
-// within the process, so two webhooks of one contact never open two
-// conversations. Keys share 64 stripes: contention between unrelated keys
-// is rare and brief, and the lock set stays fixed. It returns the locked
-// mutex rather than its Unlock method: a method value escapes to the heap,
-// an allocation on every inbound message. contactHash is the contact ID's
-// hash (Desk.contactHash), which Receive has from the address cache.
-func (d *Desk) lockContact(tp *touchpoint, contactHash uint64) *sync.Mutex {
-	h := tp.hash*31 ^ contactHash
-	m := &d.contactLocks[h%uint64(len(d.contactLocks))]
-	m.Lock()
-	return m
+// BlockedError is the refusal to send WhatsApp messages to a number whose
+// country or region WhatsApp does not serve (DESIGN.md §3.1). It matches
+// ErrBlockedCountry.
+type BlockedError struct {
+	Number string
 }
 
-// lockConversation serialises agent actions on one conversation within
-// the process; across processes optimistic concurrency settles them. Like
-// lockContact it returns the locked mutex.
-func (d *Desk) lockConversation(id conversation.ID) *sync.Mutex {
-	m := &d.convLocks[d.stripe(id)]
-	m.Lock()
-	return m
+// Error names the number.
+func (e *BlockedError) Error() string {
+	return fmt.Sprintf("parley: whatsapp does not serve %s's country or region", e.Number)
 }
 
-// contactHash is the hash lockContact takes for contactID.
-func (d *Desk) contactHash(contactID string) uint64 { return maphash.String(d.seed, contactID) }
-
-// stripe is the index of conversation id's lock.
-func (d *Desk) stripe(id conversation.ID) uint64 {
-	return maphash.Bytes(d.seed, id[:]) % uint64(len(d.convLocks))
-}
+// Is matches ErrBlockedCountry.
+func (e *BlockedError) Is(target error) bool { return target == ErrBlockedCountry }
 
 // errUnchanged tells mutate that the change turned out to be a no-op and
 // there is nothing to store.
@@ -360,6 +343,12 @@ func (d *Desk) viewer(agentID string) (conversation.Viewer, error) {
 		return conversation.Viewer{}, err
 	}
 	return conversation.Viewer{AgentID: a.ID, Queues: a.Queues, Supervisor: d.supervisors[a.ID]}, nil
+}
+
+// mustViewer is viewer for an agent already known to exist.
+func (d *Desk) mustViewer(agentID string) conversation.Viewer {
+	v, _ := d.viewer(agentID)
+	return v
 }
 
 // item is how the router sees conversation c.

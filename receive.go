@@ -7,13 +7,12 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/optout"
 	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/session"
+	"golang.org/x/text/language"
 )
 
 // Inbound is one message from a contact, as the host's webhook handler
@@ -589,4 +588,36 @@ func (d *Desk) welcome(ctx context.Context, tp *touchpoint, c *conversation.Conv
 	}
 	_, evs, _, err := d.deliver(ctx, c, auto, now)
 	return append(events, evs...), err
+}
+
+// DeliveryReport is a provider's status callback for an outbound message.
+type DeliveryReport struct {
+	// Touchpoint and ProviderID name the message, as the provider does.
+	Touchpoint string
+	ProviderID string
+	// Status is sent, delivered, read or failed.
+	Status conversation.DeliveryStatus
+	// Reason says why, for a failure.
+	Reason string
+	// At is when the provider says it happened; zero means now.
+	At time.Time
+}
+
+// UpdateDelivery applies a delivery callback. Status only moves forward
+// (pending → sent → delivered → read; failed is terminal and keeps its
+// reason): a late or duplicate callback changes nothing and is not an
+// error (DESIGN.md §3.6). It reports whether the status changed and
+// publishes the change.
+func (d *Desk) UpdateDelivery(ctx context.Context, r DeliveryReport) (bool, error) {
+	if r.At.IsZero() {
+		r.At = d.now()
+	}
+	m, changed, err := d.store.UpdateDelivery(ctx, conversation.DeliveryUpdate{
+		Touchpoint: r.Touchpoint, ProviderID: r.ProviderID, Status: r.Status, Reason: r.Reason, At: r.At,
+	})
+	if err != nil || !changed {
+		return false, err
+	}
+	d.publish(ctx, conversation.DeliveryEvent(m))
+	return true, nil
 }

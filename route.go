@@ -196,3 +196,15 @@ func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]E
 	})
 	return events, err
 }
+
+// own returns the decision among decs about conversation id, the last
+// one, and whether there is one.
+func own(decs []routing.Decision, id conversation.ID) (routing.Decision, bool) {
+	s := id.String()
+	for i := len(decs) - 1; i >= 0; i-- {
+		if decs[i].ConversationID == s {
+			return decs[i], true
+		}
+	}
+	return routing.Decision{}, false
+}

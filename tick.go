@@ -13,6 +13,30 @@ import (
 	"github.com/parleyhq/parley/session"
 )
 
+// Tick runs what is due at the Desk's current time (its Config.Clock):
+// expired offers go to the next agent, conversations with no first reply
+// are auto-transferred once, draining agents hand over their work; with a
+// shared Config.Ledger, every agent's load is reloaded, so room another
+// desk freed takes the conversations waiting here; and customer-service
+// windows are announced, a [WindowEvent] when one comes within
+// Config.WindowWarning of closing and another when it closes (DESIGN.md
+// §3.6). Hosts call it every few seconds.
+func (d *Desk) Tick(ctx context.Context) error {
+	now := d.now()
+	decs, err := d.router.Expire(ctx, now)
+	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	errs := []error{err}
+	if d.shared() {
+		decs, err := d.syncAgents(ctx, now)
+		d.publish(ctx, d.apply(ctx, now, decs...)...)
+		errs = append(errs, err)
+	}
+	d.publish(ctx, d.applyDeferred(ctx)...)
+	events, err := d.windowEvents(ctx, now)
+	d.publish(ctx, events...)
+	return errors.Join(append(errs, err)...)
+}
+
 // DefaultWindowWarning is how long before a customer-service window closes
 // Tick publishes "window expiring" when Config.WindowWarning is zero.
 const DefaultWindowWarning = time.Hour
