@@ -16,7 +16,7 @@ func (d *Desk) SetPresence(ctx context.Context, agentID string, p routing.Presen
 	if err != nil {
 		return err
 	}
-	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	d.conclude(ctx, after{decs: decs, now: now})
 	return nil
 }
 
@@ -30,7 +30,7 @@ func (d *Desk) AddAgent(ctx context.Context, a routing.Agent) error {
 		return err
 	}
 	d.roster.set(a)
-	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	d.conclude(ctx, after{decs: decs, now: now})
 	return nil
 }
 
@@ -47,7 +47,7 @@ func (d *Desk) UpdateAgent(ctx context.Context, a routing.Agent) error {
 		return err
 	}
 	d.roster.set(a)
-	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	d.conclude(ctx, after{decs: decs, now: now})
 	return nil
 }
 
@@ -66,7 +66,7 @@ func (d *Desk) RemoveAgent(ctx context.Context, agentID string) error {
 	}
 	// On an error the router may have moved part of the agent's work:
 	// apply what it decided either way.
-	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	d.conclude(ctx, after{decs: decs, now: now})
 	return err
 }
 

@@ -21,44 +21,36 @@ func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) e
 	if _, err := d.agent(agentID); err != nil {
 		return err
 	}
-	mu := d.lockConversation(id)
-	c, err := d.store.Get(ctx, id)
-	if err != nil {
-		mu.Unlock()
-		return err
-	}
-	if c.Status != conversation.Queued && c.Status != conversation.Bot {
-		mu.Unlock()
-		return &conversation.TransitionError{From: c.Status, To: conversation.Assigned}
-	}
-	now := d.now()
-	_, events, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
-	mu.Unlock()
-	d.publish(ctx, events...)
-	d.settle(ctx)
-	return err
+	return d.withConversation(ctx, id, func() (after, error) {
+		c, err := d.store.Get(ctx, id)
+		if err != nil {
+			return after{}, err
+		}
+		if c.Status != conversation.Queued && c.Status != conversation.Bot {
+			return after{}, &conversation.TransitionError{From: c.Status, To: conversation.Assigned}
+		}
+		_, events, err := d.assign(ctx, c, agentID, conversation.AssignManual, d.now())
+		return after{events: events}, err
+	})
 }
 
 // HandOff passes a bot's conversation to the inbox (Bot → Queued) and
 // routes it by its touchpoint's mode.
 func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
 	now := d.now()
-	mu := d.lockConversation(id)
-	var events []Event
-	c, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
-		ev, err := c.HandOff(nil, now)
-		events = []Event{ev}
-		return err
+	return d.withConversation(ctx, id, func() (after, error) {
+		var events []Event
+		c, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+			ev, err := c.HandOff(nil, now)
+			events = []Event{ev}
+			return err
+		})
+		if err != nil {
+			return after{}, err
+		}
+		_, evs, err := d.route(ctx, c, nil, now)
+		return after{events: append(events, evs...)}, err
 	})
-	if err != nil {
-		mu.Unlock()
-		return err
-	}
-	_, evs, err := d.route(ctx, c, nil, now)
-	mu.Unlock()
-	d.publish(ctx, append(events, evs...)...)
-	d.settle(ctx)
-	return err
 }
 
 // SendToInbox returns an assigned conversation to its queues and frees its
@@ -120,7 +112,7 @@ func (d *Desk) Accept(ctx context.Context, id conversation.ID, agentID string) e
 	if err := d.router.Accept(id.String(), agentID, now); err != nil {
 		return err
 	}
-	d.publish(ctx, d.apply(ctx, now, routing.Decision{ConversationID: id.String(), Outcome: routing.Assigned, AgentID: agentID, Automatic: true})...)
+	d.conclude(ctx, after{decs: []routing.Decision{{ConversationID: id.String(), Outcome: routing.Assigned, AgentID: agentID, Automatic: true}}, now: now})
 	return nil
 }
 
@@ -132,7 +124,7 @@ func (d *Desk) Reject(ctx context.Context, id conversation.ID, agentID string) e
 	if err != nil {
 		return err
 	}
-	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	d.conclude(ctx, after{decs: decs, now: now})
 	return nil
 }
 
@@ -145,24 +137,21 @@ func (d *Desk) Reject(ctx context.Context, id conversation.ID, agentID string) e
 // in the inbox.
 func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 	now := d.now()
-	mu := d.lockConversation(id)
-	c, err := d.store.Get(ctx, id)
-	if err != nil {
-		mu.Unlock()
-		return err
-	}
-	if c.Status != conversation.Assigned {
-		mu.Unlock()
-		return fmt.Errorf("%w: conversation %s is %s, not assigned", routing.ErrUnknownConversation, id, c.Status)
-	}
-	decs, err := d.router.Escalate(ctx, id.String(), now)
-	mu.Unlock()
-	if err != nil {
-		return err
-	}
-	events := append([]Event{EscalatedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, AgentID: c.AssigneeID}}, d.apply(ctx, now, decs...)...)
-	d.publish(ctx, events...)
-	return nil
+	return d.withConversation(ctx, id, func() (after, error) {
+		c, err := d.store.Get(ctx, id)
+		if err != nil {
+			return after{}, err
+		}
+		if c.Status != conversation.Assigned {
+			return after{}, fmt.Errorf("%w: conversation %s is %s, not assigned", routing.ErrUnknownConversation, id, c.Status)
+		}
+		decs, err := d.router.Escalate(ctx, id.String(), now)
+		if err != nil {
+			return after{}, err
+		}
+		escalated := EscalatedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, AgentID: c.AssigneeID}
+		return after{events: []Event{escalated}, decs: decs, now: now}, nil
+	})
 }
 
 // assign gives queued conversation c to agentID through the router (which

@@ -18,13 +18,14 @@ func (d *Desk) ResumeBot(ctx context.Context, id conversation.ID) error {
 }
 
 func (d *Desk) setBot(ctx context.Context, id conversation.ID, paused bool) error {
-	defer d.lockConversation(id).Unlock()
-	_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
-		if c.BotPaused == paused {
-			return errUnchanged
-		}
-		c.BotPaused = paused
-		return nil
+	return d.withConversation(ctx, id, func() (after, error) {
+		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+			if c.BotPaused == paused {
+				return errUnchanged
+			}
+			c.BotPaused = paused
+			return nil
+		})
+		return after{}, err
 	})
-	return err
 }

@@ -82,24 +82,18 @@ type Desk struct {
 	addrs       addrCache
 
 	// ledger is Config.Ledger: set, capacity is shared with other desks
-	// (shared.go). roster lists the agents to refresh from it; later
-	// holds routing decisions a locked caller could not apply.
+	// (syncAgents). roster lists the agents to refresh from it; later
+	// holds routing decisions a locked caller could not apply (settle).
 	ledger routing.Ledger
 	roster roster
 	later  deferred
 
 	// warnWithin is how long before a window closes Tick warns; negative
-	// never. notices remembers what Tick published (window_notices.go).
+	// never. notices remembers what Tick published (windowEvents).
 	warnWithin time.Duration
 	notices    windowNotices
 
-	// Two lock sets, striped. Receive and Start lock a contact on a
-	// touchpoint, then the conversation they start or resume; agent
-	// actions lock a conversation. The order is always contact before
-	// conversation, and a goroutine holding a conversation's lock never
-	// waits on another's (a stripe may be shared): routing decisions for
-	// other conversations go through applyAside (TryLock, else put off to
-	// settle) or are applied after the lock is let go.
+	// The stripes of the lock protocol (withConversation, withContact).
 	seed         maphash.Seed
 	contactLocks [64]sync.Mutex
 	convLocks    [64]sync.Mutex
@@ -111,7 +105,7 @@ type touchpoint struct {
 	addr  channel.Address
 	opts  TouchpointOptions
 	scope optout.Scope
-	hash  uint64 // of the ID, for lockContact
+	hash  uint64 // of the ID, for contactMutex
 }
 
 type templateKey struct {

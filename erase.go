@@ -53,7 +53,7 @@ func (d *Desk) Erase(ctx context.Context, contact channel.Address) (conversation
 		}
 		decs, err := d.router.Release(ctx, c.ID.String(), now)
 		errs = append(errs, err)
-		d.publish(ctx, d.apply(ctx, now, decs...)...)
+		d.conclude(ctx, after{decs: decs, now: now})
 	}
 	d.forgetWindows(contact)
 	d.addrs.forget(contact)

@@ -14,15 +14,16 @@ func (d *Desk) MarkRead(ctx context.Context, agentID string, id conversation.ID)
 		return err
 	}
 	now := d.now()
-	defer d.lockConversation(id).Unlock()
-	_, err = d.mutate(ctx, id, func(c *conversation.Conversation) error {
-		if !c.VisibleTo(v) {
-			return &routing.VisibilityError{AgentID: agentID, ConversationID: id.String(), Queues: c.Queues}
-		}
-		if !c.MarkRead(now) {
-			return errUnchanged
-		}
-		return nil
+	return d.withConversation(ctx, id, func() (after, error) {
+		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+			if !c.VisibleTo(v) {
+				return &routing.VisibilityError{AgentID: agentID, ConversationID: id.String(), Queues: c.Queues}
+			}
+			if !c.MarkRead(now) {
+				return errUnchanged
+			}
+			return nil
+		})
+		return after{}, err
 	})
-	return err
 }

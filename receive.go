@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/channel"
@@ -116,31 +115,28 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		at = now
 	}
 
-	// convMu is the lock of a conversation this call starts: routing a new
-	// conversation must not race an agent's action on it. The lock order
-	// is always contact, then conversation: no path takes them the other
-	// way. Both are released by one defer, outside any loop, so that the
-	// compiler open-codes it; a defer in a loop, or several defers in a
-	// function with this many returns, go through the runtime.
-	contactMu := d.lockContact(tp, contact.hash)
-	var convMu *sync.Mutex
-	defer func() {
-		if convMu != nil {
-			convMu.Unlock()
-		}
-		contactMu.Unlock()
-		d.settle(ctx) // what routing put off while the locks were held
-	}()
-	// resumeStored answers a provider retry of stored message m. resume
-	// locks m's conversation, which may be the one this call started and
-	// holds (another desk stored the retry in it): a mutex is not
-	// re-entrant, so that lock is let go first.
-	resumeStored := func(m *conversation.Message) (Receipt, error) {
-		if convMu != nil {
-			convMu.Unlock()
-			convMu = nil
-		}
-		return d.resume(ctx, tp, contact, m, now)
+	// conv, given to withContact, is declared here rather than by it so
+	// that it stays on the stack: Kept allocation-free, see BenchmarkReceive.
+	var (
+		conv convLock
+		rc   Receipt
+	)
+	err = d.withContact(ctx, tp, contact.hash, &conv, func() (after, error) {
+		var a after
+		var err error
+		rc, a, err = d.receive(ctx, &conv, tp, contact, &in, at, now)
+		return a, err
+	})
+	return rc, err
+}
+
+// receive is Receive's work, with the contact's lock held. conv takes the
+// lock of a conversation it starts: routing a new conversation must not
+// race an agent's action on it.
+func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, contact inboundContact, in *Inbound, at, now time.Time) (Receipt, after, error) {
+	// resumeStored answers a provider retry of stored message m.
+	resumeStored := func(m *conversation.Message) (Receipt, after, error) {
+		return d.resume(ctx, conv, tp, contact, m, now)
 	}
 
 	// The contact's open conversation takes the message in one step when
@@ -149,7 +145,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	// (ErrConflict, nothing stored) sends it to the steps below, which
 	// retry on conflict. The message is made once, before its conversation
 	// is known, so both ways draw the same IDs in the same order.
-	m := d.inboundMessage(contact.ID, &in, at)
+	m := d.inboundMessage(contact.ID, in, at)
 	if rs, ok := d.store.(conversation.Receiver); ok && len(in.Transcript) == 0 {
 		key := conversation.Key{Touchpoint: tp.ID, ContactID: contact.ID, InteractionID: in.InteractionID}
 		r, err := rs.ReceiveOpen(ctx, key, m)
@@ -159,21 +155,21 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		case err == nil:
 			return d.received(ctx, tp, contact, r.Conversation, r.Message, nil, r.First, at, now)
 		case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrConflict):
-			return Receipt{}, err
+			return Receipt{}, after{}, err
 		}
 	}
 
 	// A provider retry is recognised by Record when the contact has an open
 	// conversation, and by openFor before it would start one.
-	c, started, dup, err := d.openFor(ctx, tp, &contact, &in, now)
+	c, started, dup, err := d.openFor(ctx, tp, &contact, in, now)
 	if err != nil {
-		return Receipt{}, err
+		return Receipt{}, after{}, err
 	}
 	if dup != nil {
 		return resumeStored(dup)
 	}
 	if started != nil {
-		convMu = d.lockConversation(c.ID)
+		conv.lock(c.ID)
 	}
 	m.ConversationID = c.ID
 	stored, created, first := m, false, false
@@ -186,25 +182,25 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 			// An agent ended c since FindOpen (Record's version check
 			// said so): the message opens a follow-up (DESIGN.md §3.6)
 			// rather than being buried where no agent looks.
-			if c, started, dup, err = d.openFor(ctx, tp, &contact, &in, now); err != nil {
-				return Receipt{}, err
+			if c, started, dup, err = d.openFor(ctx, tp, &contact, in, now); err != nil {
+				return Receipt{}, after{}, err
 			}
 			if dup != nil { // stored meanwhile by a concurrent retry
 				return resumeStored(dup)
 			}
 			if started != nil { // the only conversation this call locks
-				convMu = d.lockConversation(c.ID)
+				conv.lock(c.ID)
 			}
-			m = d.inboundMessage(contact.ID, &in, at)
+			m = d.inboundMessage(contact.ID, in, at)
 			m.ConversationID = c.ID
 			continue
 		}
 		if err != nil {
-			return Receipt{}, err
+			return Receipt{}, after{}, err
 		}
 		if first {
 			if err := d.importTranscript(ctx, c, in.Transcript); err != nil {
-				return Receipt{}, err
+				return Receipt{}, after{}, err
 			}
 		}
 		// One write for the message and its count: a failure leaves
@@ -214,11 +210,11 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 			break
 		}
 		if c, err = d.store.Get(ctx, c.ID); err != nil {
-			return Receipt{}, err
+			return Receipt{}, after{}, err
 		}
 	}
 	if err != nil {
-		return Receipt{}, err
+		return Receipt{}, after{}, err
 	}
 	if !created { // a concurrent retry in another process won
 		return resumeStored(stored)
@@ -228,8 +224,8 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 
 // received finishes Receive once inbound message m is stored in c, as c
 // stands after it: it refreshes the window, applies the effects and
-// publishes the events (started, when m started c).
-func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundContact, c *conversation.Conversation, m *conversation.Message, started *conversation.StartedEvent, first bool, at, now time.Time) (Receipt, error) {
+// returns the events to publish (started, when m started c).
+func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundContact, c *conversation.Conversation, m *conversation.Message, started *conversation.StartedEvent, first bool, at, now time.Time) (Receipt, after, error) {
 	// Only windowed channels have a window to track: an entry for an SMS
 	// or e-mail pair would never be read, nor pruned.
 	if d.sessions.For(tp.Kind).Windowed() {
@@ -240,17 +236,19 @@ func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundCont
 
 	rc := Receipt{Conversation: c, Message: m, Started: first}
 	evs, err := d.effects(ctx, tp, contact, c, m, first, false, &rc, now)
-	// Published one by one rather than gathered in a slice, and only when
-	// someone listens: boxing the received event (it carries the whole
-	// message) is the largest allocation of a message that starts nothing.
+	// Built only when someone listens: Kept allocation-free without a
+	// Publisher, see BenchmarkReceive.
+	var a after
 	if d.listened() {
+		a.events = make([]Event, 0, len(evs)+2)
 		if started != nil {
-			d.publish(ctx, *started)
+			a.events = append(a.events, *started)
 		}
-		d.publish(ctx, conversation.NewMessageReceived(m))
-		d.publish(ctx, evs...)
+		a.events = append(a.events, conversation.NewMessageReceived(m))
+		a.events = append(a.events, evs...)
 	}
-	return d.receipt(ctx, rc, err)
+	rc, err = d.receipt(ctx, rc, err)
+	return rc, a, err
 }
 
 // receipt reloads the conversation of rc when the effects changed it.
@@ -307,7 +305,7 @@ type inboundContact struct {
 	address  channel.Address
 	verified channel.Address // zero unless the host verified the visitor
 	lang     language.Tag
-	hash     uint64 // of the ID, for lockContact
+	hash     uint64 // of the ID, for contactMutex
 }
 
 // contactOf validates the sender and builds the contact: its ID is its
@@ -479,28 +477,29 @@ func (d *Desk) importTranscript(ctx context.Context, c *conversation.Conversatio
 
 // resume answers a provider retry of stored message m. Nothing is stored
 // again; what an earlier attempt left undone after storing m (it failed
-// half-way) is finished: the keyword reply, the welcome, routing.
-func (d *Desk) resume(ctx context.Context, tp *touchpoint, ic inboundContact, m *conversation.Message, now time.Time) (Receipt, error) {
-	defer d.lockConversation(m.ConversationID).Unlock()
+// half-way) is finished: the keyword reply, the welcome, routing. It
+// takes m's conversation's lock through conv: that may be the one this
+// call started (another desk stored the retry in it).
+func (d *Desk) resume(ctx context.Context, conv *convLock, tp *touchpoint, ic inboundContact, m *conversation.Message, now time.Time) (Receipt, after, error) {
+	conv.lock(m.ConversationID)
 	c, err := d.store.Get(ctx, m.ConversationID)
 	if err != nil {
-		return Receipt{}, err
+		return Receipt{}, after{}, err
 	}
 	rc := Receipt{Conversation: c, Message: m, Duplicate: true}
 	if m.Direction != conversation.Inbound || m.Imported || !c.Status.Open() {
-		return rc, nil
+		return rc, after{}, nil
 	}
 	first := false
 	if tp.opts.AutoReply != "" || tp.opts.AwayMessage != "" {
 		if first, err = d.firstInbound(ctx, c.ID, m.ID); err != nil {
-			return rc, err
+			return rc, after{}, err
 		}
 	}
 	evs, err := d.effects(ctx, tp, ic, c, m, first, true, &rc, now)
-	d.publish(ctx, evs...)
 	rc, err = d.receipt(ctx, rc, err)
 	rc.Started = false
-	return rc, err
+	return rc, after{events: evs}, err
 }
 
 // firstInbound reports whether message id is the first the contact wrote

@@ -96,13 +96,14 @@ func (d *Desk) apply(ctx context.Context, now time.Time, decs ...routing.Decisio
 			d.log.ErrorContext(ctx, "parley: router names an unknown conversation", "id", dec.ConversationID)
 			continue
 		}
-		mu := d.lockConversation(id)
-		evs, err := d.applyOne(ctx, id, dec, now)
-		mu.Unlock()
+		a, err := d.inConversation(id, func() (after, error) {
+			evs, err := d.applyOne(ctx, id, dec, now)
+			return after{events: evs}, err
+		})
 		if err != nil {
 			d.log.ErrorContext(ctx, "parley: applying routing decision", "conversation", dec.ConversationID, "outcome", dec.Outcome.String(), "err", err)
 		}
-		events = append(events, evs...)
+		events = append(events, a.events...)
 	}
 	return events
 }

@@ -196,7 +196,17 @@ func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, tex
 	if _, err := d.agent(agentID); err != nil {
 		return nil, err
 	}
-	defer d.lockConversation(id).Unlock()
+	var note *conversation.Message
+	err := d.withConversation(ctx, id, func() (after, error) {
+		var err error
+		note, err = d.note(ctx, agentID, id, text)
+		return after{}, err
+	})
+	return note, err
+}
+
+// note stores Note's message; the caller holds conversation id's lock.
+func (d *Desk) note(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
 	now := d.now()
 	m := &conversation.Message{
 		ID: d.newID(), ConversationID: id, Direction: conversation.Outbound, Internal: true,
@@ -235,14 +245,18 @@ func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr 
 	if err != nil {
 		return nil, err
 	}
-	m, events, err := d.sendLocked(ctx, v, id, dr)
-	d.publish(ctx, events...)
-	d.settle(ctx)
+	var m *conversation.Message
+	err = d.withConversation(ctx, id, func() (after, error) {
+		var events []Event
+		var err error
+		m, events, err = d.sendLocked(ctx, v, id, dr)
+		return after{events: events}, err
+	})
 	return m, err
 }
 
+// sendLocked is send's work, with conversation id's lock held.
 func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id conversation.ID, dr draft) (*conversation.Message, []Event, error) {
-	defer d.lockConversation(id).Unlock()
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
 		return nil, nil, err

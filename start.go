@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"time"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
@@ -87,29 +88,41 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 		}
 	}
 
-	defer d.settle(ctx) // after the contact's lock is let go
-	defer d.lockContact(tp, d.contactHash(to.String())).Unlock()
+	var (
+		conv convLock
+		c    *conversation.Conversation
+		m    *conversation.Message
+	)
+	err = d.withContact(ctx, tp, d.contactHash(to.String()), &conv, func() (after, error) {
+		var events []Event
+		var err error
+		c, m, events, err = d.start(ctx, &conv, tp, to, agentID, o, dr, now)
+		return after{events: events}, err
+	})
+	return c, m, err
+}
+
+// start opens the conversation and sends its first message, with the
+// contact's lock held; it takes the new conversation's lock through conv.
+func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to channel.Address, agentID string, o Outbound, dr draft, now time.Time) (*conversation.Conversation, *conversation.Message, []Event, error) {
 	c, started, err := conversation.Start(conversation.Params{
 		ID: d.newID(), Touchpoint: tp.ID, Channel: tp.Kind, Direction: conversation.Outbound,
 		Contact:       conversation.Contact{ID: to.String(), Name: o.Name, Addresses: []channel.Address{to}},
 		InteractionID: o.InteractionID, Subject: o.Subject, Queues: tp.Queues, Priority: tp.opts.Priority,
 	}, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if w, ok := d.windows.Window(session.Key{Business: tp.addr, Contact: to}); ok {
 		c.LastInboundAt = w.LastInbound
 	}
 	// Once created, c is in the inbox for its queues' agents to take: hold
-	// its lock (contact, then conversation: the Desk's one order) from
-	// before Create until it is the agent's, refused or closed, so that
-	// another agent's reply cannot take it half-way and closeEmpty then
-	// close that agent's conversation. What the router decides meanwhile
-	// for other conversations goes through applyAside, which never waits
-	// on a second conversation's lock.
-	defer d.lockConversation(c.ID).Unlock()
+	// its lock from before Create until it is the agent's, refused or
+	// closed, so that another agent's reply cannot take it half-way and
+	// closeEmpty then close that agent's conversation.
+	conv.lock(c.ID)
 	if err := d.store.Create(ctx, c); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	events := []Event{started}
 	// closeEmpty closes c when its first message was refused: nothing
@@ -135,8 +148,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 	assigned, evs, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
 	if err != nil {
 		if !routerRefusal(err) {
-			d.publish(ctx, events...)
-			return nil, nil, err
+			return nil, nil, events, err
 		}
 		// The agent may not take it (not available, no room): the first message
 		// is refused, and stored failed with the reason like any refusal
@@ -146,8 +158,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 		if serr == nil {
 			c = closeEmpty(c, err)
 		}
-		d.publish(ctx, events...)
-		return c, m, cmp.Or(serr, err)
+		return c, m, events, cmp.Or(serr, err)
 	}
 	c = assigned
 	events = append(events, evs...)
@@ -157,8 +168,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 	if err == nil && refused != nil && !errors.Is(refused, ErrTemporary) {
 		c = closeEmpty(c, sendErr)
 	}
-	d.publish(ctx, events...)
-	return c, m, sendErr
+	return c, m, events, sendErr
 }
 
 // parseMeta reads Meta's language code ("en_US").

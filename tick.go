@@ -24,14 +24,13 @@ import (
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
 	decs, err := d.router.Expire(ctx, now)
-	d.publish(ctx, d.apply(ctx, now, decs...)...)
+	d.conclude(ctx, after{decs: decs, now: now})
 	errs := []error{err}
 	if d.shared() {
 		decs, err := d.syncAgents(ctx, now)
-		d.publish(ctx, d.apply(ctx, now, decs...)...)
+		d.conclude(ctx, after{decs: decs, now: now})
 		errs = append(errs, err)
 	}
-	d.publish(ctx, d.applyDeferred(ctx)...)
 	events, err := d.windowEvents(ctx, now)
 	d.publish(ctx, events...)
 	return errors.Join(append(errs, err)...)
@@ -141,18 +140,19 @@ func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool,
 		tag = tagWindowNotice + "closed:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
 	}
 	claimed := false
-	mu := d.lockConversation(c.ID)
-	_, err = d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
-		claimed = false
-		if slices.Contains(c.Tags, tag) {
-			return errUnchanged
-		}
-		c.Tags = slices.DeleteFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, tagWindowNotice) })
-		c.Tags = append(c.Tags, tag)
-		claimed = true
-		return nil
+	_, err = d.inConversation(c.ID, func() (after, error) {
+		_, err := d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
+			claimed = false
+			if slices.Contains(c.Tags, tag) {
+				return errUnchanged
+			}
+			c.Tags = slices.DeleteFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, tagWindowNotice) })
+			c.Tags = append(c.Tags, tag)
+			claimed = true
+			return nil
+		})
+		return after{}, err
 	})
-	mu.Unlock()
 	if err != nil || !claimed {
 		return nil, err
 	}
