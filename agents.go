@@ -71,5 +71,6 @@ func (d *Desk) RemoveAgent(ctx context.Context, agentID string) error {
 }
 
 // SetWeights changes the channel weights for future assignments; what
-// was charged at assignment is what is released (DESIGN.md §3.5).
+// was charged at assignment is what is released: a change is never
+// retroactive.
 func (d *Desk) SetWeights(w routing.Weights) { d.router.SetWeights(w) }

@@ -15,7 +15,7 @@ import (
 // routing.ErrNotVisible when the conversation is in none of the agent's
 // queues, routing.ErrOverCapacity when its weight does not fit,
 // routing.ErrUnavailable when the agent is not available (away, offline
-// or draining: only available agents receive new work, DESIGN.md §3.5),
+// or draining: only available agents receive new work),
 // and routing.ErrAlreadyAssigned when someone holds it.
 func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) error {
 	if _, err := d.agent(agentID); err != nil {
@@ -54,8 +54,8 @@ func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
 }
 
 // SendToInbox returns an assigned conversation to its queues and frees its
-// weight (DESIGN.md §3.5); routing may at once give it, or conversations
-// that were waiting, to agents with room.
+// weight; routing may at once give it, or conversations that were waiting,
+// to agents with room.
 func (d *Desk) SendToInbox(ctx context.Context, id conversation.ID) error {
 	now := d.now()
 	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
@@ -65,9 +65,8 @@ func (d *Desk) SendToInbox(ctx context.Context, id conversation.ID) error {
 	})
 }
 
-// Transfer moves an assigned conversation to another agent (DESIGN.md
-// §3.5: "transfer moves it to another agent (capacity checked)"). The
-// target's capacity and availability are checked (routing.ErrOverCapacity,
+// Transfer moves an assigned conversation to another agent. The target's
+// capacity and availability are checked (routing.ErrOverCapacity,
 // routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one); its
 // queues are not: a supervisor or agent may hand a conversation to anyone,
 // who then sees it as its assignee. To move a conversation to other queues
@@ -117,7 +116,7 @@ func (d *Desk) Accept(ctx context.Context, id conversation.ID, agentID string) e
 }
 
 // Reject declines an offer; it goes to the next eligible agent, never back
-// to one who declined it (DESIGN.md §3.5).
+// to one who declined it.
 func (d *Desk) Reject(ctx context.Context, id conversation.ID, agentID string) error {
 	now := d.now()
 	decs, err := d.router.Reject(ctx, id.String(), agentID, now)
@@ -130,11 +129,11 @@ func (d *Desk) Reject(ctx context.Context, id conversation.ID, agentID string) e
 
 // Escalate turns a digital conversation into a voice call: its agent is
 // charged the voice weight (51) in place of the digital one, or the
-// escalation is refused with routing.ErrOverCapacity (DESIGN.md §3.5). A
-// conversation nobody is assigned — in the inbox, waiting, or only offered
-// to an agent who has not accepted — has no agent to call with: it is
-// refused with routing.ErrUnknownConversation, as the router refuses one
-// in the inbox.
+// escalation is refused with routing.ErrOverCapacity when it does not fit.
+// A conversation nobody is assigned — in the inbox, waiting, or only
+// offered to an agent who has not accepted — has no agent to call with: it
+// is refused with routing.ErrUnknownConversation, as the router refuses
+// one in the inbox.
 func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 	now := d.now()
 	return d.withConversation(ctx, id, func() (after, error) {

@@ -9,7 +9,7 @@ import (
 )
 
 // End ends the conversation (Assigned → WrapUp): the agent writes notes
-// and a disposition, and its weight is freed at once (DESIGN.md §3.6).
+// and a disposition, and its weight is freed at once.
 func (d *Desk) End(ctx context.Context, id conversation.ID) error {
 	now := d.now()
 	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {

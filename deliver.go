@@ -40,7 +40,7 @@ type draft struct {
 //
 //   - refused: the rules refused the message, or the transport failed it
 //     (a *SendError). The message is stored as failed with the reason and
-//     returned: nothing is silently dropped (DESIGN.md §7).
+//     returned: nothing is silently dropped.
 //   - err: the message could not be recorded (a store failure); the caller
 //     returns it so that the action is retried.
 //
@@ -78,8 +78,9 @@ func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr dra
 // finish completes a resumable message an earlier attempt stored: a
 // pending one goes to the transport again; a sent one is done (a retry
 // after success succeeds); a failed one stays failed, since failed is
-// terminal (DESIGN.md §3.6), and the retry gets its stored failure back
-// as an error (a *FailedError) instead of a success that sent nothing.
+// terminal and never sent again, and the retry gets its stored failure
+// back as an error (a *FailedError) instead of a success that sent
+// nothing.
 func (d *Desk) finish(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
 	m, err := d.findMessage(ctx, c.ID, dr.id)
 	if err != nil {
@@ -314,8 +315,7 @@ func described(atts []conversation.Attachment) []channel.Attachment {
 }
 
 // playable returns atts as the channel will carry them: a voice note goes
-// as a voice note where the channel plays them, as a plain file otherwise
-// (DESIGN.md §3.1).
+// as a voice note where the channel plays them, as a plain file otherwise.
 func playable(k channel.Kind, atts []conversation.Attachment) []conversation.Attachment {
 	if k.VoiceNoteForm() == channel.AsVoiceNote {
 		return atts

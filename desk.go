@@ -30,8 +30,9 @@ var (
 	// another (an SMS number on a WhatsApp touchpoint), or a WhatsApp
 	// template for a conversation on another channel (Desk.SendTemplate).
 	ErrWrongChannel = errors.New("parley: address does not fit the touchpoint's channel")
-	// ErrBlockedCountry: WhatsApp refuses numbers of the country or region
-	// (DESIGN.md §3.1).
+	// ErrBlockedCountry: WhatsApp does not serve numbers of the country or
+	// region (Cuba, Iran, North Korea, Syria, Crimea and others: see
+	// channel.DefaultWhatsAppBlockList, overridable with Config.BlockList).
 	ErrBlockedCountry = errors.New("parley: whatsapp does not serve the recipient's country")
 	// ErrBusinessInitiated: the channel does not let the business start a
 	// conversation (Messenger, Instagram, web chat), or WhatsApp without a
@@ -247,7 +248,7 @@ func (d *Desk) touchpoint(id string) (*touchpoint, error) {
 }
 
 // BlockedError is the refusal to send WhatsApp messages to a number whose
-// country or region WhatsApp does not serve (DESIGN.md §3.1). It matches
+// country or region WhatsApp does not serve (Config.BlockList). It matches
 // ErrBlockedCountry.
 type BlockedError struct {
 	Number string
@@ -315,7 +316,7 @@ func (d *Desk) publish(ctx context.Context, events ...Event) {
 }
 
 // listened reports whether events go anywhere: without a Publisher in
-// the Config they are dropped, so callers on hot paths skip building them.
+// the Config they are dropped, so callers may skip building them.
 func (d *Desk) listened() bool {
 	_, nop := d.pub.(nopPublisher)
 	return !nop

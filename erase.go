@@ -14,14 +14,14 @@ import (
 // Nothing was erased. Check it with errors.Is.
 var ErrEraseUnsupported = errors.New("parley: the conversation store cannot erase a contact")
 
-// Erase forgets a contact (the right to be forgotten, DESIGN.md §3.6):
-// every conversation, message and comment; the weight its open
-// conversations held on agents, freed (and the waiting work that room
-// lets in, dispatched); the desk's record of its customer-service windows
-// and of its address; and the opt-out ledger redacted to what the law
-// needs to honour a STOP (the address, the scope, the dates). A store that
-// cannot erase (not a conversation.Eraser) fails with ErrEraseUnsupported
-// and nothing is forgotten.
+// Erase forgets a contact (the right to be forgotten): every conversation,
+// message and comment; the weight its open conversations held on agents,
+// freed (and the waiting work that room lets in, dispatched); the desk's
+// record of its customer-service windows and of its address; and the
+// opt-out ledger redacted to what the law needs to honour a STOP (the
+// address, the scope, the dates). A store that cannot erase (not a
+// conversation.Eraser) fails with ErrEraseUnsupported and nothing is
+// forgotten.
 //
 // Conversations another desk sharing the store routed are freed in the
 // shared Ledger here, and in that desk's view at its next Tick.

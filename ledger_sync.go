@@ -11,10 +11,10 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// Desks sharing one routing.Ledger (one per process, DESIGN.md §3.5) each
-// route from their own view of every agent's load. The Ledger keeps them
-// within capacity, but a desk learns of room another desk freed only when
-// it reloads the agent's load (routing.Router.Refresh). The Desk refreshes
+// Desks sharing one routing.Ledger (one desk per process) each route from
+// their own view of every agent's load. The Ledger keeps them within
+// capacity, but a desk learns of room another desk freed only when it
+// reloads the agent's load (routing.Router.Refresh). The Desk refreshes
 // the agents concerned before it declares a conversation waiting or
 // refuses an assignment for want of room, and every agent on Tick, so that
 // conversations waiting on one desk are dispatched into room freed on

@@ -27,11 +27,10 @@ func (d *Desk) Messages(ctx context.Context, q conversation.MessageQuery) (conve
 // Inbox returns the conversations waiting in agentID's queues, unassigned,
 // that the agent may take: by priority, then age (oldest first unless
 // order says newest first; WindowClosingFirst puts WhatsApp windows that
-// close soonest first within a priority), as DESIGN.md §3.5 orders the
-// inbox. It reads the conversation store, so desks sharing a store show
-// the same inbox: what one desk received, another lists, and what one
-// assigned, none lists. A conversation this desk has offered to an agent
-// is not listed while the offer stands.
+// close soonest first within a priority). It reads the conversation store,
+// so desks sharing a store show the same inbox: what one desk received,
+// another lists, and what one assigned, none lists. A conversation this
+// desk has offered to an agent is not listed while the offer stands.
 func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) ([]*conversation.Conversation, error) {
 	v, err := d.viewer(agentID)
 	if err != nil || len(v.Queues) == 0 {
@@ -81,7 +80,8 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 }
 
 // Search runs q for agentID: only what the agent may see is returned,
-// whatever q.Viewer says (DESIGN.md §3.6).
+// whatever q.Viewer says: an unassigned conversation in one of the
+// agent's queues, one assigned to the agent, or anything for a supervisor.
 func (d *Desk) Search(ctx context.Context, agentID string, q conversation.Query) (conversation.Page, error) {
 	v, err := d.viewer(agentID)
 	if err != nil {
@@ -98,8 +98,8 @@ func (d *Desk) History(ctx context.Context, agentID, contactID, cursor string) (
 }
 
 // Composer is what an agent's reply box shows: whether the agent may reply
-// now, why, since and until when (DESIGN.md §3.2), and whether the contact
-// has opted out of SMS.
+// now (the customer-service window), why, since and until when, and
+// whether the contact has opted out of SMS.
 type Composer struct {
 	session.Composer
 	// OptedOut reports that the contact opted out of the touchpoint's

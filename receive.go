@@ -43,7 +43,7 @@ type Inbound struct {
 	// Attachments are the files the message carries.
 	Attachments []conversation.Attachment
 	// Unsupported marks a message in a format the channel or the host
-	// cannot show; the agent gets a system notice instead (DESIGN.md §3.6).
+	// cannot show; the agent gets a system notice instead.
 	Unsupported bool
 	// InteractionID tells apart concurrent conversations of one contact on
 	// the host's own channel (channel.Custom only).
@@ -88,11 +88,11 @@ type Receipt struct {
 	Routing routing.Decision
 }
 
-// Receive stores one inbound message and applies every rule to it
-// (DESIGN.md §3): it deduplicates provider retries, finds the contact's
-// open conversation or starts one (a follow-up of the last, linked, after
-// it ended), refreshes the customer-service window, answers SMS opt-out,
-// opt-in and help keywords, and routes a new conversation.
+// Receive stores one inbound message and applies every rule to it: it
+// deduplicates provider retries, finds the contact's open conversation or
+// starts one (a follow-up of the last, linked, after it ended), refreshes
+// the customer-service window, answers SMS opt-out, opt-in and help
+// keywords, and routes a new conversation.
 //
 // Receive is idempotent on (Touchpoint, ProviderID): a provider retrying
 // a webhook, even after a failure half-way through the first attempt,
@@ -115,8 +115,8 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		at = now
 	}
 
-	// conv, given to withContact, is declared here rather than by it so
-	// that it stays on the stack: Kept allocation-free, see BenchmarkReceive.
+	// conv is declared here, not in withContact, to keep Receive
+	// allocation-free: see BenchmarkReceive.
 	var (
 		conv convLock
 		rc   Receipt
@@ -180,8 +180,8 @@ func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, cont
 		_, err = c.Receive(m)
 		if errors.Is(err, conversation.ErrEnded) && started == nil {
 			// An agent ended c since FindOpen (Record's version check
-			// said so): the message opens a follow-up (DESIGN.md §3.6)
-			// rather than being buried where no agent looks.
+			// said so): the message opens a follow-up rather than being
+			// buried where no agent looks.
 			if c, started, dup, err = d.openFor(ctx, tp, &contact, in, now); err != nil {
 				return Receipt{}, after{}, err
 			}
@@ -236,8 +236,7 @@ func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundCont
 
 	rc := Receipt{Conversation: c, Message: m, Started: first}
 	evs, err := d.effects(ctx, tp, contact, c, m, first, false, &rc, now)
-	// Built only when someone listens: Kept allocation-free without a
-	// Publisher, see BenchmarkReceive.
+	// Built only when someone listens: see BenchmarkReceive.
 	var a after
 	if d.listened() {
 		a.events = make([]Event, 0, len(evs)+2)
@@ -345,11 +344,11 @@ func (d *Desk) contactOf(tp *touchpoint, in *Inbound) (inboundContact, error) {
 
 // openFor returns the contact's open conversation in the slot of in, or
 // starts one: a follow-up of the contact's last conversation there when
-// one ended (DESIGN.md §3.6). When none is open and in is a provider retry
-// of a message already stored (its conversation has ended since), it
-// returns that message as dup and starts nothing: the retry must not open
-// a follow-up. With a conversation open, Record recognises a retry, so the
-// common case costs no lookup by provider ID.
+// one ended. When none is open and in is a provider retry of a message
+// already stored (its conversation has ended since), it returns that
+// message as dup and starts nothing: the retry must not open a follow-up.
+// With a conversation open, Record recognises a retry, so the common case
+// costs no lookup by provider ID.
 func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, in *Inbound, now time.Time) (c *conversation.Conversation, started *conversation.StartedEvent, dup *conversation.Message, err error) {
 	key := conversation.Key{Touchpoint: tp.ID, ContactID: ic.ID, InteractionID: in.InteractionID}
 	c, err = d.store.FindOpen(ctx, key)
@@ -524,10 +523,11 @@ func (d *Desk) firstInbound(ctx context.Context, cid, id conversation.ID) (bool,
 }
 
 // keyword applies an SMS opt-out, opt-in or help keyword and sends its
-// reply (DESIGN.md §3.3). The reply's ID is derived from the keyword
-// message: when resuming and the reply exists, the keyword was applied and
-// is not applied again (a STOP retried after a later START must not opt
-// out again); a reply still pending goes to the transport again.
+// reply; an opt-out or opt-in holds for every number of the touchpoint's
+// scope. The reply's ID is derived from the keyword message: when resuming
+// and the reply exists, the keyword was applied and is not applied again
+// (a STOP retried after a later START must not opt out again); a reply
+// still pending goes to the transport again.
 func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conversation, m *conversation.Message, ic inboundContact, resuming bool, rc *Receipt, now time.Time) ([]Event, error) {
 	replyID := derivedID(m.ID, stepKeywordReply)
 	if resuming {
@@ -562,8 +562,7 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 	// A refused or failed reply is stored as failed with its reason and
 	// logged; the inbound message was received, so only a store failure
 	// makes Receive fail. A HELP from an opted-out contact is such a
-	// refusal: the STOP confirmation is the one exception to an opt-out
-	// (§3.3).
+	// refusal: the STOP confirmation is the one exception to an opt-out.
 	reply, evs, _, err := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply, automatic: true, id: replyID}, now)
 	rc.Reply = reply
 	return append(events, evs...), err
@@ -605,8 +604,7 @@ type DeliveryReport struct {
 // UpdateDelivery applies a delivery callback. Status only moves forward
 // (pending → sent → delivered → read; failed is terminal and keeps its
 // reason): a late or duplicate callback changes nothing and is not an
-// error (DESIGN.md §3.6). It reports whether the status changed and
-// publishes the change.
+// error. It reports whether the status changed and publishes the change.
 func (d *Desk) UpdateDelivery(ctx context.Context, r DeliveryReport) (bool, error) {
 	if r.At.IsZero() {
 		r.At = d.now()

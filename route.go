@@ -18,7 +18,7 @@ const tagBusyNotified = "parley:busy-notified"
 // route hands a new (or returned) conversation to the router and applies
 // the decision. prev is the conversation it follows up, if any: its agent
 // is tried first when the reopen policy keeps the agent, and sticky
-// strategies prefer it (DESIGN.md §3.5, §3.6).
+// strategies prefer it.
 func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *conversation.Conversation, now time.Time) (routing.Decision, []Event, error) {
 	it := d.item(c)
 	if prev != nil && prev.AssigneeID != "" {
@@ -171,9 +171,9 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 }
 
 // busy tells the contact, once per conversation, that every agent is busy
-// (DESIGN.md §3.5), and publishes that it waits. The message goes first
-// under an ID derived from the conversation, then the tag marks it done,
-// so a failure between the two ends, on retry, with one message.
+// (the touchpoint's BusyMessage), and publishes that it waits. The message
+// goes first under an ID derived from the conversation, then the tag marks
+// it done, so a failure between the two ends, on retry, with one message.
 func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]Event, error) {
 	c, err := d.store.Get(ctx, id)
 	if err != nil || slices.Contains(c.Tags, tagBusyNotified) {

@@ -18,18 +18,18 @@ import (
 
 // Reply sends text from agentID in conversation id. An agent replying to
 // an unassigned conversation it may see is assigned to it first, within
-// capacity (DESIGN.md §3.6). The reply is refused — stored as failed with
-// the reason, returned with the error, and never sent — when the contact
-// opted out (optout.ErrOptedOut), the window is closed
-// (session.ErrWindowClosed), WhatsApp does not serve the country
-// (ErrBlockedCountry), the text is too long (template.ErrTooLong), or the
-// agent has no room to take the unassigned conversation
-// (routing.ErrOverCapacity, routing.ErrUnavailable). An agent who may not
-// see the conversation gets routing.ErrNotVisible with the refused message
-// returned as failed but not stored: the conversation is not the agent's
-// to write into. A transport failure is returned as a [*SendError] with
-// the message stored as failed. To retry safely after a failure half-way
-// (a store error), use [Desk.Send] with a [Draft] ID.
+// capacity. The reply is refused — stored as failed with the reason,
+// returned with the error, and never sent — when the contact opted out
+// (optout.ErrOptedOut), the window is closed (session.ErrWindowClosed),
+// WhatsApp does not serve the country (ErrBlockedCountry), the text is too
+// long (template.ErrTooLong), or the agent has no room to take the
+// unassigned conversation (routing.ErrOverCapacity,
+// routing.ErrUnavailable). An agent who may not see the conversation gets
+// routing.ErrNotVisible with the refused message returned as failed but
+// not stored: the conversation is not the agent's to write into. A
+// transport failure is returned as a [*SendError] with the message stored
+// as failed. To retry safely after a failure half-way (a store error), use
+// [Desk.Send] with a [Draft] ID.
 func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
 	return d.send(ctx, agentID, id, draft{text: text})
 }
@@ -39,14 +39,15 @@ type Draft struct {
 	// ID, when set, names the message and makes Send safe to retry: a
 	// second Send with the same ID after a failure half-way (a store
 	// error) finishes the first (the message is stored and sent once)
-	// instead of sending again; after the message was sent it returns the
-	// message and no error. A failed message is terminal (DESIGN.md §3.6)
-	// and is never sent again: a retry returns it with its stored failure,
-	// a [*FailedError] matching [ErrAlreadyFailed] and the first attempt's
-	// error (a temporary [*SendError] stays errors.Is ErrTemporary and
-	// Retryable). To resend after a temporary failure, send the content
-	// again with a new ID. Agent UIs set it when the agent presses Send,
-	// with conversation.NewID. Zero gives the message a fresh ID.
+	// instead of sending again; after the message was sent it returns
+	// the message and no error. A failed message is terminal and is
+	// never sent again: a retry returns it with its stored failure, a
+	// [*FailedError] matching [ErrAlreadyFailed] and the first
+	// attempt's error (a temporary [*SendError] stays errors.Is
+	// ErrTemporary and Retryable). To resend after a temporary
+	// failure, send the content again with a new ID. Agent UIs set it
+	// when the agent presses Send, with conversation.NewID. Zero gives
+	// the message a fresh ID.
 	ID conversation.ID
 	// Text is the body, or the caption of the files.
 	Text string
@@ -57,7 +58,7 @@ type Draft struct {
 	Attachments []conversation.Attachment
 	// HumanAgentTag sends a Messenger or Instagram reply with Meta's
 	// HUMAN_AGENT tag, allowed up to 7 days after the contact's last
-	// message (DESIGN.md §3.2).
+	// message.
 	HumanAgentTag bool
 }
 
@@ -136,10 +137,10 @@ func (d *Desk) renderSnippet(c *conversation.Conversation, agentID, shortcut str
 
 // SendTemplate sends the approved WhatsApp template name in language lang
 // with params ({"1": …} for positional templates, {"order_id": …} for
-// named ones). It is the one message allowed outside the 24-hour window
-// (DESIGN.md §3.2). A template that cannot be sent is refused like any
-// other message — returned failed with the reason, stored as failed with
-// the template's name, language and the params given, and never sent:
+// named ones). It is the one message allowed outside the 24-hour
+// customer-service window. A template that cannot be sent is refused like
+// any other message — returned failed with the reason, stored as failed
+// with the template's name, language and the params given, and never sent:
 // ErrUnknownTemplate, template.ErrTemplateNotApproved,
 // template.ErrInvalidParameter, template.ErrMissingVariable, and
 // ErrWrongChannel for a conversation that is not on WhatsApp.
@@ -188,7 +189,7 @@ func (d *Desk) templateDraft(name string, lang language.Tag, params map[string]s
 }
 
 // Note adds an internal note from agentID: stored and shown to agents,
-// never sent (DESIGN.md §3.6). Notes are allowed during wrap-up.
+// never sent. Notes are allowed during wrap-up.
 func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
 	if text == "" {
 		return nil, ErrEmpty

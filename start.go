@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-// Outbound is a conversation the business starts (DESIGN.md §3.6).
+// Outbound is a conversation the business starts with [Desk.Start].
 type Outbound struct {
 	// Touchpoint sends it; To is the contact.
 	Touchpoint string
@@ -150,9 +150,9 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 		if !routerRefusal(err) {
 			return nil, nil, events, err
 		}
-		// The agent may not take it (not available, no room): the first message
-		// is refused, and stored failed with the reason like any refusal
-		// (DESIGN.md §7: never silently dropped).
+		// The agent may not take it (not available, no room): the first
+		// message is refused, and stored failed with the reason like any
+		// refusal: never silently dropped.
 		m, evs, _, serr := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, err, now)
 		events = append(events, evs...)
 		if serr == nil {

@@ -19,8 +19,8 @@ import (
 // shared Config.Ledger, every agent's load is reloaded, so room another
 // desk freed takes the conversations waiting here; and customer-service
 // windows are announced, a [WindowEvent] when one comes within
-// Config.WindowWarning of closing and another when it closes (DESIGN.md
-// §3.6). Hosts call it every few seconds.
+// Config.WindowWarning of closing and another when it closes. Hosts call
+// it every few seconds.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
 	decs, err := d.router.Expire(ctx, now)
@@ -40,13 +40,13 @@ func (d *Desk) Tick(ctx context.Context) error {
 // Tick publishes "window expiring" when Config.WindowWarning is zero.
 const DefaultWindowWarning = time.Hour
 
-// The window notices of DESIGN.md §3.6 ("window expiring, window closed")
-// are published by Tick, once per window: a window is one (business,
-// contact) pair until one instant, and a message from the contact makes a
-// new one. Each notice is claimed in the store, as a tag on the open
-// conversation it concerns, before it is published, so desks sharing a
-// store publish it once between them; the tag names the window's closing
-// time, so a later window is noticed afresh.
+// The window notices ("window expiring", "window closed") are published by
+// Tick, once per window: a window is one (business, contact) pair until
+// one instant, and a message from the contact makes a new one. Each notice
+// is claimed in the store, as a tag on the open conversation it concerns,
+// before it is published, so desks sharing a store publish it once between
+// them; the tag names the window's closing time, so a later window is
+// noticed afresh.
 const tagWindowNotice = "parley:window-"
 
 // windowNotices remembers which notices this desk has dealt with, so that
