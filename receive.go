@@ -124,7 +124,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	err = d.withContact(ctx, tp, contact.hash, &conv, func() (after, error) {
 		var a after
 		var err error
-		rc, a, err = d.receive(ctx, &conv, tp, contact, &in, at, now)
+		rc, a, err = d.receive(ctx, &conv, tp, &contact, &in, at, now)
 		return a, err
 	})
 	return rc, err
@@ -133,10 +133,10 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 // receive is Receive's work, with the contact's lock held. conv takes the
 // lock of a conversation it starts: routing a new conversation must not
 // race an agent's action on it.
-func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, contact inboundContact, in *Inbound, at, now time.Time) (Receipt, after, error) {
+func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, contact *inboundContact, in *Inbound, at, now time.Time) (Receipt, after, error) {
 	// resumeStored answers a provider retry of stored message m.
 	resumeStored := func(m *conversation.Message) (Receipt, after, error) {
-		return d.resume(ctx, conv, tp, contact, m, now)
+		return d.resume(ctx, conv, tp, *contact, m, now)
 	}
 
 	// The contact's open conversation takes the message in one step when
@@ -153,7 +153,7 @@ func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, cont
 		case err == nil && !r.Created: // a provider retry
 			return resumeStored(r.Message)
 		case err == nil:
-			return d.received(ctx, tp, contact, r.Conversation, r.Message, nil, r.First, at, now)
+			return d.received(ctx, tp, *contact, r.Conversation, r.Message, nil, r.First, at, now)
 		case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrConflict):
 			return Receipt{}, after{}, err
 		}
@@ -161,7 +161,7 @@ func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, cont
 
 	// A provider retry is recognised by Record when the contact has an open
 	// conversation, and by openFor before it would start one.
-	c, started, dup, err := d.openFor(ctx, tp, &contact, in, now)
+	c, started, dup, err := d.openFor(ctx, tp, contact, in, now)
 	if err != nil {
 		return Receipt{}, after{}, err
 	}
@@ -182,7 +182,7 @@ func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, cont
 			// An agent ended c since FindOpen (Record's version check
 			// said so): the message opens a follow-up rather than being
 			// buried where no agent looks.
-			if c, started, dup, err = d.openFor(ctx, tp, &contact, in, now); err != nil {
+			if c, started, dup, err = d.openFor(ctx, tp, contact, in, now); err != nil {
 				return Receipt{}, after{}, err
 			}
 			if dup != nil { // stored meanwhile by a concurrent retry
@@ -219,7 +219,7 @@ func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, cont
 	if !created { // a concurrent retry in another process won
 		return resumeStored(stored)
 	}
-	return d.received(ctx, tp, contact, c, stored, started, first, at, now)
+	return d.received(ctx, tp, *contact, c, stored, started, first, at, now)
 }
 
 // received finishes Receive once inbound message m is stored in c, as c
