@@ -20,7 +20,7 @@ import (
 // Config describes a Desk. Its zero value plus a Transport is a working
 // desk: memory stores, default weights, default keywords and replies,
 // time.Now, a publisher that drops events, and a logger that discards.
-// Every field's zero value is the default the rules of DESIGN.md §3 give.
+// Every field's zero value is the rules' default, stated on the field.
 type Config struct {
 	// Transport sends messages through the host's provider APIs. Required.
 	Transport Transport
@@ -34,7 +34,8 @@ type Config struct {
 	// without an entry gets the zero TouchpointOptions.
 	Options map[string]TouchpointOptions
 	// WhatsAppNumbersPerAccount caps the WhatsApp touchpoints sharing one
-	// Account; zero means 25 (DESIGN.md §3.1).
+	// Account; zero means 25, WhatsApp's default for one business
+	// account.
 	WhatsAppNumbersPerAccount int
 
 	// Agents are the agents at start; Desk.AddAgent adds more.
@@ -42,7 +43,8 @@ type Config struct {
 	// Supervisors lists agent IDs that see every conversation.
 	Supervisors []string
 	// Weights are the channel weights; the zero value is the defaults
-	// (DESIGN.md §3.5: SMS 5, e-mail 5, web chat 30, others 20, voice 51).
+	// (SMS 5, e-mail 5, web chat 30, other digital kinds 20, out of an
+	// agent's 100 points; voice is fixed at 51).
 	Weights routing.Weights
 	// OfflineReturnsWork makes an agent going offline give their open
 	// conversations back to be routed again.
@@ -113,10 +115,11 @@ type TouchpointOptions struct {
 	// agent, automatic with a strategy and offers); its ID is filled in
 	// from the map key. The zero value is simplified.
 	Routing routing.Touchpoint
-	// Scope is the opt-out scope of an SMS touchpoint: a STOP on any number
-	// of the scope stops every number of it (DESIGN.md §3.3). Empty means
-	// the touchpoint's Account, or optout.DefaultScope when that is empty
-	// too: the account's whole list of SMS numbers.
+	// Scope is the opt-out scope of an SMS touchpoint: a STOP on any
+	// number of the scope stops every number of it, and an opt-in on
+	// any number clears it for all. Empty means the touchpoint's
+	// Account, or optout.DefaultScope when that is empty too: the
+	// account's whole list of SMS numbers.
 	Scope optout.Scope
 	// Bot starts new conversations with a bot; Desk.HandOff passes them to
 	// the inbox.

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/memory"
@@ -18,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/session"
 	"github.com/parleyhq/parley/template"
+	"golang.org/x/text/language"
 )
 
 // Errors the Desk returns beyond those of the domain packages (which it
@@ -31,8 +30,9 @@ var (
 	// another (an SMS number on a WhatsApp touchpoint), or a WhatsApp
 	// template for a conversation on another channel (Desk.SendTemplate).
 	ErrWrongChannel = errors.New("parley: address does not fit the touchpoint's channel")
-	// ErrBlockedCountry: WhatsApp refuses numbers of the country or region
-	// (DESIGN.md §3.1).
+	// ErrBlockedCountry: WhatsApp does not serve numbers of the country or
+	// region (Cuba, Iran, North Korea, Syria, Crimea and others: see
+	// channel.DefaultWhatsAppBlockList, overridable with Config.BlockList).
 	ErrBlockedCountry = errors.New("parley: whatsapp does not serve the recipient's country")
 	// ErrBusinessInitiated: the channel does not let the business start a
 	// conversation (Messenger, Instagram, web chat), or WhatsApp without a
@@ -83,24 +83,18 @@ type Desk struct {
 	addrs       addrCache
 
 	// ledger is Config.Ledger: set, capacity is shared with other desks
-	// (shared.go). roster lists the agents to refresh from it; later
-	// holds routing decisions a locked caller could not apply.
+	// (syncAgents). roster lists the agents to refresh from it; later
+	// holds routing decisions a locked caller could not apply (settle).
 	ledger routing.Ledger
 	roster roster
 	later  deferred
 
 	// warnWithin is how long before a window closes Tick warns; negative
-	// never. notices remembers what Tick published (window_notices.go).
+	// never. notices remembers what Tick published (windowEvents).
 	warnWithin time.Duration
 	notices    windowNotices
 
-	// Two lock sets, striped. Receive and Start lock a contact on a
-	// touchpoint, then the conversation they start or resume; agent
-	// actions lock a conversation. The order is always contact before
-	// conversation, and a goroutine holding a conversation's lock never
-	// waits on another's (a stripe may be shared): routing decisions for
-	// other conversations go through applyAside (TryLock, else put off to
-	// settle) or are applied after the lock is let go.
+	// The stripes of the lock protocol (withConversation, withContact).
 	seed         maphash.Seed
 	contactLocks [64]sync.Mutex
 	convLocks    [64]sync.Mutex
@@ -112,7 +106,7 @@ type touchpoint struct {
 	addr  channel.Address
 	opts  TouchpointOptions
 	scope optout.Scope
-	hash  uint64 // of the ID, for lockContact
+	hash  uint64 // of the ID, for contactMutex
 }
 
 type templateKey struct {
@@ -253,36 +247,20 @@ func (d *Desk) touchpoint(id string) (*touchpoint, error) {
 	return tp, nil
 }
 
-// lockContact serialises inbound work for one contact on one touchpoint
-// within the process, so two webhooks of one contact never open two
-// conversations. Keys share 64 stripes: contention between unrelated keys
-// is rare and brief, and the lock set stays fixed. It returns the locked
-// mutex rather than its Unlock method: a method value escapes to the heap,
-// an allocation on every inbound message. contactHash is the contact ID's
-// hash (Desk.contactHash), which Receive has from the address cache.
-func (d *Desk) lockContact(tp *touchpoint, contactHash uint64) *sync.Mutex {
-	h := tp.hash*31 ^ contactHash
-	m := &d.contactLocks[h%uint64(len(d.contactLocks))]
-	m.Lock()
-	return m
+// BlockedError is the refusal to send WhatsApp messages to a number whose
+// country or region WhatsApp does not serve (Config.BlockList). It matches
+// ErrBlockedCountry.
+type BlockedError struct {
+	Number string
 }
 
-// lockConversation serialises agent actions on one conversation within
-// the process; across processes optimistic concurrency settles them. Like
-// lockContact it returns the locked mutex.
-func (d *Desk) lockConversation(id conversation.ID) *sync.Mutex {
-	m := &d.convLocks[d.stripe(id)]
-	m.Lock()
-	return m
+// Error names the number.
+func (e *BlockedError) Error() string {
+	return fmt.Sprintf("parley: whatsapp does not serve %s's country or region", e.Number)
 }
 
-// contactHash is the hash lockContact takes for contactID.
-func (d *Desk) contactHash(contactID string) uint64 { return maphash.String(d.seed, contactID) }
-
-// stripe is the index of conversation id's lock.
-func (d *Desk) stripe(id conversation.ID) uint64 {
-	return maphash.Bytes(d.seed, id[:]) % uint64(len(d.convLocks))
-}
+// Is matches ErrBlockedCountry.
+func (e *BlockedError) Is(target error) bool { return target == ErrBlockedCountry }
 
 // errUnchanged tells mutate that the change turned out to be a no-op and
 // there is nothing to store.
@@ -338,7 +316,7 @@ func (d *Desk) publish(ctx context.Context, events ...Event) {
 }
 
 // listened reports whether events go anywhere: without a Publisher in
-// the Config they are dropped, so callers on hot paths skip building them.
+// the Config they are dropped, so callers may skip building them.
 func (d *Desk) listened() bool {
 	_, nop := d.pub.(nopPublisher)
 	return !nop
@@ -360,6 +338,12 @@ func (d *Desk) viewer(agentID string) (conversation.Viewer, error) {
 		return conversation.Viewer{}, err
 	}
 	return conversation.Viewer{AgentID: a.ID, Queues: a.Queues, Supervisor: d.supervisors[a.ID]}, nil
+}
+
+// mustViewer is viewer for an agent already known to exist.
+func (d *Desk) mustViewer(agentID string) conversation.Viewer {
+	v, _ := d.viewer(agentID)
+	return v
 }
 
 // item is how the router sees conversation c.

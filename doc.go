@@ -58,8 +58,10 @@
 //
 // Without other settings the Desk keeps everything in memory (package
 // memory); give Config.Conversations, Config.Consent and Config.Ledger your
-// own stores, proven with the conformance suites in package parleytest,
-// to persist and to share capacity between processes.
+// own stores to persist and to share capacity between processes. The
+// page docs/storage.md in the repository tells a store's implementer which
+// interfaces are required, which are optional, and which conformance
+// suite proves each.
 //
 // A Desk is safe for concurrent use. Domain packages never read the clock:
 // the Desk's Config.Clock (time.Now by default) is the only one.

@@ -10,12 +10,12 @@ import (
 )
 
 // Event is something that happened, published to the host's [Publisher]
-// for automations and agent notifications (DESIGN.md §3.6). It is the
+// for automations and agent notifications (sounds, badges). It is the
 // conversation package's event interface: the lifecycle and message events
-// come from there (conversation.AssignedEvent, conversation.MessageSentEvent,
-// …), and the Desk adds the events below, which concern rules outside one
-// conversation's lifecycle. Switch on the type, or on Name for a stable
-// string.
+// come from there (conversation.AssignedEvent,
+// conversation.MessageSentEvent, …), and the Desk adds the events below,
+// which concern rules outside one conversation's lifecycle. Switch on the
+// type, or on Name for a stable string.
 type Event = conversation.Event
 
 // Publisher receives the Desk's events. Publish may be called concurrently
@@ -108,7 +108,7 @@ func (e OptOutEvent) Name() string {
 // WindowEvent: the contact's customer-service window on the conversation's
 // touchpoint closes within Config.WindowWarning (Closed false, "window
 // expiring") or has closed (Closed true, "window closed"): free-form replies
-// stop at ClosesAt, until the contact writes again (DESIGN.md §3.2).
+// stop at ClosesAt, until the contact writes again.
 // [Desk.Tick] publishes each once per window, for the contact's open
 // conversation.
 type WindowEvent struct {

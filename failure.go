@@ -14,10 +14,10 @@ import (
 )
 
 // ErrAlreadyFailed: a retry named (with [Draft.ID]) a message that has
-// already failed. Failed is terminal (DESIGN.md §3.6): the message is not
-// sent again. The error is a [*FailedError], which also matches what the
-// first attempt returned. To send the same content again after a
-// temporary failure, send it as a new message, with a new Draft ID.
+// already failed. Failed is terminal: the message is not sent again. The
+// error is a [*FailedError], which also matches what the first attempt
+// returned. To send the same content again after a temporary failure, send
+// it as a new message, with a new Draft ID.
 var ErrAlreadyFailed = errors.New("parley: message already failed")
 
 // FailedError is what a retry gets for a message that failed earlier: the

@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
-
-	"golang.org/x/text/language"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/optout"
 	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/session"
+	"golang.org/x/text/language"
 )
 
 // Inbound is one message from a contact, as the host's webhook handler
@@ -45,7 +43,7 @@ type Inbound struct {
 	// Attachments are the files the message carries.
 	Attachments []conversation.Attachment
 	// Unsupported marks a message in a format the channel or the host
-	// cannot show; the agent gets a system notice instead (DESIGN.md §3.6).
+	// cannot show; the agent gets a system notice instead.
 	Unsupported bool
 	// InteractionID tells apart concurrent conversations of one contact on
 	// the host's own channel (channel.Custom only).
@@ -92,11 +90,11 @@ type Receipt struct {
 	Routing routing.Decision
 }
 
-// Receive stores one inbound message and applies every rule to it
-// (DESIGN.md §3): it deduplicates provider retries, finds the contact's
-// open conversation or starts one (a follow-up of the last, linked, after
-// it ended), refreshes the customer-service window, answers SMS opt-out,
-// opt-in and help keywords, and routes a new conversation.
+// Receive stores one inbound message and applies every rule to it: it
+// deduplicates provider retries, finds the contact's open conversation or
+// starts one (a follow-up of the last, linked, after it ended), refreshes
+// the customer-service window, answers SMS opt-out, opt-in and help
+// keywords, and routes a new conversation.
 //
 // Receive is idempotent on (Touchpoint, ProviderID): a provider retrying
 // a webhook, even after a failure half-way through the first attempt,
@@ -119,31 +117,28 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		at = now
 	}
 
-	// convMu is the lock of a conversation this call starts: routing a new
-	// conversation must not race an agent's action on it. The lock order
-	// is always contact, then conversation: no path takes them the other
-	// way. Both are released by one defer, outside any loop, so that the
-	// compiler open-codes it; a defer in a loop, or several defers in a
-	// function with this many returns, go through the runtime.
-	contactMu := d.lockContact(tp, contact.hash)
-	var convMu *sync.Mutex
-	defer func() {
-		if convMu != nil {
-			convMu.Unlock()
-		}
-		contactMu.Unlock()
-		d.settle(ctx) // what routing put off while the locks were held
-	}()
-	// resumeStored answers a provider retry of stored message m. resume
-	// locks m's conversation, which may be the one this call started and
-	// holds (another desk stored the retry in it): a mutex is not
-	// re-entrant, so that lock is let go first.
-	resumeStored := func(m *conversation.Message) (Receipt, error) {
-		if convMu != nil {
-			convMu.Unlock()
-			convMu = nil
-		}
-		return d.resume(ctx, tp, contact, m, now)
+	// conv is declared here, not in withContact, to keep Receive
+	// allocation-free: see BenchmarkReceive.
+	var (
+		conv convLock
+		rc   Receipt
+	)
+	err = d.withContact(ctx, tp, contact.hash, &conv, func() (after, error) {
+		var a after
+		var err error
+		rc, a, err = d.receive(ctx, &conv, tp, &contact, &in, at, now)
+		return a, err
+	})
+	return rc, err
+}
+
+// receive is Receive's work, with the contact's lock held. conv takes the
+// lock of a conversation it starts: routing a new conversation must not
+// race an agent's action on it.
+func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, contact *inboundContact, in *Inbound, at, now time.Time) (Receipt, after, error) {
+	// resumeStored answers a provider retry of stored message m.
+	resumeStored := func(m *conversation.Message) (Receipt, after, error) {
+		return d.resume(ctx, conv, tp, *contact, m, now)
 	}
 
 	// The contact's open conversation takes the message in one step when
@@ -152,7 +147,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	// (ErrConflict, nothing stored) sends it to the steps below, which
 	// retry on conflict. The message is made once, before its conversation
 	// is known, so both ways draw the same IDs in the same order.
-	m := d.inboundMessage(contact.ID, &in, at)
+	m := d.inboundMessage(contact.ID, in, at)
 	if rs, ok := d.store.(conversation.Receiver); ok && len(in.Transcript) == 0 {
 		key := conversation.Key{Touchpoint: tp.ID, ContactID: contact.ID, InteractionID: in.InteractionID}
 		r, err := rs.ReceiveOpen(ctx, key, m)
@@ -160,23 +155,23 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		case err == nil && !r.Created: // a provider retry
 			return resumeStored(r.Message)
 		case err == nil:
-			return d.received(ctx, tp, contact, r.Conversation, r.Message, nil, r.First, at, now)
+			return d.received(ctx, tp, *contact, r.Conversation, r.Message, nil, r.First, at, now)
 		case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrConflict):
-			return Receipt{}, err
+			return Receipt{}, after{}, err
 		}
 	}
 
 	// A provider retry is recognised by Record when the contact has an open
 	// conversation, and by openFor before it would start one.
-	c, started, dup, err := d.openFor(ctx, tp, &contact, &in, now)
+	c, started, dup, err := d.openFor(ctx, tp, contact, in, now)
 	if err != nil {
-		return Receipt{}, err
+		return Receipt{}, after{}, err
 	}
 	if dup != nil {
 		return resumeStored(dup)
 	}
 	if started != nil {
-		convMu = d.lockConversation(c.ID)
+		conv.lock(c.ID)
 	}
 	m.ConversationID = c.ID
 	stored, created, first := m, false, false
@@ -187,27 +182,27 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 		_, err = c.Receive(m)
 		if errors.Is(err, conversation.ErrEnded) && started == nil {
 			// An agent ended c since FindOpen (Record's version check
-			// said so): the message opens a follow-up (DESIGN.md §3.6)
-			// rather than being buried where no agent looks.
-			if c, started, dup, err = d.openFor(ctx, tp, &contact, &in, now); err != nil {
-				return Receipt{}, err
+			// said so): the message opens a follow-up rather than being
+			// buried where no agent looks.
+			if c, started, dup, err = d.openFor(ctx, tp, contact, in, now); err != nil {
+				return Receipt{}, after{}, err
 			}
 			if dup != nil { // stored meanwhile by a concurrent retry
 				return resumeStored(dup)
 			}
 			if started != nil { // the only conversation this call locks
-				convMu = d.lockConversation(c.ID)
+				conv.lock(c.ID)
 			}
-			m = d.inboundMessage(contact.ID, &in, at)
+			m = d.inboundMessage(contact.ID, in, at)
 			m.ConversationID = c.ID
 			continue
 		}
 		if err != nil {
-			return Receipt{}, err
+			return Receipt{}, after{}, err
 		}
 		if first {
 			if err := d.importTranscript(ctx, c, in.Transcript); err != nil {
-				return Receipt{}, err
+				return Receipt{}, after{}, err
 			}
 		}
 		// One write for the message and its count: a failure leaves
@@ -217,22 +212,22 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 			break
 		}
 		if c, err = d.store.Get(ctx, c.ID); err != nil {
-			return Receipt{}, err
+			return Receipt{}, after{}, err
 		}
 	}
 	if err != nil {
-		return Receipt{}, err
+		return Receipt{}, after{}, err
 	}
 	if !created { // a concurrent retry in another process won
 		return resumeStored(stored)
 	}
-	return d.received(ctx, tp, contact, c, stored, started, first, at, now)
+	return d.received(ctx, tp, *contact, c, stored, started, first, at, now)
 }
 
 // received finishes Receive once inbound message m is stored in c, as c
 // stands after it: it refreshes the window, applies the effects and
-// publishes the events (started, when m started c).
-func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundContact, c *conversation.Conversation, m *conversation.Message, started *conversation.StartedEvent, first bool, at, now time.Time) (Receipt, error) {
+// returns the events to publish (started, when m started c).
+func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundContact, c *conversation.Conversation, m *conversation.Message, started *conversation.StartedEvent, first bool, at, now time.Time) (Receipt, after, error) {
 	// Only windowed channels have a window to track: an entry for an SMS
 	// or e-mail pair would never be read, nor pruned.
 	if d.sessions.For(tp.Kind).Windowed() {
@@ -243,17 +238,18 @@ func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundCont
 
 	rc := Receipt{Conversation: c, Message: m, Started: first}
 	evs, err := d.effects(ctx, tp, contact, c, m, first, false, &rc, now)
-	// Published one by one rather than gathered in a slice, and only when
-	// someone listens: boxing the received event (it carries the whole
-	// message) is the largest allocation of a message that starts nothing.
+	// Built only when someone listens: see BenchmarkReceive.
+	var a after
 	if d.listened() {
+		a.events = make([]Event, 0, len(evs)+2)
 		if started != nil {
-			d.publish(ctx, *started)
+			a.events = append(a.events, *started)
 		}
-		d.publish(ctx, conversation.NewMessageReceived(m))
-		d.publish(ctx, evs...)
+		a.events = append(a.events, conversation.NewMessageReceived(m))
+		a.events = append(a.events, evs...)
 	}
-	return d.receipt(ctx, rc, err)
+	rc, err = d.receipt(ctx, rc, err)
+	return rc, a, err
 }
 
 // receipt reloads the conversation of rc when the effects changed it.
@@ -310,7 +306,7 @@ type inboundContact struct {
 	address  channel.Address
 	verified channel.Address // zero unless the host verified the visitor
 	lang     language.Tag
-	hash     uint64 // of the ID, for lockContact
+	hash     uint64 // of the ID, for contactMutex
 }
 
 // contactOf validates the sender and builds the contact: its ID is its
@@ -350,11 +346,11 @@ func (d *Desk) contactOf(tp *touchpoint, in *Inbound) (inboundContact, error) {
 
 // openFor returns the contact's open conversation in the slot of in, or
 // starts one: a follow-up of the contact's last conversation there when
-// one ended (DESIGN.md §3.6). When none is open and in is a provider retry
-// of a message already stored (its conversation has ended since), it
-// returns that message as dup and starts nothing: the retry must not open
-// a follow-up. With a conversation open, Record recognises a retry, so the
-// common case costs no lookup by provider ID.
+// one ended. When none is open and in is a provider retry of a message
+// already stored (its conversation has ended since), it returns that
+// message as dup and starts nothing: the retry must not open a follow-up.
+// With a conversation open, Record recognises a retry, so the common case
+// costs no lookup by provider ID.
 func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, in *Inbound, now time.Time) (c *conversation.Conversation, started *conversation.StartedEvent, dup *conversation.Message, err error) {
 	key := conversation.Key{Touchpoint: tp.ID, ContactID: ic.ID, InteractionID: in.InteractionID}
 	c, err = d.store.FindOpen(ctx, key)
@@ -482,28 +478,29 @@ func (d *Desk) importTranscript(ctx context.Context, c *conversation.Conversatio
 
 // resume answers a provider retry of stored message m. Nothing is stored
 // again; what an earlier attempt left undone after storing m (it failed
-// half-way) is finished: the keyword reply, the welcome, routing.
-func (d *Desk) resume(ctx context.Context, tp *touchpoint, ic inboundContact, m *conversation.Message, now time.Time) (Receipt, error) {
-	defer d.lockConversation(m.ConversationID).Unlock()
+// half-way) is finished: the keyword reply, the welcome, routing. It
+// takes m's conversation's lock through conv: that may be the one this
+// call started (another desk stored the retry in it).
+func (d *Desk) resume(ctx context.Context, conv *convLock, tp *touchpoint, ic inboundContact, m *conversation.Message, now time.Time) (Receipt, after, error) {
+	conv.lock(m.ConversationID)
 	c, err := d.store.Get(ctx, m.ConversationID)
 	if err != nil {
-		return Receipt{}, err
+		return Receipt{}, after{}, err
 	}
 	rc := Receipt{Conversation: c, Message: m, Duplicate: true}
 	if m.Direction != conversation.Inbound || m.Imported || !c.Status.Open() {
-		return rc, nil
+		return rc, after{}, nil
 	}
 	first := false
 	if tp.opts.AutoReply != "" || tp.opts.AwayMessage != "" {
 		if first, err = d.firstInbound(ctx, c.ID, m.ID); err != nil {
-			return rc, err
+			return rc, after{}, err
 		}
 	}
 	evs, err := d.effects(ctx, tp, ic, c, m, first, true, &rc, now)
-	d.publish(ctx, evs...)
 	rc, err = d.receipt(ctx, rc, err)
 	rc.Started = false
-	return rc, err
+	return rc, after{events: evs}, err
 }
 
 // firstInbound reports whether message id is the first the contact wrote
@@ -528,10 +525,11 @@ func (d *Desk) firstInbound(ctx context.Context, cid, id conversation.ID) (bool,
 }
 
 // keyword applies an SMS opt-out, opt-in or help keyword and sends its
-// reply (DESIGN.md §3.3). The reply's ID is derived from the keyword
-// message: when resuming and the reply exists, the keyword was applied and
-// is not applied again (a STOP retried after a later START must not opt
-// out again); a reply still pending goes to the transport again.
+// reply; an opt-out or opt-in holds for every number of the touchpoint's
+// scope. The reply's ID is derived from the keyword message: when resuming
+// and the reply exists, the keyword was applied and is not applied again
+// (a STOP retried after a later START must not opt out again); a reply
+// still pending goes to the transport again.
 func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conversation, m *conversation.Message, ic inboundContact, resuming bool, rc *Receipt, now time.Time) ([]Event, error) {
 	replyID := derivedID(m.ID, stepKeywordReply)
 	if resuming {
@@ -566,8 +564,7 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 	// A refused or failed reply is stored as failed with its reason and
 	// logged; the inbound message was received, so only a store failure
 	// makes Receive fail. A HELP from an opted-out contact is such a
-	// refusal: the STOP confirmation is the one exception to an opt-out
-	// (§3.3).
+	// refusal: the STOP confirmation is the one exception to an opt-out.
 	reply, evs, _, err := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply, automatic: true, id: replyID}, now)
 	rc.Reply = reply
 	return append(events, evs...), err
@@ -591,4 +588,35 @@ func (d *Desk) welcome(ctx context.Context, tp *touchpoint, c *conversation.Conv
 	}
 	_, evs, _, err := d.deliver(ctx, c, auto, now)
 	return append(events, evs...), err
+}
+
+// DeliveryReport is a provider's status callback for an outbound message.
+type DeliveryReport struct {
+	// Touchpoint and ProviderID name the message, as the provider does.
+	Touchpoint string
+	ProviderID string
+	// Status is sent, delivered, read or failed.
+	Status conversation.DeliveryStatus
+	// Reason says why, for a failure.
+	Reason string
+	// At is when the provider says it happened; zero means now.
+	At time.Time
+}
+
+// UpdateDelivery applies a delivery callback. Status only moves forward
+// (pending → sent → delivered → read; failed is terminal and keeps its
+// reason): a late or duplicate callback changes nothing and is not an
+// error. It reports whether the status changed and publishes the change.
+func (d *Desk) UpdateDelivery(ctx context.Context, r DeliveryReport) (bool, error) {
+	if r.At.IsZero() {
+		r.At = d.now()
+	}
+	m, changed, err := d.store.UpdateDelivery(ctx, conversation.DeliveryUpdate{
+		Touchpoint: r.Touchpoint, ProviderID: r.ProviderID, Status: r.Status, Reason: r.Reason, At: r.At,
+	})
+	if err != nil || !changed {
+		return false, err
+	}
+	d.publish(ctx, conversation.DeliveryEvent(m))
+	return true, nil
 }

@@ -18,7 +18,7 @@ const tagBusyNotified = "parley:busy-notified"
 // route hands a new (or returned) conversation to the router and applies
 // the decision. prev is the conversation it follows up, if any: its agent
 // is tried first when the reopen policy keeps the agent, and sticky
-// strategies prefer it (DESIGN.md §3.5, §3.6).
+// strategies prefer it.
 func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *conversation.Conversation, now time.Time) (routing.Decision, []Event, error) {
 	it := d.item(c)
 	if prev != nil && prev.AssigneeID != "" {
@@ -97,13 +97,14 @@ func (d *Desk) apply(ctx context.Context, now time.Time, decs ...routing.Decisio
 			d.log.ErrorContext(ctx, "parley: router names an unknown conversation", "id", dec.ConversationID)
 			continue
 		}
-		mu := d.lockConversation(id)
-		evs, err := d.applyOne(ctx, id, dec, now)
-		mu.Unlock()
+		a, err := d.inConversation(id, func() (after, error) {
+			evs, err := d.applyOne(ctx, id, dec, now)
+			return after{events: evs}, err
+		})
 		if err != nil {
 			d.log.ErrorContext(ctx, "parley: applying routing decision", "conversation", dec.ConversationID, "outcome", dec.Outcome.String(), "err", err)
 		}
-		events = append(events, evs...)
+		events = append(events, a.events...)
 	}
 	return events
 }
@@ -171,9 +172,9 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 }
 
 // busy tells the contact, once per conversation, that every agent is busy
-// (DESIGN.md §3.5), and publishes that it waits. The message goes first
-// under an ID derived from the conversation, then the tag marks it done,
-// so a failure between the two ends, on retry, with one message.
+// (the touchpoint's BusyMessage), and publishes that it waits. The message
+// goes first under an ID derived from the conversation, then the tag marks
+// it done, so a failure between the two ends, on retry, with one message.
 func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]Event, error) {
 	c, err := d.store.Get(ctx, id)
 	if err != nil || slices.Contains(c.Tags, tagBusyNotified) {
@@ -196,4 +197,16 @@ func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]E
 		return nil
 	})
 	return events, err
+}
+
+// own returns the decision among decs about conversation id, the last
+// one, and whether there is one.
+func own(decs []routing.Decision, id conversation.ID) (routing.Decision, bool) {
+	s := id.String()
+	for i := len(decs) - 1; i >= 0; i-- {
+		if decs[i].ConversationID == s {
+			return decs[i], true
+		}
+	}
+	return routing.Decision{}, false
 }

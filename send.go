@@ -1,337 +1,308 @@
 package parley
 
 import (
+	"cmp"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"time"
+	"maps"
+	"slices"
+	"strings"
 
-	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
-	"github.com/parleyhq/parley/optout"
+	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/session"
 	"github.com/parleyhq/parley/template"
+	"golang.org/x/text/language"
 )
 
-// draft is an outbound message before the rules have judged it.
-type draft struct {
-	author      conversation.Author
-	text        string
-	attachments []conversation.Attachment
-	template    *conversation.TemplateRef
-	// form is FreeForm unless set: ApprovedTemplate, or HumanAgentTag.
-	form session.Form
-	// automatic marks a message the desk sends by itself (auto-reply,
-	// busy, away): it is logged, not returned, when refused.
-	automatic bool
-	// id, when set, makes the message resumable (see deliver).
-	id conversation.ID
-	// refused is a refusal met while making the draft (an unknown
-	// snippet, a missing variable, a template not approved): the message
-	// is refused as the rules' refusals are, with what the agent asked
-	// for as its content, and never judged or sent.
-	refused error
+// Reply sends text from agentID in conversation id. An agent replying to
+// an unassigned conversation it may see is assigned to it first, within
+// capacity. The reply is refused — stored as failed with the reason,
+// returned with the error, and never sent — when the contact opted out
+// (optout.ErrOptedOut), the window is closed (session.ErrWindowClosed),
+// WhatsApp does not serve the country (ErrBlockedCountry), the text is too
+// long (template.ErrTooLong), or the agent has no room to take the
+// unassigned conversation (routing.ErrOverCapacity,
+// routing.ErrUnavailable). An agent who may not see the conversation gets
+// routing.ErrNotVisible with the refused message returned as failed but
+// not stored: the conversation is not the agent's to write into. A
+// transport failure is returned as a [*SendError] with the message stored
+// as failed. To retry safely after a failure half-way (a store error), use
+// [Desk.Send] with a [Draft] ID.
+func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	return d.send(ctx, agentID, id, draft{text: text})
 }
 
-// BlockedError is the refusal to send WhatsApp messages to a number whose
-// country or region WhatsApp does not serve (DESIGN.md §3.1). It matches
-// ErrBlockedCountry.
-type BlockedError struct {
-	Number string
+// Draft is an agent's message for [Desk.Send]: text, files, or both.
+type Draft struct {
+	// ID, when set, names the message and makes Send safe to retry: a
+	// second Send with the same ID after a failure half-way (a store
+	// error) finishes the first (the message is stored and sent once)
+	// instead of sending again; after the message was sent it returns
+	// the message and no error. A failed message is terminal and is
+	// never sent again: a retry returns it with its stored failure, a
+	// [*FailedError] matching [ErrAlreadyFailed] and the first
+	// attempt's error (a temporary [*SendError] stays errors.Is
+	// ErrTemporary and Retryable). To resend after a temporary
+	// failure, send the content again with a new ID. Agent UIs set it
+	// when the agent presses Send, with conversation.NewID. Zero gives
+	// the message a fresh ID.
+	ID conversation.ID
+	// Text is the body, or the caption of the files.
+	Text string
+	// Attachments are checked against the channel's capabilities: types,
+	// sizes, the e-mail total, MMS only between US and Canadian numbers,
+	// voice notes of at most 5 minutes, sent as files where the channel
+	// has no voice notes (channel.ErrAttachmentTooLarge and friends).
+	Attachments []conversation.Attachment
+	// HumanAgentTag sends a Messenger or Instagram reply with Meta's
+	// HUMAN_AGENT tag, allowed up to 7 days after the contact's last
+	// message.
+	HumanAgentTag bool
 }
 
-// Error names the number.
-func (e *BlockedError) Error() string {
-	return fmt.Sprintf("parley: whatsapp does not serve %s's country or region", e.Number)
+// Send sends an agent's draft in conversation id, as [Desk.Reply] does for
+// text.
+func (d *Desk) Send(ctx context.Context, agentID string, id conversation.ID, m Draft) (*conversation.Message, error) {
+	dr := draft{id: m.ID, text: m.Text, attachments: m.Attachments}
+	if m.HumanAgentTag {
+		dr.form = session.HumanAgentTag
+	}
+	return d.send(ctx, agentID, id, dr)
 }
 
-// Is matches ErrBlockedCountry.
-func (e *BlockedError) Is(target error) bool { return target == ErrBlockedCountry }
+// ReplyTagged sends text with Meta's HUMAN_AGENT tag; see [Draft].
+func (d *Desk) ReplyTagged(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	return d.Send(ctx, agentID, id, Draft{Text: text, HumanAgentTag: true})
+}
 
-// recipient returns the contact's address on c's channel.
-func recipient(c *conversation.Conversation) (channel.Address, error) {
-	for _, a := range c.Contact.Addresses {
-		if a.Kind == c.Channel {
-			return a, nil
+// SendAttachments sends files with an optional caption; see [Draft].
+func (d *Desk) SendAttachments(ctx context.Context, agentID string, id conversation.ID, caption string, atts []conversation.Attachment) (*conversation.Message, error) {
+	return d.Send(ctx, agentID, id, Draft{Text: caption, Attachments: atts})
+}
+
+// SendSnippet resolves the snippet with shortcut for the conversation's
+// channel and the contact's language, renders it from the contact, the
+// agent, Config.Variables and vars (which win), and sends it as
+// [Desk.Reply] does. A snippet that cannot be made is refused like any
+// other message — returned failed with the reason, stored as failed
+// (its text the shortcut the agent used, since nothing was rendered), and
+// never sent: an unknown shortcut (template.ErrSnippetNotFound,
+// template.ErrNoVariant) or a variable without a value or default
+// (template.ErrMissingVariable, naming every missing one).
+//
+// The variables the Desk provides: contact.name, contact.first_name,
+// contact.id, contact.locale, agent.id, and every Config.Variables key.
+func (d *Desk) SendSnippet(ctx context.Context, agentID string, id conversation.ID, shortcut string, vars map[string]string) (*conversation.Message, error) {
+	c, err := d.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	text, err := d.renderSnippet(c, agentID, shortcut, vars)
+	if err != nil {
+		return d.send(ctx, agentID, id, draft{text: shortcut, refused: err})
+	}
+	return d.send(ctx, agentID, id, draft{text: text})
+}
+
+// renderSnippet resolves and renders the snippet with shortcut for c.
+func (d *Desk) renderSnippet(c *conversation.Conversation, agentID, shortcut string, vars map[string]string) (string, error) {
+	lang, _ := language.Parse(c.Contact.Locale) // language.Und when unknown
+	r, err := d.snippets.Resolve(shortcut, c.Channel, lang)
+	if err != nil {
+		return "", err
+	}
+	return r.Template.RenderFunc(func(path string) (string, bool) {
+		if v, ok := vars[path]; ok {
+			return v, true
 		}
-	}
-	return channel.Address{}, fmt.Errorf("%w: contact %q has no %s address", ErrWrongChannel, c.Contact.ID, c.Channel)
+		switch path {
+		case "contact.name":
+			return c.Contact.Name, true
+		case "contact.first_name":
+			first, _, _ := strings.Cut(strings.TrimSpace(c.Contact.Name), " ")
+			return first, true
+		case "contact.id":
+			return c.Contact.ID, true
+		case "contact.locale":
+			return c.Contact.Locale, true
+		case "agent.id":
+			return agentID, true
+		}
+		v, ok := d.variables[path]
+		return v, ok
+	})
 }
 
-// deliver judges dr against every rule for conversation c, stores it with
-// the conversation's touch in one write (Store.Record), and hands it to the
-// transport. It returns two errors:
-//
-//   - refused: the rules refused the message, or the transport failed it
-//     (a *SendError). The message is stored as failed with the reason and
-//     returned: nothing is silently dropped (DESIGN.md §7).
-//   - err: the message could not be recorded (a store failure); the caller
-//     returns it so that the action is retried.
-//
-// A draft with an ID is resumable: when a message with that ID is already
-// stored (an earlier attempt stopped half-way), deliver does not store it
-// again but finishes it, handing a still pending one to the transport
-// again under the same MessageID, the transport's idempotency key.
-func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (m *conversation.Message, events []Event, refused, err error) {
-	m = d.outMessage(c, dr, now)
-	tp, to, refused := d.judge(ctx, c, dr, now)
-	if refused != nil {
-		return d.refuse(ctx, c, m, dr, refused, now)
+// SendTemplate sends the approved WhatsApp template name in language lang
+// with params ({"1": …} for positional templates, {"order_id": …} for
+// named ones). It is the one message allowed outside the 24-hour
+// customer-service window. A template that cannot be sent is refused like
+// any other message — returned failed with the reason, stored as failed
+// with the template's name, language and the params given, and never sent:
+// ErrUnknownTemplate, template.ErrTemplateNotApproved,
+// template.ErrInvalidParameter, template.ErrMissingVariable, and
+// ErrWrongChannel for a conversation that is not on WhatsApp.
+func (d *Desk) SendTemplate(ctx context.Context, agentID string, id conversation.ID, name string, lang language.Tag, params map[string]string) (*conversation.Message, error) {
+	dr, err := d.templateDraft(name, lang, params)
+	if err != nil {
+		dr = draft{template: requested(name, lang, params), form: session.ApprovedTemplate, refused: err}
 	}
+	return d.send(ctx, agentID, id, dr)
+}
+
+// requested is the reference to a template as the agent asked for it, for
+// the refused message: its parameters in name order.
+func requested(name string, lang language.Tag, params map[string]string) *conversation.TemplateRef {
+	code, _ := template.LanguageCode(lang) // empty when lang has no code
+	ref := &conversation.TemplateRef{Name: name, Language: code}
+	for _, n := range slices.Sorted(maps.Keys(params)) {
+		ref.Params = append(ref.Params, conversation.Param{Name: n, Value: params[n]})
+	}
+	return ref
+}
+
+// templateDraft renders an approved WhatsApp template into a draft.
+func (d *Desk) templateDraft(name string, lang language.Tag, params map[string]string) (draft, error) {
+	code, err := template.LanguageCode(lang)
+	if err != nil {
+		return draft{}, err
+	}
+	t, ok := d.templates[templateKey{name, code}]
+	if !ok {
+		return draft{}, fmt.Errorf("%w: %s (%s)", ErrUnknownTemplate, name, code)
+	}
+	if t.Status != template.Approved {
+		return draft{}, &template.NotApprovedError{Name: t.Name, Status: t.Status}
+	}
+	text, err := t.Render(params)
+	if err != nil {
+		return draft{}, err
+	}
+	ref := &conversation.TemplateRef{Name: t.Name, Language: code}
+	names, _ := t.Parameters() // valid: checked by New
+	for _, n := range names {
+		ref.Params = append(ref.Params, conversation.Param{Name: n, Value: params[n]})
+	}
+	return draft{text: text, template: ref, form: session.ApprovedTemplate}, nil
+}
+
+// Note adds an internal note from agentID: stored and shown to agents,
+// never sent. Notes are allowed during wrap-up.
+func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	if text == "" {
+		return nil, ErrEmpty
+	}
+	if _, err := d.agent(agentID); err != nil {
+		return nil, err
+	}
+	var note *conversation.Message
+	err := d.withConversation(ctx, id, func() (after, error) {
+		var err error
+		note, err = d.note(ctx, agentID, id, text)
+		return after{}, err
+	})
+	return note, err
+}
+
+// note stores Note's message; the caller holds conversation id's lock.
+func (d *Desk) note(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
+	now := d.now()
+	m := &conversation.Message{
+		ID: d.newID(), ConversationID: id, Direction: conversation.Outbound, Internal: true,
+		Author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}, Text: text, CreatedAt: now,
+	}
+	// The note and the conversation's touch are one write (Store.Record):
+	// a failure or a crash never leaves one without the other.
+	c, err := d.store.Get(ctx, id)
 	for attempt := 0; ; attempt++ {
-		if err := c.Post(m); err != nil {
-			return d.refuse(ctx, c, m, dr, err, now)
-		}
-		_, _, err = d.store.Record(ctx, c, m)
-		if err == nil {
-			break
-		}
-		if errors.Is(err, conversation.ErrDuplicateID) && !dr.id.IsZero() {
-			return d.finish(ctx, c, tp, to, dr, now)
-		}
-		if !errors.Is(err, conversation.ErrConflict) || attempt == maxConflictRetries {
-			return m, nil, nil, err
-		}
-		if c, err = d.store.Get(ctx, c.ID); err != nil {
-			return m, nil, nil, err
-		}
-	}
-	return d.transmit(ctx, c, tp, to, m, dr, now)
-}
-
-// finish completes a resumable message an earlier attempt stored: a
-// pending one goes to the transport again; a sent one is done (a retry
-// after success succeeds); a failed one stays failed, since failed is
-// terminal (DESIGN.md §3.6), and the retry gets its stored failure back
-// as an error (a *FailedError) instead of a success that sent nothing.
-func (d *Desk) finish(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
-	m, err := d.findMessage(ctx, c.ID, dr.id)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	switch m.Delivery.Status {
-	case conversation.DeliveryPending:
-		return d.transmit(ctx, c, tp, to, m, dr, now)
-	case conversation.DeliveryFailed:
-		return m, nil, storedFailure(m), nil
-	}
-	return m, nil, nil, nil
-}
-
-// transmit hands a stored, pending message to the transport and records
-// the outcome.
-func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, m *conversation.Message, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
-	out := Outgoing{
-		To: to, Text: m.Text, Touchpoint: tp.ID, From: tp.addr.ID,
-		ConversationID: c.ID, MessageID: m.ID,
-		Attachments: playable(c.Channel, m.Attachments), Template: m.Template,
-		HumanAgentTag: dr.form == session.HumanAgentTag, Subject: c.Subject,
-	}
-	providerID, sendErr := d.transport.Send(ctx, out)
-	u := conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliverySent, At: now, ProviderID: providerID}
-	var refused error
-	if sendErr != nil {
-		se := sendFailure(sendErr)
-		u = conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliveryFailed, Reason: se.Error(), Code: failureCode(se), At: now}
-		refused = se
-		if dr.automatic {
-			d.log.WarnContext(ctx, "parley: automatic message failed", "conversation", c.ID.String(), "err", sendErr)
-		}
-	}
-	stored, _, err := d.store.UpdateDelivery(ctx, u)
-	if err != nil {
-		// The transport has answered but the outcome is not recorded: the
-		// message stays pending, and a retry of the action hands it to the
-		// transport again under the same MessageID.
-		return m, nil, refused, err
-	}
-	if refused != nil {
-		return stored, []Event{conversation.DeliveryEvent(stored)}, refused, nil
-	}
-	return stored, []Event{conversation.MessageSentEvent{
-		EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now},
-		Message:     *stored,
-	}}, nil, nil
-}
-
-// refuse records a message the rules refused as failed, with the reason
-// and its code. A message with nothing in it (ErrEmpty) has nothing to
-// record: it is returned failed, not stored.
-func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conversation.Message, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
-	if dr.automatic {
-		d.log.InfoContext(ctx, "parley: automatic message refused", "conversation", c.ID.String(), "err", cause)
-	}
-	failed(m, cause, now)
-	if m.Text == "" && len(m.Attachments) == 0 && m.Template == nil {
-		return m, nil, cause, nil
-	}
-	if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
-		if errors.Is(err, conversation.ErrDuplicateID) && !dr.id.IsZero() {
-			return d.refuseStored(ctx, c, dr, cause, now)
-		}
-		return m, nil, cause, err
-	}
-	return m, []Event{conversation.DeliveryEvent(m)}, cause, nil
-}
-
-// refuseStored answers a retry the rules now refuse whose message an
-// earlier attempt stored. The stored outcome stands: a sent message is
-// done and a failed one keeps its failure. A pending one (an attempt that
-// stopped half-way) may not go out now: it fails with today's refusal.
-func (d *Desk) refuseStored(ctx context.Context, c *conversation.Conversation, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
-	stored, err := d.findMessage(ctx, c.ID, dr.id)
-	if err != nil {
-		return nil, nil, cause, err
-	}
-	switch stored.Delivery.Status {
-	case conversation.DeliveryFailed:
-		return stored, nil, storedFailure(stored), nil
-	case conversation.DeliveryPending:
-		u := conversation.DeliveryUpdate{MessageID: stored.ID, Status: conversation.DeliveryFailed, Reason: cause.Error(), Code: failureCode(cause), At: now}
-		updated, changed, err := d.store.UpdateDelivery(ctx, u)
-		if err != nil {
-			return stored, nil, cause, err
-		}
-		if !changed {
-			return updated, nil, cause, nil
-		}
-		return updated, []Event{conversation.DeliveryEvent(updated)}, cause, nil
-	}
-	return stored, nil, nil, nil
-}
-
-// failed marks m refused by cause: failed, with the reason and its code.
-func failed(m *conversation.Message, cause error, now time.Time) {
-	m.Delivery = conversation.Delivery{Status: conversation.DeliveryFailed, Reason: cause.Error(), Code: failureCode(cause), At: now}
-}
-
-// findMessage returns message id of conversation cid, looking from the
-// newest: the messages a resumed action looks for are recent.
-func (d *Desk) findMessage(ctx context.Context, cid, id conversation.ID) (*conversation.Message, error) {
-	q := conversation.MessageQuery{ConversationID: cid, Order: conversation.NewestFirst, Limit: conversation.MaxLimit}
-	for {
-		page, err := d.store.Messages(ctx, q)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range page.Messages {
-			if m.ID == id {
-				return m, nil
-			}
+		if !c.VisibleTo(d.mustViewer(agentID)) {
+			return nil, &routing.VisibilityError{ConversationID: id.String(), AgentID: agentID}
 		}
-		if page.Next == "" {
-			return nil, fmt.Errorf("%w: message %s in conversation %s", conversation.ErrNotFound, id, cid)
+		if err := c.Post(m); err != nil {
+			return nil, err
 		}
-		q.Cursor = page.Next
+		_, _, err = d.store.Record(ctx, c, m)
+		if err == nil {
+			return m, nil
+		}
+		if !errors.Is(err, conversation.ErrConflict) || attempt == maxConflictRetries {
+			return nil, err
+		}
+		c, err = d.store.Get(ctx, id)
 	}
 }
 
-// derivedID names a message the desk writes because of another event —
-// the reply to a keyword, a conversation's welcome or busy message — so
-// that a retry finds it instead of writing it twice. The same base and
-// step always give the same ID; it keeps base's UUIDv7 timestamp, so it
-// sorts with it.
-func derivedID(base conversation.ID, step byte) conversation.ID {
-	h := sha256.Sum256(append(base[:], step))
-	var id conversation.ID
-	copy(id[:6], base[:6])
-	copy(id[6:], h[:10])
-	id[6] = 0x70 | id[6]&0x0f // version 7
-	id[8] = 0x80 | id[8]&0x3f // RFC 9562 variant
-	return id
-}
-
-// The steps derivedID tells apart.
-const (
-	stepKeywordReply byte = iota + 1
-	stepWelcome
-	stepBusy
-	stepTranscript // + the turn's index
-)
-
-// judge finds the touchpoint and the recipient of a message in c and
-// checks it against every rule.
-func (d *Desk) judge(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (*touchpoint, channel.Address, error) {
-	tp, err := d.touchpoint(c.Touchpoint)
+// send is the agent's path for every outbound message: visibility, the
+// assignment a reply to an unassigned conversation makes, the rules, the
+// transport.
+func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr draft) (*conversation.Message, error) {
+	dr.author = conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}
+	v, err := d.viewer(agentID)
 	if err != nil {
-		return nil, channel.Address{}, err
+		return nil, err
 	}
-	to, err := recipient(c)
-	if err != nil {
-		return nil, channel.Address{}, err
-	}
-	return tp, to, d.check(ctx, c, tp, to, dr, now)
+	var m *conversation.Message
+	err = d.withConversation(ctx, id, func() (after, error) {
+		var events []Event
+		var err error
+		m, events, err = d.sendLocked(ctx, v, id, dr)
+		return after{events: events}, err
+	})
+	return m, err
 }
 
-// check applies the rules a message must pass before it may go: an open
-// conversation, something to send, the channel's length and attachment
-// limits, WhatsApp's country restrictions, the SMS opt-out, and the
-// customer-service window. The first refusal is returned.
-func (d *Desk) check(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) error {
-	if !c.Status.Open() {
-		return &conversation.EndedError{ID: c.ID, Status: c.Status}
+// sendLocked is send's work, with conversation id's lock held.
+func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id conversation.ID, dr draft) (*conversation.Message, []Event, error) {
+	c, err := d.store.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
 	}
-	if dr.template != nil && c.Channel != channel.WhatsApp {
-		return fmt.Errorf("%w: whatsapp template %q in a %s conversation", ErrWrongChannel, dr.template.Name, c.Channel)
+	now := d.now()
+	if !c.VisibleTo(v) || c.Status == conversation.Bot && !v.Supervisor {
+		// The refused message is returned, not stored: the conversation
+		// is not the agent's to see, so it may not write into it, even a
+		// failed message its owner would find there (and a stored one
+		// would tell the agent the conversation exists and where).
+		verr := &routing.VisibilityError{ConversationID: id.String(), AgentID: v.AgentID, Queues: c.Queues}
+		m := d.outMessage(c, dr, now)
+		failed(m, verr, now)
+		return m, nil, verr
 	}
-	if dr.text == "" && len(dr.attachments) == 0 && dr.template == nil {
-		return ErrEmpty
+	refuse := func(cause error) (*conversation.Message, []Event, error) {
+		m, evs, refused, err := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, cause, now)
+		return m, evs, cmp.Or(err, refused)
 	}
-	if dr.text != "" {
-		if err := template.Check(c.Channel, dr.text).Err(); err != nil {
-			return err
+	if dr.refused != nil {
+		return refuse(dr.refused)
+	}
+	var events []Event
+	if c.Status == conversation.Queued {
+		// Judge the message first: a refused reply must not leave the
+		// agent holding a conversation it could not answer.
+		if _, _, refused := d.judge(ctx, c, dr, now); refused != nil {
+			return refuse(refused)
 		}
-	}
-	if len(dr.attachments) > 0 {
-		if err := channel.ValidateAttachments(c.Channel, tp.addr.ID, to.ID, described(dr.attachments)); err != nil {
-			return err
-		}
-	}
-	if c.Channel == channel.WhatsApp && d.blocked.Blocked(to.ID) {
-		return &BlockedError{Number: to.ID}
-	}
-	if c.Channel == channel.SMS {
-		err := d.consent.Outbound(ctx, optout.Outbound{From: tp.addr, To: to, Body: dr.text, At: now})
+		assigned, evs, err := d.assign(ctx, c, v.AgentID, conversation.AssignAuto, now)
 		if err != nil {
-			return err
-		}
-	}
-	form := dr.form
-	if form == 0 {
-		form = session.FreeForm
-	}
-	w := session.Window{Channel: c.Channel, LastInbound: c.LastInboundAt}
-	return d.sessions.Check(w, session.Outbound{Form: form, Human: dr.author.Kind == conversation.AuthorAgent}, now)
-}
-
-// described returns what the channel checks need to know of attachments.
-func described(atts []conversation.Attachment) []channel.Attachment {
-	out := make([]channel.Attachment, len(atts))
-	for i, a := range atts {
-		out[i] = a.Attachment
-	}
-	return out
-}
-
-// playable returns atts as the channel will carry them: a voice note goes
-// as a voice note where the channel plays them, as a plain file otherwise
-// (DESIGN.md §3.1).
-func playable(k channel.Kind, atts []conversation.Attachment) []conversation.Attachment {
-	if k.VoiceNoteForm() == channel.AsVoiceNote {
-		return atts
-	}
-	var out []conversation.Attachment
-	for i, a := range atts {
-		if a.VoiceNote {
-			if out == nil {
-				out = append([]conversation.Attachment(nil), atts...)
+			if routerRefusal(err) {
+				// Over capacity, unavailable, taken meanwhile: the reply
+				// is refused and recorded where the agent can see it.
+				return refuse(err)
 			}
-			out[i].VoiceNote = false
+			return nil, nil, err
 		}
+		c, events = assigned, evs
 	}
-	if out == nil {
-		return atts
+	m, evs, refused, err := d.deliver(ctx, c, dr, now)
+	if err = cmp.Or(err, refused); err == nil {
+		// The first reply stops the touchpoint's auto-transfer clock; a
+		// conversation without one has nothing to stop.
+		_ = d.router.Replied(id.String(), now)
 	}
-	return out
+	return m, append(events, evs...), err
 }

@@ -13,17 +13,40 @@ import (
 	"github.com/parleyhq/parley/session"
 )
 
+// Tick runs what is due at the Desk's current time (its Config.Clock):
+// expired offers go to the next agent, conversations with no first reply
+// are auto-transferred once, draining agents hand over their work; with a
+// shared Config.Ledger, every agent's load is reloaded, so room another
+// desk freed takes the conversations waiting here; and customer-service
+// windows are announced, a [WindowEvent] when one comes within
+// Config.WindowWarning of closing and another when it closes. Hosts call
+// it every few seconds.
+func (d *Desk) Tick(ctx context.Context) error {
+	now := d.now()
+	decs, err := d.router.Expire(ctx, now)
+	d.conclude(ctx, after{decs: decs, now: now})
+	errs := []error{err}
+	if d.shared() {
+		decs, err := d.syncAgents(ctx, now)
+		d.conclude(ctx, after{decs: decs, now: now})
+		errs = append(errs, err)
+	}
+	events, err := d.windowEvents(ctx, now)
+	d.publish(ctx, events...)
+	return errors.Join(append(errs, err)...)
+}
+
 // DefaultWindowWarning is how long before a customer-service window closes
 // Tick publishes "window expiring" when Config.WindowWarning is zero.
 const DefaultWindowWarning = time.Hour
 
-// The window notices of DESIGN.md §3.6 ("window expiring, window closed")
-// are published by Tick, once per window: a window is one (business,
-// contact) pair until one instant, and a message from the contact makes a
-// new one. Each notice is claimed in the store, as a tag on the open
-// conversation it concerns, before it is published, so desks sharing a
-// store publish it once between them; the tag names the window's closing
-// time, so a later window is noticed afresh.
+// The window notices ("window expiring", "window closed") are published by
+// Tick, once per window: a window is one (business, contact) pair until
+// one instant, and a message from the contact makes a new one. Each notice
+// is claimed in the store, as a tag on the open conversation it concerns,
+// before it is published, so desks sharing a store publish it once between
+// them; the tag names the window's closing time, so a later window is
+// noticed afresh.
 const tagWindowNotice = "parley:window-"
 
 // windowNotices remembers which notices this desk has dealt with, so that
@@ -117,18 +140,19 @@ func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool,
 		tag = tagWindowNotice + "closed:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
 	}
 	claimed := false
-	mu := d.lockConversation(c.ID)
-	_, err = d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
-		claimed = false
-		if slices.Contains(c.Tags, tag) {
-			return errUnchanged
-		}
-		c.Tags = slices.DeleteFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, tagWindowNotice) })
-		c.Tags = append(c.Tags, tag)
-		claimed = true
-		return nil
+	_, err = d.inConversation(c.ID, func() (after, error) {
+		_, err := d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
+			claimed = false
+			if slices.Contains(c.Tags, tag) {
+				return errUnchanged
+			}
+			c.Tags = slices.DeleteFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, tagWindowNotice) })
+			c.Tags = append(c.Tags, tag)
+			claimed = true
+			return nil
+		})
+		return after{}, err
 	})
-	mu.Unlock()
 	if err != nil || !claimed {
 		return nil, err
 	}

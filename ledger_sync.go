@@ -5,17 +5,16 @@ import (
 	"errors"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/routing"
 )
 
-// Desks sharing one routing.Ledger (one per process, DESIGN.md §3.5) each
-// route from their own view of every agent's load. The Ledger keeps them
-// within capacity, but a desk learns of room another desk freed only when
-// it reloads the agent's load (routing.Router.Refresh). The Desk refreshes
+// Desks sharing one routing.Ledger (one desk per process) each route from
+// their own view of every agent's load. The Ledger keeps them within
+// capacity, but a desk learns of room another desk freed only when it
+// reloads the agent's load (routing.Router.Refresh). The Desk refreshes
 // the agents concerned before it declares a conversation waiting or
 // refuses an assignment for want of room, and every agent on Tick, so that
 // conversations waiting on one desk are dispatched into room freed on
@@ -168,100 +167,4 @@ func (d *Desk) syncAgents(ctx context.Context, now time.Time) ([]routing.Decisio
 		}
 	}
 	return out, errors.Join(errs...)
-}
-
-// deferred holds routing decisions about conversations whose lock a
-// caller could not take (it may hold that lock's stripe itself); the
-// caller applies them once it has let go of its locks (settle), or the
-// next Tick does. applyOne follows the router's current
-// placement, so applying one late writes what is true then.
-type deferred struct {
-	n   atomic.Int32
-	mu  sync.Mutex
-	ds  []routing.Decision
-	now []time.Time
-}
-
-func (q *deferred) push(dec routing.Decision, now time.Time) {
-	q.mu.Lock()
-	q.ds = append(q.ds, dec)
-	q.now = append(q.now, now)
-	q.n.Store(int32(len(q.ds)))
-	q.mu.Unlock()
-}
-
-func (q *deferred) take() ([]routing.Decision, []time.Time) {
-	if q.n.Load() == 0 {
-		return nil, nil
-	}
-	q.mu.Lock()
-	ds, now := q.ds, q.now
-	q.ds, q.now = nil, nil
-	q.n.Store(0)
-	q.mu.Unlock()
-	return ds, now
-}
-
-// applyAside applies decisions about conversations other than own while
-// the caller may hold locks: a conversation whose lock is free is updated
-// at once; one whose lock is busy (perhaps held by the caller, which would
-// wait on itself) is deferred. Decisions about own are the caller's.
-func (d *Desk) applyAside(ctx context.Context, now time.Time, own conversation.ID, decs []routing.Decision) []Event {
-	var events []Event
-	for _, dec := range decs {
-		if dec.ConversationID == own.String() {
-			continue
-		}
-		id, err := conversation.ParseID(dec.ConversationID)
-		if err != nil {
-			continue
-		}
-		m := &d.convLocks[d.stripe(id)]
-		if !m.TryLock() {
-			d.later.push(dec, now)
-			continue
-		}
-		evs, err := d.applyOne(ctx, id, dec, now)
-		m.Unlock()
-		if err != nil {
-			d.log.ErrorContext(ctx, "parley: applying routing decision", "conversation", dec.ConversationID, "outcome", dec.Outcome.String(), "err", err)
-		}
-		events = append(events, evs...)
-	}
-	return events
-}
-
-// settle applies the decisions applyAside put off, once the caller holds
-// no lock: every public method that may defer one calls it before it
-// returns, so that the store is in line with the router when it does (a
-// conversation the router assigned must not read Queued until the next
-// Tick). It costs one atomic load when nothing was put off.
-func (d *Desk) settle(ctx context.Context) {
-	if d.later.n.Load() == 0 {
-		return
-	}
-	d.publish(ctx, d.applyDeferred(ctx)...)
-}
-
-// applyDeferred applies the decisions applyAside put off; the caller holds
-// no conversation's lock.
-func (d *Desk) applyDeferred(ctx context.Context) []Event {
-	ds, nows := d.later.take()
-	var events []Event
-	for i, dec := range ds {
-		events = append(events, d.apply(ctx, nows[i], dec)...)
-	}
-	return events
-}
-
-// own returns the decision among decs about conversation id, the last
-// one, and whether there is one.
-func own(decs []routing.Decision, id conversation.ID) (routing.Decision, bool) {
-	s := id.String()
-	for i := len(decs) - 1; i >= 0; i-- {
-		if decs[i].ConversationID == s {
-			return decs[i], true
-		}
-	}
-	return routing.Decision{}, false
 }

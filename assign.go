@@ -1,0 +1,232 @@
+package parley
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
+)
+
+// Assign gives a conversation in the inbox to agentID, as the agent's own
+// "assign to me" or a supervisor's choice. It fails with
+// routing.ErrNotVisible when the conversation is in none of the agent's
+// queues, routing.ErrOverCapacity when its weight does not fit,
+// routing.ErrUnavailable when the agent is not available (away, offline
+// or draining: only available agents receive new work),
+// and routing.ErrAlreadyAssigned when someone holds it.
+func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) error {
+	if _, err := d.agent(agentID); err != nil {
+		return err
+	}
+	return d.withConversation(ctx, id, func() (after, error) {
+		c, err := d.store.Get(ctx, id)
+		if err != nil {
+			return after{}, err
+		}
+		if c.Status != conversation.Queued && c.Status != conversation.Bot {
+			return after{}, &conversation.TransitionError{From: c.Status, To: conversation.Assigned}
+		}
+		_, events, err := d.assign(ctx, c, agentID, conversation.AssignManual, d.now())
+		return after{events: events}, err
+	})
+}
+
+// HandOff passes a bot's conversation to the inbox (Bot → Queued) and
+// routes it by its touchpoint's mode.
+func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
+	now := d.now()
+	return d.withConversation(ctx, id, func() (after, error) {
+		var events []Event
+		c, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+			ev, err := c.HandOff(nil, now)
+			events = []Event{ev}
+			return err
+		})
+		if err != nil {
+			return after{}, err
+		}
+		_, evs, err := d.route(ctx, c, nil, now)
+		return after{events: append(events, evs...)}, err
+	})
+}
+
+// SendToInbox returns an assigned conversation to its queues and frees its
+// weight; routing may at once give it, or conversations that were waiting,
+// to agents with room.
+func (d *Desk) SendToInbox(ctx context.Context, id conversation.ID) error {
+	now := d.now()
+	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+		return c.SendToInbox(nil, now)
+	}, func() ([]routing.Decision, error) {
+		return d.router.SendToInbox(ctx, id.String(), now)
+	})
+}
+
+// Transfer moves an assigned conversation to another agent. The target's
+// capacity and availability are checked (routing.ErrOverCapacity,
+// routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one); its
+// queues are not: a supervisor or agent may hand a conversation to anyone,
+// who then sees it as its assignee. To move a conversation to other queues
+// use TransferToQueues.
+func (d *Desk) Transfer(ctx context.Context, id conversation.ID, toAgentID string) error {
+	now := d.now()
+	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+		return c.Transfer(toAgentID, conversation.AssignManual, now)
+	}, func() ([]routing.Decision, error) {
+		decs, err := d.router.Transfer(ctx, id.String(), toAgentID, now)
+		if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
+			return decs, err
+		}
+		// Another desk may have freed the target's room.
+		refreshed, rerr := d.router.Refresh(ctx, toAgentID, now)
+		if rerr != nil {
+			return refreshed, errors.Join(err, rerr)
+		}
+		decs, err = d.router.Transfer(ctx, id.String(), toAgentID, now)
+		return append(refreshed, decs...), err
+	})
+}
+
+// TransferToQueues moves a conversation to other queues: it leaves its
+// agent and waits in the new queues' inbox (or is routed there).
+func (d *Desk) TransferToQueues(ctx context.Context, id conversation.ID, queues []string) error {
+	now := d.now()
+	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+		if c.Status != conversation.Assigned {
+			c.Queues = append([]string(nil), queues...)
+			return nil, nil
+		}
+		return c.SendToInbox(queues, now)
+	}, func() ([]routing.Decision, error) {
+		return d.router.TransferToQueues(ctx, id.String(), queues, now)
+	})
+}
+
+// Accept accepts an offer made to agentID; the conversation is assigned.
+func (d *Desk) Accept(ctx context.Context, id conversation.ID, agentID string) error {
+	now := d.now()
+	if err := d.router.Accept(id.String(), agentID, now); err != nil {
+		return err
+	}
+	d.conclude(ctx, after{decs: []routing.Decision{{ConversationID: id.String(), Outcome: routing.Assigned, AgentID: agentID, Automatic: true}}, now: now})
+	return nil
+}
+
+// Reject declines an offer; it goes to the next eligible agent, never back
+// to one who declined it.
+func (d *Desk) Reject(ctx context.Context, id conversation.ID, agentID string) error {
+	now := d.now()
+	decs, err := d.router.Reject(ctx, id.String(), agentID, now)
+	if err != nil {
+		return err
+	}
+	d.conclude(ctx, after{decs: decs, now: now})
+	return nil
+}
+
+// Escalate turns a digital conversation into a voice call: its agent is
+// charged the voice weight (51) in place of the digital one, or the
+// escalation is refused with routing.ErrOverCapacity when it does not fit.
+// A conversation nobody is assigned — in the inbox, waiting, or only
+// offered to an agent who has not accepted — has no agent to call with: it
+// is refused with routing.ErrUnknownConversation, as the router refuses
+// one in the inbox.
+func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
+	now := d.now()
+	return d.withConversation(ctx, id, func() (after, error) {
+		c, err := d.store.Get(ctx, id)
+		if err != nil {
+			return after{}, err
+		}
+		if c.Status != conversation.Assigned {
+			return after{}, fmt.Errorf("%w: conversation %s is %s, not assigned", routing.ErrUnknownConversation, id, c.Status)
+		}
+		decs, err := d.router.Escalate(ctx, id.String(), now)
+		if err != nil {
+			return after{}, err
+		}
+		escalated := EscalatedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, AgentID: c.AssigneeID}
+		return after{events: []Event{escalated}, decs: decs, now: now}, nil
+	})
+}
+
+// assign gives queued conversation c to agentID through the router (which
+// checks visibility and capacity) and stores it. The caller holds c's lock.
+func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID string, mode conversation.AssignMode, now time.Time) (_ *conversation.Conversation, _ []Event, err error) {
+	if _, known := d.router.Conversation(c.ID.String()); !known {
+		// Not routed in this process yet (one the business starts, a bot
+		// conversation, one from before a restart): enter it in the inbox
+		// first, for this agent to take. It enters as a simplified
+		// touchpoint's would: routed by an automatic or dedicated mode, it
+		// would be offered or given to another agent (or the owner) first,
+		// the agent's own assignment refused, and the router left holding
+		// it where the store never hears. Refused, it leaves the router as
+		// it came, so that routing by its mode later is not prevented.
+		it := d.item(c)
+		it.Enqueued = c.CreatedAt
+		it.Touchpoint = ""
+		if _, err := d.router.Enqueue(ctx, it, now); err != nil {
+			return nil, nil, err
+		}
+		defer func() {
+			if err != nil {
+				if _, rerr := d.router.Release(ctx, c.ID.String(), now); rerr != nil {
+					err = errors.Join(err, rerr)
+				}
+			}
+		}()
+	}
+	if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
+		if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
+			return nil, nil, err
+		}
+		// Another desk may have freed the agent's room: learn it and try
+		// once more before refusing.
+		decs, rerr := d.router.Refresh(ctx, agentID, now)
+		d.publish(ctx, d.applyAside(ctx, now, c.ID, decs)...)
+		if mine, ok := own(decs, c.ID); ok {
+			// The refreshed agents took c itself, as it waited for one.
+			events, aerr := d.applyOne(ctx, c.ID, mine, now)
+			if p, _ := d.router.Conversation(c.ID.String()); aerr != nil || p.Outcome != routing.Assigned || p.AgentID != agentID {
+				return nil, events, errors.Join(err, aerr)
+			}
+			stored, gerr := d.store.Get(ctx, c.ID)
+			return stored, events, gerr
+		}
+		if rerr != nil {
+			return nil, nil, errors.Join(err, rerr)
+		}
+		if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
+			return nil, nil, err
+		}
+	}
+	var events []Event
+	stored, err := d.mutate(ctx, c.ID, func(c *conversation.Conversation) error {
+		events = events[:0]
+		if c.Status == conversation.Bot {
+			ev, err := c.HandOff(nil, now)
+			if err != nil {
+				return err
+			}
+			events = append(events, ev)
+		}
+		ev, err := c.Assign(agentID, mode, now)
+		if err != nil {
+			return err
+		}
+		events = append(events, ev)
+		return nil
+	})
+	if err != nil {
+		// The store refused: give the conversation back to the inbox so
+		// the router's view matches what is stored.
+		if _, rerr := d.router.SendToInbox(ctx, c.ID.String(), now); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return nil, nil, err
+	}
+	return stored, events, nil
+}

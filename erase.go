@@ -1,0 +1,81 @@
+package parley
+
+import (
+	"context"
+	"errors"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/optout"
+)
+
+// ErrEraseUnsupported: Erase was asked of a Desk whose conversation store
+// cannot forget a contact (it does not implement conversation.Eraser).
+// Nothing was erased. Check it with errors.Is.
+var ErrEraseUnsupported = errors.New("parley: the conversation store cannot erase a contact")
+
+// Erase forgets a contact (the right to be forgotten): every conversation,
+// message and comment; the weight its open conversations held on agents,
+// freed (and the waiting work that room lets in, dispatched); the desk's
+// record of its customer-service windows and of its address; and the
+// opt-out ledger redacted to what the law needs to honour a STOP (the
+// address, the scope, the dates). A store that cannot erase (not a
+// conversation.Eraser) fails with ErrEraseUnsupported and nothing is
+// forgotten.
+//
+// Conversations another desk sharing the store routed are freed in the
+// shared Ledger here, and in that desk's view at its next Tick.
+func (d *Desk) Erase(ctx context.Context, contact channel.Address) (conversation.Erasure, error) {
+	e, ok := d.store.(conversation.Eraser)
+	if !ok {
+		return conversation.Erasure{}, ErrEraseUnsupported
+	}
+	if a, err := channel.NewAddress(contact.Kind, contact.ID); err == nil {
+		contact = a // the contact's ID is its normalised address
+	}
+	held, err := d.contactConversations(ctx, contact.String())
+	if err != nil {
+		return conversation.Erasure{}, err
+	}
+	er, err := e.Erase(ctx, contact.String())
+	if err != nil {
+		return er, err
+	}
+	now := d.now()
+	var errs []error
+	for _, c := range held {
+		if _, routed := d.router.Conversation(c.ID.String()); !routed {
+			if d.shared() && c.Status == conversation.Assigned {
+				_, err := d.ledger.Release(ctx, c.ID.String())
+				errs = append(errs, err)
+			}
+			continue
+		}
+		decs, err := d.router.Release(ctx, c.ID.String(), now)
+		errs = append(errs, err)
+		d.conclude(ctx, after{decs: decs, now: now})
+	}
+	d.forgetWindows(contact)
+	d.addrs.forget(contact)
+	if _, err := d.consent.Erase(ctx, contact); err != nil && !errors.Is(err, optout.ErrRedactUnsupported) {
+		errs = append(errs, err)
+	}
+	return er, errors.Join(errs...)
+}
+
+// contactConversations returns every conversation of contactID.
+func (d *Desk) contactConversations(ctx context.Context, contactID string) ([]*conversation.Conversation, error) {
+	var out []*conversation.Conversation
+	q := conversation.Query{Viewer: conversation.Viewer{Supervisor: true}, ContactID: contactID, Limit: conversation.MaxLimit}
+	for {
+		page, err := d.store.Search(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Conversations...)
+		if page.Next == "" {
+			return out, nil
+		}
+		q.Cursor = page.Next
+	}
+}

@@ -1,0 +1,29 @@
+package parley
+
+import (
+	"context"
+
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
+)
+
+// MarkRead resets the conversation's unread count for its agent.
+func (d *Desk) MarkRead(ctx context.Context, agentID string, id conversation.ID) error {
+	v, err := d.viewer(agentID)
+	if err != nil {
+		return err
+	}
+	now := d.now()
+	return d.withConversation(ctx, id, func() (after, error) {
+		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+			if !c.VisibleTo(v) {
+				return &routing.VisibilityError{AgentID: agentID, ConversationID: id.String(), Queues: c.Queues}
+			}
+			if !c.MarkRead(now) {
+				return errUnchanged
+			}
+			return nil
+		})
+		return after{}, err
+	})
+}
