@@ -124,7 +124,7 @@ func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
 // passed the conversation waits; an accepted offer assigns it.
 func TestOffersAcceptRejectAndExpire(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic, Offer: true}}}
+		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: routing.Automatic, Offer: true}}}
 	})
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
@@ -196,7 +196,7 @@ func TestBotHandOffAndTranscript(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, c.BotPaused, "assigning an agent pauses the bot")
 
-	page, err := f.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Order: conversation.OldestFirst})
+	page, err := f.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Sort: conversation.Oldest})
 	require.NoError(t, err)
 	require.Len(t, page.Messages, 4)
 	assert.True(t, page.Messages[0].Imported)

@@ -91,8 +91,8 @@ type Config struct {
 	// Conversations stores conversations and messages; nil means an
 	// in-memory store.
 	Conversations conversation.Store
-	// Consent is the opt-out ledger; nil means an in-memory one.
-	Consent optout.Store
+	// OptOuts is the opt-out ledger; nil means an in-memory one.
+	OptOuts optout.Store
 	// Ledger records capacity reservations; set it to share agents'
 	// capacity between several desks (processes). Nil means the router's
 	// own memory, right for one process.
@@ -114,7 +114,7 @@ type TouchpointOptions struct {
 	// Routing is the touchpoint's routing mode (simplified, dedicated
 	// agent, automatic with a strategy and offers); its ID is filled in
 	// from the map key. The zero value is simplified.
-	Routing routing.Touchpoint
+	Routing routing.Policy
 	// Scope is the opt-out scope of an SMS touchpoint: a STOP on any
 	// number of the scope stops every number of it, and an opt-in on
 	// any number clears it for all. Empty means the touchpoint's
@@ -236,7 +236,7 @@ func (c *Config) routingConfig() routing.Config {
 	for _, tp := range c.Touchpoints {
 		r := c.Options[tp.ID].Routing
 		r.ID = tp.ID
-		rc.Touchpoints = append(rc.Touchpoints, r)
+		rc.Policies = append(rc.Policies, r)
 	}
 	return rc
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// draft is an outbound message before the rules have judged it.
-type draft struct {
+// sendRequest is an outbound message before the rules have judged it.
+type sendRequest struct {
 	author      conversation.Author
 	text        string
 	attachments []conversation.Attachment
@@ -48,7 +48,7 @@ type draft struct {
 // stored (an earlier attempt stopped half-way), deliver does not store it
 // again but finishes it, handing a still pending one to the transport
 // again under the same MessageID, the transport's idempotency key.
-func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (m *conversation.Message, events []Event, refused, err error) {
+func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr sendRequest, now time.Time) (m *conversation.Message, events []Event, refused, err error) {
 	m = d.outMessage(c, dr, now)
 	tp, to, refused := d.judge(ctx, c, dr, now)
 	if refused != nil {
@@ -81,7 +81,7 @@ func (d *Desk) deliver(ctx context.Context, c *conversation.Conversation, dr dra
 // terminal and never sent again, and the retry gets its stored failure
 // back as an error (a *FailedError) instead of a success that sent
 // nothing.
-func (d *Desk) finish(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
+func (d *Desk) finish(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr sendRequest, now time.Time) (*conversation.Message, []Event, error, error) {
 	m, err := d.findMessage(ctx, c.ID, dr.id)
 	if err != nil {
 		return nil, nil, nil, err
@@ -97,7 +97,7 @@ func (d *Desk) finish(ctx context.Context, c *conversation.Conversation, tp *tou
 
 // transmit hands a stored, pending message to the transport and records
 // the outcome.
-func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, m *conversation.Message, dr draft, now time.Time) (*conversation.Message, []Event, error, error) {
+func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, m *conversation.Message, dr sendRequest, now time.Time) (*conversation.Message, []Event, error, error) {
 	out := Outgoing{
 		To: to, Text: m.Text, Touchpoint: tp.ID, From: tp.addr.ID,
 		ConversationID: c.ID, MessageID: m.ID,
@@ -134,7 +134,7 @@ func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *t
 // refuse records a message the rules refused as failed, with the reason
 // and its code. A message with nothing in it (ErrEmpty) has nothing to
 // record: it is returned failed, not stored.
-func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conversation.Message, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
+func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conversation.Message, dr sendRequest, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
 	if dr.automatic {
 		d.log.InfoContext(ctx, "parley: automatic message refused", "conversation", c.ID.String(), "err", cause)
 	}
@@ -155,7 +155,7 @@ func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conv
 // earlier attempt stored. The stored outcome stands: a sent message is
 // done and a failed one keeps its failure. A pending one (an attempt that
 // stopped half-way) may not go out now: it fails with today's refusal.
-func (d *Desk) refuseStored(ctx context.Context, c *conversation.Conversation, dr draft, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
+func (d *Desk) refuseStored(ctx context.Context, c *conversation.Conversation, dr sendRequest, cause error, now time.Time) (*conversation.Message, []Event, error, error) {
 	stored, err := d.findMessage(ctx, c.ID, dr.id)
 	if err != nil {
 		return nil, nil, cause, err
@@ -184,7 +184,7 @@ func failed(m *conversation.Message, cause error, now time.Time) {
 
 // outMessage is the stored form of a draft, for a refusal recorded before
 // deliver runs.
-func (d *Desk) outMessage(c *conversation.Conversation, dr draft, now time.Time) *conversation.Message {
+func (d *Desk) outMessage(c *conversation.Conversation, dr sendRequest, now time.Time) *conversation.Message {
 	id := dr.id
 	if id.IsZero() {
 		id = d.newID()
@@ -199,7 +199,7 @@ func (d *Desk) outMessage(c *conversation.Conversation, dr draft, now time.Time)
 // findMessage returns message id of conversation cid, looking from the
 // newest: the messages a resumed action looks for are recent.
 func (d *Desk) findMessage(ctx context.Context, cid, id conversation.ID) (*conversation.Message, error) {
-	q := conversation.MessageQuery{ConversationID: cid, Order: conversation.NewestFirst, Limit: conversation.MaxLimit}
+	q := conversation.MessageQuery{ConversationID: cid, Sort: conversation.Newest, Limit: conversation.MaxLimit}
 	for {
 		page, err := d.store.Messages(ctx, q)
 		if err != nil {
@@ -242,7 +242,7 @@ const (
 
 // judge finds the touchpoint and the recipient of a message in c and
 // checks it against every rule.
-func (d *Desk) judge(ctx context.Context, c *conversation.Conversation, dr draft, now time.Time) (*touchpoint, channel.Address, error) {
+func (d *Desk) judge(ctx context.Context, c *conversation.Conversation, dr sendRequest, now time.Time) (*touchpoint, channel.Address, error) {
 	tp, err := d.touchpoint(c.Touchpoint)
 	if err != nil {
 		return nil, channel.Address{}, err
@@ -258,7 +258,7 @@ func (d *Desk) judge(ctx context.Context, c *conversation.Conversation, dr draft
 // conversation, something to send, the channel's length and attachment
 // limits, WhatsApp's country restrictions, the SMS opt-out, and the
 // customer-service window. The first refusal is returned.
-func (d *Desk) check(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr draft, now time.Time) error {
+func (d *Desk) check(ctx context.Context, c *conversation.Conversation, tp *touchpoint, to channel.Address, dr sendRequest, now time.Time) error {
 	if !c.Status.Open() {
 		return &conversation.EndedError{ID: c.ID, Status: c.Status}
 	}

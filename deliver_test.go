@@ -154,13 +154,13 @@ func TestSendRetryAfterTransportFailureReturnsStoredFailure(t *testing.T) {
 			d := parley.Draft{ID: conversation.NewID(), Text: "your refund is on its way"}
 
 			f.Transport.FailNext(tt.fail)
-			first, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+			first, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 			require.ErrorIs(t, err, tt.kind)
 			require.NotNil(t, first)
 			require.Equal(t, conversation.DeliveryFailed, first.Delivery.Status)
 			attempts := len(f.Transport.Attempts())
 
-			again, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+			again, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 			require.Error(t, err, "a retry of a failed message must not report success")
 			assert.ErrorIs(t, err, parley.ErrAlreadyFailed)
 			assert.ErrorIs(t, err, tt.kind, "the retry's error is the first attempt's kind")
@@ -180,7 +180,7 @@ func TestSendRetryAfterTransportFailureReturnsStoredFailure(t *testing.T) {
 
 			// A resend is a new message, with a new ID.
 			d.ID = conversation.NewID()
-			m, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+			m, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 			require.NoError(t, err)
 			assert.Equal(t, conversation.DeliverySent, m.Delivery.Status)
 			assert.Len(t, f.Transport.Sent(), 1)
@@ -198,11 +198,11 @@ func TestSendRetryOfRefusedMessageKeepsTheRefusal(t *testing.T) {
 	require.NoError(t, f.Assign(ctx, rc.Conversation.ID, "ana"))
 	f.Clock.Advance(25 * time.Hour)
 	d := parley.Draft{ID: conversation.NewID(), Text: "still there?"}
-	_, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+	_, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 	require.ErrorIs(t, err, session.ErrWindowClosed)
 
 	receive(t, f, "wa", wa("+14155550100"), "w2", "yes") // the window opens again
-	again, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+	again, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 	assert.ErrorIs(t, err, parley.ErrAlreadyFailed)
 	assert.ErrorIs(t, err, session.ErrWindowClosed)
 	require.NotNil(t, again)
@@ -217,16 +217,16 @@ func TestSendRetryAfterSuccessIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
 	d := parley.Draft{ID: conversation.NewID(), Text: "done"}
-	first, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+	first, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 	require.NoError(t, err)
 
-	again, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+	again, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 	require.NoError(t, err)
 	assert.Equal(t, first.ID, again.ID)
 	assert.Equal(t, conversation.DeliverySent, again.Delivery.Status)
 
 	f.Clock.Advance(25 * time.Hour) // the window closes
-	late, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+	late, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 	require.NoError(t, err, "a late retry of a sent message is not refused")
 	assert.Equal(t, conversation.DeliverySent, late.Delivery.Status)
 	assert.Len(t, f.Transport.Sent(), 1)
@@ -256,12 +256,12 @@ func TestSendRetryOfPendingMessageNowRefused(t *testing.T) {
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
 	d := parley.Draft{ID: conversation.NewID(), Text: "on it"}
 	store.failUpdates.Store(true)
-	_, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+	_, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 	require.Error(t, err)
 	store.failUpdates.Store(false)
 
 	f.Clock.Advance(25 * time.Hour)
-	m, err := f.Send(ctx, "ana", rc.Conversation.ID, d)
+	m, err := f.SendDraft(ctx, "ana", rc.Conversation.ID, d)
 	assert.ErrorIs(t, err, session.ErrWindowClosed)
 	require.NotNil(t, m)
 	assert.Equal(t, d.ID, m.ID)

@@ -147,7 +147,7 @@ func New(cfg Config) (*Desk, error) {
 	for _, a := range cfg.Agents {
 		d.roster.set(a)
 	}
-	consentStore := cfg.Consent
+	consentStore := cfg.OptOuts
 	if consentStore == nil {
 		consentStore = memory.NewOptOutStore()
 	}

@@ -57,7 +57,7 @@
 //	})
 //
 // Without other settings the Desk keeps everything in memory (package
-// memory); give Config.Conversations, Config.Consent and Config.Ledger your
+// memory); give Config.Conversations, Config.OptOuts and Config.Ledger your
 // own stores to persist and to share capacity between processes. The
 // page docs/storage.md in the repository tells a store's implementer which
 // interfaces are required, which are optional, and which conformance

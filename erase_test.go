@@ -72,6 +72,6 @@ func TestEraseForgetsTheContactsWindow(t *testing.T) {
 	ws := f.ExpiringWindows(25 * time.Hour)
 	require.Len(t, ws, 1, "the erased contact's last message time is forgotten")
 	assert.Equal(t, wa("+14155550101"), ws[0].Key.Contact)
-	_, _, err = f.Start(ctx, "ana", parley.Outbound{Touchpoint: "wa", To: wa("+14155550100"), Text: "still there?"})
+	_, _, err = f.Start(ctx, "ana", parley.Opening{Touchpoint: "wa", To: wa("+14155550100"), Text: "still there?"})
 	assert.ErrorIs(t, err, parley.ErrBusinessInitiated, "no window is known for an erased contact")
 }

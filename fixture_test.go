@@ -76,7 +76,7 @@ func status(t *testing.T, f *parleytest.Desk, id conversation.ID) (conversation.
 // storedMessages returns conversation id's messages, oldest first.
 func storedMessages(t *testing.T, f *parleytest.Desk, id conversation.ID) []*conversation.Message {
 	t.Helper()
-	page, err := f.Messages(context.Background(), conversation.MessageQuery{ConversationID: id, Order: conversation.OldestFirst})
+	page, err := f.Messages(context.Background(), conversation.MessageQuery{ConversationID: id, Sort: conversation.Oldest})
 	require.NoError(t, err)
 	return page.Messages
 }

@@ -39,7 +39,7 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 	// The agent's queues, not everything a supervisor may see: the inbox
 	// is the work the agent may take.
 	q := conversation.Query{Viewer: v, Statuses: []conversation.Status{conversation.Queued}, Queues: v.Queues,
-		Order: conversation.OldestFirst, Limit: conversation.MaxLimit}
+		Sort: conversation.Oldest, Limit: conversation.MaxLimit}
 	var out []*conversation.Conversation
 	var items []routing.Item
 	for {

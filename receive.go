@@ -419,7 +419,7 @@ func (d *Desk) last(ctx context.Context, k conversation.Key) (*conversation.Conv
 		ContactID:   k.ContactID,
 		Touchpoints: []string{k.Touchpoint},
 		Statuses:    []conversation.Status{conversation.WrapUp, conversation.Closed},
-		Order:       conversation.NewestFirst,
+		Sort:       conversation.Newest,
 		Limit:       1,
 	})
 	if err != nil || len(page.Conversations) == 0 {
@@ -506,7 +506,7 @@ func (d *Desk) resume(ctx context.Context, conv *convLock, tp *touchpoint, ic in
 // firstInbound reports whether message id is the first the contact wrote
 // in conversation cid (imported history aside).
 func (d *Desk) firstInbound(ctx context.Context, cid, id conversation.ID) (bool, error) {
-	q := conversation.MessageQuery{ConversationID: cid, Order: conversation.OldestFirst, Limit: conversation.MaxLimit}
+	q := conversation.MessageQuery{ConversationID: cid, Sort: conversation.Oldest, Limit: conversation.MaxLimit}
 	for {
 		page, err := d.store.Messages(ctx, q)
 		if err != nil {
@@ -565,7 +565,7 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 	// logged; the inbound message was received, so only a store failure
 	// makes Receive fail. A HELP from an opted-out contact is such a
 	// refusal: the STOP confirmation is the one exception to an opt-out.
-	reply, evs, _, err := d.deliver(ctx, c, draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply, automatic: true, id: replyID}, now)
+	reply, evs, _, err := d.deliver(ctx, c, sendRequest{author: conversation.Author{Kind: conversation.AuthorSystem}, text: res.Reply, automatic: true, id: replyID}, now)
 	rc.Reply = reply
 	return append(events, evs...), err
 }
@@ -573,7 +573,7 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 // welcome sends a new conversation's automatic message, once: the away
 // message outside business hours, else the touchpoint's auto-reply.
 func (d *Desk) welcome(ctx context.Context, tp *touchpoint, c *conversation.Conversation, resuming bool, now time.Time) ([]Event, error) {
-	auto := draft{author: conversation.Author{Kind: conversation.AuthorSystem}, automatic: true, id: derivedID(c.ID, stepWelcome)}
+	auto := sendRequest{author: conversation.Author{Kind: conversation.AuthorSystem}, automatic: true, id: derivedID(c.ID, stepWelcome)}
 	var events []Event
 	if h := tp.opts.Hours; h != nil && !h.Open(now) {
 		if !resuming {

@@ -314,7 +314,7 @@ func TestReceiveOneStepConflictTakesThePlainSteps(t *testing.T) {
 	assert.True(t, again.Duplicate)
 	assert.Equal(t, rc.Message.ID, again.Message.ID)
 
-	page, err := store.Messages(ctx, conversation.MessageQuery{ConversationID: id, Order: conversation.OldestFirst})
+	page, err := store.Messages(ctx, conversation.MessageQuery{ConversationID: id, Sort: conversation.Oldest})
 	require.NoError(t, err)
 	var texts []string
 	for _, m := range page.Messages {
@@ -394,7 +394,7 @@ func TestReceiveResumesTheConversationItStarted(t *testing.T) {
 // over capacity.
 func TestConcurrentReceiveAndReply(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic}}}
+		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: routing.Automatic}}}
 	})
 	ctx := context.Background()
 	const contacts, perContact = 12, 10

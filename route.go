@@ -182,7 +182,7 @@ func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]E
 	}
 	events := []Event{AllAgentsBusyEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, Queues: c.Queues}}
 	if tp := d.tps[c.Touchpoint]; tp != nil && tp.opts.BusyMessage != "" {
-		dr := draft{author: conversation.Author{Kind: conversation.AuthorSystem}, text: tp.opts.BusyMessage, automatic: true, id: derivedID(id, stepBusy)}
+		dr := sendRequest{author: conversation.Author{Kind: conversation.AuthorSystem}, text: tp.opts.BusyMessage, automatic: true, id: derivedID(id, stepBusy)}
 		_, evs, _, err := d.deliver(ctx, c, dr, now)
 		events = append(events, evs...)
 		if err != nil {

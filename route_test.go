@@ -16,7 +16,7 @@ import (
 // arrival and marked dedicated.
 func TestDedicatedTouchpoint(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"sms": {Routing: routing.Touchpoint{Mode: routing.Dedicated, Agent: "bo"}}}
+		c.Options = map[string]parley.TouchpointOptions{"sms": {Routing: routing.Policy{Mode: routing.Dedicated, Agent: "bo"}}}
 	})
 	rc := receive(t, f, "sms", sms("+14155550100"), "s1", "hi")
 	assert.Equal(t, routing.Assigned, rc.Routing.Outcome)
@@ -32,7 +32,7 @@ func TestAutomaticRoutingByCapacity(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 40}}
 		c.Options = map[string]parley.TouchpointOptions{"wa": {
-			Routing:     routing.Touchpoint{Mode: routing.Automatic},
+			Routing:     routing.Policy{Mode: routing.Automatic},
 			BusyMessage: "All our agents are busy; we will answer soon.",
 		}}
 	})

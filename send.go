@@ -29,12 +29,12 @@ import (
 // not stored: the conversation is not the agent's to write into. A
 // transport failure is returned as a [*SendError] with the message stored
 // as failed. To retry safely after a failure half-way (a store error), use
-// [Desk.Send] with a [Draft] ID.
+// [Desk.SendDraft] with a [Draft] ID.
 func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
-	return d.send(ctx, agentID, id, draft{text: text})
+	return d.send(ctx, agentID, id, sendRequest{text: text})
 }
 
-// Draft is an agent's message for [Desk.Send]: text, files, or both.
+// Draft is an agent's message for [Desk.SendDraft]: text, files, or both.
 type Draft struct {
 	// ID, when set, names the message and makes Send safe to retry: a
 	// second Send with the same ID after a failure half-way (a store
@@ -62,10 +62,10 @@ type Draft struct {
 	HumanAgentTag bool
 }
 
-// Send sends an agent's draft in conversation id, as [Desk.Reply] does for
+// SendDraft sends an agent's draft in conversation id, as [Desk.Reply] does for
 // text.
-func (d *Desk) Send(ctx context.Context, agentID string, id conversation.ID, m Draft) (*conversation.Message, error) {
-	dr := draft{id: m.ID, text: m.Text, attachments: m.Attachments}
+func (d *Desk) SendDraft(ctx context.Context, agentID string, id conversation.ID, m Draft) (*conversation.Message, error) {
+	dr := sendRequest{id: m.ID, text: m.Text, attachments: m.Attachments}
 	if m.HumanAgentTag {
 		dr.form = session.HumanAgentTag
 	}
@@ -74,12 +74,12 @@ func (d *Desk) Send(ctx context.Context, agentID string, id conversation.ID, m D
 
 // ReplyTagged sends text with Meta's HUMAN_AGENT tag; see [Draft].
 func (d *Desk) ReplyTagged(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
-	return d.Send(ctx, agentID, id, Draft{Text: text, HumanAgentTag: true})
+	return d.SendDraft(ctx, agentID, id, Draft{Text: text, HumanAgentTag: true})
 }
 
 // SendAttachments sends files with an optional caption; see [Draft].
 func (d *Desk) SendAttachments(ctx context.Context, agentID string, id conversation.ID, caption string, atts []conversation.Attachment) (*conversation.Message, error) {
-	return d.Send(ctx, agentID, id, Draft{Text: caption, Attachments: atts})
+	return d.SendDraft(ctx, agentID, id, Draft{Text: caption, Attachments: atts})
 }
 
 // SendSnippet resolves the snippet with shortcut for the conversation's
@@ -101,9 +101,9 @@ func (d *Desk) SendSnippet(ctx context.Context, agentID string, id conversation.
 	}
 	text, err := d.renderSnippet(c, agentID, shortcut, vars)
 	if err != nil {
-		return d.send(ctx, agentID, id, draft{text: shortcut, refused: err})
+		return d.send(ctx, agentID, id, sendRequest{text: shortcut, refused: err})
 	}
-	return d.send(ctx, agentID, id, draft{text: text})
+	return d.send(ctx, agentID, id, sendRequest{text: text})
 }
 
 // renderSnippet resolves and renders the snippet with shortcut for c.
@@ -147,7 +147,7 @@ func (d *Desk) renderSnippet(c *conversation.Conversation, agentID, shortcut str
 func (d *Desk) SendTemplate(ctx context.Context, agentID string, id conversation.ID, name string, lang language.Tag, params map[string]string) (*conversation.Message, error) {
 	dr, err := d.templateDraft(name, lang, params)
 	if err != nil {
-		dr = draft{template: requested(name, lang, params), form: session.ApprovedTemplate, refused: err}
+		dr = sendRequest{template: requested(name, lang, params), form: session.ApprovedTemplate, refused: err}
 	}
 	return d.send(ctx, agentID, id, dr)
 }
@@ -164,28 +164,28 @@ func requested(name string, lang language.Tag, params map[string]string) *conver
 }
 
 // templateDraft renders an approved WhatsApp template into a draft.
-func (d *Desk) templateDraft(name string, lang language.Tag, params map[string]string) (draft, error) {
+func (d *Desk) templateDraft(name string, lang language.Tag, params map[string]string) (sendRequest, error) {
 	code, err := template.LanguageCode(lang)
 	if err != nil {
-		return draft{}, err
+		return sendRequest{}, err
 	}
 	t, ok := d.templates[templateKey{name, code}]
 	if !ok {
-		return draft{}, fmt.Errorf("%w: %s (%s)", ErrUnknownTemplate, name, code)
+		return sendRequest{}, fmt.Errorf("%w: %s (%s)", ErrUnknownTemplate, name, code)
 	}
 	if t.Status != template.Approved {
-		return draft{}, &template.NotApprovedError{Name: t.Name, Status: t.Status}
+		return sendRequest{}, &template.NotApprovedError{Name: t.Name, Status: t.Status}
 	}
 	text, err := t.Render(params)
 	if err != nil {
-		return draft{}, err
+		return sendRequest{}, err
 	}
 	ref := &conversation.TemplateRef{Name: t.Name, Language: code}
 	names, _ := t.Parameters() // valid: checked by New
 	for _, n := range names {
 		ref.Params = append(ref.Params, conversation.Param{Name: n, Value: params[n]})
 	}
-	return draft{text: text, template: ref, form: session.ApprovedTemplate}, nil
+	return sendRequest{text: text, template: ref, form: session.ApprovedTemplate}, nil
 }
 
 // Note adds an internal note from agentID: stored and shown to agents,
@@ -240,7 +240,7 @@ func (d *Desk) note(ctx context.Context, agentID string, id conversation.ID, tex
 // send is the agent's path for every outbound message: visibility, the
 // assignment a reply to an unassigned conversation makes, the rules, the
 // transport.
-func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr draft) (*conversation.Message, error) {
+func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr sendRequest) (*conversation.Message, error) {
 	dr.author = conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}
 	v, err := d.viewer(agentID)
 	if err != nil {
@@ -257,7 +257,7 @@ func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr 
 }
 
 // sendLocked is send's work, with conversation id's lock held.
-func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id conversation.ID, dr draft) (*conversation.Message, []Event, error) {
+func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id conversation.ID, dr sendRequest) (*conversation.Message, []Event, error) {
 	c, err := d.store.Get(ctx, id)
 	if err != nil {
 		return nil, nil, err

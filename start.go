@@ -13,8 +13,8 @@ import (
 	"golang.org/x/text/language"
 )
 
-// Outbound is a conversation the business starts with [Desk.Start].
-type Outbound struct {
+// Opening is a conversation the business starts with [Desk.Start].
+type Opening struct {
 	// Touchpoint sends it; To is the contact.
 	Touchpoint string
 	To         channel.Address
@@ -51,7 +51,7 @@ type TemplateMessage struct {
 // may not take the conversation (routing.ErrOverCapacity,
 // routing.ErrUnavailable) — is stored as failed in the new conversation,
 // which is then closed.
-func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversation.Conversation, *conversation.Message, error) {
+func (d *Desk) Start(ctx context.Context, agentID string, o Opening) (*conversation.Conversation, *conversation.Message, error) {
 	tp, err := d.touchpoint(o.Touchpoint)
 	if err != nil {
 		return nil, nil, err
@@ -69,7 +69,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 	if _, err := d.agent(agentID); err != nil {
 		return nil, nil, err
 	}
-	dr := draft{text: o.Text, author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}}
+	dr := sendRequest{text: o.Text, author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}}
 	if o.Template != nil {
 		lang, err := parseMeta(o.Template.Language)
 		if err != nil {
@@ -104,7 +104,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Outbound) (*conversa
 
 // start opens the conversation and sends its first message, with the
 // contact's lock held; it takes the new conversation's lock through conv.
-func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to channel.Address, agentID string, o Outbound, dr draft, now time.Time) (*conversation.Conversation, *conversation.Message, []Event, error) {
+func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to channel.Address, agentID string, o Opening, dr sendRequest, now time.Time) (*conversation.Conversation, *conversation.Message, []Event, error) {
 	c, started, err := conversation.Start(conversation.Params{
 		ID: d.newID(), Touchpoint: tp.ID, Channel: tp.Kind, Direction: conversation.Outbound,
 		Contact:       conversation.Contact{ID: to.String(), Name: o.Name, Addresses: []channel.Address{to}},

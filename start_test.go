@@ -21,17 +21,17 @@ import (
 func TestStartOutbound(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	_, _, err := f.Start(ctx, "ana", parley.Outbound{Touchpoint: "wa", To: wa("+14155550100"), Text: "hello"})
+	_, _, err := f.Start(ctx, "ana", parley.Opening{Touchpoint: "wa", To: wa("+14155550100"), Text: "hello"})
 	assert.ErrorIs(t, err, parley.ErrBusinessInitiated, "free-form WhatsApp needs an open window")
 
-	c, m, err := f.Start(ctx, "ana", parley.Outbound{Touchpoint: "wa", To: wa("+14155550100"),
+	c, m, err := f.Start(ctx, "ana", parley.Opening{Touchpoint: "wa", To: wa("+14155550100"),
 		Template: &parley.TemplateMessage{Name: "order_update", Language: "en_US", Params: map[string]string{"1": "#7"}}})
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Outbound, c.Direction)
 	assert.Equal(t, "ana", c.AssigneeID)
 	assert.Equal(t, "Your order #7 has shipped.", m.Text)
 
-	_, _, err = f.Start(ctx, "ana", parley.Outbound{Touchpoint: "chat", To: channel.Address{Kind: channel.WebChat, ID: "v"}, Text: "hi"})
+	_, _, err = f.Start(ctx, "ana", parley.Opening{Touchpoint: "chat", To: channel.Address{Kind: channel.WebChat, ID: "v"}, Text: "hi"})
 	assert.ErrorIs(t, err, parley.ErrBusinessInitiated)
 }
 
@@ -43,9 +43,9 @@ func TestOutboundOnCustomChannelOnlyOnce(t *testing.T) {
 	})
 	ctx := context.Background()
 	to := channel.Address{Kind: channel.Custom, ID: "user-7"}
-	_, _, err := f.Start(ctx, "ana", parley.Outbound{Touchpoint: "app", To: to, Text: "Your refund is ready", Subject: "Refund"})
+	_, _, err := f.Start(ctx, "ana", parley.Opening{Touchpoint: "app", To: to, Text: "Your refund is ready", Subject: "Refund"})
 	require.NoError(t, err)
-	_, _, err = f.Start(ctx, "ana", parley.Outbound{Touchpoint: "app", To: to, Text: "again"})
+	_, _, err = f.Start(ctx, "ana", parley.Opening{Touchpoint: "app", To: to, Text: "again"})
 	assert.ErrorIs(t, err, conversation.ErrOutboundExists)
 }
 
@@ -88,7 +88,7 @@ func TestStartHoldsItsConversationUntilItIsTheAgents(t *testing.T) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	c, m, err := f.Start(ctx, "ana", parley.Outbound{Touchpoint: "sms", To: sms("+14155550123"), Text: "Your order shipped"})
+	c, m, err := f.Start(ctx, "ana", parley.Opening{Touchpoint: "sms", To: sms("+14155550123"), Text: "Your order shipped"})
 	require.NoError(t, err)
 	assert.Equal(t, "ana", c.AssigneeID, "Start makes it the starting agent's")
 	assert.Equal(t, conversation.Assigned, c.Status)

@@ -122,7 +122,7 @@ func parleyRouting(n int) func(b *testing.B) {
 		for i := range agents {
 			agents[i] = routing.Agent{ID: fmt.Sprintf("agent-%06d", i), Queues: []string{routingQueue(i)}}
 		}
-		r, err := routing.New(routing.Config{Agents: agents, Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}})
+		r, err := routing.New(routing.Config{Agents: agents, Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic}}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench: routing:", err)
 			os.Exit(1)

@@ -71,9 +71,9 @@ func enums() []enumCase {
 		enumOf("ReopenPolicy", map[string]conversation.ReopenPolicy{
 			"keep_agent": conversation.KeepAgent, "to_inbox": conversation.ToInbox,
 		}, 9, conversation.ParseReopenPolicy, conversation.ErrUnknownReopenPolicy),
-		enumOf("Order", map[string]conversation.Order{
-			"newest_first": conversation.NewestFirst, "oldest_first": conversation.OldestFirst,
-		}, 9, conversation.ParseOrder, conversation.ErrUnknownOrder),
+		enumOf("Sort", map[string]conversation.Sort{
+			"newest": conversation.Newest, "oldest": conversation.Oldest,
+		}, 9, conversation.ParseSort, conversation.ErrUnknownSort),
 		enumOf("AuthorKind", map[string]conversation.AuthorKind{
 			"contact": conversation.AuthorContact, "agent": conversation.AuthorAgent,
 			"bot": conversation.AuthorBot, "system": conversation.AuthorSystem,

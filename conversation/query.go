@@ -11,37 +11,38 @@ import (
 	"github.com/parleyhq/parley/channel"
 )
 
-// Order is the sort order of a page.
-type Order uint8
+// Sort is the order of a page of search results or messages. It is not
+// routing.Order, which orders an agent's inbox.
+type Sort uint8
 
-// The orders. The zero value is NewestFirst.
+// The sort orders. The zero value is Newest.
 const (
-	// NewestFirst: most recent first.
-	NewestFirst Order = iota
-	// OldestFirst: oldest first.
-	OldestFirst
+	// Newest: most recent first.
+	Newest Sort = iota
+	// Oldest: oldest first.
+	Oldest
 )
 
-var orderNames = [...]string{NewestFirst: "newest_first", OldestFirst: "oldest_first"}
+var sortNames = [...]string{Newest: "newest", Oldest: "oldest"}
 
-// ErrUnknownOrder is returned for a sort order that is not one of the two.
+// ErrUnknownSort is returned for a sort order that is not one of the two.
 // Check it with errors.Is.
-var ErrUnknownOrder = errors.New("conversation: unknown order")
+var ErrUnknownSort = errors.New("conversation: unknown sort order")
 
-// String returns "newest_first", "oldest_first" or "order(N)".
-func (o Order) String() string { return stringOf(orderNames[:], o, "order") }
+// String returns "newest", "oldest" or "sort(N)".
+func (o Sort) String() string { return stringOf(sortNames[:], o, "sort") }
 
-// ParseOrder returns the order named s, as [Order.String] spells it, or an
-// error matching [ErrUnknownOrder].
-func ParseOrder(s string) (Order, error) { return parseName[Order](orderNames[:], s, ErrUnknownOrder) }
+// ParseSort returns the order named s, as [Sort.String] spells it, or an
+// error matching [ErrUnknownSort].
+func ParseSort(s string) (Sort, error) { return parseName[Sort](sortNames[:], s, ErrUnknownSort) }
 
 // MarshalText encodes the order by name; an invalid one is an error
-// matching [ErrUnknownOrder].
-func (o Order) MarshalText() ([]byte, error) { return marshalName(orderNames[:], o, ErrUnknownOrder) }
+// matching [ErrUnknownSort].
+func (o Sort) MarshalText() ([]byte, error) { return marshalName(sortNames[:], o, ErrUnknownSort) }
 
-// UnmarshalText decodes an order name, as [ParseOrder] does.
-func (o *Order) UnmarshalText(b []byte) error {
-	v, err := ParseOrder(string(b))
+// UnmarshalText decodes an order name, as [ParseSort] does.
+func (o *Sort) UnmarshalText(b []byte) error {
+	v, err := ParseSort(string(b))
 	if err != nil {
 		return err
 	}
@@ -111,8 +112,8 @@ type Query struct {
 	AssigneeID string
 	// Since and Until bound CreatedAt to [Since, Until); zero means unbounded.
 	Since, Until time.Time
-	// Order sorts by creation, newest first by default.
-	Order Order
+	// Sort sorts by creation, newest first by default.
+	Sort Sort
 	// Cursor continues from a previous Page.Next; empty starts at the top.
 	Cursor string
 	// Limit caps the page size; see DefaultLimit and MaxLimit.
@@ -187,7 +188,7 @@ type MessageQuery struct {
 	// Text keeps only messages whose text contains it, ignoring case: the
 	// search inside one conversation.
 	Text   string
-	Order  Order
+	Sort  Sort
 	Cursor string
 	Limit  int
 }

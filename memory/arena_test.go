@@ -106,7 +106,7 @@ func TestStoreKeepsStringsOfAnyLength(t *testing.T) {
 		require.NoError(t, err, "%d bytes", n)
 		assert.True(t, m.Text == text, "a %d-byte text comes back exactly", n)
 	}
-	page, err := s.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Order: conversation.OldestFirst, Limit: len(lengths)})
+	page, err := s.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Sort: conversation.Oldest, Limit: len(lengths)})
 	require.NoError(t, err)
 	require.Len(t, page.Messages, len(lengths))
 	for i, m := range page.Messages {

@@ -388,7 +388,7 @@ func (s *ConversationStore) Messages(ctx context.Context, q conversation.Message
 	// pos is the boundary between what was returned and what is left:
 	// oldest first continues at pos, newest first below it.
 	pos := 0
-	if q.Order == conversation.NewestFirst {
+	if q.Sort == conversation.Newest {
 		pos = n
 	}
 	if q.Cursor != "" {
@@ -400,7 +400,7 @@ func (s *ConversationStore) Messages(ctx context.Context, q conversation.Message
 	}
 	var page conversation.MessagePage
 	step := 1
-	if q.Order == conversation.NewestFirst {
+	if q.Sort == conversation.Newest {
 		step = -1
 	}
 	for {

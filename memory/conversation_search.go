@@ -21,7 +21,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	if err != nil {
 		return conversation.Page{}, err
 	}
-	newest := q.Order == conversation.NewestFirst
+	newest := q.Sort == conversation.Newest
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	// i is the next index to look at.

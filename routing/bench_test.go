@@ -18,7 +18,7 @@ func steadyRouter(b *testing.B, n int) (*routing.Router, []routing.Item) {
 	for i := range agents {
 		agents[i] = routing.Agent{ID: fmt.Sprintf("agent-%06d", i), Queues: []string{fmt.Sprintf("queue-%02d", i%50)}}
 	}
-	r, err := routing.New(routing.Config{Agents: agents, Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}})
+	r, err := routing.New(routing.Config{Agents: agents, Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic}}})
 	if err != nil {
 		b.Fatal(err)
 	}

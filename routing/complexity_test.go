@@ -53,7 +53,7 @@ func TestDecisionIsLogarithmic(t *testing.T) {
 				for i := range agents {
 					agents[i] = routing.Agent{ID: fmt.Sprintf("agent-%05d", i), Queues: []string{"support"}, Capacity: mix.capacity(i)}
 				}
-				r, err := routing.New(routing.Config{Agents: agents, Touchpoints: []routing.Touchpoint{
+				r, err := routing.New(routing.Config{Agents: agents, Policies: []routing.Policy{
 					{ID: "tp", Mode: routing.Automatic, Strategy: countingLeastLoaded{calls: &calls}},
 				}})
 				require.NoError(t, err)

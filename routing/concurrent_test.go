@@ -96,7 +96,7 @@ func concurrentInvariants(t *testing.T, shared bool) {
 		slots[i] = &agentSlot{id: fmt.Sprintf("agent%d", i), present: true, capacity: capacities[i%3]}
 		agents = append(agents, routing.Agent{ID: slots[i].id, Queues: []string{fmt.Sprintf("q%d", i%3), "all"}, Capacity: slots[i].capacity})
 	}
-	cfg := routing.Config{Agents: agents, OfflineReturnsWork: true, DrainGrace: 2 * time.Second, Touchpoints: []routing.Touchpoint{
+	cfg := routing.Config{Agents: agents, OfflineReturnsWork: true, DrainGrace: 2 * time.Second, Policies: []routing.Policy{
 		{ID: "push", Mode: routing.Automatic},
 		{ID: "offer", Mode: routing.Automatic, Offer: true, Strategy: routing.RoundRobin{}},
 		{ID: "vip", Mode: routing.Dedicated, Agent: "agent1"},
@@ -274,7 +274,7 @@ func TestTwoRoutersShareOneLedger(t *testing.T) {
 	for i := range 5 {
 		agents = append(agents, routing.Agent{ID: fmt.Sprintf("agent%d", i), Queues: []string{"q"}})
 	}
-	cfg := routing.Config{Agents: agents, Ledger: ledger, Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}}
+	cfg := routing.Config{Agents: agents, Ledger: ledger, Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic}}}
 	routers := []*routing.Router{newRouter(t, cfg), newRouter(t, cfg)}
 
 	var mu sync.Mutex

@@ -12,8 +12,8 @@ func (c Config) Problems() []error {
 	if c.DrainGrace < 0 {
 		problems = append(problems, invalidf("negative drain grace %s", c.DrainGrace))
 	}
-	tps := make(map[string]bool, len(c.Touchpoints))
-	for _, tp := range c.Touchpoints {
+	tps := make(map[string]bool, len(c.Policies))
+	for _, tp := range c.Policies {
 		if err := tp.validate(); err != nil {
 			problems = append(problems, err)
 			continue

@@ -12,7 +12,7 @@ import (
 func TestConfigProblemsListsWhatNewRefuses(t *testing.T) {
 	cfg := routing.Config{
 		DrainGrace:  -1,
-		Touchpoints: []routing.Touchpoint{{ID: "wa"}, {ID: "wa"}, {ID: "d", Mode: routing.Dedicated}},
+		Policies: []routing.Policy{{ID: "wa"}, {ID: "wa"}, {ID: "d", Mode: routing.Dedicated}},
 		Agents: []routing.Agent{
 			{ID: ""}, {ID: "ana", Capacity: -5}, {ID: "bo"}, {ID: "bo"}, {ID: "cy", Queues: []string{""}},
 		},

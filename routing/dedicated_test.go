@@ -47,7 +47,7 @@ func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := newRouter(t, routing.Config{
 				Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: full}, {ID: "small", Queues: []string{"q"}, Capacity: 10}},
-				Touchpoints: []routing.Touchpoint{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
+				Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
 			})
 			require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)
 			require.Equal(t, routing.Waiting, enqueue(t, r, item("c2", channel.WhatsApp, "vip", "q"), t0).Outcome)
@@ -69,7 +69,7 @@ func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 		ledger := &refusingLedger{Ledger: memory.NewLedger()}
 		r := newRouter(t, routing.Config{
 			Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}}, {ID: "b", Queues: []string{"q"}}},
-			Touchpoints: []routing.Touchpoint{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
+			Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
 			Ledger:      ledger,
 		})
 		require.Equal(t, "own", enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).AgentID)
@@ -95,7 +95,7 @@ func TestRemovedOwnerLeavesItsDedicatedWorkInTheInbox(t *testing.T) {
 	setup := func(t *testing.T) *routing.Router {
 		r := newRouter(t, routing.Config{
 			Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: 20}, {ID: "b", Queues: []string{"q"}}},
-			Touchpoints: []routing.Touchpoint{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
+			Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
 		})
 		require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)
 		require.Equal(t, routing.Waiting, enqueue(t, r, item("c2", channel.WhatsApp, "vip", "q"), t0).Outcome)

@@ -15,7 +15,7 @@ func ExampleRouter_simplified() {
 	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	r, _ := routing.New(routing.Config{
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"sales"}}},
-		Touchpoints: []routing.Touchpoint{{ID: "whatsapp-main", Mode: routing.Simplified}},
+		Policies: []routing.Policy{{ID: "whatsapp-main", Mode: routing.Simplified}},
 	})
 	d, _ := r.Enqueue(ctx, routing.Item{ConversationID: "c1", Kind: channel.WhatsApp, Touchpoint: "whatsapp-main", Queues: []string{"support"}}, now)
 	fmt.Println(d.Outcome)
@@ -36,7 +36,7 @@ func ExampleRouter_dedicated() {
 	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	r, _ := routing.New(routing.Config{
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"vip"}}},
-		Touchpoints: []routing.Touchpoint{{ID: "vip-line", Mode: routing.Dedicated, Agent: "ana"}},
+		Policies: []routing.Policy{{ID: "vip-line", Mode: routing.Dedicated, Agent: "ana"}},
 	})
 	d, _ := r.Enqueue(ctx, routing.Item{ConversationID: "c1", Kind: channel.SMS, Touchpoint: "vip-line", Queues: []string{"vip"}}, now)
 	fmt.Println(d.Outcome, d.AgentID, "dedicated:", d.Dedicated, "weight:", d.Weight)
@@ -50,7 +50,7 @@ func ExampleRouter_automatic() {
 	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	r, _ := routing.New(routing.Config{
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"support"}}},
-		Touchpoints: []routing.Touchpoint{{ID: "chat", Mode: routing.Automatic, Strategy: routing.LeastLoaded{}, Offer: true}},
+		Policies: []routing.Policy{{ID: "chat", Mode: routing.Automatic, Strategy: routing.LeastLoaded{}, Offer: true}},
 		Trace:       true,
 	})
 	d, _ := r.Enqueue(ctx, routing.Item{ConversationID: "c1", Kind: channel.WebChat, Touchpoint: "chat", Queues: []string{"support"}}, now)

@@ -13,7 +13,7 @@ import (
 
 func TestModes(t *testing.T) {
 	agents := []routing.Agent{{ID: "ana", Queues: []string{"q"}}, {ID: "bo", Queues: []string{"q"}}}
-	tps := []routing.Touchpoint{
+	tps := []routing.Policy{
 		{ID: "inbox", Mode: routing.Simplified},
 		{ID: "vip", Mode: routing.Dedicated, Agent: "bo"},
 		{ID: "auto", Mode: routing.Automatic},
@@ -35,7 +35,7 @@ func TestModes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := newRouter(t, routing.Config{Agents: agents, Touchpoints: tps})
+			r := newRouter(t, routing.Config{Agents: agents, Policies: tps})
 			d := enqueue(t, r, item("c", channel.WhatsApp, c.touchpoint, "q"), t0)
 			assert.Equal(t, c.want, d.Outcome)
 			assert.Equal(t, c.agent, d.AgentID)
@@ -60,9 +60,9 @@ func TestConfigIsValidated(t *testing.T) {
 		{"empty agent ID", routing.Config{Agents: []routing.Agent{{}}}, routing.ErrInvalid},
 		{"negative capacity", routing.Config{Agents: []routing.Agent{{ID: "a", Capacity: -1}}}, routing.ErrInvalid},
 		{"duplicate agent", routing.Config{Agents: []routing.Agent{{ID: "a"}, {ID: "a"}}}, routing.ErrDuplicate},
-		{"dedicated without agent", routing.Config{Touchpoints: []routing.Touchpoint{{ID: "t", Mode: routing.Dedicated}}}, routing.ErrInvalid},
-		{"unknown mode", routing.Config{Touchpoints: []routing.Touchpoint{{ID: "t", Mode: 9}}}, routing.ErrInvalid},
-		{"duplicate touchpoint", routing.Config{Touchpoints: []routing.Touchpoint{{ID: "t"}, {ID: "t"}}}, routing.ErrDuplicate},
+		{"dedicated without agent", routing.Config{Policies: []routing.Policy{{ID: "t", Mode: routing.Dedicated}}}, routing.ErrInvalid},
+		{"unknown mode", routing.Config{Policies: []routing.Policy{{ID: "t", Mode: 9}}}, routing.ErrInvalid},
+		{"duplicate touchpoint", routing.Config{Policies: []routing.Policy{{ID: "t"}, {ID: "t"}}}, routing.ErrDuplicate},
 		{"negative drain grace", routing.Config{DrainGrace: -time.Second}, routing.ErrInvalid},
 	}
 	for _, c := range cases {
@@ -121,7 +121,7 @@ func TestStrategies(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := newRouter(t, routing.Config{Agents: c.agents,
-				Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic, Strategy: c.strategy}}})
+				Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic, Strategy: c.strategy}}})
 			for i, s := range c.steps {
 				d := enqueue(t, r, item(string(rune('a'+i)), s.kind, "tp", "q"), t0.Add(time.Duration(i)*time.Minute))
 				require.Equal(t, routing.Assigned, d.Outcome, "step %d", i)
@@ -133,7 +133,7 @@ func TestStrategies(t *testing.T) {
 
 func TestSticky(t *testing.T) {
 	agents := []routing.Agent{{ID: "ana", Queues: []string{"q"}}, {ID: "bo", Queues: []string{"q"}}, {ID: "cy", Queues: []string{"other"}}}
-	sticky := routing.Touchpoint{ID: "tp", Mode: routing.Automatic, Strategy: routing.Sticky{Window: 4 * time.Hour}}
+	sticky := routing.Policy{ID: "tp", Mode: routing.Automatic, Strategy: routing.Sticky{Window: 4 * time.Hour}}
 	cases := []struct {
 		name     string
 		previous string
@@ -158,7 +158,7 @@ func TestSticky(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := newRouter(t, routing.Config{Agents: agents, Touchpoints: []routing.Touchpoint{sticky}})
+			r := newRouter(t, routing.Config{Agents: agents, Policies: []routing.Policy{sticky}})
 			if c.setup != nil {
 				c.setup(r)
 			}
@@ -185,7 +185,7 @@ func TestKeptAgentOfReopenedConversation(t *testing.T) {
 		{"kept agent offline: re-routed, not left waiting", routing.Offline, routing.Assigned, "ana"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := newRouter(t, routing.Config{Agents: agents, Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}})
+			r := newRouter(t, routing.Config{Agents: agents, Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic}}})
 			_, err := r.SetPresence(ctx, "bo", c.presence, t0)
 			require.NoError(t, err)
 			it := item("c", channel.WhatsApp, "tp", "q")
@@ -203,7 +203,7 @@ func TestTrace(t *testing.T) {
 			{ID: "ana", Queues: []string{"q"}}, {ID: "bo", Queues: []string{"q"}, Presence: routing.Away},
 			{ID: "cy", Queues: []string{"q"}, Capacity: 10},
 		},
-		Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}})
+		Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic}}})
 	d := enqueue(t, r, item("c", channel.WhatsApp, "tp", "q"), t0)
 	require.NotNil(t, d.Trace)
 	assert.Equal(t, "least loaded", d.Trace.Strategy)
@@ -217,7 +217,7 @@ func TestTrace(t *testing.T) {
 
 	t.Run("no trace unless asked", func(t *testing.T) {
 		r := newRouter(t, routing.Config{Agents: []routing.Agent{{ID: "ana", Queues: []string{"q"}}},
-			Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}})
+			Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic}}})
 		assert.Nil(t, enqueue(t, r, item("c", channel.WhatsApp, "tp", "q"), t0).Trace)
 	})
 }

@@ -14,7 +14,7 @@ import (
 func offerRouter(t *testing.T, autoTransfer time.Duration) *routing.Router {
 	return newRouter(t, routing.Config{
 		Agents: []routing.Agent{{ID: "a", Queues: []string{"q"}}, {ID: "b", Queues: []string{"q"}}},
-		Touchpoints: []routing.Touchpoint{
+		Policies: []routing.Policy{
 			{ID: "offer", Mode: routing.Automatic, Offer: true, OfferTimeout: time.Minute, Strategy: routing.RoundRobin{}},
 			{ID: "push", Mode: routing.Automatic, AutoTransfer: 10 * time.Minute, Strategy: routing.RoundRobin{}},
 		},
@@ -131,17 +131,17 @@ func TestAutoTransfer(t *testing.T) {
 }
 
 func TestPresence(t *testing.T) {
-	tps := []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}}
+	tps := []routing.Policy{{ID: "tp", Mode: routing.Automatic}}
 	two := []routing.Agent{{ID: "a", Queues: []string{"q"}}, {ID: "b", Queues: []string{"q"}}}
 	for _, p := range []routing.Presence{routing.Away, routing.Offline, routing.Draining} {
 		t.Run(p.String()+" agents receive no new work", func(t *testing.T) {
-			r := newRouter(t, routing.Config{Agents: []routing.Agent{{ID: "a", Queues: []string{"q"}, Presence: p}}, Touchpoints: tps, DrainGrace: time.Hour})
+			r := newRouter(t, routing.Config{Agents: []routing.Agent{{ID: "a", Queues: []string{"q"}, Presence: p}}, Policies: tps, DrainGrace: time.Hour})
 			d := enqueue(t, r, item("c", channel.SMS, "tp", "q"), t0)
 			assert.Equal(t, routing.Waiting, d.Outcome)
 		})
 	}
 	t.Run("becoming available dispatches what waits, by priority then age", func(t *testing.T) {
-		r := newRouter(t, routing.Config{Agents: []routing.Agent{{ID: "a", Queues: []string{"q"}, Presence: routing.Away, Capacity: 40}}, Touchpoints: tps})
+		r := newRouter(t, routing.Config{Agents: []routing.Agent{{ID: "a", Queues: []string{"q"}, Presence: routing.Away, Capacity: 40}}, Policies: tps})
 		for i, pr := range []int{0, 5, 0, 5} {
 			it := item(string(rune('w'+i)), channel.WhatsApp, "tp", "q")
 			it.Priority = pr
@@ -159,7 +159,7 @@ func TestPresence(t *testing.T) {
 		assert.Equal(t, "w", ds[0].ConversationID, "then the oldest of the lower priority")
 	})
 	t.Run("offline keeps work by default", func(t *testing.T) {
-		r := newRouter(t, routing.Config{Agents: two, Touchpoints: tps})
+		r := newRouter(t, routing.Config{Agents: two, Policies: tps})
 		enqueue(t, r, item("c", channel.SMS, "tp", "q"), t0)
 		ds, err := r.SetPresence(ctx, "a", routing.Offline, t0)
 		require.NoError(t, err)
@@ -167,7 +167,7 @@ func TestPresence(t *testing.T) {
 		assert.Equal(t, 5, load(t, r, "a"))
 	})
 	t.Run("offline returns work when configured", func(t *testing.T) {
-		r := newRouter(t, routing.Config{Agents: two, Touchpoints: tps, OfflineReturnsWork: true})
+		r := newRouter(t, routing.Config{Agents: two, Policies: tps, OfflineReturnsWork: true})
 		enqueue(t, r, item("c", channel.SMS, "tp", "q"), t0)
 		ds, err := r.SetPresence(ctx, "a", routing.Offline, t0)
 		require.NoError(t, err)
@@ -176,7 +176,7 @@ func TestPresence(t *testing.T) {
 		assert.Zero(t, load(t, r, "a"))
 	})
 	t.Run("draining hands work over after the grace period", func(t *testing.T) {
-		r := newRouter(t, routing.Config{Agents: two, Touchpoints: tps, DrainGrace: 15 * time.Minute})
+		r := newRouter(t, routing.Config{Agents: two, Policies: tps, DrainGrace: 15 * time.Minute})
 		enqueue(t, r, item("c", channel.SMS, "tp", "q"), t0)
 		ds, err := r.SetPresence(ctx, "a", routing.Draining, t0)
 		require.NoError(t, err)
@@ -190,7 +190,7 @@ func TestPresence(t *testing.T) {
 		assert.Equal(t, "b", ds[0].AgentID)
 	})
 	t.Run("coming back before the grace period ends cancels the hand-off", func(t *testing.T) {
-		r := newRouter(t, routing.Config{Agents: two, Touchpoints: tps, DrainGrace: 15 * time.Minute})
+		r := newRouter(t, routing.Config{Agents: two, Policies: tps, DrainGrace: 15 * time.Minute})
 		enqueue(t, r, item("c", channel.SMS, "tp", "q"), t0)
 		_, err := r.SetPresence(ctx, "a", routing.Draining, t0)
 		require.NoError(t, err)
@@ -212,7 +212,7 @@ func TestPresence(t *testing.T) {
 func TestDedicatedWaitsForItsOwner(t *testing.T) {
 	r := newRouter(t, routing.Config{
 		Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: 20}, {ID: "other", Queues: []string{"q"}}},
-		Touchpoints: []routing.Touchpoint{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
+		Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
 	})
 	require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)
 	d := enqueue(t, r, item("c2", channel.WhatsApp, "vip", "q"), t0)
@@ -231,7 +231,7 @@ func TestTransfers(t *testing.T) {
 				{ID: "a", Queues: []string{"sales"}}, {ID: "b", Queues: []string{"sales"}, Capacity: 25},
 				{ID: "c", Queues: []string{"support"}}, {ID: "off", Queues: []string{"sales"}, Presence: routing.Offline},
 			},
-			Touchpoints: []routing.Touchpoint{{ID: "tp", Mode: routing.Automatic}},
+			Policies: []routing.Policy{{ID: "tp", Mode: routing.Automatic}},
 		})
 		require.Equal(t, "a", enqueue(t, r, item("c1", channel.WhatsApp, "tp", "sales"), t0).AgentID)
 		return r

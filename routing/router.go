@@ -13,9 +13,9 @@ import (
 type Config struct {
 	// Agents are the agents at start; more can be added with AddAgent.
 	Agents []Agent
-	// Touchpoints are the per-touchpoint modes. A touchpoint not listed
-	// is simplified.
-	Touchpoints []Touchpoint
+	// Policies are the touchpoints' routing policies. A touchpoint
+	// without one is simplified.
+	Policies []Policy
 	// Weights are the channel weights; the zero value is the defaults.
 	Weights Weights
 	// Ledger, when set, is where capacity is reserved, so several routers
@@ -68,7 +68,7 @@ type Router struct {
 }
 
 type touchpointState struct {
-	Touchpoint
+	Policy
 	strategy int    // index into Router.strategies
 	name     string // the strategy's name, for traces
 	prefer   Preferrer
@@ -180,7 +180,7 @@ func New(cfg Config) (*Router, error) {
 		trace:       cfg.Trace,
 		offline:     cfg.OfflineReturnsWork,
 		grace:       cfg.DrainGrace,
-		touchpoints: make(map[string]*touchpointState, len(cfg.Touchpoints)),
+		touchpoints: make(map[string]*touchpointState, len(cfg.Policies)),
 		strategies:  []Strategy{LeastLoaded{}, RoundRobin{}, LongestIdle{}},
 		agents:      make(map[string]*agentState, len(cfg.Agents)),
 		queues:      make(map[string]*queueState),
@@ -190,14 +190,14 @@ func New(cfg Config) (*Router, error) {
 	if cfg.DrainGrace < 0 {
 		return nil, invalidf("negative drain grace %s", cfg.DrainGrace)
 	}
-	for _, tp := range cfg.Touchpoints {
+	for _, tp := range cfg.Policies {
 		if err := tp.validate(); err != nil {
 			return nil, err
 		}
 		if _, dup := r.touchpoints[tp.ID]; dup {
 			return nil, errorf(ErrDuplicate, "touchpoint %q", tp.ID)
 		}
-		ts := &touchpointState{Touchpoint: tp}
+		ts := &touchpointState{Policy: tp}
 		if tp.Strategy == nil {
 			ts.Strategy = LeastLoaded{}
 		}

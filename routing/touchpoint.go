@@ -50,12 +50,13 @@ func (m Mode) MarshalText() ([]byte, error) { return marshalName("mode", modeNam
 func (m *Mode) UnmarshalText(b []byte) error { return unmarshalName(m, "mode", modeNames[:], b) }
 
 // DefaultOfferTimeout is how long an offer waits for an answer when
-// Touchpoint.OfferTimeout is zero, as Twilio TaskRouter's reservations.
+// Policy.OfferTimeout is zero, as Twilio TaskRouter's reservations.
 const DefaultOfferTimeout = 120 * time.Second
 
-// Touchpoint is one touchpoint's routing settings.
-type Touchpoint struct {
-	// ID names the touchpoint, as Item.Touchpoint does.
+// Policy is how one touchpoint's conversations are routed: its mode, its
+// owner when dedicated, and how automatic routing picks and offers.
+type Policy struct {
+	// ID is the ID of the touchpoint the policy is for, as in Item.Touchpoint.
 	ID string
 	// Mode is the routing mode; zero is Simplified.
 	Mode Mode
@@ -77,7 +78,7 @@ type Touchpoint struct {
 	AutoTransfer time.Duration
 }
 
-func (tp Touchpoint) validate() error {
+func (tp Policy) validate() error {
 	switch {
 	case tp.ID == "":
 		return invalidf("touchpoint with empty ID")
@@ -91,7 +92,7 @@ func (tp Touchpoint) validate() error {
 	return nil
 }
 
-func (tp Touchpoint) offerTimeout() time.Duration {
+func (tp Policy) offerTimeout() time.Duration {
 	if tp.OfferTimeout == 0 {
 		return DefaultOfferTimeout
 	}

@@ -300,7 +300,7 @@ func TestCandidateInstantsAreWallClock(t *testing.T) {
 	seen := 0
 	r, err := New(Config{
 		Agents:      []Agent{{ID: "ana", Queues: []string{"q"}}, {ID: "bo", Queues: []string{"q"}}, {ID: "cy", Queues: []string{"q"}}},
-		Touchpoints: []Touchpoint{{ID: "tp", Mode: Automatic, Strategy: monotonicSpy{seen: &seen}}},
+		Policies: []Policy{{ID: "tp", Mode: Automatic, Strategy: monotonicSpy{seen: &seen}}},
 	})
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -45,7 +45,7 @@ func (f *storeFixture) appendNew(m *conversation.Message) *conversation.Message 
 func (f *storeFixture) allMessages(c conversation.ID, text string, limit int) []*conversation.Message {
 	f.t.Helper()
 	var out []*conversation.Message
-	q := conversation.MessageQuery{ConversationID: c, Text: text, Order: conversation.OldestFirst, Limit: limit}
+	q := conversation.MessageQuery{ConversationID: c, Text: text, Sort: conversation.Oldest, Limit: limit}
 	for pages := 0; ; pages++ {
 		if pages > 1000 {
 			f.fatalf("Messages never returned an empty Next")
@@ -270,7 +270,7 @@ var messageCases = []storeCase{
 		// Newest first, with new messages arriving between pages: the pages
 		// continue below the cursor and still list each old message once.
 		var seen []conversation.ID
-		q := conversation.MessageQuery{ConversationID: c.ID, Order: conversation.NewestFirst, Limit: 4}
+		q := conversation.MessageQuery{ConversationID: c.ID, Sort: conversation.Newest, Limit: 4}
 		for pages := 0; pages < 100; pages++ {
 			p, err := f.s.Messages(f.ctx, q)
 			f.must(err, "Messages newest first")

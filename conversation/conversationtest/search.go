@@ -61,7 +61,7 @@ var searchCases = []storeCase{
 			{conversation.Viewer{}, nil},
 		}
 		for _, tc := range cases {
-			got := convIDs(f.search(conversation.Query{Viewer: tc.viewer, Order: conversation.OldestFirst}))
+			got := convIDs(f.search(conversation.Query{Viewer: tc.viewer, Sort: conversation.Oldest}))
 			if !sameIDs(got, tc.want) {
 				f.errorf("viewer %+v saw %v, want %v", tc.viewer, got, tc.want)
 			}
@@ -92,7 +92,7 @@ var searchCases = []storeCase{
 			{"no match", conversation.Query{Text: "nobody"}, nil},
 		}
 		for _, tc := range cases {
-			tc.q.Viewer, tc.q.Order = supervisor, conversation.OldestFirst
+			tc.q.Viewer, tc.q.Sort = supervisor, conversation.Oldest
 			if got := convIDs(f.search(tc.q)); !sameIDs(got, tc.want) {
 				f.errorf("%s: got %v, want %v", tc.name, got, tc.want)
 			}
@@ -103,11 +103,11 @@ var searchCases = []storeCase{
 		for i := 0; i < 17; i++ {
 			want = append(want, f.create(spec{contact: fmt.Sprintf("c%02d", i), queues: []string{"q"}}).ID)
 		}
-		if got := convIDs(f.search(conversation.Query{Viewer: supervisor, Order: conversation.OldestFirst, Limit: 4})); !sameIDs(got, want) {
+		if got := convIDs(f.search(conversation.Query{Viewer: supervisor, Sort: conversation.Oldest, Limit: 4})); !sameIDs(got, want) {
 			f.errorf("oldest first in pages of 4: got %v, want %v", got, want)
 		}
 		var seen []conversation.ID
-		q := conversation.Query{Viewer: supervisor, Order: conversation.NewestFirst, Limit: 5}
+		q := conversation.Query{Viewer: supervisor, Sort: conversation.Newest, Limit: 5}
 		for pages := 0; pages < 100; pages++ {
 			p, err := f.s.Search(f.ctx, q)
 			f.must(err, "Search newest first")

@@ -57,7 +57,7 @@ func run(w io.Writer) error {
 			{ID: "sms", Kind: channel.SMS, Address: "+1 415 555 0001", Name: "Alerts SMS", Queues: []string{"support"}},
 		},
 		Options: map[string]parley.TouchpointOptions{
-			"wa": {Routing: routing.Touchpoint{Mode: routing.Automatic}},
+			"wa": {Routing: routing.Policy{Mode: routing.Automatic}},
 		},
 		Agents: []routing.Agent{
 			{ID: "ana", Queues: []string{"support"}},

@@ -57,7 +57,7 @@ func run(w io.Writer) error {
 		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Queues: []string{"support"}})
 	}
 	for _, k := range []channel.Kind{channel.WhatsApp, channel.SMS, channel.Email, channel.WebChat} {
-		cfg.Touchpoints = append(cfg.Touchpoints, routing.Touchpoint{ID: k.String(), Mode: routing.Automatic, Strategy: routing.LeastLoaded{}})
+		cfg.Policies = append(cfg.Policies, routing.Policy{ID: k.String(), Mode: routing.Automatic, Strategy: routing.LeastLoaded{}})
 	}
 	r, err := routing.New(cfg)
 	if err != nil {

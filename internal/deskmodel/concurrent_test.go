@@ -107,7 +107,7 @@ func TestModelConcurrent(t *testing.T) {
 			}
 		default:
 			tp := modelTPs[[]int{1, 4, 3, 5}[rng.IntN(4)]]
-			o := parley.Outbound{Touchpoint: tp.id, To: tp.contacts[rng.IntN(len(tp.contacts))], Text: fmt.Sprintf("start %d.%d.%d", w, round, i),
+			o := parley.Opening{Touchpoint: tp.id, To: tp.contacts[rng.IntN(len(tp.contacts))], Text: fmt.Sprintf("start %d.%d.%d", w, round, i),
 				InteractionID: fmt.Sprintf("i-%d.%d.%d", w, round, i)}
 			if tp.kind == channel.WhatsApp {
 				o.Text, o.Template = "", &parley.TemplateMessage{Name: "order_update", Language: "en_US", Params: map[string]string{"1": "#1"}}

@@ -61,9 +61,9 @@ var (
 		{"sms", channel.SMS, "+14155550001", []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550203")}, parley.TouchpointOptions{}, true},
 		{"chat", channel.WebChat, "site", []channel.Address{{Kind: channel.WebChat, ID: "v-1"}, {Kind: channel.WebChat, ID: "v-2"}}, parley.TouchpointOptions{}, true},
 		{"auto", channel.WhatsApp, "+14155550010", []channel.Address{wa("+14155550111"), wa("+14155550112"), wa("+14155550113"), wa("+14155550114")},
-			parley.TouchpointOptions{Routing: routing.Touchpoint{Mode: routing.Automatic, Offer: true, OfferTimeout: modelOfferTimeout}, BusyMessage: modelBusy}, true},
+			parley.TouchpointOptions{Routing: routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: modelOfferTimeout}, BusyMessage: modelBusy}, true},
 		{"ded", channel.SMS, "+14155550011", []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550211")},
-			parley.TouchpointOptions{Routing: routing.Touchpoint{Mode: routing.Dedicated, Agent: "bo"}}, true},
+			parley.TouchpointOptions{Routing: routing.Policy{Mode: routing.Dedicated, Agent: "bo"}}, true},
 		{"cust", channel.Custom, "app", []channel.Address{{Kind: channel.Custom, ID: "u-1"}, {Kind: channel.Custom, ID: "u-2"}}, parley.TouchpointOptions{}, false},
 	}
 	smsTexts = []string{"STOP", "START", "HELP", "stop.", "is my order late?", "hello"}
@@ -143,7 +143,7 @@ func newHarness(t testing.TB, seed int64, wire ...func(*parley.Config)) *harness
 		Snippets:      lib,
 		Variables:     map[string]string{"company": "Acme"},
 		Conversations: h.store,
-		Consent:       h.consent,
+		OptOuts:       h.consent,
 		Ledger:        h.ledger,
 		Publisher:     h.pub,
 		Templates: []template.WhatsApp{{Name: "order_update", Language: language.AmericanEnglish, Category: template.Utility,
@@ -485,7 +485,7 @@ func (h *harness) startOp(ctx context.Context, agent string) (*modelConv, error)
 	tp := []int{1, 4, 0, 3, 5}[h.pick(5)]
 	conf := modelTPs[tp]
 	to := conf.contacts[h.pick(len(conf.contacts))]
-	o := parley.Outbound{Touchpoint: conf.id, To: to, Text: fmt.Sprintf("hello from %s, %d", agent, h.ops)}
+	o := parley.Opening{Touchpoint: conf.id, To: to, Text: fmt.Sprintf("hello from %s, %d", agent, h.ops)}
 	text, isTemplate := o.Text, false
 	if conf.kind == channel.WhatsApp && h.pick(2) == 0 {
 		order := fmt.Sprintf("#%d", h.ops)
@@ -712,7 +712,7 @@ func (h *harness) compareConv(ctx context.Context, mc *modelConv, full bool) err
 // messages returns every message of conversation id, oldest first.
 func (h *harness) messages(ctx context.Context, id conversation.ID) ([]*conversation.Message, error) {
 	var out []*conversation.Message
-	q := conversation.MessageQuery{ConversationID: id, Order: conversation.OldestFirst, Limit: 500}
+	q := conversation.MessageQuery{ConversationID: id, Sort: conversation.Oldest, Limit: 500}
 	for {
 		page, err := h.d.Messages(ctx, q)
 		if err != nil {
@@ -806,7 +806,7 @@ func snapshot(t *testing.T, h *harness) []string {
 	t.Helper()
 	ctx := context.Background()
 	var out []string
-	page, err := h.store.Search(ctx, conversation.Query{Viewer: conversation.Viewer{Supervisor: true}, Order: conversation.OldestFirst, Limit: 100})
+	page, err := h.store.Search(ctx, conversation.Query{Viewer: conversation.Viewer{Supervisor: true}, Sort: conversation.Oldest, Limit: 100})
 	require.NoError(t, err)
 	// IDs a failed attempt drew are not reused, so conversations are
 	// named by their order and Previous by the index it points at.

@@ -35,7 +35,7 @@ func TestSendCrashAtEveryWrite(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			clean := newHarness(t, 1)
 			id := sc.setup(clean)
-			_, err := clean.d.Send(ctx, "ana", id, draft)
+			_, err := clean.d.SendDraft(ctx, "ana", id, draft)
 			require.NoError(t, err)
 			want := snapshot(t, clean)
 
@@ -43,7 +43,7 @@ func TestSendCrashAtEveryWrite(t *testing.T) {
 				h := newHarness(t, 1)
 				id := sc.setup(h)
 				h.store.failWrite(n)
-				_, err := h.d.Send(ctx, "ana", id, draft)
+				_, err := h.d.SendDraft(ctx, "ana", id, draft)
 				h.store.failAt.Store(0)
 				if h.store.injected.Load() == 0 {
 					require.NoError(t, err)
@@ -52,7 +52,7 @@ func TestSendCrashAtEveryWrite(t *testing.T) {
 					return // every write position was tried
 				}
 				assert.ErrorIs(t, err, errCrash, "write %d failed: Send must say so, so the agent's UI retries", n)
-				m, err := h.d.Send(ctx, "ana", id, draft) // the UI's retry
+				m, err := h.d.SendDraft(ctx, "ana", id, draft) // the UI's retry
 				require.NoError(t, err, "retry after a failure at write %d", n)
 				assert.Equal(t, conversation.DeliverySent, m.Delivery.Status)
 				assert.Equal(t, want, snapshot(t, h), "crash at write %d, then a retry, must end as a run without the crash", n)

@@ -20,7 +20,7 @@ func TestStartIsTheAgentsWhateverTheMode(t *testing.T) {
 	h := newHarness(t, 1)
 	ctx := context.Background()
 	for _, tc := range []struct{ tp, agent, to string }{{"ded", "bo", "+14155550211"}, {"ded", "ana", "+14155550202"}, {"auto", "cy", ""}} {
-		o := parley.Outbound{Touchpoint: tc.tp, To: sms(tc.to), Text: "hello"}
+		o := parley.Opening{Touchpoint: tc.tp, To: sms(tc.to), Text: "hello"}
 		if tc.tp == "auto" {
 			o.To, o.Text = wa("+14155550111"), ""
 			o.Template = &parley.TemplateMessage{Name: "order_update", Language: "en_US", Params: map[string]string{"1": "#1"}}
@@ -46,7 +46,7 @@ func TestStartRefusedForTheAgentIsRecorded(t *testing.T) {
 	h := newHarness(t, 1)
 	ctx := context.Background()
 	require.NoError(t, h.d.SetPresence(ctx, "ana", routing.Offline))
-	c, m, err := h.d.Start(ctx, "ana", parley.Outbound{Touchpoint: "sms", To: sms("+14155550201"), Text: "hello"})
+	c, m, err := h.d.Start(ctx, "ana", parley.Opening{Touchpoint: "sms", To: sms("+14155550201"), Text: "hello"})
 	require.ErrorIs(t, err, routing.ErrUnavailable)
 	require.NotNil(t, m)
 	assert.Equal(t, conversation.DeliveryFailed, m.Delivery.Status)
@@ -58,7 +58,7 @@ func TestStartRefusedForTheAgentIsRecorded(t *testing.T) {
 	require.Len(t, stored, 1, "the refused first message is stored")
 	assert.Equal(t, conversation.DeliveryFailed, stored[0].Delivery.Status)
 
-	_, _, err = h.d.Start(ctx, "bo", parley.Outbound{Touchpoint: "sms", To: sms("+14155550201"), Text: "hello again"})
+	_, _, err = h.d.Start(ctx, "bo", parley.Opening{Touchpoint: "sms", To: sms("+14155550201"), Text: "hello again"})
 	require.NoError(t, err, "the closed conversation does not hold the slot")
 	assert.Equal(t, 1, h.pub.count("conversation.closed"))
 	assert.Empty(t, h.v.take())
