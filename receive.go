@@ -419,7 +419,7 @@ func (d *Desk) last(ctx context.Context, k conversation.Key) (*conversation.Conv
 		ContactID:   k.ContactID,
 		Touchpoints: []string{k.Touchpoint},
 		Statuses:    []conversation.Status{conversation.WrapUp, conversation.Closed},
-		Sort:       conversation.Newest,
+		Sort:        conversation.Newest,
 		Limit:       1,
 	})
 	if err != nil || len(page.Conversations) == 0 {

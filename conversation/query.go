@@ -188,7 +188,7 @@ type MessageQuery struct {
 	// Text keeps only messages whose text contains it, ignoring case: the
 	// search inside one conversation.
 	Text   string
-	Sort  Sort
+	Sort   Sort
 	Cursor string
 	Limit  int
 }

@@ -11,8 +11,8 @@ import (
 
 func TestConfigProblemsListsWhatNewRefuses(t *testing.T) {
 	cfg := routing.Config{
-		DrainGrace:  -1,
-		Policies: []routing.Policy{{ID: "wa"}, {ID: "wa"}, {ID: "d", Mode: routing.Dedicated}},
+		DrainGrace: -1,
+		Policies:   []routing.Policy{{ID: "wa"}, {ID: "wa"}, {ID: "d", Mode: routing.Dedicated}},
 		Agents: []routing.Agent{
 			{ID: ""}, {ID: "ana", Capacity: -5}, {ID: "bo"}, {ID: "bo"}, {ID: "cy", Queues: []string{""}},
 		},

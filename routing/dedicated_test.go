@@ -46,7 +46,7 @@ func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := newRouter(t, routing.Config{
-				Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: full}, {ID: "small", Queues: []string{"q"}, Capacity: 10}},
+				Agents:   []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: full}, {ID: "small", Queues: []string{"q"}, Capacity: 10}},
 				Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
 			})
 			require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)
@@ -68,9 +68,9 @@ func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 	t.Run("a transfer that loses both reservations", func(t *testing.T) {
 		ledger := &refusingLedger{Ledger: memory.NewLedger()}
 		r := newRouter(t, routing.Config{
-			Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}}, {ID: "b", Queues: []string{"q"}}},
+			Agents:   []routing.Agent{{ID: "own", Queues: []string{"q"}}, {ID: "b", Queues: []string{"q"}}},
 			Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
-			Ledger:      ledger,
+			Ledger:   ledger,
 		})
 		require.Equal(t, "own", enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).AgentID)
 		ledger.refuse = true
@@ -94,7 +94,7 @@ func TestDedicatedStillWaitsForItsOwnerAfterARefusal(t *testing.T) {
 func TestRemovedOwnerLeavesItsDedicatedWorkInTheInbox(t *testing.T) {
 	setup := func(t *testing.T) *routing.Router {
 		r := newRouter(t, routing.Config{
-			Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: 20}, {ID: "b", Queues: []string{"q"}}},
+			Agents:   []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: 20}, {ID: "b", Queues: []string{"q"}}},
 			Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
 		})
 		require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)

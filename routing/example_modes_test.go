@@ -14,7 +14,7 @@ import (
 func ExampleRouter_simplified() {
 	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	r, _ := routing.New(routing.Config{
-		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"sales"}}},
+		Agents:   []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"sales"}}},
 		Policies: []routing.Policy{{ID: "whatsapp-main", Mode: routing.Simplified}},
 	})
 	d, _ := r.Enqueue(ctx, routing.Item{ConversationID: "c1", Kind: channel.WhatsApp, Touchpoint: "whatsapp-main", Queues: []string{"support"}}, now)
@@ -35,7 +35,7 @@ func ExampleRouter_simplified() {
 func ExampleRouter_dedicated() {
 	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	r, _ := routing.New(routing.Config{
-		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"vip"}}},
+		Agents:   []routing.Agent{{ID: "ana", Queues: []string{"vip"}}},
 		Policies: []routing.Policy{{ID: "vip-line", Mode: routing.Dedicated, Agent: "ana"}},
 	})
 	d, _ := r.Enqueue(ctx, routing.Item{ConversationID: "c1", Kind: channel.SMS, Touchpoint: "vip-line", Queues: []string{"vip"}}, now)
@@ -49,9 +49,9 @@ func ExampleRouter_dedicated() {
 func ExampleRouter_automatic() {
 	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	r, _ := routing.New(routing.Config{
-		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"support"}}},
+		Agents:   []routing.Agent{{ID: "ana", Queues: []string{"support"}}, {ID: "bo", Queues: []string{"support"}}},
 		Policies: []routing.Policy{{ID: "chat", Mode: routing.Automatic, Strategy: routing.LeastLoaded{}, Offer: true}},
-		Trace:       true,
+		Trace:    true,
 	})
 	d, _ := r.Enqueue(ctx, routing.Item{ConversationID: "c1", Kind: channel.WebChat, Touchpoint: "chat", Queues: []string{"support"}}, now)
 	fmt.Println(d.Outcome, d.AgentID, "until", d.Deadline.Format(time.TimeOnly))

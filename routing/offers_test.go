@@ -211,7 +211,7 @@ func TestPresence(t *testing.T) {
 
 func TestDedicatedWaitsForItsOwner(t *testing.T) {
 	r := newRouter(t, routing.Config{
-		Agents:      []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: 20}, {ID: "other", Queues: []string{"q"}}},
+		Agents:   []routing.Agent{{ID: "own", Queues: []string{"q"}, Capacity: 20}, {ID: "other", Queues: []string{"q"}}},
 		Policies: []routing.Policy{{ID: "vip", Mode: routing.Dedicated, Agent: "own"}},
 	})
 	require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "vip", "q"), t0).Outcome)

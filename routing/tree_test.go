@@ -299,7 +299,7 @@ func (s monotonicSpy) Less(a, b *Candidate) bool {
 func TestCandidateInstantsAreWallClock(t *testing.T) {
 	seen := 0
 	r, err := New(Config{
-		Agents:      []Agent{{ID: "ana", Queues: []string{"q"}}, {ID: "bo", Queues: []string{"q"}}, {ID: "cy", Queues: []string{"q"}}},
+		Agents:   []Agent{{ID: "ana", Queues: []string{"q"}}, {ID: "bo", Queues: []string{"q"}}, {ID: "cy", Queues: []string{"q"}}},
 		Policies: []Policy{{ID: "tp", Mode: Automatic, Strategy: monotonicSpy{seen: &seen}}},
 	})
 	require.NoError(t, err)
