@@ -18,7 +18,7 @@ import (
 func TestUpdateAgentDispatchesWhatItCanNowTake(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 10}, {ID: "cy", Queues: []string{"sales"}}}
-		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: routing.Automatic}}}
+		touchpointOf(c, "wa").Routing = routing.Policy{Mode: routing.Automatic}
 	})
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
@@ -61,7 +61,7 @@ func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
 // again, to another agent with room.
 func TestRemoveAgentHandsAutomaticWorkOn(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: routing.Automatic}}}
+		touchpointOf(c, "wa").Routing = routing.Policy{Mode: routing.Automatic}
 	})
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")

@@ -124,7 +124,7 @@ func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
 // passed the conversation waits; an accepted offer assigns it.
 func TestOffersAcceptRejectAndExpire(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: routing.Automatic, Offer: true}}}
+		touchpointOf(c, "wa").Routing = routing.Policy{Mode: routing.Automatic, Offer: true}
 	})
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
@@ -171,8 +171,8 @@ func lastOffer(f *parleytest.Desk, id conversation.ID) string {
 // conversation of its own.
 func TestBotHandOffAndTranscript(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Touchpoints = append(c.Touchpoints, channel.Touchpoint{ID: "app", Kind: channel.Custom, Address: "app-1", Queues: []string{"support"}})
-		c.Options = map[string]parley.TouchpointOptions{"app": {Bot: true}}
+		c.Touchpoints = append(c.Touchpoints, parley.Touchpoint{ID: "app", Kind: channel.Custom, Address: "app-1", Queues: []string{"support"}})
+		touchpointOf(c, "app").Bot = true
 	})
 	ctx := context.Background()
 	at := f.Clock.Now().Add(-time.Minute)

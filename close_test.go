@@ -46,7 +46,7 @@ func TestCloseFailingInTheStoreStillAppliesTheDispatch(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Conversations = store
 		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 20}}
-		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: routing.Automatic}}}
+		touchpointOf(c, "wa").Routing = routing.Policy{Mode: routing.Automatic}
 	})
 	first, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550100"), ProviderID: "w1", Text: "one"})
 	require.NoError(t, err)

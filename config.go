@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -27,12 +26,10 @@ type Config struct {
 	// Clock returns the current time; nil means time.Now. Tests pass a
 	// parleytest.Clock's Now.
 	Clock func() time.Time
-	// Touchpoints are the business endpoints conversations live on.
-	Touchpoints []channel.Touchpoint
-	// Options holds per-touchpoint settings, keyed by touchpoint ID:
-	// routing mode, opt-out scope, bot, automatic messages. A touchpoint
-	// without an entry gets the zero TouchpointOptions.
-	Options map[string]TouchpointOptions
+	// Touchpoints are the business endpoints conversations live on, each
+	// described once: address, queues, routing, opt-out scope, automatic
+	// messages.
+	Touchpoints []Touchpoint
 	// WhatsAppNumbersPerAccount caps the WhatsApp touchpoints sharing one
 	// Account; zero means 25, WhatsApp's default for one business
 	// account.
@@ -109,36 +106,6 @@ type Config struct {
 	NewID func() conversation.ID
 }
 
-// TouchpointOptions are one touchpoint's settings beyond its address.
-type TouchpointOptions struct {
-	// Routing is the touchpoint's routing mode (simplified, dedicated
-	// agent, automatic with a strategy and offers); its ID is filled in
-	// from the map key. The zero value is simplified.
-	Routing routing.Policy
-	// Scope is the opt-out scope of an SMS touchpoint: a STOP on any
-	// number of the scope stops every number of it, and an opt-in on
-	// any number clears it for all. Empty means the touchpoint's
-	// Account, or optout.DefaultScope when that is empty too: the
-	// account's whole list of SMS numbers.
-	Scope optout.Scope
-	// Bot starts new conversations with a bot; Desk.HandOff passes them to
-	// the inbox.
-	Bot bool
-	// Priority is given to the touchpoint's conversations; higher first.
-	Priority int
-	// AutoReply is sent once when a new conversation starts ("we will
-	// answer shortly"); empty sends nothing.
-	AutoReply string
-	// BusyMessage is sent once per conversation when no eligible agent has
-	// room; empty sends nothing.
-	BusyMessage string
-	// AwayMessage is sent once when a conversation starts outside Hours;
-	// empty sends nothing.
-	AwayMessage string
-	// Hours are the business hours; nil means always open.
-	Hours *routing.Schedule
-}
-
 // ErrInvalidConfig is returned by New for a configuration it cannot run;
 // the error is a *ConfigError listing every problem. Check it with
 // errors.Is.
@@ -146,7 +113,12 @@ var ErrInvalidConfig = errors.New("parley: invalid configuration")
 
 // ConfigError lists every problem New found in a Config.
 type ConfigError struct {
+	// Problems are every problem, in words an operator can act on.
 	Problems []string
+	// Errs are the problems that are errors of their own (a
+	// *TouchpointError, an *AccountLimitError, a template's or the
+	// router's refusal), for errors.Is and errors.As.
+	Errs []error
 }
 
 // Error joins the problems.
@@ -157,49 +129,47 @@ func (e *ConfigError) Error() string {
 // Is matches ErrInvalidConfig.
 func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig }
 
+// Unwrap returns Errs, so that errors.Is and errors.As see each of them.
+func (e *ConfigError) Unwrap() []error { return e.Errs }
+
+// add records a problem in words.
+func (e *ConfigError) add(format string, args ...any) {
+	e.Problems = append(e.Problems, fmt.Sprintf(format, args...))
+}
+
+// addErr records a problem that is an error of its own, unless the same
+// words are listed already (routing.New refuses in the words
+// routing.Config.Problems lists).
+func (e *ConfigError) addErr(err error) {
+	if err == nil || slices.Contains(e.Problems, err.Error()) {
+		return
+	}
+	e.Problems = append(e.Problems, err.Error())
+	e.Errs = append(e.Errs, err)
+}
+
 // validate lists every problem of c, each in words an operator can act on.
-func (c *Config) validate() []string {
-	var problems []string
-	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+func (c *Config) validate() *ConfigError {
+	e := &ConfigError{}
+	add := e.add
 
 	if c.Transport == nil {
 		add("Transport is required")
 	}
-	limit := c.WhatsAppNumbersPerAccount
-	if err := channel.ValidateTouchpoints(c.Touchpoints, channel.TouchpointRules{MaxWhatsAppNumbersPerAccount: limit}); err != nil {
-		add("%v", err)
-	}
-	known := make(map[string]channel.Touchpoint, len(c.Touchpoints))
-	for _, tp := range c.Touchpoints {
-		known[tp.ID] = tp
+	for _, err := range validateTouchpoints(c.Touchpoints, c.WhatsAppNumbersPerAccount) {
+		e.addErr(err)
 	}
 	agents := make(map[string]bool, len(c.Agents))
 	for _, a := range c.Agents {
 		agents[a.ID] = true
 	}
-	// In sorted order, so the same mistakes are reported in the same order.
-	for _, id := range slices.Sorted(maps.Keys(c.Options)) {
-		o := c.Options[id]
-		if _, ok := known[id]; !ok {
-			add("Options names unknown touchpoint %q", id)
-			continue
-		}
-		if o.Routing.ID != "" && o.Routing.ID != id {
-			add("Options[%q].Routing.ID is %q", id, o.Routing.ID)
-		}
-		if o.Routing.Mode == routing.Dedicated && !agents[o.Routing.Agent] {
-			add("touchpoint %q is dedicated to unknown agent %q", id, o.Routing.Agent)
-		}
-		if o.Hours != nil {
-			if err := o.Hours.Validate(); err != nil {
-				add("touchpoint %q: %v", id, err)
-			}
-		}
-	}
-	// Every touchpoint, with Options or without: one with no queue (and
-	// no dedicated agent) would accept conversations no agent can see.
 	for _, tp := range c.Touchpoints {
-		if len(tp.Queues) == 0 && c.Options[tp.ID].Routing.Mode != routing.Dedicated {
+		dedicated := tp.Routing.Mode == routing.Dedicated
+		if dedicated && !agents[tp.Routing.Agent] {
+			add("touchpoint %q is dedicated to unknown agent %q", tp.ID, tp.Routing.Agent)
+		}
+		// Without a queue or an owner its conversations would reach no agent.
+		if len(tp.Queues) == 0 && !dedicated {
 			add("touchpoint %q has no queue: its conversations would reach no agent", tp.ID)
 		}
 	}
@@ -207,7 +177,7 @@ func (c *Config) validate() []string {
 	// names, routing modes), every one of them: routing.New stops at the
 	// first.
 	for _, err := range c.routingConfig().Problems() {
-		add("%v", err)
+		e.addErr(err)
 	}
 	for _, s := range c.Supervisors {
 		if !agents[s] {
@@ -215,15 +185,13 @@ func (c *Config) validate() []string {
 		}
 	}
 	for _, t := range c.Templates {
-		if err := t.Validate(); err != nil {
-			add("%v", err)
-		}
+		e.addErr(t.Validate())
 	}
-	return problems
+	return e
 }
 
 // routingConfig is how the router sees c: each touchpoint's routing mode
-// from its Options, under the touchpoint's ID.
+// from its Routing, under the touchpoint's ID.
 func (c *Config) routingConfig() routing.Config {
 	rc := routing.Config{
 		Agents:             c.Agents,
@@ -234,19 +202,9 @@ func (c *Config) routingConfig() routing.Config {
 		Trace:              c.Trace,
 	}
 	for _, tp := range c.Touchpoints {
-		r := c.Options[tp.ID].Routing
+		r := tp.Routing
 		r.ID = tp.ID
 		rc.Policies = append(rc.Policies, r)
 	}
 	return rc
-}
-
-// withRouterError adds err, routing.New's refusal, to problems unless
-// validate has listed it already (routing.Config.Problems lists what New
-// refuses, in the same words).
-func withRouterError(problems []string, err error) []string {
-	if err == nil || slices.Contains(problems, err.Error()) {
-		return problems
-	}
-	return append(problems, err.Error())
 }

@@ -100,11 +100,10 @@ type Desk struct {
 	convLocks    [64]sync.Mutex
 }
 
-// touchpoint is a configured touchpoint with its parsed address and options.
+// touchpoint is a configured touchpoint with its parsed address and scope.
 type touchpoint struct {
-	channel.Touchpoint
+	Touchpoint
 	addr  channel.Address
-	opts  TouchpointOptions
 	scope optout.Scope
 	hash  uint64 // of the ID, for contactMutex
 }
@@ -119,7 +118,7 @@ func New(cfg Config) (*Desk, error) {
 	problems := cfg.validate()
 
 	router, err := routing.New(cfg.routingConfig())
-	problems = withRouterError(problems, err)
+	problems.addErr(err)
 
 	d := &Desk{
 		transport:   cfg.Transport,
@@ -157,19 +156,17 @@ func New(cfg Config) (*Desk, error) {
 		Scope:    d.scopeOf,
 		Replies:  repliesFunc(cfg.Replies),
 	})
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
+	problems.addErr(err)
 	d.consent = consent
 	for _, t := range cfg.Templates {
 		k := templateKey{t.Name, metaCode(t)}
 		if _, dup := d.templates[k]; dup {
-			problems = append(problems, fmt.Sprintf("whatsapp template %s (%s) listed twice", k.name, k.lang))
+			problems.add("whatsapp template %s (%s) listed twice", k.name, k.lang)
 		}
 		d.templates[k] = t
 	}
-	if len(problems) > 0 {
-		return nil, &ConfigError{Problems: problems}
+	if len(problems.Problems) > 0 {
+		return nil, problems
 	}
 
 	if d.now == nil {
@@ -201,15 +198,14 @@ func New(cfg Config) (*Desk, error) {
 	}
 	for _, tp := range cfg.Touchpoints {
 		addr, _ := tp.Addr() // checked by validate
-		o := cfg.Options[tp.ID]
-		scope := o.Scope
+		scope := tp.Scope
 		if scope == "" && tp.Account != "" {
 			scope = optout.Scope(tp.Account)
 		}
 		if scope == "" {
 			scope = optout.DefaultScope
 		}
-		t := &touchpoint{Touchpoint: tp, addr: addr, opts: o, scope: scope, hash: maphash.String(d.seed, tp.ID)}
+		t := &touchpoint{Touchpoint: tp, addr: addr, scope: scope, hash: maphash.String(d.seed, tp.ID)}
 		d.tps[tp.ID] = t
 		if _, ok := d.tpsByAddr[addr]; !ok {
 			d.tpsByAddr[addr] = t

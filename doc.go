@@ -46,7 +46,7 @@
 //			}
 //			return id, err
 //		}),
-//		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+//		Touchpoints: []Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 //		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 //	})
 //	http.HandleFunc("/webhook", func(w http.ResponseWriter, r *http.Request) {

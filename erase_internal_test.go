@@ -15,7 +15,7 @@ import (
 func TestEraseForgetsTheContactsAddress(t *testing.T) {
 	d, err := New(Config{
 		Transport:   TransportFunc(func(context.Context, Outgoing) (string, error) { return "id", nil }),
-		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+		Touchpoints: []Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 	})
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -20,7 +20,7 @@ func ExampleDesk_Receive() {
 	tr := parleytest.NewTransport()
 	desk, err := parley.New(parley.Config{
 		Transport:   tr,
-		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+		Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 	})
 	if err != nil {
@@ -51,7 +51,7 @@ func ExampleDesk_Reply_windowClosed() {
 	desk, err := parley.New(parley.Config{
 		Transport:   parleytest.NewTransport(),
 		Clock:       clock.Now,
-		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+		Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 	})
 	if err != nil {

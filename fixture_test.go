@@ -21,6 +21,17 @@ import (
 // chat) for sales; ana in support, bo in both, cy in sales; a /greet
 // snippet in English and Spanish and an approved WhatsApp template.
 // mutate changes the Config before the Desk is made.
+// touchpointOf returns c's touchpoint id, for a test to set its routing,
+// scope or automatic messages; it panics when c has none.
+func touchpointOf(c *parley.Config, id string) *parley.Touchpoint {
+	for i := range c.Touchpoints {
+		if c.Touchpoints[i].ID == id {
+			return &c.Touchpoints[i]
+		}
+	}
+	panic("fixture has no touchpoint " + id)
+}
+
 func newFixture(t *testing.T, mutate ...func(*parley.Config)) *parleytest.Desk {
 	t.Helper()
 	lib := template.NewLibrary(template.Options{})
@@ -29,7 +40,7 @@ func newFixture(t *testing.T, mutate ...func(*parley.Config)) *parleytest.Desk {
 		{Language: language.Spanish, Body: `Hola {{contact.first_name | default: "amigo"}}, somos {{company}}.`},
 	}}))
 	cfg := parley.Config{
-		Touchpoints: []channel.Touchpoint{
+		Touchpoints: []parley.Touchpoint{
 			{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}},
 			{ID: "sms", Kind: channel.SMS, Address: "+14155550001", Queues: []string{"support"}},
 			{ID: "sms2", Kind: channel.SMS, Address: "+14155550002", Queues: []string{"support"}},

@@ -92,8 +92,8 @@ func (d *Desk) refresh(ctx context.Context, agents []string, now time.Time) ([]r
 // concerned lists the agents who may take conversation c: its dedicated
 // agent, or the members of its queues.
 func (d *Desk) concerned(c *conversation.Conversation) []string {
-	if tp := d.tps[c.Touchpoint]; tp != nil && tp.opts.Routing.Mode == routing.Dedicated {
-		return []string{tp.opts.Routing.Agent}
+	if tp := d.tps[c.Touchpoint]; tp != nil && tp.Routing.Mode == routing.Dedicated {
+		return []string{tp.Routing.Agent}
 	}
 	return d.roster.in(c.Queues)
 }

@@ -28,7 +28,7 @@ func sharedDesks(t *testing.T, mode routing.Mode, capacity int) (a, b *parleytes
 			c.Conversations, c.Ledger, c.Clock = store, ledger, clock.Now
 			c.NewID = conversation.SequentialIDs(idStart)
 			c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: capacity}}
-			c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: mode}}}
+			touchpointOf(c, "wa").Routing = routing.Policy{Mode: mode}
 		}
 	}
 	a = newFixture(t, cfg(parleytest.Epoch))

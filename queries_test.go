@@ -51,7 +51,7 @@ func TestMarkReadSearchHistoryAndErase(t *testing.T) {
 // queues' conversations.
 func TestInboxOrdersByPriorityThenAge(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"sms": {Priority: 5}}
+		touchpointOf(c, "sms").Priority = 5
 		c.Supervisors = []string{"bo"}
 	})
 	ctx := context.Background()

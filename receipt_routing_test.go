@@ -32,9 +32,9 @@ func TestReceiptRoutingSaysWhatWasRouted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
 			d := parleytest.NewDesk(t, parley.Config{
-				Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
-				Options:     map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: tt.mode}}},
-				Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
+				Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"},
+					Routing: routing.Policy{Mode: tt.mode}}},
+				Agents: []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 			})
 			from := channel.Address{Kind: channel.WhatsApp, ID: "+14155550100"}
 			in := func(pid, text string) parley.Receipt {

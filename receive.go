@@ -289,7 +289,7 @@ func (d *Desk) effects(ctx context.Context, tp *touchpoint, ic inboundContact, c
 			return events, err
 		}
 	}
-	if !tp.opts.Bot && (first || resuming) {
+	if !tp.Bot && (first || resuming) {
 		dec, evs, err := d.ensureRouted(ctx, c, now)
 		events = append(events, evs...)
 		rc.Routing = dec
@@ -384,8 +384,8 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, 
 		InteractionID: in.InteractionID,
 		Subject:       in.Subject,
 		Queues:        tp.Queues,
-		Priority:      tp.opts.Priority,
-		Bot:           tp.opts.Bot,
+		Priority:      tp.Priority,
+		Bot:           tp.Bot,
 	}
 	prev, err := d.last(ctx, key)
 	if err != nil {
@@ -492,7 +492,7 @@ func (d *Desk) resume(ctx context.Context, conv *convLock, tp *touchpoint, ic in
 		return rc, after{}, nil
 	}
 	first := false
-	if tp.opts.AutoReply != "" || tp.opts.AwayMessage != "" {
+	if tp.AutoReply != "" || tp.AwayMessage != "" {
 		if first, err = d.firstInbound(ctx, c.ID, m.ID); err != nil {
 			return rc, after{}, err
 		}
@@ -575,13 +575,13 @@ func (d *Desk) keyword(ctx context.Context, tp *touchpoint, c *conversation.Conv
 func (d *Desk) welcome(ctx context.Context, tp *touchpoint, c *conversation.Conversation, resuming bool, now time.Time) ([]Event, error) {
 	auto := sendRequest{author: conversation.Author{Kind: conversation.AuthorSystem}, automatic: true, id: derivedID(c.ID, stepWelcome)}
 	var events []Event
-	if h := tp.opts.Hours; h != nil && !h.Open(now) {
+	if h := tp.Hours; h != nil && !h.Open(now) {
 		if !resuming {
 			events = append(events, AwayEvent{EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now}, NextOpening: h.NextOpening(now)})
 		}
-		auto.text = tp.opts.AwayMessage
+		auto.text = tp.AwayMessage
 	} else {
-		auto.text = tp.opts.AutoReply
+		auto.text = tp.AutoReply
 	}
 	if auto.text == "" {
 		return events, nil

@@ -15,7 +15,7 @@ import (
 func TestReceiveTracksOnlyWindowedChannels(t *testing.T) {
 	d, err := New(Config{
 		Transport: TransportFunc(func(context.Context, Outgoing) (string, error) { return "id", nil }),
-		Touchpoints: []channel.Touchpoint{
+		Touchpoints: []Touchpoint{
 			{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}},
 			{ID: "sms", Kind: channel.SMS, Address: "+14155550001", Queues: []string{"support"}},
 		},

@@ -160,7 +160,7 @@ func TestReceiveClampsFutureTimestamp(t *testing.T) {
 	tr := parleytest.NewTransport()
 	d, err := parley.New(parley.Config{
 		Transport: tr, Clock: clock.Now,
-		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+		Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 	})
 	require.NoError(t, err)
@@ -184,10 +184,9 @@ func TestAwayMessageAndAutoReply(t *testing.T) {
 		weekdays.Week[d] = []routing.Span{{From: 9 * time.Hour, To: 17 * time.Hour}}
 	}
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{
-			"wa":  {Hours: &weekdays, AwayMessage: "We are closed; back at 9:00.", AutoReply: "Thanks, we will answer shortly."},
-			"sms": {AutoReply: "Thanks, we will answer shortly."},
-		}
+		wa := touchpointOf(c, "wa")
+		wa.Hours, wa.AwayMessage, wa.AutoReply = &weekdays, "We are closed; back at 9:00.", "Thanks, we will answer shortly."
+		touchpointOf(c, "sms").AutoReply = "Thanks, we will answer shortly."
 	})
 	receive(t, f, "wa", wa("+14155550100"), "w1", "during hours")
 	f.Clock.Advance(10 * time.Hour) // Monday 19:00
@@ -394,7 +393,7 @@ func TestReceiveResumesTheConversationItStarted(t *testing.T) {
 // over capacity.
 func TestConcurrentReceiveAndReply(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"wa": {Routing: routing.Policy{Mode: routing.Automatic}}}
+		touchpointOf(c, "wa").Routing = routing.Policy{Mode: routing.Automatic}
 	})
 	ctx := context.Background()
 	const contacts, perContact = 12, 10
@@ -452,7 +451,7 @@ func TestConcurrentReceiveAndReply(t *testing.T) {
 func BenchmarkReceive(b *testing.B) {
 	d, err := parley.New(parley.Config{
 		Transport:   parleytest.NewTransport(),
-		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+		Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 	})
 	if err != nil {

@@ -181,8 +181,8 @@ func (d *Desk) busy(ctx context.Context, id conversation.ID, now time.Time) ([]E
 		return nil, err
 	}
 	events := []Event{AllAgentsBusyEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, Queues: c.Queues}}
-	if tp := d.tps[c.Touchpoint]; tp != nil && tp.opts.BusyMessage != "" {
-		dr := sendRequest{author: conversation.Author{Kind: conversation.AuthorSystem}, text: tp.opts.BusyMessage, automatic: true, id: derivedID(id, stepBusy)}
+	if tp := d.tps[c.Touchpoint]; tp != nil && tp.BusyMessage != "" {
+		dr := sendRequest{author: conversation.Author{Kind: conversation.AuthorSystem}, text: tp.BusyMessage, automatic: true, id: derivedID(id, stepBusy)}
 		_, evs, _, err := d.deliver(ctx, c, dr, now)
 		events = append(events, evs...)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 // arrival and marked dedicated.
 func TestDedicatedTouchpoint(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Options = map[string]parley.TouchpointOptions{"sms": {Routing: routing.Policy{Mode: routing.Dedicated, Agent: "bo"}}}
+		touchpointOf(c, "sms").Routing = routing.Policy{Mode: routing.Dedicated, Agent: "bo"}
 	})
 	rc := receive(t, f, "sms", sms("+14155550100"), "s1", "hi")
 	assert.Equal(t, routing.Assigned, rc.Routing.Outcome)
@@ -31,10 +31,9 @@ func TestDedicatedTouchpoint(t *testing.T) {
 func TestAutomaticRoutingByCapacity(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
 		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 40}}
-		c.Options = map[string]parley.TouchpointOptions{"wa": {
-			Routing:     routing.Policy{Mode: routing.Automatic},
-			BusyMessage: "All our agents are busy; we will answer soon.",
-		}}
+		wa := touchpointOf(c, "wa")
+		wa.Routing = routing.Policy{Mode: routing.Automatic}
+		wa.BusyMessage = "All our agents are busy; we will answer soon."
 	})
 	ctx := context.Background()
 	a := receive(t, f, "wa", wa("+14155550101"), "w1", "1")

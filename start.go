@@ -108,7 +108,7 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 	c, started, err := conversation.Start(conversation.Params{
 		ID: d.newID(), Touchpoint: tp.ID, Channel: tp.Kind, Direction: conversation.Outbound,
 		Contact:       conversation.Contact{ID: to.String(), Name: o.Name, Addresses: []channel.Address{to}},
-		InteractionID: o.InteractionID, Subject: o.Subject, Queues: tp.Queues, Priority: tp.opts.Priority,
+		InteractionID: o.InteractionID, Subject: o.Subject, Queues: tp.Queues, Priority: tp.Priority,
 	}, now)
 	if err != nil {
 		return nil, nil, nil, err

@@ -39,7 +39,7 @@ func TestStartOutbound(t *testing.T) {
 // conversation with a contact while one is open.
 func TestOutboundOnCustomChannelOnlyOnce(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) {
-		c.Touchpoints = append(c.Touchpoints, channel.Touchpoint{ID: "app", Kind: channel.Custom, Address: "app-1", Queues: []string{"support"}})
+		c.Touchpoints = append(c.Touchpoints, parley.Touchpoint{ID: "app", Kind: channel.Custom, Address: "app-1", Queues: []string{"support"}})
 	})
 	ctx := context.Background()
 	to := channel.Address{Kind: channel.Custom, ID: "user-7"}

@@ -65,7 +65,7 @@ func providerID(i int) string {
 func benchReceive(b *testing.B) {
 	d, err := parley.New(parley.Config{
 		Transport:   parleytest.NewTransport(),
-		Touchpoints: []channel.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+		Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 	})
 	if err != nil {

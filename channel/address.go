@@ -265,3 +265,20 @@ func badRune(s string) string {
 	}
 	return ""
 }
+
+// ParseAddressAs parses s as an address of kind k: either the bare id
+// ("+1 415 555 0100", "support@example.com", a page id) or the full
+// "kind:id" form of k itself. A prefix naming another kind is refused with
+// an [*AddressError]; the id is normalised as [NewAddress] does.
+func ParseAddressAs(k Kind, s string) (Address, error) {
+	raw := s
+	if name, id, ok := strings.Cut(raw, ":"); ok {
+		if pk, err := ParseKind(name); err == nil {
+			if pk != k {
+				return Address{}, &AddressError{Input: s, Kind: k, Reason: fmt.Sprintf("address of kind %s where %s was expected", pk, k)}
+			}
+			raw = id
+		}
+	}
+	return NewAddress(k, raw)
+}

@@ -330,3 +330,7 @@ func (k Kind) Capabilities() Capabilities {
 	}
 	return c
 }
+
+// DefaultWhatsAppNumbersPerAccount is how many WhatsApp sender numbers one
+// business account may link unless Meta raised the account's limit.
+const DefaultWhatsAppNumbersPerAccount = 25

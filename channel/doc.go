@@ -1,7 +1,8 @@
 // Package channel holds the facts of the messaging channels parley speaks:
 // kinds, their capabilities, addresses, phone-number facts, SMS encoding,
-// attachment rules and touchpoints. It imports nothing else of parley; every other package builds on it. Everything here is a
-// value or a pure function, safe for concurrent use.
+// attachment rules. It imports nothing else of parley; every other
+// package builds on it. Everything here is a value or a pure function,
+// safe for concurrent use.
 //
 // # Kinds
 //
@@ -112,15 +113,13 @@
 // ([MaxSMSText]); [Capabilities.CheckText] refuses a longer body (the send
 // check uses it), which is never truncated.
 //
-// # Touchpoints
+// # Business addresses
 //
-// A [Touchpoint] is one business endpoint: a number, a page, an e-mail
-// address, a chat widget, with the queues that receive its conversations.
-// [Touchpoint.Validate] checks one; [ValidateTouchpoints] checks a desk's
-// set: unique IDs and addresses, and at most 25 WhatsApp numbers per
-// account ([DefaultWhatsAppNumbersPerAccount], overridable through
-// [TouchpointRules]), refused with an [*AccountLimitError] matching
-// [ErrTooManyNumbers].
+// A business endpoint (a touchpoint: a number, a page, an e-mail address,
+// a chat widget) is configured with a bare id or the full "kind:id" form of
+// its own kind; [ParseAddressAs] reads either. One WhatsApp business
+// account links at most [DefaultWhatsAppNumbersPerAccount] (25) sender
+// numbers unless Meta raised its limit.
 //
 // # Text forms
 //

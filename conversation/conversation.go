@@ -81,7 +81,7 @@ type Conversation struct {
 	// ErrConflict.
 	Version int64
 
-	// Touchpoint is the business endpoint (channel.Touchpoint.ID).
+	// Touchpoint is the ID of the business endpoint the conversation lives on.
 	Touchpoint string
 	// Channel is the touchpoint's kind.
 	Channel channel.Kind

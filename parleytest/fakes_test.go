@@ -102,7 +102,7 @@ func ExampleTransport() {
 	desk, err := parley.New(parley.Config{
 		Transport:   tr,
 		Clock:       clock.Now,
-		Touchpoints: []channel.Touchpoint{{ID: "sms", Kind: channel.SMS, Address: "+14155550000", Queues: []string{"support"}}},
+		Touchpoints: []parley.Touchpoint{{ID: "sms", Kind: channel.SMS, Address: "+14155550000", Queues: []string{"support"}}},
 	})
 	if err != nil {
 		panic(err)

@@ -52,12 +52,10 @@ func run(w io.Writer) error {
 		Transport: transport,
 		Clock:     clock.Now,
 		NewID:     conversation.SequentialIDs(morning),
-		Touchpoints: []channel.Touchpoint{
-			{ID: "wa", Kind: channel.WhatsApp, Address: "+1 415 555 0000", Name: "Support WhatsApp", Queues: []string{"support"}},
+		Touchpoints: []parley.Touchpoint{
+			{ID: "wa", Kind: channel.WhatsApp, Address: "+1 415 555 0000", Name: "Support WhatsApp", Queues: []string{"support"},
+				Routing: routing.Policy{Mode: routing.Automatic}},
 			{ID: "sms", Kind: channel.SMS, Address: "+1 415 555 0001", Name: "Alerts SMS", Queues: []string{"support"}},
-		},
-		Options: map[string]parley.TouchpointOptions{
-			"wa": {Routing: routing.Policy{Mode: routing.Automatic}},
 		},
 		Agents: []routing.Agent{
 			{ID: "ana", Queues: []string{"support"}},

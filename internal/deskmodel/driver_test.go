@@ -54,17 +54,17 @@ var (
 		kind     channel.Kind
 		address  string
 		contacts []channel.Address
-		opts     parley.TouchpointOptions
+		opts     parley.Touchpoint // its settings beyond ID, kind, address and queues
 		inbound  bool
 	}{
-		{"wa", channel.WhatsApp, "+14155550000", []channel.Address{wa("+14155550101"), wa("+14155550102"), wa("+14155550103"), wa("+14155550104")}, parley.TouchpointOptions{}, true},
-		{"sms", channel.SMS, "+14155550001", []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550203")}, parley.TouchpointOptions{}, true},
-		{"chat", channel.WebChat, "site", []channel.Address{{Kind: channel.WebChat, ID: "v-1"}, {Kind: channel.WebChat, ID: "v-2"}}, parley.TouchpointOptions{}, true},
+		{"wa", channel.WhatsApp, "+14155550000", []channel.Address{wa("+14155550101"), wa("+14155550102"), wa("+14155550103"), wa("+14155550104")}, parley.Touchpoint{}, true},
+		{"sms", channel.SMS, "+14155550001", []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550203")}, parley.Touchpoint{}, true},
+		{"chat", channel.WebChat, "site", []channel.Address{{Kind: channel.WebChat, ID: "v-1"}, {Kind: channel.WebChat, ID: "v-2"}}, parley.Touchpoint{}, true},
 		{"auto", channel.WhatsApp, "+14155550010", []channel.Address{wa("+14155550111"), wa("+14155550112"), wa("+14155550113"), wa("+14155550114")},
-			parley.TouchpointOptions{Routing: routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: modelOfferTimeout}, BusyMessage: modelBusy}, true},
+			parley.Touchpoint{Routing: routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: modelOfferTimeout}, BusyMessage: modelBusy}, true},
 		{"ded", channel.SMS, "+14155550011", []channel.Address{sms("+14155550201"), sms("+14155550202"), sms("+14155550211")},
-			parley.TouchpointOptions{Routing: routing.Policy{Mode: routing.Dedicated, Agent: "bo"}}, true},
-		{"cust", channel.Custom, "app", []channel.Address{{Kind: channel.Custom, ID: "u-1"}, {Kind: channel.Custom, ID: "u-2"}}, parley.TouchpointOptions{}, false},
+			parley.Touchpoint{Routing: routing.Policy{Mode: routing.Dedicated, Agent: "bo"}}, true},
+		{"cust", channel.Custom, "app", []channel.Address{{Kind: channel.Custom, ID: "u-1"}, {Kind: channel.Custom, ID: "u-2"}}, parley.Touchpoint{}, false},
 	}
 	smsTexts = []string{"STOP", "START", "HELP", "stop.", "is my order late?", "hello"}
 )
@@ -127,18 +127,17 @@ func newHarness(t testing.TB, seed int64, wire ...func(*parley.Config)) *harness
 	for _, a := range modelAgents {
 		agents = append(agents, routing.Agent{ID: a, Queues: []string{"support"}, Capacity: modelCapacity[a]})
 	}
-	var tps []channel.Touchpoint
-	opts := map[string]parley.TouchpointOptions{}
+	var tps []parley.Touchpoint
 	for _, tp := range modelTPs {
-		tps = append(tps, channel.Touchpoint{ID: tp.id, Kind: tp.kind, Address: tp.address, Queues: []string{"support"}})
-		opts[tp.id] = tp.opts
+		t := tp.opts
+		t.ID, t.Kind, t.Address, t.Queues = tp.id, tp.kind, tp.address, []string{"support"}
+		tps = append(tps, t)
 	}
 	h.guardT = &guardTransport{inner: rec, v: h.v, check: h.guard}
 	h.pub = &stepPublisher{counts: map[string]int{}}
 	cfg := parley.Config{
 		Transport:     h.guardT,
 		Touchpoints:   tps,
-		Options:       opts,
 		Agents:        agents,
 		Snippets:      lib,
 		Variables:     map[string]string{"company": "Acme"},
