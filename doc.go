@@ -46,7 +46,8 @@
 //			}
 //			return id, err
 //		}),
-//		Touchpoints: []Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+//		Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000",
+//			Queues: []string{"support"}, Routing: routing.Policy{Mode: routing.Automatic}}},
 //		Agents:      []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 //	})
 //	http.HandleFunc("/webhook", func(w http.ResponseWriter, r *http.Request) {
