@@ -156,6 +156,7 @@ func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
 // assign gives queued conversation c to agentID through the router (which
 // checks visibility and capacity) and stores it. The caller holds c's lock.
 func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID string, mode conversation.AssignMode, now time.Time) (_ *conversation.Conversation, _ []Event, err error) {
+	var aside []Event // about other conversations, met on the way
 	if _, known := d.router.Conversation(c.ID.String()); !known {
 		// Not routed in this process yet (one the business starts, a bot
 		// conversation, one from before a restart): enter it in the inbox
@@ -186,10 +187,13 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		// Another desk may have freed the agent's room: learn it and try
 		// once more before refusing.
 		decs, rerr := d.router.Refresh(ctx, agentID, now)
-		d.publish(ctx, d.applyAside(ctx, now, c.ID, decs)...)
+		// Decisions about other conversations are applied here; their
+		// events go out with c's, once the caller has let go of the lock.
+		aside = d.applyAside(ctx, now, c.ID, decs)
 		if mine, ok := own(decs, c.ID); ok {
 			// The refreshed agents took c itself, as it waited for one.
 			events, aerr := d.applyOne(ctx, c.ID, mine, now)
+			events = append(aside, events...)
 			if p, _ := d.router.Conversation(c.ID.String()); aerr != nil || p.Outcome != routing.Assigned || p.AgentID != agentID {
 				return nil, events, errors.Join(err, aerr)
 			}
@@ -197,15 +201,15 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 			return stored, events, gerr
 		}
 		if rerr != nil {
-			return nil, nil, errors.Join(err, rerr)
+			return nil, aside, errors.Join(err, rerr)
 		}
 		if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
-			return nil, nil, err
+			return nil, aside, err
 		}
 	}
-	var events []Event
+	events := aside
 	stored, err := d.mutate(ctx, c.ID, func(c *conversation.Conversation) error {
-		events = events[:0]
+		events = events[:len(aside)]
 		if c.Status == conversation.Bot {
 			ev, err := c.HandOff(nil, now)
 			if err != nil {
@@ -226,7 +230,7 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		if _, rerr := d.router.SendToInbox(ctx, c.ID.String(), now); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
-		return nil, nil, err
+		return nil, aside, err
 	}
 	return stored, events, nil
 }

@@ -79,3 +79,15 @@ func (d *Desk) contactConversations(ctx context.Context, contactID string) ([]*c
 		q.Cursor = page.Next
 	}
 }
+
+// forgetWindows drops every window and notice of contact (Erase).
+func (d *Desk) forgetWindows(contact channel.Address) {
+	d.notices.mu.Lock()
+	defer d.notices.mu.Unlock()
+	d.windows.Forget(contact)
+	for k := range d.notices.sent {
+		if k.Contact == contact {
+			delete(d.notices.sent, k)
+		}
+	}
+}

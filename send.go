@@ -292,9 +292,10 @@ func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id convers
 			if routerRefusal(err) {
 				// Over capacity, unavailable, taken meanwhile: the reply
 				// is refused and recorded where the agent can see it.
-				return refuse(err)
+				m, revs, err := refuse(err)
+				return m, append(evs, revs...), err
 			}
-			return nil, nil, err
+			return nil, evs, err
 		}
 		c, events = assigned, evs
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/session"
 	"github.com/parleyhq/parley/template"
-	"golang.org/x/text/language"
 )
 
 // Opening is a conversation the business starts with [Desk.Start].
@@ -71,7 +70,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Opening) (*conversat
 	}
 	dr := sendRequest{text: o.Text, author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}}
 	if o.Template != nil {
-		lang, err := parseMeta(o.Template.Language)
+		lang, err := template.ParseLanguageCode(o.Template.Language)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -146,6 +145,7 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 		return closed
 	}
 	assigned, evs, err := d.assign(ctx, c, agentID, conversation.AssignManual, now)
+	events = append(events, evs...)
 	if err != nil {
 		if !routerRefusal(err) {
 			return nil, nil, events, err
@@ -161,7 +161,6 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 		return c, m, events, cmp.Or(serr, err)
 	}
 	c = assigned
-	events = append(events, evs...)
 	m, evs, refused, err := d.deliver(ctx, c, dr, now)
 	events = append(events, evs...)
 	sendErr := cmp.Or(err, refused)
@@ -170,6 +169,3 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 	}
 	return c, m, events, sendErr
 }
-
-// parseMeta reads Meta's language code ("en_US").
-func parseMeta(code string) (language.Tag, error) { return template.ParseLanguageCode(code) }

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/session"
 )
@@ -163,16 +162,4 @@ func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool,
 		ClosesAt:    t.ExpiresAt,
 		Closed:      closed,
 	}, nil
-}
-
-// forgetWindows drops every window and notice of contact (Erase).
-func (d *Desk) forgetWindows(contact channel.Address) {
-	d.notices.mu.Lock()
-	defer d.notices.mu.Unlock()
-	d.windows.Forget(contact)
-	for k := range d.notices.sent {
-		if k.Contact == contact {
-			delete(d.notices.sent, k)
-		}
-	}
 }
