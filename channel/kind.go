@@ -6,7 +6,9 @@ import (
 )
 
 // Kind is a messaging channel: WhatsApp, SMS, e-mail and so on. The zero
-// value is not a valid kind; use [ParseKind] to read one from text.
+// value is not a valid kind but means "no kind" where a field allows it
+// (a channel-neutral template variant); its text form is empty. Use
+// [ParseKind] to read a kind from its name.
 type Kind uint8
 
 // The channel kinds parley knows. Custom is a host's own messaging solution,
@@ -61,7 +63,10 @@ func (k Kind) String() string {
 }
 
 // ParseKind returns the kind named s. Names are the canonical lower-case
-// ones that [Kind.String] returns; matching ignores ASCII case.
+// ones that [Kind.String] returns; matching ignores ASCII case. Any other
+// text, the empty text included, is an error matching [ErrUnknownKind]: a
+// caller asking for a kind gets one. [Kind.UnmarshalText] is the reader
+// that takes "" back to the zero value.
 func ParseKind(s string) (Kind, error) {
 	for k := WhatsApp; k <= Custom; k++ {
 		if equalFoldASCII(kindNames[k], s) {
@@ -72,18 +77,27 @@ func ParseKind(s string) (Kind, error) {
 }
 
 // MarshalText encodes the kind as its canonical name, so kinds read well in
-// JSON and in databases; an invalid kind is an error matching
-// [ErrUnknownKind].
+// JSON and in databases. The zero value, "no kind", encodes as the empty
+// text so a field that allows it survives a round trip; any other invalid
+// kind is an error matching [ErrUnknownKind].
 func (k Kind) MarshalText() ([]byte, error) {
+	if k == 0 {
+		return []byte{}, nil
+	}
 	if !k.Valid() {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownKind, uint8(k))
 	}
 	return []byte(kindNames[k]), nil
 }
 
-// UnmarshalText decodes a kind name as [ParseKind] reads it. On error k is
+// UnmarshalText decodes a kind name as [ParseKind] reads it, and the empty
+// text as the zero value, as [Kind.MarshalText] writes it. On error k is
 // unchanged.
 func (k *Kind) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*k = 0
+		return nil
+	}
 	v, err := ParseKind(string(b))
 	if err != nil {
 		return err

@@ -50,10 +50,13 @@ func TestKindNamesRoundTrip(t *testing.T) {
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, k, back)
 	}
-	var bad channel.Kind
-	assert.False(t, bad.Valid())
-	assert.Equal(t, "kind(0)", bad.String())
-	_, err := bad.MarshalText()
+	var zero channel.Kind
+	assert.False(t, zero.Valid())
+	assert.Equal(t, "kind(0)", zero.String())
+	b, err := zero.MarshalText()
+	require.NoError(t, err, "the zero kind, no kind, is the empty text")
+	assert.Empty(t, b)
+	_, err = channel.Kind(11).MarshalText()
 	assert.ErrorIs(t, err, channel.ErrUnknownKind)
 }
 

@@ -6,7 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// Encoding is the character encoding an SMS travels in.
+// Encoding is the character encoding an SMS travels in. The zero value is
+// not a valid encoding but means "not an SMS" (an [SMSCount] left empty);
+// its text form is empty.
 type Encoding uint8
 
 // The SMS encodings (3GPP TS 23.038). GSM7 is used when every character is
@@ -36,7 +38,9 @@ func (e Encoding) String() string {
 }
 
 // ParseEncoding returns the encoding named s, "GSM-7" or "UCS-2", ignoring
-// ASCII case. Other text fails with an error matching [ErrUnknownEncoding].
+// ASCII case. Other text, the empty text included, fails with an error
+// matching [ErrUnknownEncoding]; [Encoding.UnmarshalText] is the reader that
+// takes "" back to the zero value.
 func ParseEncoding(s string) (Encoding, error) {
 	if i, ok := lookupName(encodingNames[:], s); ok {
 		return Encoding(i), nil
@@ -44,18 +48,27 @@ func ParseEncoding(s string) (Encoding, error) {
 	return 0, fmt.Errorf("%w: %q", ErrUnknownEncoding, s)
 }
 
-// MarshalText encodes the encoding as its name; an invalid value is an
-// error matching [ErrUnknownEncoding].
+// MarshalText encodes the encoding as its name. The zero value encodes as
+// the empty text so an empty [SMSCount] survives a round trip; any other
+// invalid value is an error matching [ErrUnknownEncoding].
 func (e Encoding) MarshalText() ([]byte, error) {
+	if e == 0 {
+		return []byte{}, nil
+	}
 	if !e.Valid() {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownEncoding, uint8(e))
 	}
 	return []byte(encodingNames[e]), nil
 }
 
-// UnmarshalText decodes a name as [ParseEncoding] reads it. On error e is
-// unchanged.
+// UnmarshalText decodes a name as [ParseEncoding] reads it, and the empty
+// text as the zero value, as [Encoding.MarshalText] writes it. On error e
+// is unchanged.
 func (e *Encoding) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*e = 0
+		return nil
+	}
 	v, err := ParseEncoding(string(b))
 	if err != nil {
 		return err

@@ -64,6 +64,60 @@ func TestTextForms(t *testing.T) {
 	}
 }
 
+// TestTextFormsZero checks that the zero Kind and Encoding, which mean "no
+// kind" and "not an SMS", travel as the empty text and come back as zero,
+// while the Parse functions, asked for a value, still refuse "".
+func TestTextFormsZero(t *testing.T) {
+	tests := []struct {
+		name      string
+		marshal   func() ([]byte, error)
+		unmarshal func([]byte) (bool, error) // reports whether the result is zero
+		stringer  func() string
+		str       string
+		parse     func() error
+		want      error
+	}{
+		{
+			name:    "kind",
+			marshal: channel.Kind(0).MarshalText,
+			unmarshal: func(b []byte) (bool, error) {
+				k := channel.Email
+				err := k.UnmarshalText(b)
+				return k == 0, err
+			},
+			stringer: channel.Kind(0).String,
+			str:      "kind(0)",
+			parse:    func() error { _, err := channel.ParseKind(""); return err },
+			want:     channel.ErrUnknownKind,
+		},
+		{
+			name:    "encoding",
+			marshal: channel.Encoding(0).MarshalText,
+			unmarshal: func(b []byte) (bool, error) {
+				e := channel.UCS2
+				err := e.UnmarshalText(b)
+				return e == 0, err
+			},
+			stringer: channel.Encoding(0).String,
+			str:      "encoding(0)",
+			parse:    func() error { _, err := channel.ParseEncoding(""); return err },
+			want:     channel.ErrUnknownEncoding,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := tt.marshal()
+			require.NoError(t, err)
+			assert.Equal(t, "", string(b), "MarshalText")
+			zero, err := tt.unmarshal(b)
+			require.NoError(t, err)
+			assert.True(t, zero, "UnmarshalText of %q gives the zero value", b)
+			assert.ErrorIs(t, tt.parse(), tt.want, "parse of the empty text")
+			assert.Equal(t, tt.str, tt.stringer(), "String keeps naming the invalid value")
+		})
+	}
+}
+
 func TestTextFormsIgnoreASCIICase(t *testing.T) {
 	m, err := channel.ParseMediaType("Sticker")
 	require.NoError(t, err)
@@ -119,13 +173,25 @@ func TestTextFormsInJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &out))
 	assert.Equal(t, in, out)
 
+	zero := payload{Media: channel.Image, Voice: channel.AsFile}
+	b, err = json.Marshal(zero)
+	require.NoError(t, err, "the zero kind and encoding marshal")
+	assert.JSONEq(t, `{"kind":"","media":"image","encoding":"","voice":"file"}`, string(b))
+	out = payload{Kind: channel.SMS, Encoding: channel.GSM7}
+	require.NoError(t, json.Unmarshal(b, &out))
+	assert.Equal(t, zero, out, "the empty text reads back as zero")
+
+	_, err = json.Marshal(payload{Kind: channel.Kind(11), Media: channel.Audio, Encoding: channel.GSM7, Voice: channel.AsFile})
+	assert.ErrorIs(t, err, channel.ErrUnknownKind, "a non-zero unknown kind is still an error")
 	_, err = json.Marshal(payload{Kind: channel.WhatsApp, Media: channel.Audio, Encoding: channel.GSM7, Voice: 9})
 	assert.ErrorIs(t, err, channel.ErrUnknownVoiceNoteForm, "an invalid value is an error, not a number")
 	assert.Error(t, json.Unmarshal([]byte(`{"kind":1}`), &out), "a number is not a kind")
 }
 
 // FuzzParseText checks every Parse function of the package: what one
-// accepts marshals to a name that parses back to the same value.
+// accepts marshals to a name that parses back to the same value. It checks
+// UnmarshalText the same way, which also reads "" as the zero Kind and
+// Encoding, so the zero values are covered too.
 func FuzzParseText(f *testing.F) {
 	for _, s := range []string{"whatsapp", "SMS", "image", "Sticker", "GSM-7", "ucs-2", "voice_note", "refused", "file", "", "ſmſ"} {
 		f.Add(s)
@@ -135,7 +201,31 @@ func FuzzParseText(f *testing.F) {
 		fuzzRoundTrip(t, s, channel.ParseMediaType)
 		fuzzRoundTrip(t, s, channel.ParseEncoding)
 		fuzzRoundTrip(t, s, channel.ParseVoiceNoteForm)
+		fuzzUnmarshalRoundTrip[channel.Kind](t, s)
+		fuzzUnmarshalRoundTrip[channel.MediaType](t, s)
+		fuzzUnmarshalRoundTrip[channel.Encoding](t, s)
+		fuzzUnmarshalRoundTrip[channel.VoiceNoteForm](t, s)
 	})
+}
+
+// fuzzUnmarshalRoundTrip checks that what UnmarshalText accepts marshals
+// back, and that the text it writes reads back to the same value.
+func fuzzUnmarshalRoundTrip[T textEnum, P interface {
+	*T
+	encoding.TextUnmarshaler
+}](t *testing.T, s string) {
+	var v T
+	if err := P(&v).UnmarshalText([]byte(s)); err != nil {
+		return
+	}
+	b, err := v.MarshalText()
+	if err != nil {
+		t.Fatalf("UnmarshalText(%q) = %v, which does not marshal: %v", s, v, err)
+	}
+	var back T
+	if err := P(&back).UnmarshalText(b); err != nil || back != v {
+		t.Fatalf("UnmarshalText(%q) = %v marshals to %q, which reads back as %v, %v", s, v, b, back, err)
+	}
 }
 
 func fuzzRoundTrip[T textEnum](t *testing.T, s string, parse func(string) (T, error)) {

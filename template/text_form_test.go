@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/template"
 )
 
@@ -140,4 +141,34 @@ func TestTextInJSON(t *testing.T) {
 	assert.Equal(t, template.Marketing, out.Category)
 	assert.Equal(t, template.Approved, out.Status)
 	assert.Error(t, json.Unmarshal([]byte(`{"status":1}`), &out), "a number is not a status")
+}
+
+// TestZeroKindAndEncodingInJSON checks that documented zero values survive
+// JSON: a channel-neutral variant (Channel 0) and the SMS count of a Fit for
+// any other kind (Encoding 0) encode as "" and read back unchanged.
+func TestZeroKindAndEncodingInJSON(t *testing.T) {
+	t.Run("channel-neutral variant", func(t *testing.T) {
+		in := template.Snippet{
+			Shortcut: "greet",
+			Variants: []template.Variant{{Body: "hi"}, {Channel: channel.SMS, Body: "hi by SMS"}},
+		}
+		b, err := json.Marshal(in)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), `"Channel":""`)
+		assert.Contains(t, string(b), `"Channel":"sms"`)
+		var out template.Snippet
+		require.NoError(t, json.Unmarshal(b, &out))
+		assert.Equal(t, in, out)
+	})
+	t.Run("fit for WhatsApp", func(t *testing.T) {
+		in := template.Check(channel.WhatsApp, "hi")
+		require.True(t, in.Fits)
+		require.Zero(t, in.SMS.Encoding, "precondition: no SMS count for WhatsApp")
+		b, err := json.Marshal(in)
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"Channel":"whatsapp","Length":2,"Max":4096,"Fits":true,"SMS":{"Encoding":"","Segments":0,"Units":0}}`, string(b))
+		var out template.Fit
+		require.NoError(t, json.Unmarshal(b, &out))
+		assert.Equal(t, in, out)
+	})
 }
