@@ -36,8 +36,8 @@ func (d *Desk) Reply(ctx context.Context, agentID string, id conversation.ID, te
 
 // Draft is an agent's message for [Desk.SendDraft]: text, files, or both.
 type Draft struct {
-	// ID, when set, names the message and makes Send safe to retry: a
-	// second Send with the same ID after a failure half-way (a store
+	// ID, when set, names the message and makes SendDraft safe to retry:
+	// a second SendDraft with the same ID after a failure half-way (a store
 	// error) finishes the first (the message is stored and sent once)
 	// instead of sending again; after the message was sent it returns
 	// the message and no error. A failed message is terminal and is

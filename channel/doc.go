@@ -37,89 +37,106 @@
 //	voice      none   none                                             no           no                       yes (calls)
 //	custom     –      any (the host's transport decides)               yes          no                       yes
 //
-// Text limits count characters as Unicode code points ([TextLength]: an
-// emoji is 1, a letter with a combining accent 2); "–" is no limit.
-// [Capabilities.CheckText] applies them on its own, without the rest of
-// parley: a longer text is a [*TextTooLongError] (kind, limit, length)
-// matching [ErrTextTooLong], a voice kind [ErrNoText]; nothing is
-// truncated. A
-// voice note is at most 5 minutes ([MaxVoiceNote]) and is sent as a voice
-// note where the kind supports it, otherwise as a file attachment
-// ([Kind.VoiceNoteForm]). [ValidateAttachments] (or
-// [Capabilities.CheckAttachments]) checks a message's files and refuses
-// each problem with its own sentinel — [ErrAttachmentsNotAllowed],
-// [ErrMMSNotAllowed], [ErrTooManyAttachments], [ErrInvalidAttachment],
-// [ErrAttachmentType], [ErrAttachmentTooLarge], [ErrAttachmentsTooLarge],
-// [ErrVoiceNoteTooLong] — wrapped in an [*AttachmentError] naming the file
-// and the limit. A file is accepted by its MIME type or by its
-// name's extension: e-mail and web chat know the registered type of each
-// extension in their list (application/pdf, image/jpeg, the Office types,
-// message/rfc822 for .eml, application/vnd.ms-outlook for .msg, …), so a
-// file known only by its type is judged as one known by its name.
+// The rules that go with the table:
+//
+//  1. Text limits count characters as Unicode code points ([TextLength]:
+//     an emoji is 1, a letter with a combining accent 2); "–" is no limit.
+//     [Capabilities.CheckText] applies them on its own, without the rest
+//     of parley: a longer text is a [*TextTooLongError] (kind, limit,
+//     length) matching [ErrTextTooLong], a voice kind [ErrNoText]; nothing
+//     is truncated.
+//  2. A voice note is at most 5 minutes ([MaxVoiceNote]) and is sent as a
+//     voice note where the kind supports it, otherwise as a file
+//     attachment ([Kind.VoiceNoteForm]).
+//  3. A file is accepted by its MIME type or by its name's extension:
+//     e-mail and web chat know the registered type of each extension in
+//     their list (application/pdf, image/jpeg, the Office types,
+//     message/rfc822 for .eml, application/vnd.ms-outlook for .msg, …), so
+//     a file known only by its type is judged as one known by its name.
+//
+// [ValidateAttachments] (or [Capabilities.CheckAttachments]) checks a
+// message's files and refuses each problem with its own sentinel —
+// [ErrAttachmentsNotAllowed], [ErrMMSNotAllowed], [ErrTooManyAttachments],
+// [ErrInvalidAttachment], [ErrAttachmentType], [ErrAttachmentTooLarge],
+// [ErrAttachmentsTooLarge], [ErrVoiceNoteTooLong] — wrapped in an
+// [*AttachmentError] naming the file and the limit.
 //
 // # Addresses
 //
 // An [Address] is "kind:id" ("whatsapp:+14155550100",
 // "email:ana@example.com", "messenger:<psid>", "webchat:<visitor id>").
-// [ParseAddress] normalises the id: WhatsApp, SMS and Voice numbers become
-// E.164 through github.com/nyaruka/phonenumbers and must be valid
-// ("sms:+1 (415) 555-0100" is "sms:+14155550100"); e-mail must be one bare
-// address accepted by net/mail, its domain lower-cased; other ids are
-// non-empty, at most [MaxIDLength] bytes, without spaces or control
-// characters. [NewPhoneAddress] reads national numbers with a default
-// region. Refusals match [ErrInvalidAddress] and, where it applies,
+// [ParseAddress] normalises the id:
+//
+//  4. WhatsApp, SMS and Voice numbers become E.164 through
+//     github.com/nyaruka/phonenumbers and must be valid ("sms:+1 (415)
+//     555-0100" is "sms:+14155550100"); [NewPhoneAddress] reads national
+//     numbers with a default region.
+//  5. An e-mail address must be one bare address accepted by net/mail; its
+//     domain is lower-cased.
+//  6. Other ids are non-empty, at most [MaxIDLength] bytes, without spaces
+//     or control characters.
+//
+// Refusals match [ErrInvalidAddress] and, where it applies,
 // [ErrInvalidPhoneNumber], [ErrInvalidEmail] or [ErrUnknownKind].
 //
 // # Phone facts
 //
-// [Region] gives a number's ISO region. [MMSAllowed] is true only when both
-// numbers are in the US or Canada. [WhatsAppBlocked] refuses the regions
-// Meta excludes: Cuba (+53), Iran (+98), North Korea (+850), Syria (+963)
-// and Crimea (+7 978 mobile, +7 365 and +7 869 landlines, +380 65 and
-// +380 692 under Ukrainian numbering). libphonenumber does not flag these,
-// so parley keeps the prefixes in a [BlockList] that hosts may extend
-// ([DefaultWhatsAppBlockList], [BlockList.With]). Meta also names Donetsk
-// and Luhansk; their ranges are offered by [DonetskLuhanskPrefixes] but not
-// blocked by default, since the area codes +380 62 and +380 64 also serve
-// places outside the restricted areas. [WhatsAppLink] makes
-// "https://wa.me/<digits>" and [MessengerLink] "https://m.me/<page>", both
-// validating their input.
+// [Region] gives a number's ISO region.
+//
+//  7. [MMSAllowed] is true only when both numbers are in the US or Canada.
+//  8. [WhatsAppBlocked] refuses the regions Meta excludes: Cuba (+53), Iran
+//     (+98), North Korea (+850), Syria (+963) and Crimea (+7 978 mobile,
+//     +7 365 and +7 869 landlines, +380 65 and +380 692 under Ukrainian
+//     numbering). libphonenumber does not flag these, so parley keeps the
+//     prefixes in a [BlockList] that hosts may extend
+//     ([DefaultWhatsAppBlockList], [BlockList.With]).
+//  9. Meta also names Donetsk and Luhansk; their ranges are offered by
+//     [DonetskLuhanskPrefixes] but not blocked by default, since the area
+//     codes +380 62 and +380 64 also serve places outside the restricted
+//     areas.
+//
+// [WhatsAppLink] makes "https://wa.me/<digits>" and [MessengerLink]
+// "https://m.me/<page>", both validating their input.
 //
 // # SMS encoding
 //
 // [CountSMS] returns an [SMSCount]: the [Encoding], the number of segments
-// and the length in units. A body is [GSM7] when every character is in the
-// GSM 03.38 basic set or extension table (3GPP TS 23.038); the extension
-// characters ^ { } \ [ ~ ] | € and form feed cost 2 septets (escape and
-// code). Otherwise the whole body is [UCS2], counted in UTF-16 code units:
-// a character outside the Basic Multilingual Plane (most emoji) costs 2.
-// Note that of the accented letters only those of the basic set are GSM-7
-// (é è ù ì ò à Ç É Ä Ö Ñ Ü ä ö ñ ü Å å Ø ø Æ æ ß): "á" or "ç" make a body
-// UCS-2.
+// and the length in units. It does not allocate.
 //
-// One segment holds 160 septets or 70 units. A longer body is sent as parts
-// of 153 septets or 67 units, because each part carries a 6-octet user data
-// header (3GPP TS 23.040). [SplitSMS] fills each part with as many whole
-// grapheme clusters as fit, as Twilio's segment calculator does: an escape
-// sequence, a surrogate pair, a flag, an emoji sequence, CR LF or a letter
-// with its combining accents never straddles two parts; the cluster moves
-// to the next part whole, which may cost a segment. Only a cluster longer
-// than a whole part is cut, at code-point boundaries; the remainder counts
-// from the cut as a fresh cluster. Boundaries follow Unicode's UAX #29 as
-// github.com/rivo/uniseg implements it. CountSMS always agrees with
-// SplitSMS: Segments == len(SplitSMS(text)). The empty text is 0 segments.
-// Invalid UTF-8 counts as U+FFFD per bad byte (so UCS-2). CountSMS does not
-// allocate. An SMS body may be at most 1600 characters
-// ([MaxSMSText]); [Capabilities.CheckText] refuses a longer body (the send
-// check uses it), which is never truncated.
+//  10. A body is [GSM7] when every character is in the GSM 03.38 basic set
+//     or extension table (3GPP TS 23.038); the extension characters
+//     ^ { } \ [ ~ ] | € and form feed cost 2 septets (escape and code).
+//     Otherwise the whole body is [UCS2], counted in UTF-16 code units: a
+//     character outside the Basic Multilingual Plane (most emoji) costs 2.
+//     Of the accented letters only those of the basic set are GSM-7
+//     (é è ù ì ò à Ç É Ä Ö Ñ Ü ä ö ñ ü Å å Ø ø Æ æ ß): "á" or "ç" make a
+//     body UCS-2.
+//  11. One segment holds 160 septets or 70 units. A longer body is sent as
+//     parts of 153 septets or 67 units, because each part carries a
+//     6-octet user data header (3GPP TS 23.040).
+//  12. [SplitSMS] fills each part with as many whole grapheme clusters as
+//     fit, as Twilio's segment calculator does: an escape sequence, a
+//     surrogate pair, a flag, an emoji sequence, CR LF or a letter with its
+//     combining accents never straddles two parts; the cluster moves to the
+//     next part whole, which may cost a segment. Only a cluster longer than
+//     a whole part is cut, at code-point boundaries; the remainder counts
+//     from the cut as a fresh cluster. Boundaries follow Unicode's UAX #29
+//     as github.com/rivo/uniseg implements it.
+//  13. CountSMS always agrees with SplitSMS: Segments ==
+//     len(SplitSMS(text)). The empty text is 0 segments. Invalid UTF-8
+//     counts as U+FFFD per bad byte (so UCS-2).
+//  14. An SMS body may be at most 1600 characters ([MaxSMSText]);
+//     [Capabilities.CheckText] refuses a longer body (the send check uses
+//     it), which is never truncated.
 //
 // # Business addresses
 //
-// A business endpoint (a touchpoint: a number, a page, an e-mail address,
-// a chat widget) is configured with a bare id or the full "kind:id" form of
-// its own kind; [ParseAddressAs] reads either. One WhatsApp business
-// account links at most [DefaultWhatsAppNumbersPerAccount] (25) sender
-// numbers unless Meta raised its limit.
+//  15. A business endpoint (a touchpoint: a number, a page, an e-mail
+//     address, a chat widget) is configured with a bare id or the full
+//     "kind:id" form of its own kind; [ParseAddressAs] reads either.
+//  16. One WhatsApp business account links at most
+//     [DefaultWhatsAppNumbersPerAccount] (25) sender numbers unless Meta
+//     raised its limit.
 //
 // # Text forms
 //

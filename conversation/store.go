@@ -95,20 +95,11 @@ type MessageStore interface {
 }
 
 // Receiver is implemented by stores that can take an inbound message into
-// its slot's open conversation in one atomic step: for a SQL store, one
-// transaction. Without it the Desk takes FindOpen, [Conversation.Receive]
-// and Record, two round trips and a Record that may fail with ErrConflict
-// when a writer came in between. The Desk uses ReceiveOpen for nearly
-// every webhook, but not for one carrying a transcript to import (on the
-// host's own channel), which must be stored before the contact's first
-// message. conversationtest.Run checks ReceiveOpen when it is
-// there.
-//
-// A store that wraps another must forward ReceiveOpen or hide it: a type
-// that embeds *memory.ConversationStore and overrides Record or Update
-// still has the promoted ReceiveOpen, which bypasses the overrides. Embed
-// the [Store] interface instead, or implement ReceiveOpen so that it keeps
-// what the overrides keep.
+// its slot's open conversation in one atomic step (for a SQL store, one
+// transaction); the Desk uses it for nearly every webhook in place of
+// FindOpen, [Conversation.Receive] and Record. conversationtest.Run checks
+// it when it is there. A store that wraps another must forward ReceiveOpen
+// or hide it: a promoted ReceiveOpen bypasses the wrapper's overrides.
 type Receiver interface {
 	// ReceiveOpen takes inbound message m into the open conversation of
 	// slot k. It is safe for concurrent use, and a failure stores nothing.
@@ -129,7 +120,8 @@ type Receiver interface {
 	// returns m itself as Received.Message, Created set, and a copy of the
 	// conversation as stored (its Version one more). A store that checks
 	// versions rather than locking may return ErrConflict, having stored
-	// nothing; the Desk then takes the three steps, retrying Record.
+	// nothing; the Desk then takes FindOpen, Receive and Record, retrying
+	// Record.
 	ReceiveOpen(ctx context.Context, k Key, m *Message) (Received, error)
 }
 

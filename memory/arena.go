@@ -19,8 +19,7 @@ type byteArena struct {
 // arenaChunk is the size of a shared chunk. A string larger than a
 // quarter of it gets a chunk of its own, so a large e-mail body never
 // wastes the rest of a shared one.
-// Kept, like slabs and the ID index's chunks, under the allocator's 32 KB
-// small-object limit: see BenchmarkAppendMessage.
+// Kept under the allocator's 32 KB small-object limit: see BenchmarkAppendMessage.
 const arenaChunk = 16 << 10
 
 // span locates one string in a byteArena in 8 bytes (see

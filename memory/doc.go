@@ -26,8 +26,8 @@
 //
 // The conversation store aims to keep at most 1 KiB per conversation and
 // 256 bytes per message beyond its text, so a process can hold millions of
-// messages; TestConversationStoreFootprint checks both. Messages are kept
-// in a form the garbage collector need not scan, and reading one copies its
-// text out. Erasing a contact zeroes its messages' bytes, but the room is
-// not reused: the store never compacts.
+// messages; TestConversationStoreFootprint checks both. Messages hold no
+// pointers, so the garbage collector does not scan them; reading one
+// copies its text out. Erasing a contact zeroes its messages' bytes, but
+// the room is not reused: the store never compacts.
 package memory

@@ -3,14 +3,14 @@
 // package channel; conversations are named by their ID string, so the
 // Desk passes its UUIDs and routing stays a leaf.
 //
-// # The rules
+// # Rules
 //
-//   - Queues and visibility. Agents belong to queues (ring groups); a
+//  1. Queues and visibility. Agents belong to queues (ring groups); a
 //     conversation carries its touchpoint's queue labels. An unassigned
 //     conversation is visible to, and assignable by, only agents in at
 //     least one of its queues ([ErrNotVisible]); an assigned one belongs
 //     to its assignee.
-//   - Capacity. Each agent has [DefaultCapacity] (100) points unless its
+//  2. Capacity. Each agent has [DefaultCapacity] (100) points unless its
 //     Capacity says otherwise. A voice conversation weighs [VoiceWeight]
 //     (51), fixed: [Weights.With] refuses to change it, so a call leaves
 //     room for light digital work only. Every digital kind has its own
@@ -19,54 +19,54 @@
 //     agent takes a conversation only if load + weight ≤ capacity
 //     ([ErrOverCapacity]): voice + e-mail + Messenger + SMS = 81, so a web
 //     chat (30) no longer fits.
-//   - Not retroactive. A weight change ([Router.SetWeights]) applies to
+//  3. Not retroactive. A weight change ([Router.SetWeights]) applies to
 //     conversations assigned from then on; a held conversation releases
 //     exactly the weight it was charged.
-//   - Modes, one per touchpoint ([Mode]; default [Simplified]).
+//  4. Modes, one per touchpoint ([Policy].Mode; default [Simplified]).
 //     Simplified: the conversation waits in the inbox until an agent
 //     assigns it to self. Dedicated: it is assigned to the touchpoint's
-//     owner and marked dedicated, or waits for the owner's room; while no
-//     agent has the owner's ID (as after [Router.RemoveAgent]) it goes to
-//     the inbox as if simplified. Automatic: a [Strategy] picks the agent
-//     — [LeastLoaded] (the default), [RoundRobin], [LongestIdle], [Sticky]
-//     or the host's own — and the conversation is assigned at once or
-//     offered.
-//   - Offers. An offer stands for Touchpoint.OfferTimeout,
+//     owner ([Policy].Agent) and marked dedicated, or waits for the
+//     owner's room; while no agent has the owner's ID (as after
+//     [Router.RemoveAgent]) it goes to the inbox as if simplified.
+//     Automatic: a [Strategy] picks the agent — [LeastLoaded] (the
+//     default), [RoundRobin], [LongestIdle], [Sticky] or the host's own —
+//     and the conversation is assigned at once or offered.
+//  5. Offers. An offer stands for [Policy].OfferTimeout, or
 //     [DefaultOfferTimeout] (120 s, as Twilio TaskRouter's reservations)
 //     when zero; the agent's room is held meanwhile. A rejected or expired
 //     offer goes to the next eligible agent, never back to one who
 //     declined it.
-//   - Presence. Only [Available] agents receive new work, pushed or taken:
+//  6. Presence. Only [Available] agents receive new work, pushed or taken:
 //     Assign and Transfer refuse any other ([ErrUnavailable]). [Away]
-//     keeps its work; [Offline] may give it back (Config.OfflineReturnsWork);
+//     keeps its work; [Offline] may give it back ([Config].OfflineReturnsWork);
 //     [Draining], the end of a shift, hands it to available teammates
-//     after Config.DrainGrace.
-//   - Sticky window. [Sticky] prefers the contact's previous agent when
-//     the contact spoke with that agent within Window and the agent is
+//     after [Config].DrainGrace.
+//  7. Sticky window. [Sticky] prefers the contact's previous agent when
+//     the contact spoke with that agent within its Window and the agent is
 //     available with room; otherwise it falls back at once to its Then
 //     strategy, and the conversation keeps its original queue age. A
 //     reopened conversation whose kept agent cannot take it is routed as
 //     usual ([Item].KeepAgent), not left waiting.
-//   - Auto-transfer. With Touchpoint.AutoTransfer set, an automatically
+//  8. Auto-transfer. With [Policy].AutoTransfer set, an automatically
 //     assigned conversation whose agent has not replied ([Router.Replied])
 //     in time is offered to the next agent, once.
-//   - Escalation. [Router.Escalate] turns a digital conversation into a
+//  9. Escalation. [Router.Escalate] turns a digital conversation into a
 //     voice call: the agent is charged the voice weight (51) in place of
 //     the digital one, or the escalation is refused with [ErrOverCapacity].
-//   - Waiting. With no eligible agent with room a conversation waits, by
+//  10. Waiting. With no eligible agent with room a conversation waits, by
 //     priority then age, and the decision says [Waiting] (the host may tell
 //     the contact once that all agents are busy). It is dispatched when
 //     room frees or an agent becomes available. Agents list the inbox
 //     oldest or newest first, or WhatsApp windows closing soonest first
 //     ([Order]); priority always comes first. A weekly [Schedule] in a
 //     time zone, with holidays, says when the business is open.
-//   - Across processes. Capacity is committed through a [Ledger] whose
+//  11. Across processes. Capacity is committed through a [Ledger] whose
 //     Reserve is atomic: a router chooses from its own view and, when the
 //     Ledger refuses because another process took the room, tries the next
 //     candidate. Routers sharing one Ledger never put an agent over
-//     capacity. package memory has the in-process Ledger;
+//     capacity. Package memory has the in-process Ledger;
 //     routingtest.Run checks any Ledger against the contract.
-//   - Decisions explain themselves. With Config.Trace set, every automatic
+//  12. Decisions explain themselves. With [Config].Trace set, every automatic
 //     [Decision] carries a [Trace]: the eligible agents, those skipped and
 //     why, and why the winner won.
 //
@@ -84,12 +84,6 @@
 // are the nows passed in, on the wall clock (a monotonic reading is
 // dropped). A [Router] is safe for concurrent use.
 //
-// # Cost
-//
-// Each queue keeps its available agents in a tournament tree per strategy,
-// holding at every node the best agent below and the most room below. A
-// decision reads the best agent with room at the root in the usual case
-// and updates the agent's place in O(log n), where helpdesks that scan
-// every agent of the queue pay O(n). A host's own [Strategy] is called for
-// each comparison; the built-in ones compare a key kept in the tree.
+// A decision costs O(log n) in the queue's agents, not a scan of them; a
+// host's own [Strategy] is called for each comparison it needs.
 package routing

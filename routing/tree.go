@@ -5,19 +5,10 @@ import (
 	"time"
 )
 
-// tree is one queue's available agents ordered by one Strategy: a
-// tournament (segment) tree over slots. Every node keeps the best eligible
-// agent below it, that agent's rank key and room, and the largest room
-// below, so
-//
-//   - a load or presence change costs one walk to the root: O(log n);
-//   - the best agent with room for a weight is usually read at the root,
-//     and subtrees without enough room are never entered.
-//
-// That is what makes a routing decision O(log n) where helpdesks scan
-// every agent of the queue. A node holds its winner's rank as one word
-// (keyOf) and the winner as a slot, so a walk never reads an agent; keep
-// nodes small: see BenchmarkDecision.
+// tree is one queue's available agents ordered by one Strategy, as a
+// tournament tree: each node keeps the best agent and the most room below
+// it, so a decision usually reads the root and a change walks one path:
+// O(log n). Nodes are kept small on purpose: see BenchmarkDecision.
 type tree struct {
 	less   Strategy
 	order  order         // a built-in ordering compared on keys, or custom

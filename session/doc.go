@@ -2,32 +2,33 @@
 // channels whose providers limit when a business may write: the customer
 // service windows of WhatsApp, Messenger and Instagram.
 //
-// The rules, with their numbers:
+// # Rules
 //
-//   - WhatsApp: each message or call from the contact opens or refreshes a
+//  1. WhatsApp: each message or call from the contact opens or refreshes a
 //     24-hour customer-service window, kept per (business number, contact).
-//     The window is the half-open interval [LastInbound, LastInbound+24h):
+//     Inside it any message may be sent; outside it only an approved
+//     template.
+//  2. The window is the half-open interval [LastInbound, LastInbound+24h):
 //     open at 23:59:59.999 after the contact's message, closed at exactly
-//     24:00:00. Inside it any message may be sent; outside it only an
-//     approved template. The business's own messages, templates included,
-//     never open or refresh it, so only inbound events reach [Window.Touch].
-//     A late, out-of-order inbound event never moves the window backwards.
-//     The interval is exact at both ends: a LastInbound after now is not
-//     open (nor is its HUMAN_AGENT tag), and reads as "not written yet"
-//     (Composer's NeverOpened, a refusal with a zero ClosedAt). Since Touch
-//     never moves back, a provider timestamp ahead of the clock could not
-//     be corrected: callers pass inbound times not after now, clamping a
-//     provider's timestamp to their clock (the Desk does).
-//   - Messenger and Instagram: a 24-hour standard window; after it a human
+//     24:00:00. A LastInbound after now is not open (nor is its HUMAN_AGENT
+//     tag) and reads as "not written yet" (Composer's NeverOpened, a
+//     refusal with a zero ClosedAt).
+//  3. Only the contact opens a window: the business's own messages,
+//     templates included, never open or refresh it, so only inbound events
+//     reach [Window.Touch]. A late, out-of-order inbound event never moves
+//     the window backwards, so a provider timestamp ahead of the clock
+//     could not be corrected: callers pass inbound times not after now,
+//     clamping a provider's timestamp to their clock (the Desk does).
+//  4. Messenger and Instagram: a 24-hour standard window; after it a human
 //     agent (never a bot) may still reply with the HUMAN_AGENT message tag
 //     for up to 7 days after the contact's last message. HUMAN_AGENT is the
 //     one message tag Meta still accepts.
-//   - A conversation started from a free entry point (a click-to-WhatsApp
+//  5. A conversation started from a free entry point (a click-to-WhatsApp
 //     ad, a page call-to-action) is free of charge for 72 hours from the
-//     delivery of the business's reply, if that reply comes within 24 hours.
-//     This is a pricing fact ([Policy.FreeUntil]), not a wider window:
-//     free-form messages still need the 24-hour window.
-//   - SMS, e-mail, web chat, Telegram, LINE, voice and custom channels have
+//     delivery of the business's reply, if that reply comes within 24
+//     hours. This is a pricing fact ([Policy.FreeUntil]), not a wider
+//     window: free-form messages still need the 24-hour window.
+//  6. SMS, e-mail, web chat, Telegram, LINE, voice and custom channels have
 //     no window: they are always open.
 //
 // The numbers live in data, a [Policy] per [channel.Kind]; [DefaultPolicy]

@@ -14,7 +14,7 @@
 // the same operations from 8 goroutines under -race and checks what must
 // hold whatever the interleaving. The other tests replay, through the
 // same doubles, the scenarios the model found and a store failure at
-// every write of Receive and Send.
+// every write of Receive and SendDraft.
 //
 // The rules the model checks:
 //

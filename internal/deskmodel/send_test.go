@@ -12,7 +12,7 @@ import (
 )
 
 // TestSendCrashAtEveryWrite does the same for an agent's message: each
-// store write of Send fails in turn, the agent's UI retries with the same
+// store write of SendDraft fails in turn, the agent's UI retries with the same
 // Draft ID, and the Desk ends as a run without the failure — the message
 // stored and sent once, the conversation assigned once.
 func TestSendCrashAtEveryWrite(t *testing.T) {
