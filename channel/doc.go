@@ -148,6 +148,9 @@
 // has a Parse function ([ParseKind], [ParseMediaType], [ParseEncoding],
 // [ParseVoiceNoteForm]) that ignores ASCII case and refuses any other text
 // with an error matching [ErrUnknownKind], [ErrUnknownMediaType],
-// [ErrUnknownEncoding] or [ErrUnknownVoiceNoteForm]. A value outside its
-// constants does not marshal: it is an error, never a made-up name.
+// [ErrUnknownEncoding] or [ErrUnknownVoiceNoteForm]. The zero Kind (no
+// kind, as a channel-neutral snippet variant has) and the zero Encoding
+// (not an SMS) are the empty text, which UnmarshalText reads back as zero
+// and the Parse functions refuse; any other value outside the constants
+// does not marshal: it is an error, never a made-up name.
 package channel

@@ -146,7 +146,7 @@ func (r *Router) Replied(conversationID string, now time.Time) error {
 
 // Expire acts on every deadline reached at now: an unanswered offer goes
 // to the next eligible agent; an automatically assigned conversation with
-// no first reply within its touchpoint's AutoTransfer goes to the next
+// no first reply within its touchpoint Policy's AutoTransfer goes to the next
 // agent, once, if another can take it; a draining agent whose grace
 // period is over hands open work to available teammates. The host calls
 // it periodically (every second is plenty); it returns what moved.
