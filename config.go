@@ -151,10 +151,8 @@ func (e *ConfigError) addErr(err error) {
 // validate lists every problem of c, each in words an operator can act on.
 func (c *Config) validate() *ConfigError {
 	e := &ConfigError{}
-	add := e.add
-
 	if c.Transport == nil {
-		add("Transport is required")
+		e.add("Transport is required")
 	}
 	for _, err := range validateTouchpoints(c.Touchpoints, c.WhatsAppNumbersPerAccount) {
 		e.addErr(err)
@@ -166,11 +164,11 @@ func (c *Config) validate() *ConfigError {
 	for _, tp := range c.Touchpoints {
 		dedicated := tp.Routing.Mode == routing.Dedicated
 		if dedicated && !agents[tp.Routing.Agent] {
-			add("touchpoint %q is dedicated to unknown agent %q", tp.ID, tp.Routing.Agent)
+			e.add("touchpoint %q is dedicated to unknown agent %q", tp.ID, tp.Routing.Agent)
 		}
 		// Without a queue or an owner its conversations would reach no agent.
 		if len(tp.Queues) == 0 && !dedicated {
-			add("touchpoint %q has no queue: its conversations would reach no agent", tp.ID)
+			e.add("touchpoint %q has no queue: its conversations would reach no agent", tp.ID)
 		}
 	}
 	// The router's own checks (agent IDs, duplicates, capacities, queue
@@ -181,7 +179,7 @@ func (c *Config) validate() *ConfigError {
 	}
 	for _, s := range c.Supervisors {
 		if !agents[s] {
-			add("supervisor %q is not an agent", s)
+			e.add("supervisor %q is not an agent", s)
 		}
 	}
 	for _, t := range c.Templates {

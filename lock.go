@@ -86,10 +86,6 @@ func holding(mu *sync.Mutex, conv *convLock, f func() (after, error)) (after, er
 
 // conclude is rule 3: what every action does once it holds no lock.
 func (d *Desk) conclude(ctx context.Context, a after) {
-	if len(a.decs) == 0 && len(a.events) == 0 {
-		d.settle(ctx) // most inbound messages: see BenchmarkReceive
-		return
-	}
 	applied := d.apply(ctx, a.now, a.decs...)
 	d.publish(ctx, a.events...)
 	d.publish(ctx, applied...)
@@ -143,8 +139,9 @@ func (d *Desk) contactHash(contactID string) uint64 { return maphash.String(d.se
 // own are the caller's.
 func (d *Desk) applyAside(ctx context.Context, now time.Time, own conversation.ID, decs []routing.Decision) []Event {
 	var events []Event
+	ownID := own.String()
 	for _, dec := range decs {
-		if dec.ConversationID == own.String() {
+		if dec.ConversationID == ownID {
 			continue
 		}
 		id, err := conversation.ParseID(dec.ConversationID)
@@ -153,7 +150,7 @@ func (d *Desk) applyAside(ctx context.Context, now time.Time, own conversation.I
 		}
 		m := d.convMutex(id)
 		if !m.TryLock() {
-			d.later.push(dec, now)
+			d.later.push(putOff{dec, now})
 			continue
 		}
 		evs, err := d.applyOne(ctx, id, dec, now)
@@ -169,33 +166,37 @@ func (d *Desk) applyAside(ctx context.Context, now time.Time, own conversation.I
 // deferred holds routing decisions about conversations whose lock a
 // caller could not take (it may hold that lock's stripe itself); the
 // caller applies them once it has let go of its locks (settle), or the
-// next Tick does. applyOne follows the router's current
-// placement, so applying one late writes what is true then.
+// next Tick does. applyOne follows the router's current placement, so
+// applying one late writes what is true then.
 type deferred struct {
-	n   atomic.Int32
-	mu  sync.Mutex
-	ds  []routing.Decision
-	now []time.Time
+	n  atomic.Int32 // len(ds), read without the lock by settle's fast path
+	mu sync.Mutex
+	ds []putOff
 }
 
-func (q *deferred) push(dec routing.Decision, now time.Time) {
+// putOff is a decision put off, with the instant it was taken at.
+type putOff struct {
+	dec routing.Decision
+	now time.Time
+}
+
+func (q *deferred) push(p putOff) {
 	q.mu.Lock()
-	q.ds = append(q.ds, dec)
-	q.now = append(q.now, now)
+	q.ds = append(q.ds, p)
 	q.n.Store(int32(len(q.ds)))
 	q.mu.Unlock()
 }
 
-func (q *deferred) take() ([]routing.Decision, []time.Time) {
+func (q *deferred) take() []putOff {
 	if q.n.Load() == 0 {
-		return nil, nil
+		return nil
 	}
 	q.mu.Lock()
-	ds, now := q.ds, q.now
-	q.ds, q.now = nil, nil
+	ds := q.ds
+	q.ds = nil
 	q.n.Store(0)
 	q.mu.Unlock()
-	return ds, now
+	return ds
 }
 
 // settle applies the decisions applyAside put off, once the caller holds
@@ -203,19 +204,9 @@ func (q *deferred) take() ([]routing.Decision, []time.Time) {
 // Queued until the next Tick. It costs one atomic load when nothing was
 // put off.
 func (d *Desk) settle(ctx context.Context) {
-	if d.later.n.Load() == 0 {
-		return
-	}
-	d.publish(ctx, d.applyDeferred(ctx)...)
-}
-
-// applyDeferred applies the decisions applyAside put off; the caller holds
-// no conversation's lock.
-func (d *Desk) applyDeferred(ctx context.Context) []Event {
-	ds, nows := d.later.take()
 	var events []Event
-	for i, dec := range ds {
-		events = append(events, d.apply(ctx, nows[i], dec)...)
+	for _, p := range d.later.take() {
+		events = append(events, d.apply(ctx, p.now, p.dec)...)
 	}
-	return events
+	d.publish(ctx, events...)
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/optout"
@@ -130,7 +128,13 @@ func (t Touchpoint) Validate() error {
 		}
 		return &TouchpointError{ID: t.ID, Field: field, Reason: reason, Err: err}
 	}
-	if reason := checkTouchpointID(t.ID); reason != "" {
+	// A touchpoint's ID follows the rule of an opaque channel id, such as
+	// the host's own channel's: NewAddress checks it.
+	if _, err := channel.NewAddress(channel.Custom, t.ID); err != nil {
+		reason := err.Error()
+		if ae := (*channel.AddressError)(nil); errors.As(err, &ae) {
+			reason = ae.Reason
+		}
 		return invalid("ID", reason, nil)
 	}
 	if !t.Kind.Valid() {
@@ -158,24 +162,6 @@ func (t Touchpoint) Validate() error {
 		}
 	}
 	return nil
-}
-
-// checkTouchpointID returns why id cannot name a touchpoint, or "".
-func checkTouchpointID(id string) string {
-	switch {
-	case id == "":
-		return "empty ID"
-	case len(id) > channel.MaxIDLength:
-		return fmt.Sprintf("ID longer than %d bytes", channel.MaxIDLength)
-	case !utf8.ValidString(id):
-		return "invalid UTF-8"
-	}
-	for _, r := range id {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Sprintf("space or control character %q", r)
-		}
-	}
-	return ""
 }
 
 // validateTouchpoints checks a desk's set of touchpoints: each one with
