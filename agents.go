@@ -21,9 +21,12 @@ func (d *Desk) SetPresence(ctx context.Context, agentID string, p routing.Presen
 }
 
 // AddAgent adds an agent at run time; it may at once take waiting work.
-// It refuses an invalid agent (routing.ErrInvalid) and a known ID
-// (routing.ErrDuplicate).
+// It refuses an invalid agent (routing.ErrInvalid, also for the ID
+// SystemActor keeps) and a known ID (routing.ErrDuplicate).
 func (d *Desk) AddAgent(ctx context.Context, a routing.Agent) error {
+	if err := reserved(a); err != nil {
+		return err
+	}
 	now := d.now()
 	decs, err := d.router.AddAgent(ctx, a, now)
 	if err != nil {

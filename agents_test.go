@@ -42,7 +42,7 @@ func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
-	require.NoError(t, f.Assign(ctx, rc.Conversation.ID, "ana"))
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"))
 
 	require.NoError(t, f.RemoveAgent(ctx, "ana"))
 	st, who := status(t, f, rc.Conversation.ID)
@@ -53,7 +53,7 @@ func TestRemoveAgentReturnsItsWorkToTheInbox(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, inbox, 1)
 	assert.Equal(t, rc.Conversation.ID, inbox[0].ID)
-	assert.ErrorIs(t, f.Assign(ctx, rc.Conversation.ID, "ana"), routing.ErrUnknownAgent)
+	assert.ErrorIs(t, f.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"), routing.ErrUnknownAgent)
 	assert.ErrorIs(t, f.RemoveAgent(ctx, "ana"), routing.ErrUnknownAgent)
 }
 

@@ -10,20 +10,28 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// Assign gives a conversation in the inbox to agentID, as the agent's own
-// "assign to me" or a supervisor's choice. It fails with
-// routing.ErrNotVisible when the conversation is in none of the agent's
-// queues, routing.ErrOverCapacity when its weight does not fit,
+// Assign gives a conversation in the inbox to agentID, by actorID: the
+// agent's own "assign to me", a colleague's or a supervisor's choice, or
+// SystemActor's. It fails with routing.ErrNotVisible when the actor may
+// not see the conversation or it is in none of the agent's queues,
+// routing.ErrOverCapacity when its weight does not fit,
 // routing.ErrUnavailable when the agent is not available (away, offline
 // or draining: only available agents receive new work),
 // and routing.ErrAlreadyAssigned when someone holds it.
-func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) error {
+func (d *Desk) Assign(ctx context.Context, actorID string, id conversation.ID, agentID string) error {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return err
+	}
 	if _, err := d.agent(agentID); err != nil {
 		return err
 	}
 	return d.withConversation(ctx, id, func() (after, error) {
 		c, err := d.store.Get(ctx, id)
 		if err != nil {
+			return after{}, err
+		}
+		if err := see(v, c); err != nil {
 			return after{}, err
 		}
 		if c.Status != conversation.Queued && c.Status != conversation.Bot {
@@ -35,12 +43,20 @@ func (d *Desk) Assign(ctx context.Context, id conversation.ID, agentID string) e
 }
 
 // HandOff passes a bot's conversation to the inbox (Bot → Queued) and
-// routes it by its touchpoint's mode.
-func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
+// routes it by its touchpoint's mode. actorID is usually SystemActor (the
+// bot's own automation), or an agent or supervisor who sees it.
+func (d *Desk) HandOff(ctx context.Context, actorID string, id conversation.ID) error {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return err
+	}
 	now := d.now()
 	return d.withConversation(ctx, id, func() (after, error) {
 		var events []Event
 		c, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
+			if err := see(v, c); err != nil {
+				return err
+			}
 			ev, err := c.HandOff(nil, now)
 			events = []Event{ev}
 			return err
@@ -55,25 +71,35 @@ func (d *Desk) HandOff(ctx context.Context, id conversation.ID) error {
 
 // SendToInbox returns an assigned conversation to its queues and frees its
 // weight; routing may at once give it, or conversations that were waiting,
-// to agents with room.
-func (d *Desk) SendToInbox(ctx context.Context, id conversation.ID) error {
+// to agents with room. actorID must see it (routing.ErrNotVisible).
+func (d *Desk) SendToInbox(ctx context.Context, actorID string, id conversation.ID) error {
 	now := d.now()
-	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
 		return c.SendToInbox(nil, now)
 	}, func() ([]routing.Decision, error) {
 		return d.router.SendToInbox(ctx, id.String(), now)
 	})
 }
 
-// Transfer moves an assigned conversation to another agent. The target's
-// capacity and availability are checked (routing.ErrOverCapacity,
-// routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one); its
-// queues are not: a supervisor or agent may hand a conversation to anyone,
-// who then sees it as its assignee. To move a conversation to other queues
-// use TransferToQueues.
-func (d *Desk) Transfer(ctx context.Context, id conversation.ID, toAgentID string) error {
+// Transfer moves an assigned conversation, by actorID (its agent, a
+// supervisor or SystemActor: routing.ErrNotVisible for anyone else), to
+// another agent, who must serve one of the conversation's queues or be a
+// supervisor (a *routing.VisibilityError naming the target otherwise): a
+// conversation never lands with someone outside the teams it was routed
+// to. To move it to other queues, use TransferToQueues, then Assign. The
+// target's capacity and availability are checked (routing.ErrOverCapacity,
+// routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one).
+func (d *Desk) Transfer(ctx context.Context, actorID string, id conversation.ID, toAgentID string) error {
+	to, err := d.viewer(toAgentID)
+	if err != nil {
+		return err
+	}
+
 	now := d.now()
-	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
+		if !to.Supervisor && !c.InQueues(to.Queues) {
+			return nil, &routing.VisibilityError{AgentID: toAgentID, ConversationID: id.String(), Queues: c.Queues}
+		}
 		return c.Transfer(toAgentID, conversation.AssignManual, now)
 	}, func() ([]routing.Decision, error) {
 		decs, err := d.router.Transfer(ctx, id.String(), toAgentID, now)
@@ -90,11 +116,12 @@ func (d *Desk) Transfer(ctx context.Context, id conversation.ID, toAgentID strin
 	})
 }
 
-// TransferToQueues moves a conversation to other queues: it leaves its
-// agent and waits in the new queues' inbox (or is routed there).
-func (d *Desk) TransferToQueues(ctx context.Context, id conversation.ID, queues []string) error {
+// TransferToQueues moves a conversation to other queues, by actorID (who
+// must see it: routing.ErrNotVisible): it leaves its agent and waits in
+// the new queues' inbox (or is routed there).
+func (d *Desk) TransferToQueues(ctx context.Context, actorID string, id conversation.ID, queues []string) error {
 	now := d.now()
-	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
 		if c.Status != conversation.Assigned {
 			c.Queues = append([]string(nil), queues...)
 			return nil, nil
@@ -105,8 +132,9 @@ func (d *Desk) TransferToQueues(ctx context.Context, id conversation.ID, queues 
 	})
 }
 
-// Accept accepts an offer made to agentID; the conversation is assigned.
-func (d *Desk) Accept(ctx context.Context, id conversation.ID, agentID string) error {
+// Accept accepts the offer of conversation id made to agentID, who is the
+// actor: nobody accepts for another. The conversation is assigned.
+func (d *Desk) Accept(ctx context.Context, agentID string, id conversation.ID) error {
 	now := d.now()
 	if err := d.router.Accept(id.String(), agentID, now); err != nil {
 		return err
@@ -115,9 +143,10 @@ func (d *Desk) Accept(ctx context.Context, id conversation.ID, agentID string) e
 	return nil
 }
 
-// Reject declines an offer; it goes to the next eligible agent, never back
-// to one who declined it.
-func (d *Desk) Reject(ctx context.Context, id conversation.ID, agentID string) error {
+// Reject declines the offer of conversation id made to agentID, who is
+// the actor; it goes to the next eligible agent, never back to one who
+// declined it.
+func (d *Desk) Reject(ctx context.Context, agentID string, id conversation.ID) error {
 	now := d.now()
 	decs, err := d.router.Reject(ctx, id.String(), agentID, now)
 	if err != nil {
@@ -133,12 +162,19 @@ func (d *Desk) Reject(ctx context.Context, id conversation.ID, agentID string) e
 // A conversation nobody is assigned — in the inbox, waiting, or only
 // offered to an agent who has not accepted — has no agent to call with: it
 // is refused with routing.ErrUnknownConversation, as the router refuses
-// one in the inbox.
-func (d *Desk) Escalate(ctx context.Context, id conversation.ID) error {
+// one in the inbox. actorID must see it (routing.ErrNotVisible).
+func (d *Desk) Escalate(ctx context.Context, actorID string, id conversation.ID) error {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return err
+	}
 	now := d.now()
 	return d.withConversation(ctx, id, func() (after, error) {
 		c, err := d.store.Get(ctx, id)
 		if err != nil {
+			return after{}, err
+		}
+		if err := see(v, c); err != nil {
 			return after{}, err
 		}
 		if c.Status != conversation.Assigned {

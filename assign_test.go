@@ -23,19 +23,19 @@ func TestTransferSendToInboxAndEscalate(t *testing.T) {
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
 	id := rc.Conversation.ID
-	require.NoError(t, f.Assign(ctx, id, "ana"))
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, id, "ana"))
 
-	assert.ErrorIs(t, f.Assign(ctx, id, "bo"), conversation.ErrInvalidTransition, "an assigned conversation is not in the inbox")
-	require.NoError(t, f.Transfer(ctx, id, "bo"))
-	c, err := f.Conversation(ctx, id)
+	assert.ErrorIs(t, f.Assign(ctx, parley.SystemActor, id, "bo"), conversation.ErrInvalidTransition, "an assigned conversation is not in the inbox")
+	require.NoError(t, f.Transfer(ctx, parley.SystemActor, id, "bo"))
+	c, err := f.Conversation(ctx, parley.SystemActor, id)
 	require.NoError(t, err)
 	assert.Equal(t, "bo", c.AssigneeID)
 
-	require.NoError(t, f.Escalate(ctx, id))
+	require.NoError(t, f.Escalate(ctx, parley.SystemActor, id))
 	assert.Contains(t, f.Publisher.Names(), "conversation.escalated")
 
-	require.NoError(t, f.SendToInbox(ctx, id))
-	c, err = f.Conversation(ctx, id)
+	require.NoError(t, f.SendToInbox(ctx, parley.SystemActor, id))
+	c, err = f.Conversation(ctx, parley.SystemActor, id)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Queued, c.Status)
 	assert.Empty(t, c.AssigneeID)
@@ -59,8 +59,8 @@ func TestCapacityRefusesAndReleaseFrees(t *testing.T) {
 	ctx := context.Background()
 	a := receive(t, f, "wa", wa("+14155550101"), "w1", "1")
 	b := receive(t, f, "wa", wa("+14155550102"), "w2", "2")
-	require.NoError(t, f.Assign(ctx, a.Conversation.ID, "ana"))
-	err := f.Assign(ctx, b.Conversation.ID, "ana")
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, a.Conversation.ID, "ana"))
+	err := f.Assign(ctx, parley.SystemActor, b.Conversation.ID, "ana")
 	var ce *routing.CapacityError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, 20, ce.Load)
@@ -69,30 +69,10 @@ func TestCapacityRefusesAndReleaseFrees(t *testing.T) {
 	assert.ErrorIs(t, err, routing.ErrOverCapacity, "a reply cannot auto-assign past capacity")
 	assert.Empty(t, f.Transport.Sent())
 
-	require.NoError(t, f.End(ctx, a.Conversation.ID))
-	require.NoError(t, f.Assign(ctx, b.Conversation.ID, "ana"))
-	assert.ErrorIs(t, f.End(ctx, a.Conversation.ID), conversation.ErrInvalidTransition, "ending twice")
-	require.NoError(t, f.Close(ctx, a.Conversation.ID, "done"))
-}
-
-// Transfer moves a conversation to another agent checking the agent's
-// capacity and presence, not its queues: the new assignee sees the
-// conversation as its own.
-func TestTransferChecksCapacityAndAvailabilityNotQueues(t *testing.T) {
-	f := newFixture(t)
-	ctx := context.Background()
-	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
-	id := rc.Conversation.ID
-	require.NoError(t, f.Assign(ctx, id, "ana"))
-
-	require.NoError(t, f.Transfer(ctx, id, "cy"), "cy is in sales only, and may still be handed a support conversation")
-	_, err := f.Composer(ctx, "cy", id)
-	assert.NoError(t, err, "its assignee sees it")
-
-	require.NoError(t, f.SetPresence(ctx, "bo", routing.Offline))
-	assert.ErrorIs(t, f.Transfer(ctx, id, "bo"), routing.ErrUnavailable)
-	require.NoError(t, f.UpdateAgent(ctx, routing.Agent{ID: "ana", Queues: []string{"support"}, Capacity: 10}))
-	assert.ErrorIs(t, f.Transfer(ctx, id, "ana"), routing.ErrOverCapacity)
+	require.NoError(t, f.End(ctx, parley.SystemActor, a.Conversation.ID))
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, b.Conversation.ID, "ana"))
+	assert.ErrorIs(t, f.End(ctx, parley.SystemActor, a.Conversation.ID), conversation.ErrInvalidTransition, "ending twice")
+	require.NoError(t, f.Close(ctx, parley.SystemActor, a.Conversation.ID, "done"))
 }
 
 // Only available agents receive new work: taken from the inbox or
@@ -105,13 +85,13 @@ func TestOnlyAvailableAgentsTakeWork(t *testing.T) {
 			f := newFixture(t)
 			queued := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
 			held := receive(t, f, "sms", sms("+14155550101"), "s1", "hello").Conversation.ID
-			require.NoError(t, f.Assign(ctx, held, "ana"))
+			require.NoError(t, f.Assign(ctx, parley.SystemActor, held, "ana"))
 			require.NoError(t, f.SetPresence(ctx, "bo", p))
 
-			assert.ErrorIs(t, f.Assign(ctx, queued, "bo"), routing.ErrUnavailable)
+			assert.ErrorIs(t, f.Assign(ctx, parley.SystemActor, queued, "bo"), routing.ErrUnavailable)
 			st, _ := status(t, f, queued)
 			assert.Equal(t, conversation.Queued, st)
-			assert.ErrorIs(t, f.Transfer(ctx, held, "bo"), routing.ErrUnavailable)
+			assert.ErrorIs(t, f.Transfer(ctx, parley.SystemActor, held, "bo"), routing.ErrUnavailable)
 			st, who := status(t, f, held)
 			assert.Equal(t, conversation.Assigned, st)
 			assert.Equal(t, "ana", who)
@@ -132,21 +112,21 @@ func TestOffersAcceptRejectAndExpire(t *testing.T) {
 	first := rc.Routing.AgentID
 	assert.Equal(t, f.Clock.Now().Add(routing.DefaultOfferTimeout), rc.Routing.Deadline)
 
-	require.NoError(t, f.Reject(ctx, rc.Conversation.ID, first))
+	require.NoError(t, f.Reject(ctx, first, rc.Conversation.ID))
 	next := lastOffer(f, rc.Conversation.ID)
 	require.NotEmpty(t, next)
 	assert.NotEqual(t, first, next, "never back to one who declined")
 
 	f.Clock.Advance(routing.DefaultOfferTimeout)
 	require.NoError(t, f.Tick(ctx))
-	c, err := f.Conversation(ctx, rc.Conversation.ID)
+	c, err := f.Conversation(ctx, parley.SystemActor, rc.Conversation.ID)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Queued, c.Status, "both agents passed: it waits")
 
 	rc2 := receive(t, f, "wa", wa("+14155550101"), "w2", "Hi")
 	require.Equal(t, routing.Offered, rc2.Routing.Outcome)
-	require.NoError(t, f.Accept(ctx, rc2.Conversation.ID, rc2.Routing.AgentID))
-	c, err = f.Conversation(ctx, rc2.Conversation.ID)
+	require.NoError(t, f.Accept(ctx, rc2.Routing.AgentID, rc2.Conversation.ID))
+	c, err = f.Conversation(ctx, parley.SystemActor, rc2.Conversation.ID)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Assigned, c.Status)
 	assert.Equal(t, rc2.Routing.AgentID, c.AssigneeID)
@@ -189,14 +169,14 @@ func TestBotHandOffAndTranscript(t *testing.T) {
 	_, err = f.Reply(ctx, "ana", rc.Conversation.ID, "hi")
 	assert.ErrorIs(t, err, routing.ErrNotVisible, "the bot holds it until hand-off")
 
-	require.NoError(t, f.HandOff(ctx, rc.Conversation.ID))
+	require.NoError(t, f.HandOff(ctx, parley.SystemActor, rc.Conversation.ID))
 	_, err = f.Reply(ctx, "ana", rc.Conversation.ID, "A human here")
 	require.NoError(t, err)
-	c, err := f.Conversation(ctx, rc.Conversation.ID)
+	c, err := f.Conversation(ctx, parley.SystemActor, rc.Conversation.ID)
 	require.NoError(t, err)
 	assert.True(t, c.BotPaused, "assigning an agent pauses the bot")
 
-	page, err := f.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Sort: conversation.Oldest})
+	page, err := f.Messages(ctx, parley.SystemActor, conversation.MessageQuery{ConversationID: c.ID, Sort: conversation.Oldest})
 	require.NoError(t, err)
 	require.Len(t, page.Messages, 4)
 	assert.True(t, page.Messages[0].Imported)

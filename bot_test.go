@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/conversation"
 )
 
@@ -20,7 +21,7 @@ func TestPauseAndResumeBot(t *testing.T) {
 	id := rc.Conversation.ID
 	get := func() *conversation.Conversation {
 		t.Helper()
-		c, err := f.Conversation(ctx, id)
+		c, err := f.Conversation(ctx, parley.SystemActor, id)
 		require.NoError(t, err)
 		return c
 	}
@@ -28,7 +29,7 @@ func TestPauseAndResumeBot(t *testing.T) {
 
 	steps := []struct {
 		name       string
-		act        func(context.Context, conversation.ID) error
+		act        func(ctx context.Context, actorID string, id conversation.ID) error
 		wantPaused bool
 		wantStored bool // a new version was stored
 	}{
@@ -39,14 +40,14 @@ func TestPauseAndResumeBot(t *testing.T) {
 	}
 	for _, st := range steps {
 		before := get().Version
-		require.NoError(t, st.act(ctx, id), st.name)
+		require.NoError(t, st.act(ctx, "ana", id), st.name)
 		after := get()
 		assert.Equal(t, st.wantPaused, after.BotPaused, st.name)
 		assert.Equal(t, st.wantStored, after.Version > before, "%s: version %d → %d", st.name, before, after.Version)
 	}
 
-	assert.ErrorIs(t, f.PauseBot(ctx, conversation.NewID()), conversation.ErrNotFound)
-	assert.ErrorIs(t, f.ResumeBot(ctx, conversation.NewID()), conversation.ErrNotFound)
+	assert.ErrorIs(t, f.PauseBot(ctx, parley.SystemActor, conversation.NewID()), conversation.ErrNotFound)
+	assert.ErrorIs(t, f.ResumeBot(ctx, parley.SystemActor, conversation.NewID()), conversation.ErrNotFound)
 }
 
 // Assigning an agent pauses the bot (the hand-off to a person).
@@ -54,8 +55,8 @@ func TestAssignPausesTheBot(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
-	require.NoError(t, f.Assign(ctx, rc.Conversation.ID, "ana"))
-	c, err := f.Conversation(ctx, rc.Conversation.ID)
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"))
+	c, err := f.Conversation(ctx, parley.SystemActor, rc.Conversation.ID)
 	require.NoError(t, err)
 	assert.True(t, c.BotPaused)
 }

@@ -9,25 +9,29 @@ import (
 )
 
 // End ends the conversation (Assigned → WrapUp): the agent writes notes
-// and a disposition, and its weight is freed at once.
-func (d *Desk) End(ctx context.Context, id conversation.ID) error {
+// and a disposition, and its weight is freed at once. actorID is its
+// agent, a supervisor or SystemActor (routing.ErrNotVisible for anyone
+// else).
+func (d *Desk) End(ctx context.Context, actorID string, id conversation.ID) error {
 	now := d.now()
-	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
 		return c.End(now)
 	}, d.release(ctx, id, now))
 }
 
 // Close closes the conversation with an optional closing note, from any
-// open status or wrap-up, and frees its agent's weight.
-func (d *Desk) Close(ctx context.Context, id conversation.ID, note string) error {
-	return d.CloseWith(ctx, id, conversation.Closing{Note: note})
+// open status or wrap-up, and frees its agent's weight. actorID must see
+// the conversation: its agent, an agent of its queues while nobody holds
+// it, a supervisor or SystemActor (routing.ErrNotVisible otherwise).
+func (d *Desk) Close(ctx context.Context, actorID string, id conversation.ID, note string) error {
+	return d.CloseWith(ctx, actorID, id, conversation.Closing{Note: note})
 }
 
-// CloseWith closes the conversation with a note, a disposition, and
-// whether the bot resumes; ByAPI marks a close by the host's own channel.
-func (d *Desk) CloseWith(ctx context.Context, id conversation.ID, cl conversation.Closing) error {
+// CloseWith is [Desk.Close] with a note, a disposition, and whether the
+// bot resumes; ByAPI marks a close by the host's own channel.
+func (d *Desk) CloseWith(ctx context.Context, actorID string, id conversation.ID, cl conversation.Closing) error {
 	now := d.now()
-	return d.change(ctx, id, now, func(c *conversation.Conversation) (Event, error) {
+	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
 		return c.Close(cl, now)
 	}, d.release(ctx, id, now))
 }

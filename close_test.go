@@ -58,9 +58,9 @@ func TestCloseFailingInTheStoreStillAppliesTheDispatch(t *testing.T) {
 	store.mu.Lock()
 	store.fail = first.Conversation.ID
 	store.mu.Unlock()
-	require.Error(t, f.Close(ctx, first.Conversation.ID, ""))
+	require.Error(t, f.Close(ctx, parley.SystemActor, first.Conversation.ID, ""))
 
-	got, err := f.Conversation(ctx, second.Conversation.ID)
+	got, err := f.Conversation(ctx, parley.SystemActor, second.Conversation.ID)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Assigned, got.Status, "the dispatch the router made is in the store")
 	assert.Equal(t, "ana", got.AssigneeID)
@@ -68,8 +68,8 @@ func TestCloseFailingInTheStoreStillAppliesTheDispatch(t *testing.T) {
 	store.mu.Lock()
 	store.fail = conversation.ID{}
 	store.mu.Unlock()
-	require.NoError(t, f.Close(ctx, first.Conversation.ID, ""), "a retry of the close completes it")
-	got, err = f.Conversation(ctx, first.Conversation.ID)
+	require.NoError(t, f.Close(ctx, parley.SystemActor, first.Conversation.ID, ""), "a retry of the close completes it")
+	got, err = f.Conversation(ctx, parley.SystemActor, first.Conversation.ID)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Closed, got.Status)
 }

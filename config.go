@@ -160,6 +160,9 @@ func (c *Config) validate() *ConfigError {
 	agents := make(map[string]bool, len(c.Agents))
 	for _, a := range c.Agents {
 		agents[a.ID] = true
+		if err := reserved(a); err != nil {
+			e.addErr(err)
+		}
 	}
 	for _, tp := range c.Touchpoints {
 		dedicated := tp.Routing.Mode == routing.Dedicated

@@ -42,6 +42,11 @@ var (
 	ErrEmpty = errors.New("parley: empty message")
 	// ErrUnknownTemplate: no WhatsApp template has that name and language.
 	ErrUnknownTemplate = errors.New("parley: unknown whatsapp template")
+	// ErrForbidden: the actor may not take the action at all, whatever the
+	// conversation (an agent erasing a contact: only a supervisor or
+	// SystemActor may). An action refused for one conversation the actor
+	// may not see is routing.ErrNotVisible instead.
+	ErrForbidden = errors.New("parley: the actor may not take this action")
 )
 
 // maxConflictRetries bounds the optimistic-concurrency retries of one
@@ -316,30 +321,6 @@ func (d *Desk) publish(ctx context.Context, events ...Event) {
 func (d *Desk) listened() bool {
 	_, nop := d.pub.(nopPublisher)
 	return !nop
-}
-
-// agent returns a configured agent.
-func (d *Desk) agent(id string) (routing.Agent, error) {
-	a, ok := d.router.Agent(id)
-	if !ok {
-		return routing.Agent{}, fmt.Errorf("%w: %q", routing.ErrUnknownAgent, id)
-	}
-	return a, nil
-}
-
-// viewer returns what agentID may see.
-func (d *Desk) viewer(agentID string) (conversation.Viewer, error) {
-	a, err := d.agent(agentID)
-	if err != nil {
-		return conversation.Viewer{}, err
-	}
-	return conversation.Viewer{AgentID: a.ID, Queues: a.Queues, Supervisor: d.supervisors[a.ID]}, nil
-}
-
-// mustViewer is viewer for an agent already known to exist.
-func (d *Desk) mustViewer(agentID string) conversation.Viewer {
-	v, _ := d.viewer(agentID)
-	return v
 }
 
 // item is how the router sees conversation c.

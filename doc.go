@@ -33,6 +33,24 @@
 // failure back ([ErrAlreadyFailed]) and sends nothing; a resend takes a
 // new ID.
 //
+// # Who acts
+//
+// Every method that reads or acts on a conversation takes the acting
+// agent's ID after ctx and applies the same visibility rules an agent's
+// inbox does:
+//
+//  1. An agent sees an unassigned conversation of one of its queues and a
+//     conversation assigned to it; anything else is refused with
+//     routing.ErrNotVisible and changes nothing.
+//  2. A supervisor (Config.Supervisors) sees every conversation.
+//  3. [SystemActor] is the host's automations (a bot handing off, a
+//     scheduler closing stale conversations): it sees every conversation
+//     but is no agent, so it sends nothing and has no inbox.
+//  4. A transfer's target must serve one of the conversation's queues or
+//     supervise.
+//  5. Only a supervisor or SystemActor erases a contact ([ErrForbidden]).
+//  6. An offer is accepted or rejected by the agent it was made to.
+//
 // # Wiring a real provider
 //
 // A Transport sends through your provider's API and returns its message

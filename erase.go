@@ -3,6 +3,7 @@ package parley
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
@@ -23,15 +24,31 @@ var ErrEraseUnsupported = errors.New("parley: the conversation store cannot eras
 // conversation.Eraser) fails with ErrEraseUnsupported and nothing is
 // forgotten.
 //
+// Only a supervisor or SystemActor erases: anyone else is refused with
+// ErrForbidden. contact must be an address as a webhook would give it
+// ("+14155550100" for a phone, with its "+"): one that does not parse is
+// refused with an error matching channel.ErrInvalidAddress (or the more
+// precise channel.ErrInvalidPhoneNumber, channel.ErrInvalidEmail), since
+// erasing nothing in silence would leave the contact's data behind while
+// the host believes it gone.
+//
 // Conversations another desk sharing the store routed are freed in the
 // shared Ledger here, and in that desk's view at its next Tick.
-func (d *Desk) Erase(ctx context.Context, contact channel.Address) (conversation.Erasure, error) {
+func (d *Desk) Erase(ctx context.Context, actorID string, contact channel.Address) (conversation.Erasure, error) {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return conversation.Erasure{}, err
+	}
+	if !v.Supervisor {
+		return conversation.Erasure{}, fmt.Errorf("%w: %q may not erase a contact: only a supervisor or the system actor may", ErrForbidden, actorID)
+	}
 	e, ok := d.store.(conversation.Eraser)
 	if !ok {
 		return conversation.Erasure{}, ErrEraseUnsupported
 	}
-	if a, err := channel.NewAddress(contact.Kind, contact.ID); err == nil {
-		contact = a // the contact's ID is its normalised address
+	// The contact's ID is its normalised address, the form it was stored in.
+	if contact, err = channel.NewAddress(contact.Kind, contact.ID); err != nil {
+		return conversation.Erasure{}, err
 	}
 	held, err := d.contactConversations(ctx, contact.String())
 	if err != nil {

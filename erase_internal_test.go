@@ -24,7 +24,7 @@ func TestEraseForgetsTheContactsAddress(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, d.addrs.byKind[channel.WhatsApp], from.ID, "precondition: the address is cached")
 
-	_, err = d.Erase(ctx, from)
+	_, err = d.Erase(ctx, SystemActor, from)
 	require.NoError(t, err)
 	assert.NotContains(t, d.addrs.byKind[channel.WhatsApp], from.ID)
 }

@@ -28,16 +28,16 @@ func TestEraseFreesTheWeightItsConversationsHeld(t *testing.T) {
 	ctx := context.Background()
 	gone := receive(t, f, "wa", wa("+14155550100"), "w1", "forget me")
 	next := receive(t, f, "wa", wa("+14155550101"), "w2", "hello")
-	require.NoError(t, f.Assign(ctx, gone.Conversation.ID, "ana"))
-	require.ErrorIs(t, f.Assign(ctx, next.Conversation.ID, "ana"), routing.ErrOverCapacity, "precondition: ana is full")
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, gone.Conversation.ID, "ana"))
+	require.ErrorIs(t, f.Assign(ctx, parley.SystemActor, next.Conversation.ID, "ana"), routing.ErrOverCapacity, "precondition: ana is full")
 
-	er, err := f.Erase(ctx, wa("+1 (415) 555-0100"))
+	er, err := f.Erase(ctx, parley.SystemActor, wa("+1 (415) 555-0100"))
 	require.NoError(t, err)
 	assert.Equal(t, 1, er.Conversations)
 	load, err := ledger.Load(ctx, "ana")
 	require.NoError(t, err)
 	assert.Zero(t, load, "the erased conversation's 20 points are freed")
-	assert.NoError(t, f.Assign(ctx, next.Conversation.ID, "ana"), "ana has room again")
+	assert.NoError(t, f.Assign(ctx, parley.SystemActor, next.Conversation.ID, "ana"), "ana has room again")
 	inbox, err := f.Inbox(ctx, "ana", routing.OldestFirst)
 	require.NoError(t, err)
 	assert.Empty(t, inbox)
@@ -52,9 +52,9 @@ func TestEraseRefusesAStoreThatCannotErase(t *testing.T) {
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "forget me")
 
-	_, err := f.Erase(ctx, wa("+14155550100"))
+	_, err := f.Erase(ctx, parley.SystemActor, wa("+14155550100"))
 	require.ErrorIs(t, err, parley.ErrEraseUnsupported)
-	_, err = f.Conversation(ctx, rc.Conversation.ID)
+	_, err = f.Conversation(ctx, parley.SystemActor, rc.Conversation.ID)
 	assert.NoError(t, err, "nothing is erased, and the caller is told")
 }
 
@@ -67,7 +67,7 @@ func TestEraseForgetsTheContactsWindow(t *testing.T) {
 	receive(t, f, "wa", wa("+14155550101"), "w2", "keep me")
 	require.Len(t, f.ExpiringWindows(25*time.Hour), 2, "precondition: both windows tracked")
 
-	_, err := f.Erase(ctx, wa("+14155550100"))
+	_, err := f.Erase(ctx, parley.SystemActor, wa("+14155550100"))
 	require.NoError(t, err)
 	ws := f.ExpiringWindows(25 * time.Hour)
 	require.Len(t, ws, 1, "the erased contact's last message time is forgotten")

@@ -36,7 +36,7 @@ func ExampleDesk_Receive() {
 	if _, err := desk.Reply(ctx, "ana", rc.Conversation.ID, "Hello, how can I help?"); err != nil {
 		panic(err)
 	}
-	c, _ := desk.Conversation(ctx, rc.Conversation.ID)
+	c, _ := desk.Conversation(ctx, "ana", rc.Conversation.ID)
 	fmt.Println(c.Status, c.AssigneeID, len(tr.Sent()))
 	// Output:
 	// whatsapp:+14155550100 queued

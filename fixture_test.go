@@ -79,7 +79,7 @@ func receive(t *testing.T, f *parleytest.Desk, tp string, from channel.Address, 
 // status returns the stored conversation's status and assignee.
 func status(t *testing.T, f *parleytest.Desk, id conversation.ID) (conversation.Status, string) {
 	t.Helper()
-	c, err := f.Conversation(context.Background(), id)
+	c, err := f.Conversation(context.Background(), parley.SystemActor, id)
 	require.NoError(t, err)
 	return c.Status, c.AssigneeID
 }
@@ -87,7 +87,7 @@ func status(t *testing.T, f *parleytest.Desk, id conversation.ID) (conversation.
 // storedMessages returns conversation id's messages, oldest first.
 func storedMessages(t *testing.T, f *parleytest.Desk, id conversation.ID) []*conversation.Message {
 	t.Helper()
-	page, err := f.Messages(context.Background(), conversation.MessageQuery{ConversationID: id, Sort: conversation.Oldest})
+	page, err := f.Messages(context.Background(), parley.SystemActor, conversation.MessageQuery{ConversationID: id, Sort: conversation.Oldest})
 	require.NoError(t, err)
 	return page.Messages
 }

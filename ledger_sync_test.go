@@ -46,7 +46,7 @@ func TestWaitingConversationIsDispatchedOnTickWhenAnotherDeskFreesRoom(t *testin
 	second := receive(t, b, "wa", wa("+14155550102"), "w2", "two")
 	require.Equal(t, routing.Waiting, second.Routing.Outcome, "precondition: ana is full, the Ledger says so")
 
-	require.NoError(t, a.Close(ctx, first.Conversation.ID, "done"))
+	require.NoError(t, a.Close(ctx, parley.SystemActor, first.Conversation.ID, "done"))
 	require.NoError(t, b.Tick(ctx))
 	st, who := status(t, b, second.Conversation.ID)
 	assert.Equal(t, conversation.Assigned, st, "b learns on Tick that ana has room")
@@ -65,8 +65,8 @@ func TestNewConversationRefreshesAgentsBeforeWaiting(t *testing.T) {
 	older := receive(t, b, "wa", wa("+14155550103"), "w3", "three")
 	require.Equal(t, routing.Waiting, older.Routing.Outcome, "precondition: b learned ana is full")
 
-	require.NoError(t, a.Close(ctx, one.Conversation.ID, "done"))
-	require.NoError(t, a.Close(ctx, two.Conversation.ID, "done"))
+	require.NoError(t, a.Close(ctx, parley.SystemActor, one.Conversation.ID, "done"))
+	require.NoError(t, a.Close(ctx, parley.SystemActor, two.Conversation.ID, "done"))
 	newer := receive(t, b, "wa", wa("+14155550104"), "w4", "four")
 	assert.Equal(t, routing.Assigned, newer.Routing.Outcome, "b refreshes ana before saying all agents are busy")
 	st, who := status(t, b, older.Conversation.ID)
@@ -84,11 +84,11 @@ func TestAssignRefreshesTheAgentFromTheLedger(t *testing.T) {
 	ctx := context.Background()
 	one := receive(t, a, "wa", wa("+14155550101"), "w1", "one")
 	two := receive(t, b, "wa", wa("+14155550102"), "w2", "two")
-	require.NoError(t, a.Assign(ctx, one.Conversation.ID, "ana"))
-	require.ErrorIs(t, b.Assign(ctx, two.Conversation.ID, "ana"), routing.ErrOverCapacity, "precondition: ana is full")
+	require.NoError(t, a.Assign(ctx, parley.SystemActor, one.Conversation.ID, "ana"))
+	require.ErrorIs(t, b.Assign(ctx, parley.SystemActor, two.Conversation.ID, "ana"), routing.ErrOverCapacity, "precondition: ana is full")
 
-	require.NoError(t, a.End(ctx, one.Conversation.ID))
-	assert.NoError(t, b.Assign(ctx, two.Conversation.ID, "ana"), "b learns ana has room before refusing")
+	require.NoError(t, a.End(ctx, parley.SystemActor, one.Conversation.ID))
+	assert.NoError(t, b.Assign(ctx, parley.SystemActor, two.Conversation.ID, "ana"), "b learns ana has room before refusing")
 }
 
 // Any desk may close any conversation: the close releases the weight
@@ -98,15 +98,15 @@ func TestCloseOnAnotherDeskFreesTheWeight(t *testing.T) {
 	ctx := context.Background()
 	one := receive(t, a, "wa", wa("+14155550101"), "w1", "one")
 	two := receive(t, a, "wa", wa("+14155550102"), "w2", "two")
-	require.NoError(t, a.Assign(ctx, one.Conversation.ID, "ana"))
+	require.NoError(t, a.Assign(ctx, parley.SystemActor, one.Conversation.ID, "ana"))
 
-	require.NoError(t, b.Close(ctx, one.Conversation.ID, "closed from the other desk"))
+	require.NoError(t, b.Close(ctx, parley.SystemActor, one.Conversation.ID, "closed from the other desk"))
 	load, err := ledger.Load(ctx, "ana")
 	require.NoError(t, err)
 	assert.Zero(t, load, "b frees the reservation a made")
 
 	require.NoError(t, a.Tick(ctx)) // a forgets what b closed
-	assert.NoError(t, a.Assign(ctx, two.Conversation.ID, "ana"))
+	assert.NoError(t, a.Assign(ctx, parley.SystemActor, two.Conversation.ID, "ana"))
 }
 
 // The inbox is the store's: a desk lists what another received and stops
@@ -121,7 +121,7 @@ func TestInboxIsSharedBetweenDesks(t *testing.T) {
 	require.Len(t, inbox, 1, "b lists what a received")
 	assert.Equal(t, rc.Conversation.ID, inbox[0].ID)
 
-	require.NoError(t, b.Assign(ctx, rc.Conversation.ID, "ana"))
+	require.NoError(t, b.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"))
 	inbox, err = a.Inbox(ctx, "ana", routing.OldestFirst)
 	require.NoError(t, err)
 	assert.Empty(t, inbox, "a no longer lists what b assigned")
@@ -141,8 +141,8 @@ func TestDispatchedByAReceiveIsStoredWhenItReturns(t *testing.T) {
 		two := receive(t, a, "wa", wa("+14155550102"), "w2", "two")
 		older := receive(t, b, "wa", wa("+14155550103"), "w3", "three")
 		require.Equal(t, routing.Waiting, older.Routing.Outcome, "precondition")
-		require.NoError(t, a.Close(ctx, one.Conversation.ID, "done"))
-		require.NoError(t, a.Close(ctx, two.Conversation.ID, "done"))
+		require.NoError(t, a.Close(ctx, parley.SystemActor, one.Conversation.ID, "done"))
+		require.NoError(t, a.Close(ctx, parley.SystemActor, two.Conversation.ID, "done"))
 		receive(t, b, "wa", wa("+14155550104"), "w4", "four")
 		st, who := status(t, b, older.Conversation.ID)
 		require.Equal(t, conversation.Assigned, st, "desk %d: dispatched, so stored as assigned when Receive returns", i)

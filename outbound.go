@@ -32,6 +32,10 @@ type sendRequest struct {
 	// is refused as the rules' refusals are, with what the agent asked
 	// for as its content, and never judged or sent.
 	refused error
+	// render, when set, makes the text from the conversation once the
+	// author is known to see it (a snippet filled with the contact's
+	// data): text stays what the author typed until then.
+	render func(c *conversation.Conversation) (string, error)
 }
 
 // deliver judges dr against every rule for conversation c, stores it with

@@ -26,7 +26,7 @@ func TestWindowLocksFreeFormButNotTemplates(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "wamid.1", "Hello")
-	require.NoError(t, f.Assign(ctx, rc.Conversation.ID, "ana"))
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"))
 
 	f.Clock.Advance(24*time.Hour - time.Millisecond)
 	_, err := f.Reply(ctx, "ana", rc.Conversation.ID, "just in time")

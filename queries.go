@@ -12,15 +12,33 @@ import (
 	"github.com/parleyhq/parley/session"
 )
 
-// Conversation returns the stored conversation id, or an error matching
-// conversation.ErrNotFound.
-func (d *Desk) Conversation(ctx context.Context, id conversation.ID) (*conversation.Conversation, error) {
-	return d.store.Get(ctx, id)
+// Conversation returns the stored conversation id as actorID may see it:
+// an error matching conversation.ErrNotFound when there is none,
+// routing.ErrNotVisible when the actor may not see it (an agent sees an
+// unassigned conversation of its queues and its own; a supervisor and
+// SystemActor see all), routing.ErrUnknownAgent for an unknown actor.
+func (d *Desk) Conversation(ctx context.Context, actorID string, id conversation.ID) (*conversation.Conversation, error) {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := d.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := see(v, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// Messages returns one page of a conversation's messages; q.Text searches
-// inside them.
-func (d *Desk) Messages(ctx context.Context, q conversation.MessageQuery) (conversation.MessagePage, error) {
+// Messages returns one page of the messages of q.ConversationID, which
+// actorID must be able to see (as for [Desk.Conversation]); q.Text
+// searches inside them.
+func (d *Desk) Messages(ctx context.Context, actorID string, q conversation.MessageQuery) (conversation.MessagePage, error) {
+	if _, err := d.Conversation(ctx, actorID, q.ConversationID); err != nil {
+		return conversation.MessagePage{}, err
+	}
 	return d.store.Messages(ctx, q)
 }
 
@@ -79,11 +97,12 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 	return sorted, nil
 }
 
-// Search runs q for agentID: only what the agent may see is returned,
+// Search runs q for actorID: only what the actor may see is returned,
 // whatever q.Viewer says: an unassigned conversation in one of the
-// agent's queues, one assigned to the agent, or anything for a supervisor.
-func (d *Desk) Search(ctx context.Context, agentID string, q conversation.Query) (conversation.Page, error) {
-	v, err := d.viewer(agentID)
+// agent's queues, one assigned to the agent, or anything for a supervisor
+// or SystemActor.
+func (d *Desk) Search(ctx context.Context, actorID string, q conversation.Query) (conversation.Page, error) {
+	v, err := d.actor(actorID)
 	if err != nil {
 		return conversation.Page{}, err
 	}
@@ -91,10 +110,10 @@ func (d *Desk) Search(ctx context.Context, agentID string, q conversation.Query)
 	return d.store.Search(ctx, q)
 }
 
-// History returns a contact's conversations that agentID may see, newest
+// History returns a contact's conversations that actorID may see, newest
 // first, one page at a time.
-func (d *Desk) History(ctx context.Context, agentID, contactID, cursor string) (conversation.Page, error) {
-	return d.Search(ctx, agentID, conversation.Query{ContactID: contactID, Cursor: cursor})
+func (d *Desk) History(ctx context.Context, actorID, contactID, cursor string) (conversation.Page, error) {
+	return d.Search(ctx, actorID, conversation.Query{ContactID: contactID, Cursor: cursor})
 }
 
 // Composer is what an agent's reply box shows: whether the agent may reply
@@ -120,8 +139,8 @@ func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID)
 	if err != nil {
 		return Composer{}, err
 	}
-	if !c.VisibleTo(v) {
-		return Composer{}, &routing.VisibilityError{AgentID: agentID, ConversationID: id.String(), Queues: c.Queues}
+	if err := see(v, c); err != nil {
+		return Composer{}, err
 	}
 	now := d.now()
 	w := session.Window{Channel: c.Channel, LastInbound: c.LastInboundAt}

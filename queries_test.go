@@ -22,9 +22,9 @@ func TestMarkReadSearchHistoryAndErase(t *testing.T) {
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hi")
 	receive(t, f, "wa", wa("+14155550100"), "w2", "hello?")
-	require.NoError(t, f.Assign(ctx, rc.Conversation.ID, "ana"))
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"))
 	require.NoError(t, f.MarkRead(ctx, "ana", rc.Conversation.ID))
-	c, err := f.Conversation(ctx, rc.Conversation.ID)
+	c, err := f.Conversation(ctx, parley.SystemActor, rc.Conversation.ID)
 	require.NoError(t, err)
 	assert.Zero(t, c.Unread)
 
@@ -38,11 +38,11 @@ func TestMarkReadSearchHistoryAndErase(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, page.Conversations, 1)
 
-	er, err := f.Erase(ctx, wa("+14155550100"))
+	er, err := f.Erase(ctx, parley.SystemActor, wa("+14155550100"))
 	require.NoError(t, err)
 	assert.Equal(t, 1, er.Conversations)
 	assert.Equal(t, 2, er.Messages)
-	_, err = f.Conversation(ctx, rc.Conversation.ID)
+	_, err = f.Conversation(ctx, parley.SystemActor, rc.Conversation.ID)
 	assert.ErrorIs(t, err, conversation.ErrNotFound)
 }
 

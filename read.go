@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/parleyhq/parley/conversation"
-	"github.com/parleyhq/parley/routing"
 )
 
 // MarkRead resets the conversation's unread count for its agent.
@@ -16,8 +15,8 @@ func (d *Desk) MarkRead(ctx context.Context, agentID string, id conversation.ID)
 	now := d.now()
 	return d.withConversation(ctx, id, func() (after, error) {
 		_, err := d.mutate(ctx, id, func(c *conversation.Conversation) error {
-			if !c.VisibleTo(v) {
-				return &routing.VisibilityError{AgentID: agentID, ConversationID: id.String(), Queues: c.Queues}
+			if err := see(v, c); err != nil {
+				return err
 			}
 			if !c.MarkRead(now) {
 				return errUnchanged

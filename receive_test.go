@@ -55,8 +55,8 @@ func TestFollowUpKeepsAgent(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
-	require.NoError(t, f.Assign(ctx, rc.Conversation.ID, "bo"))
-	require.NoError(t, f.Close(ctx, rc.Conversation.ID, "solved"))
+	require.NoError(t, f.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "bo"))
+	require.NoError(t, f.Close(ctx, parley.SystemActor, rc.Conversation.ID, "solved"))
 
 	next := receive(t, f, "wa", wa("+14155550100"), "w2", "One more thing")
 	require.True(t, next.Started)
@@ -239,7 +239,7 @@ func TestReceiveOneStepMatchesThePlainPath(t *testing.T) {
 		for i := range desks {
 			u := &desks[i]
 			if step.closeLast {
-				require.NoError(t, u.d.Close(ctx, u.last.ID, "done"), "%s: %s", u.name, step.name)
+				require.NoError(t, u.d.Close(ctx, parley.SystemActor, u.last.ID, "done"), "%s: %s", u.name, step.name)
 			}
 			u.d.Clock.Advance(time.Minute)
 			rc, err := u.d.Receive(ctx, step.in)
@@ -320,7 +320,7 @@ func TestReceiveOneStepConflictTakesThePlainSteps(t *testing.T) {
 		texts = append(texts, m.Text)
 	}
 	assert.Equal(t, []string{"hi", "anyone?"}, texts, "the message is stored once")
-	got, err := f.Conversation(ctx, id)
+	got, err := f.Conversation(ctx, parley.SystemActor, id)
 	require.NoError(t, err)
 	assert.Equal(t, 2, got.Unread, "counted once")
 	assert.Equal(t, "changed by another writer", got.Subject, "the other writer's change is kept")
@@ -423,7 +423,7 @@ func TestConcurrentReceiveAndReply(t *testing.T) {
 		require.NoError(t, err)
 		for _, c := range hist.Conversations {
 			byContact[c.Contact.ID]++
-			msgs, err := f.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Limit: conversation.MaxLimit})
+			msgs, err := f.Messages(ctx, parley.SystemActor, conversation.MessageQuery{ConversationID: c.ID, Limit: conversation.MaxLimit})
 			require.NoError(t, err)
 			inbound := 0
 			for _, m := range msgs.Messages {
@@ -528,7 +528,7 @@ func TestReceiptRoutingSaysWhatWasRouted(t *testing.T) {
 				assert.Equal(t, "ana", first.Routing.AgentID)
 			}
 			if tt.assign {
-				require.NoError(t, d.Assign(ctx, first.Conversation.ID, "ana"))
+				require.NoError(t, d.Assign(ctx, parley.SystemActor, first.Conversation.ID, "ana"))
 			}
 
 			further := in("wamid.2", "anyone?")
@@ -543,7 +543,7 @@ func TestReceiptRoutingSaysWhatWasRouted(t *testing.T) {
 				assert.Equal(t, "not_routed", dup.Routing.Outcome.String())
 			}
 
-			c, err := d.Conversation(ctx, first.Conversation.ID)
+			c, err := d.Conversation(ctx, parley.SystemActor, first.Conversation.ID)
 			require.NoError(t, err)
 			want := conversation.Queued
 			if tt.assign || tt.started == routing.Assigned {

@@ -49,8 +49,8 @@ func TestAutomaticRoutingByCapacity(t *testing.T) {
 	receive(t, f, "wa", wa("+14155550103"), "w4", "hello??")
 	assert.Len(t, f.Transport.Sent(), 1, "busy is said once per conversation")
 
-	require.NoError(t, f.End(ctx, a.Conversation.ID))
-	got, err := f.Conversation(ctx, c.Conversation.ID)
+	require.NoError(t, f.End(ctx, parley.SystemActor, a.Conversation.ID))
+	got, err := f.Conversation(ctx, parley.SystemActor, c.Conversation.ID)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Assigned, got.Status, "freed capacity takes the waiting conversation")
 	assert.Equal(t, "ana", got.AssigneeID)

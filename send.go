@@ -94,16 +94,14 @@ func (d *Desk) SendAttachments(ctx context.Context, agentID string, id conversat
 //
 // The variables the Desk provides: contact.name, contact.first_name,
 // contact.id, contact.locale, agent.id, and every Config.Variables key.
+//
+// An agent who may not see the conversation is refused before anything is
+// rendered: the message returned carries the shortcut, never the contact's
+// data.
 func (d *Desk) SendSnippet(ctx context.Context, agentID string, id conversation.ID, shortcut string, vars map[string]string) (*conversation.Message, error) {
-	c, err := d.store.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	text, err := d.renderSnippet(c, agentID, shortcut, vars)
-	if err != nil {
-		return d.send(ctx, agentID, id, sendRequest{text: shortcut, refused: err})
-	}
-	return d.send(ctx, agentID, id, sendRequest{text: text})
+	return d.send(ctx, agentID, id, sendRequest{text: shortcut, render: func(c *conversation.Conversation) (string, error) {
+		return d.renderSnippet(c, agentID, shortcut, vars)
+	}})
 }
 
 // renderSnippet resolves and renders the snippet with shortcut for c.
@@ -276,6 +274,13 @@ func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id convers
 	refuse := func(cause error) (*conversation.Message, []Event, error) {
 		m, evs, refused, err := d.refuse(ctx, c, d.outMessage(c, dr, now), dr, cause, now)
 		return m, evs, cmp.Or(err, refused)
+	}
+	if dr.render != nil {
+		if text, err := dr.render(c); err != nil {
+			dr.refused = err
+		} else {
+			dr.text = text
+		}
 	}
 	if dr.refused != nil {
 		return refuse(dr.refused)

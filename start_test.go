@@ -94,7 +94,7 @@ func TestStartHoldsItsConversationUntilItIsTheAgents(t *testing.T) {
 	assert.Equal(t, conversation.Assigned, c.Status)
 	assert.Equal(t, conversation.DeliverySent, m.Delivery.Status)
 	assert.Error(t, <-replied, "bo's reply comes after, to a conversation that is ana's")
-	got, err := f.Conversation(ctx, c.ID)
+	got, err := f.Conversation(ctx, parley.SystemActor, c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Assigned, got.Status, "not closed under anyone")
 	assert.Equal(t, "ana", got.AssigneeID)

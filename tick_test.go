@@ -111,7 +111,7 @@ func TestTickAnnouncesNothingForAClosedConversation(t *testing.T) {
 	ctx := context.Background()
 	log := &windowLog{pub: f.Publisher}
 	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
-	require.NoError(t, f.Close(ctx, rc.Conversation.ID, "done"))
+	require.NoError(t, f.Close(ctx, parley.SystemActor, rc.Conversation.ID, "done"))
 
 	f.Clock.Advance(25 * time.Hour)
 	require.NoError(t, f.Tick(ctx))

@@ -8,14 +8,23 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// change applies one lifecycle transition: the aggregate's method decides
-// whether it is allowed (conversation.ErrInvalidTransition), then the
-// router follows, then the store. Decisions the router takes for other
-// conversations (a freed agent takes a waiting one) are applied after.
-func (d *Desk) change(ctx context.Context, id conversation.ID, now time.Time, transition func(*conversation.Conversation) (Event, error), routeIt func() ([]routing.Decision, error)) error {
+// change applies one lifecycle transition by actorID: the actor must see
+// the conversation (routing.ErrNotVisible), the aggregate's method decides
+// whether the transition is allowed (conversation.ErrInvalidTransition),
+// then the router follows, then the store. Decisions the router takes for
+// other conversations (a freed agent takes a waiting one) are applied
+// after.
+func (d *Desk) change(ctx context.Context, actorID string, id conversation.ID, now time.Time, transition func(*conversation.Conversation) (Event, error), routeIt func() ([]routing.Decision, error)) error {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return err
+	}
 	return d.withConversation(ctx, id, func() (after, error) {
 		c, err := d.store.Get(ctx, id)
 		if err != nil {
+			return after{}, err
+		}
+		if err := see(v, c); err != nil {
 			return after{}, err
 		}
 		if _, err := transition(c.Clone()); err != nil { // judge before the router moves

@@ -75,7 +75,12 @@ func (c *Conversation) VisibleTo(v Viewer) bool {
 	if c.AssigneeID != "" {
 		return v.AgentID != "" && v.AgentID == c.AssigneeID
 	}
-	return overlaps(c.Queues, v.Queues)
+	return c.InQueues(v.Queues)
+}
+
+// InQueues reports whether c belongs to one of queues, assigned or not.
+func (c *Conversation) InQueues(queues []string) bool {
+	return overlaps(c.Queues, queues)
 }
 
 func overlaps(a, b []string) bool {

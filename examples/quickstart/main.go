@@ -144,26 +144,26 @@ func run(w io.Writer) error {
 	if agent == "ben" {
 		other = "ana"
 	}
-	if err := desk.Transfer(ctx, maria, other); err != nil {
+	if err := desk.Transfer(ctx, agent, maria, other); err != nil {
 		return err
 	}
 	if _, err := desk.Reply(ctx, other, maria, "I found it: it arrives tomorrow."); err != nil {
 		return err
 	}
-	c, err := desk.Conversation(ctx, maria)
+	c, err := desk.Conversation(ctx, other, maria)
 	if err != nil {
 		return err
 	}
 	say("       now %s with %s", c.Status, c.AssigneeID)
 
 	clock.Advance(5 * time.Minute)
-	if err := desk.End(ctx, maria); err != nil {
+	if err := desk.End(ctx, other, maria); err != nil {
 		return err
 	}
-	if err := desk.Close(ctx, maria, "Delivery delayed; customer informed"); err != nil {
+	if err := desk.Close(ctx, other, maria, "Delivery delayed; customer informed"); err != nil {
 		return err
 	}
-	c, err = desk.Conversation(ctx, maria)
+	c, err = desk.Conversation(ctx, other, maria)
 	if err != nil {
 		return err
 	}

@@ -20,13 +20,13 @@ func TestEscalateNeedsAnAssignedConversation(t *testing.T) {
 	rc, err := h.d.Receive(ctx, parley.Inbound{Touchpoint: "auto", From: wa("+14155550111"), ProviderID: "a1", Text: "hello"})
 	require.NoError(t, err)
 	require.Equal(t, routing.Offered, rc.Routing.Outcome, "precondition")
-	require.ErrorIs(t, h.d.Escalate(ctx, rc.Conversation.ID), routing.ErrUnknownConversation)
+	require.ErrorIs(t, h.d.Escalate(ctx, parley.SystemActor, rc.Conversation.ID), routing.ErrUnknownConversation)
 	hc, _ := h.ledger.holder(rc.Conversation.ID.String())
 	assert.NotEqual(t, routing.VoiceWeight, hc.weight, "the offer still weighs what WhatsApp weighs")
 	assert.Zero(t, h.pub.count("conversation.escalated"))
 
-	require.NoError(t, h.d.Accept(ctx, rc.Conversation.ID, rc.Routing.AgentID))
-	require.NoError(t, h.d.Escalate(ctx, rc.Conversation.ID), "assigned, it may be escalated")
+	require.NoError(t, h.d.Accept(ctx, rc.Routing.AgentID, rc.Conversation.ID))
+	require.NoError(t, h.d.Escalate(ctx, parley.SystemActor, rc.Conversation.ID), "assigned, it may be escalated")
 	hc, _ = h.ledger.holder(rc.Conversation.ID.String())
 	assert.Equal(t, routing.VoiceWeight, hc.weight)
 }

@@ -77,7 +77,7 @@ func TestModelConcurrent(t *testing.T) {
 	// sends are not mostly refused as not visible to them.
 	sender := func(rng *rand.Rand, id conversation.ID, agent string) string {
 		if rng.IntN(2) == 0 {
-			if c, err := h.d.Conversation(ctx, id); err == nil && c.AssigneeID != "" {
+			if c, err := h.d.Conversation(ctx, parley.SystemActor, id); err == nil && c.AssigneeID != "" {
 				return c.AssigneeID
 			}
 		}
@@ -93,9 +93,9 @@ func TestModelConcurrent(t *testing.T) {
 		case r < 45:
 			if id, ok := someConv(rng); ok {
 				if r < 25 {
-					_ = h.d.Accept(ctx, id, agent)
+					_ = h.d.Accept(ctx, agent, id)
 				} else {
-					_ = h.d.Reject(ctx, id, agent)
+					_ = h.d.Reject(ctx, agent, id)
 				}
 			}
 		case r < 65:
@@ -103,7 +103,7 @@ func TestModelConcurrent(t *testing.T) {
 			_ = h.d.Tick(ctx)
 		case r < 80:
 			if id, ok := someConv(rng); ok {
-				_ = h.d.Escalate(ctx, id)
+				_ = h.d.Escalate(ctx, parley.SystemActor, id)
 			}
 		default:
 			tp := modelTPs[[]int{1, 4, 3, 5}[rng.IntN(4)]]
@@ -187,15 +187,15 @@ func TestModelConcurrent(t *testing.T) {
 				if id, ok := someConv(rng); ok {
 					switch r % 5 {
 					case 0:
-						_ = h.d.Assign(ctx, id, agent)
+						_ = h.d.Assign(ctx, parley.SystemActor, id, agent)
 					case 1:
-						_ = h.d.Transfer(ctx, id, agent)
+						_ = h.d.Transfer(ctx, parley.SystemActor, id, agent)
 					case 2:
-						_ = h.d.SendToInbox(ctx, id)
+						_ = h.d.SendToInbox(ctx, parley.SystemActor, id)
 					case 3:
-						_ = h.d.End(ctx, id)
+						_ = h.d.End(ctx, parley.SystemActor, id)
 					default:
-						_ = h.d.Close(ctx, id, "done")
+						_ = h.d.Close(ctx, parley.SystemActor, id, "done")
 					}
 				}
 			case r < 94:

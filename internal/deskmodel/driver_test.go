@@ -300,7 +300,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			return nil, nil
 		}
 		h.note("assign %s %s", c.id, agent)
-		err := h.d.Assign(ctx, c.id, agent)
+		err := h.d.Assign(ctx, parley.SystemActor, c.id, agent)
 		return c, sameOutcome("assign", h.m.assign(c, agent), err)
 	case r < 70:
 		c := h.anyConv()
@@ -308,7 +308,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			return nil, nil
 		}
 		h.note("transfer %s to %s", c.id, agent)
-		err := h.d.Transfer(ctx, c.id, agent)
+		err := h.d.Transfer(ctx, parley.SystemActor, c.id, agent)
 		return c, sameOutcome("transfer", h.m.transfer(c, agent), err)
 	case r < 73:
 		c := h.anyConv()
@@ -316,7 +316,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			return nil, nil
 		}
 		h.note("send to inbox %s", c.id)
-		err := h.d.SendToInbox(ctx, c.id)
+		err := h.d.SendToInbox(ctx, parley.SystemActor, c.id)
 		return c, sameOutcome("send to inbox", h.m.toInbox(c), err)
 	case r < 78:
 		c := h.anyConv()
@@ -324,7 +324,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			return nil, nil
 		}
 		h.note("end %s", c.id)
-		err := h.d.End(ctx, c.id)
+		err := h.d.End(ctx, parley.SystemActor, c.id)
 		return c, sameOutcome("end", h.m.end(c), err)
 	case r < 82:
 		c := h.anyConv()
@@ -332,7 +332,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			return nil, nil
 		}
 		h.note("close %s", c.id)
-		err := h.d.Close(ctx, c.id, "done")
+		err := h.d.Close(ctx, parley.SystemActor, c.id, "done")
 		return c, sameOutcome("close", h.m.close(c), err)
 	case r < 85:
 		p := []routing.Presence{routing.Available, routing.Away, routing.Offline}[h.pick(3)]
@@ -418,11 +418,11 @@ func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, erro
 		c := cands[h.pick(len(cands))]
 		if c.status == conversation.Assigned && h.pick(2) == 0 {
 			h.note("end %s", c.id)
-			err := h.d.End(ctx, c.id)
+			err := h.d.End(ctx, parley.SystemActor, c.id)
 			return c, sameOutcome("end", h.m.end(c), err)
 		}
 		h.note("close %s", c.id)
-		err := h.d.Close(ctx, c.id, "done")
+		err := h.d.Close(ctx, parley.SystemActor, c.id, "done")
 		return c, sameOutcome("close", h.m.close(c), err)
 	case r < 55:
 		c := h.offered()
@@ -435,11 +435,11 @@ func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, erro
 		}
 		if r < 40 {
 			h.note("accept %s by %s (offered to %s until %s)", c.id, by, c.offeredTo, c.deadline.Sub(h.m.now))
-			err := h.d.Accept(ctx, c.id, by)
+			err := h.d.Accept(ctx, by, c.id)
 			return c, sameOutcome("accept", h.m.accept(c, by), err)
 		}
 		h.note("reject %s by %s (offered to %s)", c.id, by, c.offeredTo)
-		err := h.d.Reject(ctx, c.id, by)
+		err := h.d.Reject(ctx, by, c.id)
 		return c, sameOutcome("reject", h.m.reject(c, by), err)
 	case r < 75:
 		d := time.Duration(h.pick(4)) * modelOfferTimeout / 2
@@ -455,7 +455,7 @@ func (h *harness) routingOp(ctx context.Context, agent string) (*modelConv, erro
 			return nil, nil
 		}
 		h.note("escalate %s", c.id)
-		err := h.d.Escalate(ctx, c.id)
+		err := h.d.Escalate(ctx, parley.SystemActor, c.id)
 		return c, sameOutcome("escalate", h.m.escalate(c), err)
 	default:
 		return h.startOp(ctx, agent)
@@ -657,7 +657,7 @@ const tail = 6
 // compareConv compares one conversation: status, assignee, the weight its
 // agent is charged, and every message with its delivery status.
 func (h *harness) compareConv(ctx context.Context, mc *modelConv, full bool) error {
-	c, err := h.d.Conversation(ctx, mc.id)
+	c, err := h.d.Conversation(ctx, parley.SystemActor, mc.id)
 	if err != nil {
 		return err
 	}
@@ -677,7 +677,7 @@ func (h *harness) compareConv(ctx context.Context, mc *modelConv, full bool) err
 	} else {
 		// After a step only its tail can have changed but for a late
 		// callback, which the driver compares in full.
-		page, err := h.d.Messages(ctx, conversation.MessageQuery{ConversationID: c.ID, Limit: tail})
+		page, err := h.d.Messages(ctx, parley.SystemActor, conversation.MessageQuery{ConversationID: c.ID, Limit: tail})
 		if err != nil {
 			return err
 		}
@@ -713,7 +713,7 @@ func (h *harness) messages(ctx context.Context, id conversation.ID) ([]*conversa
 	var out []*conversation.Message
 	q := conversation.MessageQuery{ConversationID: id, Sort: conversation.Oldest, Limit: 500}
 	for {
-		page, err := h.d.Messages(ctx, q)
+		page, err := h.d.Messages(ctx, parley.SystemActor, q)
 		if err != nil {
 			return nil, err
 		}

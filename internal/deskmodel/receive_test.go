@@ -29,13 +29,13 @@ func TestReceiveCrashAtEveryWrite(t *testing.T) {
 			parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "hello"}},
 		{"message to an assigned conversation", func(h *harness) {
 			rc := mustReceive(h, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hi"})
-			require.NoError(h.t, h.d.Assign(ctx, rc.Conversation.ID, "ana"))
+			require.NoError(h.t, h.d.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"))
 			h.d.Clock.Advance(time.Minute) // a minute newer, so the two messages have a definite order
 		}, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "anyone?"}},
 		{"follow-up keeps the agent", func(h *harness) {
 			rc := mustReceive(h, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hi"})
-			require.NoError(h.t, h.d.Assign(ctx, rc.Conversation.ID, "bo"))
-			require.NoError(h.t, h.d.Close(ctx, rc.Conversation.ID, "solved"))
+			require.NoError(h.t, h.d.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "bo"))
+			require.NoError(h.t, h.d.Close(ctx, parley.SystemActor, rc.Conversation.ID, "solved"))
 		}, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "one more thing"}},
 		{"SMS STOP with its confirmation", func(*harness) {},
 			parley.Inbound{Touchpoint: "sms", From: sms("+14155550201"), ProviderID: "s1", Text: "STOP"}},
@@ -98,7 +98,7 @@ func TestReceiveRacingCloseKeepsTheMessage(t *testing.T) {
 	ctx := context.Background()
 	first, err := h.d.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hello"})
 	require.NoError(t, err)
-	require.NoError(t, h.d.Assign(ctx, first.Conversation.ID, "ana"))
+	require.NoError(t, h.d.Assign(ctx, parley.SystemActor, first.Conversation.ID, "ana"))
 
 	var once sync.Once
 	var closing sync.WaitGroup
@@ -106,7 +106,7 @@ func TestReceiveRacingCloseKeepsTheMessage(t *testing.T) {
 		once.Do(func() {
 			closed := make(chan struct{})
 			closing.Go(func() {
-				assert.NoError(t, h.d.Close(ctx, c.ID, "solved"))
+				assert.NoError(t, h.d.Close(ctx, parley.SystemActor, c.ID, "solved"))
 				close(closed)
 			})
 			// Give the close every chance to win the race;

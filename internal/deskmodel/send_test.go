@@ -26,7 +26,7 @@ func TestSendCrashAtEveryWrite(t *testing.T) {
 		}},
 		{"reply in an assigned conversation", func(h *harness) conversation.ID {
 			rc := mustReceive(h, parley.Inbound{Touchpoint: "sms", From: sms("+14155550201"), ProviderID: "s1", Text: "hi"})
-			require.NoError(h.t, h.d.Assign(ctx, rc.Conversation.ID, "ana"))
+			require.NoError(h.t, h.d.Assign(ctx, parley.SystemActor, rc.Conversation.ID, "ana"))
 			return rc.Conversation.ID
 		}},
 	}

@@ -1,0 +1,68 @@
+package parley
+
+import (
+	"fmt"
+
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
+)
+
+// SystemActor is the actor ID of the host's own automations (a bot, a
+// scheduler, a webhook that closes stale conversations): it acts as a
+// supervisor would, seeing every conversation, but it is not an agent, so
+// it cannot send a reply or a note, or take an inbox. No agent may have
+// this ID.
+const SystemActor = "system"
+
+// reserved refuses an agent with SystemActor's ID: its actions would be
+// taken for the system's, with every conversation visible.
+func reserved(a routing.Agent) error {
+	if a.ID == SystemActor {
+		return fmt.Errorf("%w: agent ID %q is reserved for the system actor", routing.ErrInvalid, a.ID)
+	}
+	return nil
+}
+
+// agent returns a configured agent.
+func (d *Desk) agent(id string) (routing.Agent, error) {
+	a, ok := d.router.Agent(id)
+	if !ok {
+		return routing.Agent{}, fmt.Errorf("%w: %q", routing.ErrUnknownAgent, id)
+	}
+	return a, nil
+}
+
+// actor returns what actorID may see: an agent (a supervisor sees
+// everything) or SystemActor, which sees everything. Every action on a
+// conversation starts here, so the visibility rules an agent meets in its
+// inbox hold for every call it makes.
+func (d *Desk) actor(actorID string) (conversation.Viewer, error) {
+	if actorID == SystemActor {
+		return conversation.Viewer{AgentID: SystemActor, Supervisor: true}, nil
+	}
+	return d.viewer(actorID)
+}
+
+// see refuses an actor who may not see conversation c with a
+// *routing.VisibilityError (routing.ErrNotVisible).
+func see(v conversation.Viewer, c *conversation.Conversation) error {
+	if c.VisibleTo(v) {
+		return nil
+	}
+	return &routing.VisibilityError{AgentID: v.AgentID, ConversationID: c.ID.String(), Queues: c.Queues}
+}
+
+// viewer returns what agentID may see; only an agent, not SystemActor.
+func (d *Desk) viewer(agentID string) (conversation.Viewer, error) {
+	a, err := d.agent(agentID)
+	if err != nil {
+		return conversation.Viewer{}, err
+	}
+	return conversation.Viewer{AgentID: a.ID, Queues: a.Queues, Supervisor: d.supervisors[a.ID]}, nil
+}
+
+// mustViewer is viewer for an agent already known to exist.
+func (d *Desk) mustViewer(agentID string) conversation.Viewer {
+	v, _ := d.viewer(agentID)
+	return v
+}
