@@ -3,6 +3,7 @@ package parley_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -217,6 +218,31 @@ func TestEraseChecksActorAndAddress(t *testing.T) {
 			assert.ErrorIs(t, err, tc.want)
 			assert.NoError(t, gerr, "nothing was erased")
 		})
+	}
+}
+
+// The list of every expiring window names contacts of every queue: a
+// supervisor's or the system's to read, not an agent's.
+func TestExpiringWindowsIsForSupervisors(t *testing.T) {
+	f := newFixture(t, withSupervisor)
+	receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	for _, tc := range []struct {
+		actor string
+		want  error
+	}{
+		{"ana", parley.ErrForbidden},
+		{"nobody", routing.ErrUnknownAgent},
+		{"sue", nil},
+		{parley.SystemActor, nil},
+	} {
+		ws, err := f.ExpiringWindows(tc.actor, 25*time.Hour)
+		if tc.want != nil {
+			assert.ErrorIs(t, err, tc.want, tc.actor)
+			assert.Empty(t, ws, tc.actor)
+			continue
+		}
+		require.NoError(t, err, tc.actor)
+		assert.Len(t, ws, 1, tc.actor)
 	}
 }
 

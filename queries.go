@@ -3,6 +3,7 @@ package parley
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -172,6 +173,17 @@ func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID)
 // can show agents "expires in 1 h" at any time. The events go by
 // themselves: [Desk.Tick] publishes a [WindowEvent] when a window comes
 // within Config.WindowWarning of closing and when it closes.
-func (d *Desk) ExpiringWindows(within time.Duration) []session.Tracked {
-	return d.windows.Expiring(d.now(), within)
+//
+// The list names contacts of every queue, so only a supervisor or
+// SystemActor may read it (ErrForbidden): an agent reads its own
+// conversations' windows in [Desk.Composer].
+func (d *Desk) ExpiringWindows(actorID string, within time.Duration) ([]session.Tracked, error) {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Supervisor {
+		return nil, fmt.Errorf("%w: %q may not list every expiring window: only a supervisor or the system actor may", ErrForbidden, actorID)
+	}
+	return d.windows.Expiring(d.now(), within), nil
 }
