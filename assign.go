@@ -75,6 +75,9 @@ func (d *Desk) HandOff(ctx context.Context, actorID string, id conversation.ID) 
 func (d *Desk) SendToInbox(ctx context.Context, actorID string, id conversation.ID) error {
 	now := d.now()
 	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
+		if err := d.routed(c.ID); err != nil {
+			return nil, err
+		}
 		return c.SendToInbox(nil, now)
 	}, func() ([]routing.Decision, error) {
 		return d.router.SendToInbox(ctx, id.String(), now)
@@ -90,30 +93,65 @@ func (d *Desk) SendToInbox(ctx context.Context, actorID string, id conversation.
 // target's capacity and availability are checked (routing.ErrOverCapacity,
 // routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one).
 func (d *Desk) Transfer(ctx context.Context, actorID string, id conversation.ID, toAgentID string) error {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return err
+	}
 	to, err := d.viewer(toAgentID)
 	if err != nil {
 		return err
 	}
-
 	now := d.now()
-	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
+	return d.withConversation(ctx, id, func() (after, error) {
+		c, err := d.store.Get(ctx, id)
+		if err != nil {
+			return after{}, err
+		}
+		if err := see(v, c); err != nil {
+			return after{}, err
+		}
 		if !to.Supervisor && !c.InQueues(to.Queues) {
-			return nil, &routing.VisibilityError{AgentID: toAgentID, ConversationID: id.String(), Queues: c.Queues}
+			return after{}, &routing.VisibilityError{AgentID: toAgentID, ConversationID: id.String(), Queues: c.Queues}
 		}
-		return c.Transfer(toAgentID, conversation.AssignManual, now)
-	}, func() ([]routing.Decision, error) {
-		decs, err := d.router.Transfer(ctx, id.String(), toAgentID, now)
-		if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
-			return decs, err
+		if _, err := c.Clone().Transfer(toAgentID, conversation.AssignManual, now); err != nil {
+			return after{}, err // judged before the router moves
 		}
-		// Another desk may have freed the target's room.
-		refreshed, rerr := d.router.Refresh(ctx, toAgentID, now)
-		if rerr != nil {
-			return refreshed, errors.Join(err, rerr)
+		// The router decides (capacity, presence), so it moves first; a
+		// store that then refuses gets the router's move undone.
+		from := c.AssigneeID
+		decs, err := d.transferTo(ctx, id, toAgentID, now)
+		if err != nil {
+			return after{decs: decs, now: now}, err
 		}
-		decs, err = d.router.Transfer(ctx, id.String(), toAgentID, now)
-		return append(refreshed, decs...), err
+		var ev Event
+		if _, err := d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
+			ev, err = c.Transfer(toAgentID, conversation.AssignManual, now)
+			return err
+		}); err != nil {
+			undo, uerr := d.router.Transfer(ctx, id.String(), from, now)
+			if uerr != nil {
+				d.drifted(ctx, id, uerr)
+			}
+			return after{decs: append(decs, undo...), now: now}, err
+		}
+		return after{events: []Event{ev}, decs: decs, now: now}, nil
 	})
+}
+
+// transferTo moves conversation id to agentID in the router; with a shared
+// Ledger, an agent found full is reloaded once first, as another desk may
+// have freed its room.
+func (d *Desk) transferTo(ctx context.Context, id conversation.ID, agentID string, now time.Time) ([]routing.Decision, error) {
+	decs, err := d.router.Transfer(ctx, id.String(), agentID, now)
+	if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
+		return decs, err
+	}
+	refreshed, rerr := d.router.Refresh(ctx, agentID, now)
+	if rerr != nil {
+		return refreshed, errors.Join(err, rerr)
+	}
+	decs, err = d.router.Transfer(ctx, id.String(), agentID, now)
+	return append(refreshed, decs...), err
 }
 
 // TransferToQueues moves a conversation to other queues, by actorID (who
@@ -122,6 +160,9 @@ func (d *Desk) Transfer(ctx context.Context, actorID string, id conversation.ID,
 func (d *Desk) TransferToQueues(ctx context.Context, actorID string, id conversation.ID, queues []string) error {
 	now := d.now()
 	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
+		if err := d.routed(c.ID); err != nil {
+			return nil, err
+		}
 		if c.Status != conversation.Assigned {
 			c.Queues = append([]string(nil), queues...)
 			return nil, nil
@@ -187,6 +228,15 @@ func (d *Desk) Escalate(ctx context.Context, actorID string, id conversation.ID)
 		escalated := EscalatedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, AgentID: c.AssigneeID}
 		return after{events: []Event{escalated}, decs: decs, now: now}, nil
 	})
+}
+
+// routed refuses, before anything is written, a move the router could not
+// follow: one of a conversation it does not hold.
+func (d *Desk) routed(id conversation.ID) error {
+	if _, held := d.router.Conversation(id.String()); !held {
+		return fmt.Errorf("%w: conversation %s is not routed by this desk", routing.ErrUnknownConversation, id)
+	}
+	return nil
 }
 
 // assign gives queued conversation c to agentID through the router (which

@@ -12,6 +12,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/memory"
+	"github.com/parleyhq/parley/parleytest"
 	"github.com/parleyhq/parley/routing"
 )
 
@@ -34,42 +35,94 @@ func (s *updateFails) Update(ctx context.Context, c *conversation.Conversation) 
 	return s.Store.Update(ctx, c)
 }
 
-// Closing frees the agent and the router gives the freed room to a
-// waiting conversation. When the store then refuses the close, that
-// decision still stands in the router, so it must reach the store too:
-// the waiting conversation is assigned there, not left Queued while the
-// router and the Ledger count it as the agent's. A retry of the close
-// completes it.
-func TestCloseFailingInTheStoreStillAppliesTheDispatch(t *testing.T) {
+// overUpdateFails fills ana (capacity 20) with one WhatsApp conversation
+// on an automatic touchpoint, puts a second one waiting, and makes the
+// store refuse every change to the first.
+func overUpdateFails(t *testing.T) (f *parleytest.Desk, store *updateFails, first, second conversation.ID) {
+	t.Helper()
 	ctx := context.Background()
-	store := &updateFails{Store: memory.NewConversationStore()}
-	f := newFixture(t, func(c *parley.Config) {
+	store = &updateFails{Store: memory.NewConversationStore()}
+	f = newFixture(t, func(c *parley.Config) {
 		c.Conversations = store
-		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 20}}
+		c.Agents = []routing.Agent{{ID: "ana", Queues: []string{"support"}, Capacity: 20}, {ID: "bo", Queues: []string{"support"}, Capacity: 20}}
 		touchpointOf(c, "wa").Routing = routing.Policy{Mode: routing.Automatic}
 	})
-	first, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550100"), ProviderID: "w1", Text: "one"})
+	require.NoError(t, f.SetPresence(ctx, "bo", routing.Away))
+	one, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550100"), ProviderID: "w1", Text: "one"})
 	require.NoError(t, err)
-	require.Equal(t, "ana", first.Conversation.AssigneeID, "precondition: ana takes the first")
-	second, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "two"})
+	require.Equal(t, "ana", one.Conversation.AssigneeID, "precondition: ana takes the first")
+	two, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w2", Text: "two"})
 	require.NoError(t, err)
-	require.Equal(t, conversation.Queued, second.Conversation.Status, "precondition: the second waits, ana is full")
+	require.Equal(t, conversation.Queued, two.Conversation.Status, "precondition: the second waits, ana is full")
+	store.set(one.Conversation.ID)
+	return f, store, one.Conversation.ID, two.Conversation.ID
+}
 
-	store.mu.Lock()
-	store.fail = first.Conversation.ID
-	store.mu.Unlock()
-	require.Error(t, f.Close(ctx, parley.SystemActor, first.Conversation.ID, ""))
+func (s *updateFails) set(id conversation.ID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = id
+}
 
-	got, err := f.Conversation(ctx, parley.SystemActor, second.Conversation.ID)
-	require.NoError(t, err)
-	assert.Equal(t, conversation.Assigned, got.Status, "the dispatch the router made is in the store")
-	assert.Equal(t, "ana", got.AssigneeID)
+// Ending or closing writes the store first: when the store refuses, the
+// router has not moved either. The agent stays charged for what the store
+// says it holds, the waiting conversation still waits, nothing is
+// published, and a retry completes the action and dispatches.
+func TestEndOrCloseFailingInTheStoreChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, action := range []struct {
+		name string
+		do   func(f *parleytest.Desk, id conversation.ID) error
+		want conversation.Status
+	}{
+		{"end", func(f *parleytest.Desk, id conversation.ID) error { return f.End(ctx, "ana", id) }, conversation.WrapUp},
+		{"close", func(f *parleytest.Desk, id conversation.ID) error { return f.Close(ctx, "ana", id, "") }, conversation.Closed},
+		{"send to inbox", func(f *parleytest.Desk, id conversation.ID) error { return f.SendToInbox(ctx, "ana", id) }, conversation.Queued},
+	} {
+		t.Run(action.name, func(t *testing.T) {
+			f, store, first, second := overUpdateFails(t)
+			events := len(f.Publisher.Names())
+			require.Error(t, action.do(f, first))
 
-	store.mu.Lock()
-	store.fail = conversation.ID{}
-	store.mu.Unlock()
-	require.NoError(t, f.Close(ctx, parley.SystemActor, first.Conversation.ID, ""), "a retry of the close completes it")
-	got, err = f.Conversation(ctx, parley.SystemActor, first.Conversation.ID)
+			assert.Equal(t, conversation.Assigned, mustStatus(t, f, first), "the store refused")
+			assert.Equal(t, conversation.Queued, mustStatus(t, f, second), "the router gave ana's room to nobody")
+			assert.Len(t, f.Publisher.Names(), events, "nothing published")
+			_, err := f.Reply(ctx, "ana", second, "hi")
+			assert.ErrorIs(t, err, routing.ErrOverCapacity, "ana is still charged for the first")
+
+			store.set(conversation.ID{})
+			require.NoError(t, action.do(f, first), "a retry completes it")
+			if action.want != conversation.Queued {
+				assert.Equal(t, action.want, mustStatus(t, f, first))
+			}
+			st, assignee := status(t, f, second)
+			assert.Equal(t, conversation.Assigned, st, "the freed room went to the waiting one")
+			assert.Equal(t, "ana", assignee)
+		})
+	}
+}
+
+// A transfer the store refuses is undone in the router: the target is not
+// charged, the first agent still is.
+func TestTransferFailingInTheStoreIsUndoneInTheRouter(t *testing.T) {
+	ctx := context.Background()
+	f, store, first, second := overUpdateFails(t)
+	store.set(conversation.ID{})
+	require.NoError(t, f.SetPresence(ctx, "bo", routing.Available))
+	// bo takes the waiting one by himself once available: make room again.
+	st, assignee := status(t, f, second)
+	require.Equal(t, conversation.Assigned, st)
+	require.Equal(t, "bo", assignee, "precondition: bo took the waiting one")
+	third, err := f.Receive(ctx, parley.Inbound{Touchpoint: "sms", From: sms("+14155550102"), ProviderID: "s3", Text: "three"})
 	require.NoError(t, err)
-	assert.Equal(t, conversation.Closed, got.Status)
+	require.NoError(t, f.End(ctx, "bo", second))
+
+	store.set(first)
+	require.Error(t, f.Transfer(ctx, "ana", first, "bo"))
+	_, assignee = status(t, f, first)
+	assert.Equal(t, "ana", assignee, "the store refused")
+	require.NoError(t, f.Assign(ctx, "bo", third.Conversation.ID, "bo"), "bo was not charged for the refused transfer")
+	assert.ErrorIs(t, f.Assign(ctx, parley.SystemActor, third.Conversation.ID, "ana"), conversation.ErrInvalidTransition)
+	_, err = f.Reply(ctx, "ana", first, "still mine")
+	require.NoError(t, err)
 }

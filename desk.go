@@ -99,6 +99,10 @@ type Desk struct {
 	warnWithin time.Duration
 	notices    windowNotices
 
+	// drift lists conversations whose store and router may disagree
+	// (repairDrift).
+	drift suspects
+
 	// The stripes of the lock protocol (withConversation, withContact).
 	seed         maphash.Seed
 	contactLocks [64]sync.Mutex

@@ -18,8 +18,10 @@ import (
 // shared Config.Ledger, every agent's load is reloaded, so room another
 // desk freed takes the conversations waiting here; and customer-service
 // windows are announced, a [WindowEvent] when one comes within
-// Config.WindowWarning of closing and another when it closes. Hosts call
-// it every few seconds.
+// Config.WindowWarning of closing and another when it closes; and a
+// conversation an action left half-changed (its store write or its
+// router's release failed) is routed again as the store says it is.
+// Hosts call it every few seconds.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
 	decs, err := d.router.Expire(ctx, now)
@@ -30,6 +32,7 @@ func (d *Desk) Tick(ctx context.Context) error {
 		d.conclude(ctx, after{decs: decs, now: now})
 		errs = append(errs, err)
 	}
+	errs = append(errs, d.repairDrift(ctx, now))
 	events, err := d.windowEvents(ctx, now)
 	d.publish(ctx, events...)
 	return errors.Join(append(errs, err)...)
