@@ -102,6 +102,9 @@ type Desk struct {
 	// drift lists conversations whose store and router may disagree
 	// (repairDrift).
 	drift suspects
+	// unsent lists outbound messages whose outcome is not recorded
+	// (resend).
+	unsent unsent
 
 	// The stripes of the lock protocol (withConversation, withContact).
 	seed         maphash.Seed

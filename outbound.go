@@ -109,6 +109,17 @@ func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *t
 		HumanAgentTag: dr.form == session.HumanAgentTag, Subject: c.Subject,
 	}
 	providerID, sendErr := d.transport.Send(ctx, out)
+	if sendErr != nil && ctx.Err() != nil && errors.Is(sendErr, ctx.Err()) {
+		// The caller left before the transport answered: whether the
+		// message went out is unknown, so it stays pending and Tick hands
+		// it to the transport again.
+		d.unsent.add(c.ID, m, dr)
+		return m, nil, nil, sendErr
+	}
+	// The transport has answered: its outcome is recorded even when the
+	// caller has gone meanwhile (a client hanging up), or a sent message
+	// would stay pending, its delivery callbacks matching nothing.
+	ctx = context.WithoutCancel(ctx)
 	u := conversation.DeliveryUpdate{MessageID: m.ID, Status: conversation.DeliverySent, At: now, ProviderID: providerID}
 	var refused error
 	if sendErr != nil {
@@ -122,8 +133,9 @@ func (d *Desk) transmit(ctx context.Context, c *conversation.Conversation, tp *t
 	stored, _, err := d.store.UpdateDelivery(ctx, u)
 	if err != nil {
 		// The transport has answered but the outcome is not recorded: the
-		// message stays pending, and a retry of the action hands it to the
-		// transport again under the same MessageID.
+		// message stays pending, and Tick (or a retry of the action) hands
+		// it to the transport again under the same MessageID.
+		d.unsent.add(c.ID, m, dr)
 		return m, nil, refused, err
 	}
 	if refused != nil {

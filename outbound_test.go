@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/parleytest"
 	"github.com/parleyhq/parley/session"
 )
@@ -144,4 +145,117 @@ func (s *outcomeLostStore) UpdateDelivery(ctx context.Context, u conversation.De
 		return nil, false, errors.New("store: unavailable")
 	}
 	return s.Store.UpdateDelivery(ctx, u)
+}
+
+// hangUp is a transport during whose Send the caller goes away (a client
+// disconnecting mid-request): it cancels the caller's context, then
+// answers as the provider did.
+type hangUp struct {
+	*parleytest.Transport
+	cancel context.CancelFunc
+}
+
+func (h *hangUp) Send(ctx context.Context, out parley.Outgoing) (string, error) {
+	h.cancel()
+	return h.Transport.Send(context.WithoutCancel(ctx), out)
+}
+
+// Once the transport has answered, its outcome is recorded whatever the
+// caller's context: a reply whose request was cancelled mid-send is stored
+// sent with its provider ID, so the provider's delivery callback finds it.
+func TestOutcomeIsRecordedWhenTheCallerLeavesMidSend(t *testing.T) {
+	tr := &hangUp{Transport: parleytest.NewTransport()}
+	f := newFixture(t, func(c *parley.Config) { c.Transport = tr })
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	tr.cancel = cancel
+	m, err := f.Reply(ctx, "ana", rc.Conversation.ID, "on it")
+	require.NoError(t, err)
+	assert.Equal(t, conversation.DeliverySent, m.Delivery.Status)
+	stored := storedMessages(t, f, rc.Conversation.ID)
+	require.Len(t, stored, 2)
+	assert.Equal(t, conversation.DeliverySent, stored[1].Delivery.Status)
+	assert.Equal(t, "fake-1", stored[1].ProviderID)
+
+	changed, err := f.UpdateDelivery(context.Background(), parley.DeliveryReport{Touchpoint: "wa", ProviderID: "fake-1", Status: conversation.DeliveryDelivered, At: f.Clock.Now()})
+	require.NoError(t, err, "the provider's callback finds the message")
+	assert.True(t, changed)
+}
+
+// A message whose outcome is unknown — the caller left before the
+// transport answered, or the store failed to record the answer — stays
+// pending only until the next Tick, which hands it to the transport again
+// under the same MessageID (sent once) and records the outcome.
+func TestTickResendsAMessageLeftPending(t *testing.T) {
+	cases := []struct {
+		name  string
+		leave func(t *testing.T, f *parleytest.Desk, store *outcomeLostStore, id conversation.ID) *conversation.Message
+	}{
+		{"caller left before the transport answered", func(t *testing.T, f *parleytest.Desk, _ *outcomeLostStore, id conversation.ID) *conversation.Message {
+			f.Transport.Delay(time.Hour)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+			defer cancel()
+			m, err := f.Reply(ctx, "ana", id, "on it")
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			f.Transport.Delay(0)
+			return m
+		}},
+		{"store failed to record the answer", func(t *testing.T, f *parleytest.Desk, store *outcomeLostStore, id conversation.ID) *conversation.Message {
+			store.failUpdates.Store(true)
+			m, err := f.Reply(context.Background(), "ana", id, "on it")
+			require.Error(t, err)
+			store.failUpdates.Store(false)
+			return m
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			store := &outcomeLostStore{Store: memory.NewConversationStore()}
+			f := newFixture(t, func(c *parley.Config) { c.Conversations = store })
+			ctx := context.Background()
+			rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
+			m := tc.leave(t, f, store, rc.Conversation.ID)
+			require.NotNil(t, m)
+			stored := storedMessages(t, f, rc.Conversation.ID)
+			require.Len(t, stored, 2)
+			require.Equal(t, conversation.DeliveryPending, stored[1].Delivery.Status, "precondition: left pending")
+
+			store.failUpdates.Store(true)
+			assert.Error(t, f.Tick(ctx), "Tick reports a message it cannot record yet")
+			store.failUpdates.Store(false)
+			require.NoError(t, f.Tick(ctx))
+			stored = storedMessages(t, f, rc.Conversation.ID)
+			assert.Equal(t, m.ID, stored[1].ID)
+			assert.Equal(t, conversation.DeliverySent, stored[1].Delivery.Status)
+			assert.NotEmpty(t, stored[1].ProviderID)
+			require.Len(t, f.Transport.Sent(), 1, "sent once")
+			assert.Equal(t, m.ID, f.Transport.Sent()[0].MessageID, "under its own ID, the transport's idempotency key")
+			require.NoError(t, f.Tick(ctx), "nothing left")
+			assert.Len(t, f.Transport.Sent(), 1)
+		})
+	}
+}
+
+// A message left pending that the rules refuse by the time Tick re-drives
+// it (the window closed meanwhile) fails with that reason: not sent, not
+// left pending.
+func TestTickFailsAPendingMessageTheRulesNowRefuse(t *testing.T) {
+	store := &outcomeLostStore{Store: memory.NewConversationStore()}
+	f := newFixture(t, func(c *parley.Config) { c.Conversations = store })
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550100"), "w1", "Hello")
+	f.Transport.FailNext(context.Canceled)
+	store.failUpdates.Store(true)
+	_, err := f.Reply(ctx, "ana", rc.Conversation.ID, "on it")
+	require.Error(t, err)
+	store.failUpdates.Store(false)
+
+	f.Clock.Advance(25 * time.Hour)
+	require.NoError(t, f.Tick(ctx))
+	stored := storedMessages(t, f, rc.Conversation.ID)
+	require.Len(t, stored, 2)
+	assert.Equal(t, conversation.DeliveryFailed, stored[1].Delivery.Status)
+	assert.Contains(t, stored[1].Delivery.Reason, "window")
+	assert.Empty(t, f.Transport.Sent())
 }

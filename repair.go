@@ -3,6 +3,7 @@ package parley
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -109,4 +110,63 @@ func (d *Desk) repair(ctx context.Context, id conversation.ID, now time.Time) ([
 		return nil, err
 	}
 	return nil, nil
+}
+
+// unsent are outbound messages whose outcome is not recorded: the caller
+// left while the transport was sending, or the store failed to record what
+// the transport answered. Each is stored pending; Tick hands it to the
+// transport again under the same MessageID (the transport's idempotency
+// key, so a message the provider took is not sent twice) and records the
+// outcome, judging it by today's rules first: one that may no longer go
+// out (the contact opted out meanwhile) fails with that reason instead.
+type unsent struct {
+	mu   sync.Mutex
+	msgs map[conversation.ID]unsentMessage // by message ID
+}
+
+// unsentMessage is what re-driving a message needs: its conversation and
+// the request it was sent with, under its stored ID.
+type unsentMessage struct {
+	conv conversation.ID
+	dr   sendRequest
+}
+
+func (u *unsent) add(conv conversation.ID, m *conversation.Message, dr sendRequest) {
+	dr.id, dr.render = m.ID, nil
+	dr.text, dr.attachments, dr.template = m.Text, m.Attachments, m.Template
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.msgs == nil {
+		u.msgs = make(map[conversation.ID]unsentMessage)
+	}
+	u.msgs[m.ID] = unsentMessage{conv: conv, dr: dr}
+}
+
+func (u *unsent) take() map[conversation.ID]unsentMessage {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := u.msgs
+	u.msgs = nil
+	return out
+}
+
+// resend re-drives every unsent message (Tick). One whose outcome still
+// cannot be recorded stays for the next Tick and is reported in the error.
+func (d *Desk) resend(ctx context.Context, now time.Time) error {
+	var errs []error
+	for id, um := range d.unsent.take() {
+		err := d.withConversation(ctx, um.conv, func() (after, error) {
+			c, err := d.store.Get(ctx, um.conv)
+			if err != nil {
+				return after{}, err
+			}
+			_, events, _, err := d.deliver(ctx, c, um.dr, now)
+			return after{events: events, now: now}, err
+		})
+		if err != nil {
+			d.unsent.add(um.conv, &conversation.Message{ID: id, Text: um.dr.text, Attachments: um.dr.attachments, Template: um.dr.template}, um.dr)
+			errs = append(errs, fmt.Errorf("parley: message %s still pending: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -20,7 +20,11 @@ import (
 // windows are announced, a [WindowEvent] when one comes within
 // Config.WindowWarning of closing and another when it closes; and a
 // conversation an action left half-changed (its store write or its
-// router's release failed) is routed again as the store says it is.
+// router's release failed) is routed again as the store says it is; and
+// a message whose outcome was never recorded (the caller left while the
+// transport was sending, or the store failed to record its answer) is
+// handed to the transport again under the same MessageID and its outcome
+// recorded, or reported in the error while it cannot be.
 // Hosts call it every few seconds.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
@@ -32,7 +36,7 @@ func (d *Desk) Tick(ctx context.Context) error {
 		d.conclude(ctx, after{decs: decs, now: now})
 		errs = append(errs, err)
 	}
-	errs = append(errs, d.repairDrift(ctx, now))
+	errs = append(errs, d.repairDrift(ctx, now), d.resend(ctx, now))
 	events, err := d.windowEvents(ctx, now)
 	d.publish(ctx, events...)
 	return errors.Join(append(errs, err)...)
