@@ -299,40 +299,60 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 		if c == nil {
 			return nil, nil
 		}
-		h.note("assign %s %s", c.id, agent)
-		err := h.d.Assign(ctx, parley.SystemActor, c.id, agent)
+		actor, sees := h.actorFor(ctx, c)
+		h.note("assign %s %s by %s", c.id, agent, actor)
+		err := h.d.Assign(ctx, actor, c.id, agent)
+		if !sees {
+			return c, refusedActor("assign", actor, err)
+		}
 		return c, sameOutcome("assign", h.m.assign(c, agent), err)
 	case r < 70:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		h.note("transfer %s to %s", c.id, agent)
-		err := h.d.Transfer(ctx, parley.SystemActor, c.id, agent)
+		actor, sees := h.actorFor(ctx, c)
+		h.note("transfer %s to %s by %s", c.id, agent, actor)
+		err := h.d.Transfer(ctx, actor, c.id, agent)
+		if !sees {
+			return c, refusedActor("transfer", actor, err)
+		}
 		return c, sameOutcome("transfer", h.m.transfer(c, agent), err)
 	case r < 73:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		h.note("send to inbox %s", c.id)
-		err := h.d.SendToInbox(ctx, parley.SystemActor, c.id)
+		actor, sees := h.actorFor(ctx, c)
+		h.note("send to inbox %s by %s", c.id, actor)
+		err := h.d.SendToInbox(ctx, actor, c.id)
+		if !sees {
+			return c, refusedActor("send to inbox", actor, err)
+		}
 		return c, sameOutcome("send to inbox", h.m.toInbox(c), err)
 	case r < 78:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		h.note("end %s", c.id)
-		err := h.d.End(ctx, parley.SystemActor, c.id)
+		actor, sees := h.actorFor(ctx, c)
+		h.note("end %s by %s", c.id, actor)
+		err := h.d.End(ctx, actor, c.id)
+		if !sees {
+			return c, refusedActor("end", actor, err)
+		}
 		return c, sameOutcome("end", h.m.end(c), err)
 	case r < 82:
 		c := h.anyConv()
 		if c == nil {
 			return nil, nil
 		}
-		h.note("close %s", c.id)
-		err := h.d.Close(ctx, parley.SystemActor, c.id, "done")
+		actor, sees := h.actorFor(ctx, c)
+		h.note("close %s by %s", c.id, actor)
+		err := h.d.Close(ctx, actor, c.id, "done")
+		if !sees {
+			return c, refusedActor("close", actor, err)
+		}
 		return c, sameOutcome("close", h.m.close(c), err)
 	case r < 85:
 		p := []routing.Presence{routing.Available, routing.Away, routing.Offline}[h.pick(3)]
@@ -536,6 +556,40 @@ func (h *harness) maybeFault() {
 func (h *harness) heal() {
 	h.d.Transport.Heal()
 	h.m.sendFault = nil
+}
+
+// actorFor picks who acts on c: mostly the system actor or c's own agent,
+// sometimes any agent or one the Desk does not know. It reports whether
+// that actor may see c by the visibility rules (every model conversation
+// is in the support queue, which every agent serves): the system sees
+// everything, an agent sees an unassigned conversation and its own.
+func (h *harness) actorFor(ctx context.Context, c *modelConv) (actor string, sees bool) {
+	stored, err := h.d.Conversation(ctx, parley.SystemActor, c.id)
+	if err != nil {
+		return parley.SystemActor, true
+	}
+	switch h.pick(6) {
+	case 0, 1:
+		return parley.SystemActor, true
+	case 2:
+		if stored.AssigneeID != "" {
+			return stored.AssigneeID, true
+		}
+	case 3:
+		return "zed", false
+	}
+	actor = modelAgents[h.pick(len(modelAgents))]
+	return actor, stored.AssigneeID == "" || stored.AssigneeID == actor
+}
+
+// refusedActor checks that an actor who may not see a conversation, or is
+// unknown, was refused with the error that says so; the model, untouched,
+// then checks that nothing changed.
+func refusedActor(op, actor string, err error) error {
+	if errors.Is(err, routing.ErrNotVisible) || errors.Is(err, routing.ErrUnknownAgent) {
+		return nil
+	}
+	return fmt.Errorf("%s by %s, who may not see it: got %v, want routing.ErrNotVisible or routing.ErrUnknownAgent", op, actor, err)
 }
 
 func sameOutcome(op string, want outcome, err error) error {
