@@ -114,7 +114,11 @@ func TestMaxFileBytes(t *testing.T) {
 
 func TestCheckInboundAttachments(t *testing.T) {
 	pdf := channel.Attachment{Name: "a.pdf", MIMEType: "application/pdf", Size: 1000}
-	with := func(f func(*channel.Attachment)) []channel.Attachment { a := pdf; f(&a); return []channel.Attachment{a} }
+	with := func(f func(*channel.Attachment)) []channel.Attachment {
+		a := pdf
+		f(&a)
+		return []channel.Attachment{a}
+	}
 	tests := []struct {
 		name  string
 		atts  []channel.Attachment
