@@ -3,6 +3,7 @@ package parley
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -239,7 +240,26 @@ func (d *Desk) findMessage(ctx context.Context, cid, id conversation.ID) (*conve
 // step always give the same ID; it keeps base's UUIDv7 timestamp, so it
 // sorts with it.
 func derivedID(base conversation.ID, step byte) conversation.ID {
-	h := sha256.Sum256(append(base[:], step))
+	var in [len(base) + 1]byte
+	copy(in[:], base[:])
+	in[len(base)] = step
+	return hashedID(base, sha256.Sum256(in[:]))
+}
+
+// turnID names turn i of a transcript imported into conversation base.
+// Its hash input (base, stepTranscript, i in 4 bytes) is longer than any
+// step's, so no turn takes a step's ID, and holds i whole, so no two turns
+// share one, whatever the transcript's length.
+func turnID(base conversation.ID, i int) conversation.ID {
+	var in [len(base) + 5]byte
+	copy(in[:], base[:])
+	in[len(base)] = stepTranscript
+	binary.BigEndian.PutUint32(in[len(base)+1:], uint32(i))
+	return hashedID(base, sha256.Sum256(in[:]))
+}
+
+// hashedID is the UUIDv7 with base's timestamp and the hash's bits.
+func hashedID(base conversation.ID, h [sha256.Size]byte) conversation.ID {
 	var id conversation.ID
 	copy(id[:6], base[:6])
 	copy(id[6:], h[:10])
@@ -248,12 +268,12 @@ func derivedID(base conversation.ID, step byte) conversation.ID {
 	return id
 }
 
-// The steps derivedID tells apart.
+// The steps derivedID tells apart; stepTranscript marks turnID's input.
 const (
 	stepKeywordReply byte = iota + 1
 	stepWelcome
 	stepBusy
-	stepTranscript // + the turn's index
+	stepTranscript
 )
 
 // judge finds the touchpoint and the recipient of a message in c and

@@ -18,6 +18,16 @@ import (
 // hands it to [Desk.Receive]. Touchpoint, From and ProviderID (or, on web
 // chat and the host's own channel, a stable ID of the host's) are what
 // make it idempotent.
+//
+// Every field has a limit, checked before anything is stored (see the
+// channel package's rules 17 to 21): a text of at most
+// channel.MaxInboundText characters, IDs and the locale of at most
+// channel.MaxIDLength bytes, a name of at most channel.MaxNameLength
+// characters, a subject of at most channel.MaxSubjectLength, at most
+// channel.MaxInboundAttachments attachments no larger than the channel's
+// largest file, a transcript of at most [MaxTranscriptTurns] turns. Invalid
+// UTF-8 in a text is repaired (U+FFFD); a NUL anywhere, and a control
+// character or invalid UTF-8 in a name or an ID, is refused.
 type Inbound struct {
 	// Touchpoint is the ID of the touchpoint the message arrived on.
 	Touchpoint string
@@ -29,7 +39,8 @@ type Inbound struct {
 	// nothing and returns the first message with Duplicate set. Empty
 	// means the message cannot be deduplicated.
 	ProviderID string
-	// Text is the message body.
+	// Text is the message body. A message needs a text other than white
+	// space, an attachment, or Unsupported.
 	Text string
 
 	// Name is the contact's display name, if the provider gives one.
@@ -56,16 +67,20 @@ type Inbound struct {
 	Verified channel.Address
 	// Transcript is the conversation that preceded the hand-off on the
 	// host's own channel (its bot and the contact); a new conversation
-	// stores it as imported history, before this message.
+	// stores it as imported history, before this message. It holds at most
+	// MaxTranscriptTurns turns (ErrTranscriptTooLong beyond) and
+	// MaxTranscriptBytes of text; every turn is imported.
 	Transcript []Turn
 }
 
 // Turn is one message of an imported transcript.
 type Turn struct {
-	// Author is AuthorContact or AuthorBot (or AuthorSystem).
+	// Author is AuthorContact or AuthorBot (or AuthorSystem); any other is
+	// refused.
 	Author conversation.AuthorKind
-	Text   string
-	At     time.Time
+	// Text follows the rules of Inbound.Text; it may not be blank.
+	Text string
+	At   time.Time
 }
 
 // Receipt is what [Desk.Receive] did with an inbound message.
@@ -99,6 +114,13 @@ type Receipt struct {
 // Receive is idempotent on (Touchpoint, ProviderID): a provider retrying
 // a webhook, even after a failure half-way through the first attempt,
 // gets the same message back and nothing is stored or sent twice.
+//
+// A message that breaks a limit of [Inbound] is refused before anything is
+// written, with an error matching conversation.ErrInvalid: a
+// *channel.FieldError (errors.As) names the field, its limit and its size;
+// ErrEmpty is a message with nothing in it; a *TranscriptError
+// (ErrTranscriptTooLong) a transcript over MaxTranscriptTurns. The host
+// answers such a webhook as a client error: a retry is refused alike.
 func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	now := d.now()
 	tp, err := d.touchpoint(in.Touchpoint)
@@ -107,6 +129,9 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Receipt, error) {
 	}
 	contact, err := d.contactOf(tp, &in)
 	if err != nil {
+		return Receipt{}, err
+	}
+	if err := checkInbound(tp.Kind, &in); err != nil {
 		return Receipt{}, err
 	}
 	// A provider's timestamp after the desk's clock is clock skew: taken
@@ -325,6 +350,9 @@ func (d *Desk) contactOf(tp *touchpoint, in *Inbound) (inboundContact, error) {
 	ic.Name = in.Name
 	ic.Locale = in.Locale
 	if in.Locale != "" {
+		if err := channel.CheckToken("Locale", in.Locale, channel.MaxIDLength); err != nil {
+			return inboundContact{}, invalidInbound{err}
+		}
 		if ic.lang, err = language.Parse(in.Locale); err != nil {
 			return inboundContact{}, fmt.Errorf("parley: contact locale %q: %w", in.Locale, err)
 		}
@@ -449,8 +477,8 @@ func (d *Desk) inboundMessage(contactID string, in *Inbound, at time.Time) *conv
 }
 
 // importTranscript stores the history that preceded the hand-off, each
-// turn under an ID derived from the conversation, so a retry after a
-// failure half-way stores each turn once.
+// turn under an ID derived from the conversation and its index (turnID),
+// so a retry after a failure half-way stores each turn once.
 func (d *Desk) importTranscript(ctx context.Context, c *conversation.Conversation, turns []Turn) error {
 	for i, t := range turns {
 		dir := conversation.Inbound
@@ -458,7 +486,7 @@ func (d *Desk) importTranscript(ctx context.Context, c *conversation.Conversatio
 			dir = conversation.Outbound
 		}
 		m := &conversation.Message{
-			ID:             derivedID(c.ID, stepTranscript+byte(i)),
+			ID:             turnID(c.ID, i),
 			ConversationID: c.ID,
 			Direction:      dir,
 			Imported:       true,

@@ -29,3 +29,23 @@ func TestReceiveTracksOnlyWindowedChannels(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, d.windows.Len(), "a WhatsApp pair is")
 }
+
+// A refused inbound message touches no window: the window opens on a
+// message stored, never on one refused.
+func TestRefusedInboundTouchesNoWindow(t *testing.T) {
+	d, err := New(Config{
+		Transport:   TransportFunc(func(context.Context, Outgoing) (string, error) { return "id", nil }),
+		Touchpoints: []Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+	})
+	require.NoError(t, err)
+	for _, in := range []Inbound{
+		{Text: "hi\x00"},
+		{Text: "  "},
+		{Text: "hi", ProviderID: string(make([]byte, channel.MaxIDLength+1))},
+	} {
+		in.Touchpoint, in.From = "wa", channel.Address{Kind: channel.WhatsApp, ID: "+14155550100"}
+		_, err := d.Receive(context.Background(), in)
+		require.Error(t, err)
+		assert.Zero(t, d.windows.Len(), "refused %q: no window", in.Text)
+	}
+}

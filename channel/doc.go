@@ -138,6 +138,43 @@
 //     [DefaultWhatsAppNumbersPerAccount] (25) sender numbers unless Meta
 //     raised its limit.
 //
+// # What a contact may send
+//
+// A webhook carries whatever a provider, or someone posing as one, puts in
+// it. These limits bound what a host stores; each is well above what the
+// channels deliver, so no real message is refused. A refusal is a
+// [*FieldError] naming the field, its limit and the size it had.
+//
+//  17. A contact's text is at most [MaxInboundText] (65 536) characters on
+//     every kind: providers limit what a business sends, not what a
+//     contact's app sends (WhatsApp's takes 65 536), and e-mail, web chat
+//     and the host's own channel have no limit. Longer is refused
+//     ([ErrOverLimit]), never truncated.
+//  18. [InboundText] repairs invalid UTF-8 in a text, each run of invalid
+//     bytes becoming one U+FFFD, and refuses a NUL ([ErrBadCharacter]),
+//     which no channel delivers and SQL text columns refuse. Line breaks,
+//     tabs and every other character are kept.
+//  19. A name a person reads is at most [MaxNameLength] (256) characters
+//     (a display name, a file name), a subject at most [MaxSubjectLength]
+//     (998, an e-mail header line); [CheckName] refuses invalid UTF-8 and
+//     any control character (Unicode's Cc: NUL, escape, line breaks, DEL,
+//     C1) in them.
+//  20. An identifier a machine reads (a provider's message ID, an
+//     interaction ID, a MIME type, a language tag) is at most
+//     [MaxIDLength] (256) bytes, an attachment URL at most [MaxURLLength]
+//     (8 192) bytes; [CheckToken] refuses invalid UTF-8 and control
+//     characters in them. An ID is never repaired: a changed ID would not
+//     match the provider's.
+//  21. A contact's message carries at most [MaxInboundAttachments] (100)
+//     files ([Capabilities.CheckInboundAttachments]), each of 0 to
+//     [Capabilities.MaxFileBytes] bytes (the kind's largest per-file
+//     limit, or [MaxAttachmentBytes], 2 GiB, where the kind sets none) and
+//     of a duration of at least 0. The media rules of rule 3 judge what the
+//     business sends, not what it receives.
+//  22. Limits on what a person reads count characters (code points, as
+//     [TextLength] counts them); limits on what a machine reads count
+//     bytes, the unit its storage counts.
+//
 // # Text forms
 //
 // Every enumeration here reads and writes itself as text

@@ -82,6 +82,42 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// Control and format characters around a message (a NUL a gateway
+// appends, an escape, a zero-width space, a byte-order mark, direction
+// marks) are ignored like white space; inside a keyword they keep it from
+// matching, as any other character does.
+func TestClassifyIgnoresControlAndFormatCharactersAround(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want optout.Action
+	}{
+		{"trailing NUL", "STOP\x00", optout.OptOut},
+		{"leading NUL", "\x00STOP", optout.OptOut},
+		{"NULs both sides", "\x00\x00stop\x00\x00\x00", optout.OptOut},
+		{"escape and bell", "\x1bSTOP\x07", optout.OptOut},
+		{"DEL", "STOP\x7f", optout.OptOut},
+		{"C1 control", "\u0090STOP\u009f", optout.OptOut},
+		{"zero-width space", "STOP\u200b", optout.OptOut},
+		{"byte-order mark", "\ufeffSTOP", optout.OptOut},
+		{"direction marks", "\u200eSTOP\u200f", optout.OptOut},
+		{"word joiner after punctuation", "Stop.\u2060", optout.OptOut},
+		{"mixed with white space and punctuation", " \x00 help ?\x00\n", optout.Help},
+		{"phrase with a trailing NUL", "OPT OUT\x00", optout.OptOut},
+		{"non-ASCII keyword with a NUL", "ＳＴＯＰ\x00", optout.OptOut},
+		{"NUL inside", "ST\x00OP", optout.None},
+		{"zero-width space inside", "S\u200bTOP", optout.None},
+		{"NUL inside a phrase", "OPT\x00OUT", optout.None},
+		{"NUL only", "\x00", optout.None},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, optout.Classify(tt.body), "Classify(%q)", tt.body)
+			assert.Equal(t, tt.want, optout.ClassifySlow(optout.DefaultKeywords(), tt.body), "x/text path, %q", tt.body)
+		})
+	}
+}
+
 func TestClassifyLongMessages(t *testing.T) {
 	t.Run("surrounding white space of any length", func(t *testing.T) {
 		assert.Equal(t, optout.OptOut, optout.Classify(strings.Repeat(" ", 500)+"STOP"+strings.Repeat(" ", 500)))

@@ -18,9 +18,13 @@
 //     NOW" do not.
 //  3. Matching ignores case, white space around the message, runs of white
 //     space inside a phrase, trailing punctuation ("stop.", "STOP!"),
-//     full-width forms ("ＳＴＯＰ") and accents ("STÖP"). Providers promise
-//     only case-insensitivity; the rest is parley's, because CTIA asks that
-//     a contact's natural way of saying stop be honoured.
+//     full-width forms ("ＳＴＯＰ") and accents ("STÖP"), and control or
+//     format characters around the message ("STOP\x00", a byte-order mark,
+//     a zero-width space), which gateways and keyboards add unseen; inside
+//     a keyword they are characters like any other ("ST\x00OP" is none).
+//     Providers promise only case-insensitivity; the rest is parley's,
+//     because CTIA asks that a contact's natural way of saying stop be
+//     honoured.
 //  4. A message longer, once trimmed, than four times the longest keyword
 //     plus 64 bytes is never a keyword, so a long message is turned away
 //     without being read.

@@ -10,11 +10,12 @@ import (
 
 // FuzzClassify checks that Classify never panics, that the ASCII fast path
 // answers as the x/text path does, and that a classified keyword stays
-// classified when wrapped in spaces or given a trailing ".".
+// classified when wrapped in spaces, NUL bytes or zero-width characters,
+// or given a trailing ".".
 func FuzzClassify(f *testing.F) {
 	for _, s := range []string{
 		"STOP", " stop. ", "Stop!", "ＳＴＯＰ", "opt   out", "STÖP", "STOP PLEASE",
-		"PLEASE CANCEL", "S T O P", "OPT OUT NOW", "", "\xff", "arrêt", "unsubscribe",
+		"PLEASE CANCEL", "S T O P", "STOP\x00", "\x00\x1bstop\x7f", "\ufeffSTOP\u200b", "ST\x00OP", "\u0090help\u009f", "OPT OUT NOW", "", "\xff", "arrêt", "unsubscribe",
 		"STOP" + strings.Repeat(".", 60) + "\u3000", "s\u0301top", "ﬀ", "Help?",
 		// Longer than the raw bound: rejected at once only from an ASCII
 		// first byte that is not white space to an ASCII last significant
@@ -33,7 +34,7 @@ func FuzzClassify(f *testing.F) {
 		if got == optout.None || !utf8.ValidString(body) {
 			return
 		}
-		for _, wrapped := range []string{" " + body + " ", body + ".", "\t" + body + " .\n"} {
+		for _, wrapped := range []string{" " + body + " ", body + ".", "\t" + body + " .\n", "\x00" + body + "\x00", "\ufeff" + body + "\u200b"} {
 			if w := optout.Classify(wrapped); w != got {
 				t.Fatalf("Classify(%q) = %s but Classify(%q) = %s", body, got, wrapped, w)
 			}

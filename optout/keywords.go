@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"golang.org/x/text/language"
 )
@@ -271,14 +270,14 @@ const rawSlack = 64
 // Kept apart from matchTrimmed so it stays small: see BenchmarkClassify.
 func (k *Keywords) match(s string) hit {
 	end := len(s)
-	for end > 0 && byteClass[s[end-1]]&(classSpace|classPunct) != 0 {
+	for end > 0 && byteClass[s[end-1]]&(classTrim|classPunct) != 0 {
 		end--
 	}
-	// An ASCII first byte that is not white space trims nothing at the
-	// front, and an ASCII last significant byte trims alike on both
-	// paths, so the trimmed text is s[:end] on either; longer than the
-	// raw bound, it is no keyword. The first byte exists: end > maxRaw ≥ 0.
-	if end > k.maxRaw && (byteClass[s[0]]|byteClass[s[end-1]])&(classSpace|classHigh) == 0 {
+	// An ASCII first byte that is not white space or a control trims
+	// nothing at the front, and an ASCII last significant byte trims alike
+	// on both paths, so the trimmed text is s[:end] on either; longer than
+	// the raw bound, it is no keyword. The first byte exists: end > maxRaw ≥ 0.
+	if end > k.maxRaw && (byteClass[s[0]]|byteClass[s[end-1]])&(classTrim|classHigh) == 0 {
 		return 0
 	}
 	return k.matchTrimmed(s, end)
@@ -294,9 +293,9 @@ func (k *Keywords) matchTrimmed(s string, end int) hit {
 	if end == 0 {
 		return 0 // white space and punctuation only
 	}
-	// s[end-1] is not white space, so the leading trim stops by it.
+	// s[end-1] is not trimmed, so the leading trim stops by it.
 	start := 0
-	for byteClass[s[start]] == classSpace {
+	for byteClass[s[start]]&classTrim != 0 {
 		start++
 	}
 	// A non-ASCII first or last character may trim differently: hand over
@@ -377,7 +376,7 @@ func (k *Keywords) matchLong(s, t string) hit {
 
 // matchSlow canonicalises body with x/text after cheap length guards.
 func (k *Keywords) matchSlow(body string) int {
-	t := strings.TrimLeftFunc(strings.TrimRightFunc(body, trailing), unicode.IsSpace)
+	t := strings.TrimLeftFunc(strings.TrimRightFunc(body, trailing), leading)
 	if len(t) > k.maxRaw || letters(t, k.maxLetters) > k.maxLetters {
 		return -1
 	}

@@ -11,13 +11,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Matching ignores case, surrounding white space, runs of inner white space,
-// trailing punctuation, full-width forms and accents. The
-// canonical form of a text is therefore: compatibility-decomposed (NFKD, so
-// "Ｓ" is "S" and "Ö" is "O" plus a mark), stripped of nonspacing marks,
-// case-folded, recomposed (NFKC); then trailing white space and punctuation
-// cut, leading white space cut and every inner run of white space made one
-// ASCII space. Keywords and messages go through the same function, so a
+// Matching ignores case, surrounding white space and control or format
+// characters, runs of inner white space, trailing punctuation, full-width
+// forms and accents. The canonical form of a text is therefore:
+// compatibility-decomposed (NFKD, so "Ｓ" is "S" and "Ö" is "O" plus a
+// mark), stripped of nonspacing marks, case-folded, recomposed (NFKC); then
+// trailing white space, control or format characters and punctuation cut,
+// leading white space and control or format characters cut, and every
+// inner run of white space made one ASCII space. Keywords and messages go through the same function, so a
 // keyword written "Arrêt" matches "ARRET", "arret." and "ＡＲＲＥＴ".
 
 // foldChains pools the x/text transformer chain: a chain carries state, so
@@ -38,16 +39,22 @@ func canonical(s string) string {
 		return ""
 	}
 	out = strings.TrimRightFunc(out, trailing)
-	out = strings.TrimLeftFunc(out, unicode.IsSpace)
+	out = strings.TrimLeftFunc(out, leading)
 	if !hasInnerSpaceRun(out) {
 		return out
 	}
 	return strings.Join(strings.Fields(out), " ")
 }
 
-// trailing reports whether r may follow a keyword: white space or
-// punctuation ("stop.", "STOP!", "stop !!").
-func trailing(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }
+// trailing reports whether r may follow a keyword: white space,
+// punctuation ("stop.", "STOP!", "stop !!"), or a control or format
+// character ("STOP\x00", "STOP\u200b").
+func trailing(r rune) bool { return leading(r) || unicode.IsPunct(r) }
+
+// leading reports whether r may precede a keyword: white space, or a
+// control or format character (a NUL, an escape, a byte-order mark, a
+// zero-width space), which a gateway or a keyboard may add unseen.
+func leading(r rune) bool { return unicode.IsSpace(r) || unicode.In(r, unicode.Cc, unicode.Cf) }
 
 // hasInnerSpaceRun reports whether s holds white space other than single
 // ASCII spaces, which canonical must collapse.
@@ -68,7 +75,11 @@ func hasInnerSpaceRun(s string) bool {
 const (
 	classSpace = 1 << iota // ASCII white space
 	classPunct             // ASCII punctuation (Unicode category P)
+	classCtrl              // ASCII control character other than white space
 	classHigh              // not ASCII: the fast path hands over
+
+	// classTrim is what is cut on both sides of a message.
+	classTrim = classSpace | classCtrl
 )
 
 var byteClass = func() (c [256]uint8) {
@@ -79,6 +90,8 @@ var byteClass = func() (c [256]uint8) {
 			c[b] = classHigh
 		case unicode.IsSpace(r):
 			c[b] = classSpace
+		case unicode.IsControl(r):
+			c[b] = classCtrl
 		case unicode.IsPunct(r):
 			c[b] = classPunct
 		}
