@@ -20,10 +20,10 @@ import (
 // and a contact's own retry is still a duplicate.
 func TestReceiveKeysProviderIDOnTheSender(t *testing.T) {
 	tests := []struct {
-		name   string
-		tp     string
-		a, b   channel.Address
-		bOpen  bool // B has an open conversation: the store's append decides, not the lookup before a start
+		name  string
+		tp    string
+		a, b  channel.Address
+		bOpen bool // B has an open conversation: the store's append decides, not the lookup before a start
 	}{
 		{name: "WhatsApp, both open", tp: "wa", a: wa("+14155550100"), b: wa("+14155550101")},
 		{name: "SMS, both open", tp: "sms", a: sms("+14155550100"), b: sms("+14155550101")},
