@@ -199,7 +199,8 @@ func (s *ConversationStore) message(ref msgRef, providerID string) *conversation
 	return m
 }
 
-// AppendMessage stores m unless its provider key is already stored; see [conversation.MessageStore] for the contract.
+// AppendMessage stores m unless its provider key is already stored; see
+// [conversation.MessageStore] for the contract.
 func (s *ConversationStore) AppendMessage(ctx context.Context, m *conversation.Message) (*conversation.Message, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
