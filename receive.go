@@ -35,9 +35,10 @@ type Inbound struct {
 	// numbers are normalised to E.164.
 	From channel.Address
 	// ProviderID is the provider's message ID. A second Receive with the
-	// same touchpoint and ProviderID is a provider retry: it stores
-	// nothing and returns the first message with Duplicate set. Empty
-	// means the message cannot be deduplicated.
+	// same touchpoint, sender and ProviderID is a provider retry: it stores
+	// nothing and returns the first message with Duplicate set; another
+	// sender's message with the ID is its own. Empty means the message
+	// cannot be deduplicated.
 	ProviderID string
 	// Text is the message body. A message needs a text other than white
 	// space, an attachment, or Unsupported.
@@ -111,8 +112,8 @@ type Receipt struct {
 // the customer-service window, answers SMS opt-out, opt-in and help
 // keywords, and routes a new conversation.
 //
-// Receive is idempotent on (Touchpoint, ProviderID): a provider retrying
-// a webhook, even after a failure half-way through the first attempt,
+// Receive is idempotent on (Touchpoint, sender, ProviderID): a provider
+// retrying a webhook, even after a failure half-way through the first attempt,
 // gets the same message back and nothing is stored or sent twice.
 //
 // A message that breaks a limit of [Inbound] is refused before anything is
@@ -389,7 +390,7 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, 
 		return nil, nil, nil, err
 	}
 	if in.ProviderID != "" {
-		m, err := d.store.MessageByProvider(ctx, tp.ID, in.ProviderID)
+		m, err := d.store.MessageByProvider(ctx, tp.ID, ic.ID, in.ProviderID)
 		switch {
 		case err == nil:
 			return nil, nil, m, nil

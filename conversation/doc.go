@@ -46,10 +46,17 @@
 //     read. Failed is terminal and keeps the provider's reason; it is
 //     taken only before the message was delivered. A late or duplicate
 //     callback is ignored, not an error ([Delivery.Advance]).
-//  9. Inbound messages are idempotent on (touchpoint, provider message
-//     ID): a provider retrying a webhook never stores a message twice. The
-//     Desk checks the ID before routing ([MessageStore.MessageByProvider]),
-//     so a retry after the conversation ended opens no follow-up.
+//  9. Inbound messages are idempotent on (touchpoint, sender, provider
+//     message ID), the sender being the conversation's contact: a provider
+//     retrying a webhook never stores a message twice, and another
+//     contact's message reusing the ID is stored as its own, never
+//     answered with the first contact's. The key is the same on every
+//     channel: on web chat and the host's own channel the client picks
+//     IDs, and a provider's unique IDs lose nothing by it. Delivery
+//     callbacks name an outbound message by (touchpoint, provider ID),
+//     which never matches an inbound message. The Desk checks the key
+//     before routing ([MessageStore.MessageByProvider]), so a retry after
+//     the conversation ended opens no follow-up.
 //  10. Each conversation counts the contact's messages its agent has not
 //     read ([Conversation].Unread); marking it read resets the count to 0.
 //     Imported history never counts.

@@ -151,9 +151,9 @@ type Message struct {
 	// Template names the template it was sent with, if any.
 	Template *TemplateRef
 	// ProviderID is the provider's message ID: inbound messages are
-	// idempotent on (touchpoint, ProviderID) and delivery callbacks find
-	// outbound messages by it. Empty until the transport accepted an
-	// outbound message.
+	// idempotent on (touchpoint, sender, ProviderID) and delivery
+	// callbacks find outbound messages by (touchpoint, ProviderID) (rule
+	// 9). Empty until the transport accepted an outbound message.
 	ProviderID string
 	// Delivery is the outbound delivery status; zero for inbound messages
 	// and notes.

@@ -41,9 +41,9 @@ import (
 //     (m.ConversationID == c.ID; [Conversation.Receive] or
 //     [Conversation.Post] applied to c) as one atomic step, so a failure
 //     never leaves a message its conversation does not count. It is
-//     AppendMessage and Update together: when m's provider ID is already
-//     stored on the touchpoint it returns that message, created == false,
-//     and stores neither; otherwise it fails as either would (ErrConflict
+//     AppendMessage and Update together: when m's provider key (see
+//     MessageStore) is already stored it returns that message, created ==
+//     false, and stores neither; otherwise it fails as either would (ErrConflict
 //     for a stale c.Version, ErrDuplicateID, ErrInvalid, ErrNotFound) and
 //     stores neither, or stores both and sets c.Version.
 type Store interface {
@@ -59,29 +59,40 @@ type Store interface {
 // MessageStore is the message half of [Store]. Its methods, like Store's,
 // are safe for concurrent use, return copies and change nothing on failure.
 //
+// A message with a provider ID has a provider key, on every channel: an
+// inbound message's is (touchpoint, sender, provider ID), the sender being
+// its conversation's Contact.ID, because on web chat and the host's own
+// channel the client picks IDs and two contacts may pick the same one; an
+// outbound message's is (touchpoint, provider ID), the ID the provider
+// assigned and quotes in delivery callbacks. An inbound and an outbound
+// key never match each other, so an inbound ID that equals an outbound
+// provider ID is neither's duplicate.
+//
 //   - AppendMessage stores m (checked with [Message.Validate]) in its
-//     conversation. It is idempotent on (conversation's touchpoint,
-//     m.ProviderID): when a message with that provider ID is already stored
-//     on the touchpoint it returns that message and created == false, and
-//     stores nothing (a provider retrying a webhook never duplicates a
-//     message); concurrent duplicates store exactly one.
-//     Messages with an empty ProviderID are always appended. When created
-//     it returns m itself. Errors: ErrInvalid, ErrNotFound (no such
-//     conversation), ErrDuplicateID (m.ID taken).
+//     conversation. It is idempotent on m's provider key: when a message
+//     with that key is already stored it returns that message and
+//     created == false, and stores nothing (a provider retrying a webhook
+//     never duplicates a message, and another contact's message reusing
+//     the ID is stored as its own); concurrent duplicates store exactly
+//     one. Messages with an empty ProviderID are always appended. When
+//     created it returns m itself. Errors: ErrInvalid, ErrNotFound (no
+//     such conversation), ErrDuplicateID (m.ID taken).
 //   - UpdateDelivery applies u to one message with [Delivery.Apply], so
 //     the status only moves forward and a failure keeps its Reason and
-//     Code; a late or duplicate update returns the
-//     message with changed == false and no error. Errors: ErrInvalid,
-//     ErrNotFound, ErrDuplicateID (u records a provider ID another message
-//     on the touchpoint has).
-//   - MessageByProvider returns the message stored on touchpoint with that
-//     provider message ID, inbound or outbound: the same (touchpoint,
-//     provider ID) index AppendMessage deduplicates on and UpdateDelivery
-//     finds callbacks by, including IDs UpdateDelivery recorded. The Desk
-//     asks it before starting a conversation for a webhook, so a provider
-//     retry that arrives after the conversation ended is recognised
-//     instead of opening a follow-up. Errors: ErrInvalid (empty touchpoint
-//     or provider ID), ErrNotFound.
+//     Code; a late or duplicate update returns the message with changed ==
+//     false and no error. By (Touchpoint, ProviderID) it finds the
+//     outbound message with that key, never an inbound one. Errors:
+//     ErrInvalid, ErrNotFound, ErrDuplicateID (u records a provider ID
+//     whose key another message has).
+//   - MessageByProvider returns the message with provider key
+//     (touchpoint, from, providerID): with from, a contact ID, the inbound
+//     message that contact sent; with from empty, the outbound message the
+//     provider gave that ID, including IDs UpdateDelivery recorded. It
+//     reads the index AppendMessage deduplicates on and UpdateDelivery
+//     finds callbacks by. The Desk asks it before starting a conversation
+//     for a webhook, so a provider retry that arrives after the
+//     conversation ended is recognised instead of opening a follow-up.
+//     Errors: ErrInvalid (empty touchpoint or provider ID), ErrNotFound.
 //   - Messages returns one page of a conversation's messages (see
 //     [MessageQuery]). Errors: ErrNotFound (no such conversation),
 //     ErrBadCursor, ErrInvalid.
@@ -90,7 +101,7 @@ type Store interface {
 type MessageStore interface {
 	AppendMessage(ctx context.Context, m *Message) (stored *Message, created bool, err error)
 	UpdateDelivery(ctx context.Context, u DeliveryUpdate) (m *Message, changed bool, err error)
-	MessageByProvider(ctx context.Context, touchpoint, providerID string) (*Message, error)
+	MessageByProvider(ctx context.Context, touchpoint, from, providerID string) (*Message, error)
 	Messages(ctx context.Context, q MessageQuery) (MessagePage, error)
 }
 
@@ -110,9 +121,10 @@ type Receiver interface {
 	//     m.ConversationID to that conversation's ID, even when a later
 	//     check fails.
 	//  2. [Message.Validate]: ErrInvalid.
-	//  3. A provider retry, m's provider ID already stored on k's
-	//     touchpoint in any of its conversations: that message as
-	//     Received.Message, Created false, no Conversation, no error.
+	//  3. A provider retry, m's provider key (k's touchpoint, k's
+	//     contact, m.ProviderID) already stored, in any conversation: that
+	//     message as Received.Message, Created false, no Conversation, no
+	//     error.
 	//  4. A taken message ID: ErrDuplicateID.
 	//  5. [Conversation.Receive] refuses m (an Outbound one): ErrInvalid.
 	//
@@ -170,7 +182,8 @@ type CommentStore interface {
 
 // DeliveryUpdate is one delivery report for [MessageStore.UpdateDelivery].
 // It addresses the message either by MessageID or, when MessageID is zero,
-// by (Touchpoint, ProviderID), the way a provider's status callback names it.
+// by (Touchpoint, ProviderID), the way a provider's status callback names
+// an outbound message.
 type DeliveryUpdate struct {
 	MessageID  ID
 	Touchpoint string

@@ -102,7 +102,7 @@ func TestStoreKeepsStringsOfAnyLength(t *testing.T) {
 			Author: conversation.Author{Kind: conversation.AuthorContact, ID: "c1"}, Text: text, ProviderID: provider, CreatedAt: t0})
 		require.NoError(t, err)
 		require.True(t, created)
-		m, err := s.MessageByProvider(ctx, "tp", provider)
+		m, err := s.MessageByProvider(ctx, "tp", "c1", provider)
 		require.NoError(t, err, "%d bytes", n)
 		assert.True(t, m.Text == text, "a %d-byte text comes back exactly", n)
 	}

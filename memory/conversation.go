@@ -44,11 +44,13 @@ type ConversationStore struct {
 	authors interner
 	extras  []msgExtra // extras[0] is unused: a record's 0 means none
 
-	// byProvider indexes messages by provider ID, one index per
-	// touchpoint, since the idempotency key is (touchpoint, provider ID).
-	// seed hashes the IDs.
+	// byProvider indexes messages by provider key, one index per
+	// touchpoint: (touchpoint, sender, provider ID) for inbound messages,
+	// (touchpoint, provider ID) for outbound ones. seed hashes the IDs,
+	// senderSeed the senders.
 	byProvider map[string]*providerIndex
 	seed       maphash.Seed
+	senderSeed maphash.Seed
 	byID       idIndex
 
 	comments   map[string][]*conversation.Comment
@@ -88,6 +90,7 @@ func NewConversationStore() *ConversationStore {
 		extras:     make([]msgExtra, 1),
 		byProvider: make(map[string]*providerIndex),
 		seed:       maphash.MakeSeed(),
+		senderSeed: maphash.MakeSeed(),
 		comments:   make(map[string][]*conversation.Comment),
 		commentIDs: make(map[conversation.ID]struct{}),
 	}

@@ -116,14 +116,14 @@ func BenchmarkUpdateDelivery(b *testing.B) {
 
 // BenchmarkMessageByProvider is the Desk's deduplication check before it
 // routes a webhook: a store of 10 000 messages, each looked
-// up by its (touchpoint, provider ID).
+// up by its (touchpoint, sender, provider ID).
 func BenchmarkMessageByProvider(b *testing.B) {
 	s, convIDs, ids := benchStore(b, 1000)
 	ctx := context.Background()
 	const n = 10_000
-	pids := make([]string, n)
+	pids, senders := make([]string, n), make([]string, n)
 	for i := range pids {
-		pids[i] = "wamid." + strconv.Itoa(i)
+		pids[i], senders[i] = "wamid."+strconv.Itoa(i), "c"+strconv.Itoa(i%len(convIDs))
 		m := &conversation.Message{
 			ID: ids(), ConversationID: convIDs[i%len(convIDs)], Direction: conversation.Inbound,
 			Author: conversation.Author{Kind: conversation.AuthorContact}, Text: "hello", ProviderID: pids[i], CreatedAt: t0,
@@ -135,7 +135,7 @@ func BenchmarkMessageByProvider(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := s.MessageByProvider(ctx, "tp", pids[i%n]); err != nil {
+		if _, err := s.MessageByProvider(ctx, "tp", senders[i%n], pids[i%n]); err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -52,7 +52,7 @@ func (s *ConversationStore) eraseRecord(r *convRecord, ref msgRef) {
 	m := s.records.at(ref)
 	s.byID.remove(m.id, ref)
 	if m.providerID.n != 0 {
-		r.byProvider.remove(s.hashProvider(s.strings.view(m.providerID)), ref)
+		r.byProvider.remove(s.providerKey(s.sender(m), s.strings.view(m.providerID)), ref)
 	}
 	s.strings.erase(m.text)
 	s.strings.erase(m.providerID)

@@ -21,20 +21,48 @@ func (s *ConversationStore) providerIndex(touchpoint string) *providerIndex {
 	return ix
 }
 
-// hashProvider is the index key of providerID.
-func (s *ConversationStore) hashProvider(providerID string) uint32 {
-	return uint32(maphash.String(s.seed, providerID))
+// providerKey is the index hash of provider key (from, providerID): the
+// ID's hash, mixed for an inbound message with its sender's, so contacts
+// reusing one ID spread over the table instead of sharing one probe run.
+// from is "" for an outbound message.
+func (s *ConversationStore) providerKey(from, providerID string) uint32 {
+	h := maphash.String(s.seed, providerID)
+	if from != "" {
+		h ^= maphash.String(s.senderSeed, from)
+	}
+	return uint32(h)
 }
 
-// findProvider returns the record stored in ix with providerID, whose hash
-// is h, or 0. The caller holds s.mu.
-func (s *ConversationStore) findProvider(ix *providerIndex, h uint32, providerID string) msgRef {
-	return ix.find(h, func(ref msgRef) bool { return s.strings.view(s.records.at(ref).providerID) == providerID })
+// sender is the from of message r's provider key: its conversation's
+// contact for an inbound message, "" for an outbound one. The caller
+// holds s.mu.
+func (s *ConversationStore) sender(r *msgRecord) string {
+	if r.flags&flagOutbound != 0 {
+		return ""
+	}
+	return s.list[r.conv].c.Contact.ID
 }
 
-// indexProvider records providerID, whose hash is h, as ref's in ix. The
-// caller holds s.mu for writing and has checked that no record in ix has
-// it.
+// senderOf is sender for message m of conv, before it is stored.
+func senderOf(conv *convRecord, m *conversation.Message) string {
+	if m.Direction == conversation.Outbound {
+		return ""
+	}
+	return conv.c.Contact.ID
+}
+
+// findProvider returns the record stored in ix with provider key (from,
+// providerID), whose hash is h, or 0. The caller holds s.mu.
+func (s *ConversationStore) findProvider(ix *providerIndex, h uint32, from, providerID string) msgRef {
+	return ix.find(h, func(ref msgRef) bool {
+		r := s.records.at(ref)
+		return s.strings.view(r.providerID) == providerID && s.sender(r) == from
+	})
+}
+
+// indexProvider records providerID, whose key hashes to h, as ref's in ix.
+// The caller holds s.mu for writing and has checked that no record in ix
+// has the key.
 func (s *ConversationStore) indexProvider(ix *providerIndex, h uint32, ref msgRef, providerID string) {
 	s.records.at(ref).providerID = s.strings.put(providerID)
 	ix.add(h, ref)
@@ -171,8 +199,8 @@ func (s *ConversationStore) message(ref msgRef, providerID string) *conversation
 	return m
 }
 
-// AppendMessage stores m unless its (touchpoint, provider ID) is already
-// stored; see [conversation.MessageStore] for the contract.
+// AppendMessage stores m unless its provider key is already stored; see
+// [conversation.MessageStore] for the contract.
 func (s *ConversationStore) AppendMessage(ctx context.Context, m *conversation.Message) (*conversation.Message, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
@@ -260,13 +288,14 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 	return conversation.Received{Conversation: clone(&r.c), Message: m, Created: true, First: first}, nil
 }
 
-// checkAppend returns the message already stored with m's provider ID on
-// the touchpoint, or an error if m's ID is taken; h is the provider ID's
-// hash (0 without one), for applyAppend. The caller holds s.mu.
+// checkAppend returns the message already stored with m's provider key,
+// or an error if m's ID is taken; h is the key's hash (0 without a
+// provider ID), for applyAppend. The caller holds s.mu.
 func (s *ConversationStore) checkAppend(conv *convRecord, m *conversation.Message) (old *conversation.Message, h uint32, err error) {
 	if m.ProviderID != "" {
-		h = s.hashProvider(m.ProviderID)
-		if ref := s.findProvider(conv.byProvider, h, m.ProviderID); ref != 0 {
+		from := senderOf(conv, m)
+		h = s.providerKey(from, m.ProviderID)
+		if ref := s.findProvider(conv.byProvider, h, from, m.ProviderID); ref != 0 {
 			return s.message(ref, m.ProviderID), h, nil
 		}
 	}
@@ -302,7 +331,7 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 	if !u.MessageID.IsZero() {
 		ref = s.byID.find(&s.records, u.MessageID)
 	} else if ix, ok := s.byProvider[u.Touchpoint]; ok {
-		ref = s.findProvider(ix, s.hashProvider(u.ProviderID), u.ProviderID)
+		ref = s.findProvider(ix, s.providerKey("", u.ProviderID), "", u.ProviderID)
 	}
 	if ref == 0 {
 		return nil, false, conversation.ErrNotFound
@@ -316,9 +345,9 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 		if r.flags&flagInternal != 0 {
 			return nil, false, &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "cannot be set on an internal note"}
 		}
-		ix := s.list[r.conv].byProvider
-		h := s.hashProvider(u.ProviderID)
-		if s.findProvider(ix, h, u.ProviderID) != 0 {
+		ix, from := s.list[r.conv].byProvider, s.sender(r)
+		h := s.providerKey(from, u.ProviderID)
+		if s.findProvider(ix, h, from, u.ProviderID) != 0 {
 			return nil, false, conversation.ErrDuplicateID
 		}
 		s.indexProvider(ix, h, ref, u.ProviderID)
@@ -341,10 +370,11 @@ func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.D
 	return s.message(ref, u.ProviderID), changed, nil
 }
 
-// MessageByProvider returns a copy of the message stored on touchpoint with
-// providerID, inbound or outbound; see [conversation.MessageStore] for the
-// contract. It reads the index AppendMessage and UpdateDelivery keep.
-func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, providerID string) (*conversation.Message, error) {
+// MessageByProvider returns a copy of the message with provider key
+// (touchpoint, from, providerID): the inbound message contact from sent,
+// or with from empty the outbound one; see [conversation.MessageStore] for
+// the contract. It reads the index AppendMessage and UpdateDelivery keep.
+func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, from, providerID string) (*conversation.Message, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -360,7 +390,7 @@ func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, p
 	if !ok {
 		return nil, conversation.ErrNotFound
 	}
-	ref := s.findProvider(ix, s.hashProvider(providerID), providerID)
+	ref := s.findProvider(ix, s.providerKey(from, providerID), from, providerID)
 	if ref == 0 {
 		return nil, conversation.ErrNotFound
 	}

@@ -43,7 +43,7 @@ func TestMessageByProviderAllocations(t *testing.T) {
 	// the provider ID is the caller's own string.
 	t.Run("hit allocates the copy and its text", func(t *testing.T) {
 		allocs := testing.AllocsPerRun(100, func() {
-			if _, err := s.MessageByProvider(ctx, "tp", "wamid.1"); err != nil {
+			if _, err := s.MessageByProvider(ctx, "tp", "c1", "wamid.1"); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -51,7 +51,7 @@ func TestMessageByProviderAllocations(t *testing.T) {
 	})
 	t.Run("miss allocates nothing", func(t *testing.T) {
 		allocs := testing.AllocsPerRun(100, func() {
-			if _, err := s.MessageByProvider(ctx, "tp", "wamid.2"); err == nil {
+			if _, err := s.MessageByProvider(ctx, "tp", "c1", "wamid.2"); err == nil {
 				t.Fatal("found a message never stored")
 			}
 		})

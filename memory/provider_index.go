@@ -1,17 +1,17 @@
 package memory
 
-// providerIndex finds a touchpoint's messages by provider message ID:
-// inbound messages are idempotent on (touchpoint, provider ID), and
-// delivery callbacks name outbound messages by it. Inbound messages enter
-// it on append, outbound ones when UpdateDelivery records the transport's
-// ID.
+// providerIndex finds a touchpoint's messages by provider key: inbound
+// messages are idempotent on (touchpoint, sender, provider ID), and
+// delivery callbacks name outbound messages by (touchpoint, provider ID).
+// Inbound messages enter it on append, outbound ones when UpdateDelivery
+// records the transport's ID.
 //
 // It is a hash table with open addressing and linear probing, kept in two
 // parallel arrays: a one-byte tag per slot, and the slots themselves (the
-// ID's 32-bit hash and its record). A lookup of a new ID, the common case,
-// reads tags only until it meets an empty one. Two IDs with one hash take
-// two slots of the same probe run, so both are found; the string compare
-// decides. Deleting shifts later entries of the run back, so no tombstones
+// key's 32-bit hash and its record). A lookup of a new key, the common
+// case, reads tags only until it meets an empty one. Two keys with one
+// hash take two slots of the same probe run, so both are found; comparing
+// the keys decides. Deleting shifts later entries of the run back, so no tombstones
 // pile up as contacts are erased.
 // Chosen over a Go map for the cost of each lookup: see
 // BenchmarkMessageByProvider.
@@ -21,8 +21,8 @@ type providerIndex struct {
 	n     int            // full slots
 }
 
-// providerSlot is one full slot: the provider ID's hash, to compare before
-// the ID and to move the entry without rereading its record, and the
+// providerSlot is one full slot: the provider key's hash, to compare before
+// the key and to move the entry without rereading its record, and the
 // record.
 type providerSlot struct {
 	h   uint32
@@ -31,7 +31,7 @@ type providerSlot struct {
 
 // providerTag is a full slot's tag: the hash's top seven bits, which a slot
 // index uses only in tables of over 2²⁵ slots, plus one so that no tag is
-// 0. A probe passes a slot holding another ID 127 times in 128 on the tag
+// 0. A probe passes a slot holding another key 127 times in 128 on the tag
 // alone.
 func providerTag(h uint32) uint8 { return uint8(h>>25) + 1 }
 
@@ -42,9 +42,9 @@ func newProviderIndex() *providerIndex {
 	return &providerIndex{tags: make([]uint8, minProviderSlots), slots: make([]providerSlot, minProviderSlots)}
 }
 
-// find returns the record whose provider ID hashes to h and is
-// providerID, or 0. same reports whether ref's provider ID is providerID;
-// it is called only on a slot whose hash is h.
+// find returns the record whose provider key hashes to h and is the one
+// sought, or 0. same reports whether ref's key is the one sought; it is
+// called only on a slot whose hash is h.
 func (ix *providerIndex) find(h uint32, same func(ref msgRef) bool) msgRef {
 	tag, mask := providerTag(h), len(ix.tags)-1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
@@ -59,8 +59,8 @@ func (ix *providerIndex) find(h uint32, same func(ref msgRef) bool) msgRef {
 	}
 }
 
-// add enters ref, whose provider ID hashes to h; the caller has checked
-// that the ID is not in the index.
+// add enters ref, whose provider key hashes to h; the caller has checked
+// that the key is not in the index.
 func (ix *providerIndex) add(h uint32, ref msgRef) {
 	if 8*(ix.n+1) > 7*len(ix.slots) {
 		ix.grow()
@@ -90,7 +90,7 @@ func (ix *providerIndex) grow() {
 	}
 }
 
-// remove takes out ref, whose provider ID hashes to h, if it is there.
+// remove takes out ref, whose provider key hashes to h, if it is there.
 func (ix *providerIndex) remove(h uint32, ref msgRef) {
 	mask := len(ix.tags) - 1
 	i := int(h) & mask

@@ -49,29 +49,61 @@ func TestProviderIndexCollisions(t *testing.T) {
 		m := &conversation.Message{ID: ids(), ConversationID: c.ID, Direction: conversation.Inbound,
 			Author: conversation.Author{Kind: conversation.AuthorContact, ID: "c1"}, Text: "hi " + p, CreatedAt: t0}
 		ref := s.addRecord(m, conv)
-		require.Zero(t, s.findProvider(conv.byProvider, h, p), "%s is not indexed yet", p)
+		require.Zero(t, s.findProvider(conv.byProvider, h, "c1", p), "%s is not indexed yet", p)
 		s.indexProvider(conv.byProvider, h, ref, p)
 		refs[p] = ref
 	}
 	require.Equal(t, len(providers), conv.byProvider.n)
 	for _, p := range providers {
-		assert.Equal(t, refs[p], s.findProvider(conv.byProvider, h, p), "%s is found in the run", p)
+		assert.Equal(t, refs[p], s.findProvider(conv.byProvider, h, "c1", p), "%s is found in the run", p)
 	}
-	assert.Zero(t, s.findProvider(conv.byProvider, h, "wamid.e"), "an ID never stored is not found on a shared hash")
+	assert.Zero(t, s.findProvider(conv.byProvider, h, "c1", "wamid.e"), "an ID never stored is not found on a shared hash")
 
 	// The run holds a, b, c, d in order. Take out the middle (c), the
 	// start (a) and the end (d), checking the rest after each.
 	for _, gone := range []string{"wamid.c", "wamid.a", "wamid.d"} {
 		conv.byProvider.remove(h, refs[gone])
 		delete(refs, gone)
-		assert.Zero(t, s.findProvider(conv.byProvider, h, gone), "%s was taken out", gone)
+		assert.Zero(t, s.findProvider(conv.byProvider, h, "c1", gone), "%s was taken out", gone)
 		for p, ref := range refs {
-			assert.Equal(t, ref, s.findProvider(conv.byProvider, h, p), "%s is still found after %s left", p, gone)
+			assert.Equal(t, ref, s.findProvider(conv.byProvider, h, "c1", p), "%s is still found after %s left", p, gone)
 		}
 	}
 	conv.byProvider.remove(h, refs["wamid.b"])
 	assert.Zero(t, conv.byProvider.n, "the last one out empties the index")
 	assert.Zero(t, slices.Max(conv.byProvider.tags), "and every slot is empty again")
+}
+
+// On one forced hash, a provider ID matches only under its own key: the
+// inbound message of its sender, or the outbound message with sender "".
+// The key's parts are compared, not only the ID.
+func TestProviderIndexComparesTheSender(t *testing.T) {
+	s, c, ids, t0 := storeWithConversation(t, channel.WebChat)
+	conv := s.convs[c.ID]
+
+	const h = 7
+	in := &conversation.Message{ID: ids(), ConversationID: c.ID, Direction: conversation.Inbound,
+		Author: conversation.Author{Kind: conversation.AuthorContact, ID: "c1"}, Text: "from c1", CreatedAt: t0}
+	inRef := s.addRecord(in, conv)
+	s.indexProvider(conv.byProvider, h, inRef, "msg-1")
+	out := &conversation.Message{ID: ids(), ConversationID: c.ID, Direction: conversation.Outbound,
+		Author: conversation.Author{Kind: conversation.AuthorAgent, ID: "a"}, Text: "to c1", CreatedAt: t0}
+	outRef := s.addRecord(out, conv)
+	s.indexProvider(conv.byProvider, h, outRef, "msg-1")
+
+	tests := []struct {
+		name, from string
+		want       msgRef
+	}{
+		{"the sender finds its inbound message", "c1", inRef},
+		{"no sender finds the outbound message", "", outRef},
+		{"another sender finds nothing", "c2", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, s.findProvider(conv.byProvider, h, tt.from, "msg-1"))
+		})
+	}
 }
 
 // The index against a map, through random adds and removes with hashes
@@ -179,7 +211,53 @@ func TestEraseZeroesMessageBytes(t *testing.T) {
 	assert.False(t, contains("4111-erased"), "the erased text is zeroed")
 	assert.False(t, contains("wamid.erased"), "the erased provider ID is zeroed")
 	assert.True(t, contains("4111-kept"), "another contact's text stays")
-	m, err := s.MessageByProvider(ctx, "tp", "wamid.kept")
+	m, err := s.MessageByProvider(ctx, "tp", "kept", "wamid.kept")
 	require.NoError(t, err)
 	assert.Equal(t, "my card is 4111-kept", m.Text)
+}
+
+// Erasing a contact takes its entries out under the key they were indexed
+// by (its sender mixed in), leaving another sender's message and the
+// outbound message with the same provider ID in place.
+func TestEraseDropsTheSendersProviderKeys(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ids := conversation.SequentialIDs(t0)
+	s := NewConversationStore()
+	convs := map[string]*conversation.Conversation{}
+	for _, contact := range []string{"erased", "kept"} {
+		c, _, err := conversation.Start(conversation.Params{
+			ID: ids(), Touchpoint: "tp", Channel: channel.WebChat, Direction: conversation.Inbound,
+			Contact: conversation.Contact{ID: contact}, Queues: []string{"sales"},
+		}, t0)
+		require.NoError(t, err)
+		require.NoError(t, s.Create(ctx, c))
+		convs[contact] = c
+		for _, pid := range []string{"msg-1", "msg-2"} {
+			_, created, err := s.AppendMessage(ctx, &conversation.Message{ID: ids(), ConversationID: c.ID, Direction: conversation.Inbound,
+				Author: conversation.Author{Kind: conversation.AuthorContact, ID: contact}, Text: "hi", ProviderID: pid, CreatedAt: t0})
+			require.NoError(t, err)
+			require.True(t, created)
+		}
+	}
+	_, created, err := s.AppendMessage(ctx, &conversation.Message{ID: ids(), ConversationID: convs["kept"].ID, Direction: conversation.Outbound,
+		Author: conversation.Author{Kind: conversation.AuthorAgent, ID: "a"}, Text: "hello", ProviderID: "msg-1",
+		Delivery: conversation.Delivery{Status: conversation.DeliverySent}, CreatedAt: t0})
+	require.NoError(t, err)
+	require.True(t, created)
+	ix := s.byProvider["tp"]
+	require.Equal(t, 5, ix.n)
+
+	_, err = s.Erase(ctx, "erased")
+	require.NoError(t, err)
+	assert.Equal(t, 3, ix.n, "the erased contact's two entries are gone, the others stay")
+	checkProbeRuns(t, ix)
+	for _, k := range []struct{ from, pid string }{{"kept", "msg-1"}, {"kept", "msg-2"}, {"", "msg-1"}} {
+		_, err := s.MessageByProvider(ctx, "tp", k.from, k.pid)
+		assert.NoError(t, err, "(%q, %q) is still found", k.from, k.pid)
+	}
+	for _, pid := range []string{"msg-1", "msg-2"} {
+		_, err := s.MessageByProvider(ctx, "tp", "erased", pid)
+		assert.ErrorIs(t, err, conversation.ErrNotFound, "the erased contact's %s", pid)
+	}
 }

@@ -25,11 +25,14 @@
 //     a [*conversation.ConflictError] carrying both versions, and changes
 //     nothing; concurrent read-modify-write loses no update) and identity
 //     fields that never change (ErrInvalid).
-//   - Messages: AppendMessage idempotent on (touchpoint, provider message
-//     ID), exactly one stored under concurrent duplicate webhooks; delivery
-//     status that only moves forward, with failed terminal; lookup by
-//     provider ID (MessageByProvider), after the conversation ended too;
-//     paging in append order without repeats or gaps; text search.
+//   - Messages: AppendMessage idempotent on the provider key, (touchpoint,
+//     sender, provider message ID) inbound and (touchpoint, provider ID)
+//     outbound, exactly one stored under concurrent duplicate webhooks,
+//     another sender's reused ID stored as its own; delivery status that
+//     only moves forward, with failed terminal, callbacks finding the
+//     outbound message only; lookup by provider key (MessageByProvider),
+//     after the conversation ended too; paging in append order without
+//     repeats or gaps; text search.
 //   - Record: message and conversation change stored together or not at
 //     all, under concurrent writers retrying on ErrConflict.
 //   - Search: visibility by viewer, every filter, paging without repeats or
@@ -41,11 +44,12 @@
 //
 //   - [conversation.Receiver]: ReceiveOpen takes an inbound message into
 //     its slot's open conversation in one atomic step, checking in the
-//     documented order, recognising provider retries across the whole
-//     touchpoint, and losing nothing under concurrent writers.
+//     documented order, recognising the same contact's provider retries
+//     across the whole touchpoint, and losing nothing under concurrent
+//     writers.
 //   - [conversation.Eraser]: Erase removes a contact's conversations,
 //     messages and (with [conversation.CommentStore]) comments, and nobody
-//     else's.
+//     else's, another sender's message with the same provider ID included.
 //   - [conversation.CommentStore]: comments belong to the contact, come back
 //     oldest first with their mentions, and IDs are unique.
 //

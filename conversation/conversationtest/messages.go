@@ -97,7 +97,7 @@ var messageCases = []storeCase{
 			f.errorf("refused appends stored messages: %d messages, want 1", n)
 		}
 	}},
-	{"AppendIdempotent", "inbound messages are idempotent on (touchpoint, provider message ID)", func(f *storeFixture) {
+	{"AppendIdempotent", "inbound messages are idempotent on (touchpoint, sender, provider message ID)", func(f *storeFixture) {
 		c := f.create(spec{})
 		first := f.appendNew(f.inbound(c, "wamid.X", "hello"))
 		retry := f.inbound(c, "wamid.X", "hello")
@@ -253,8 +253,13 @@ var messageCases = []storeCase{
 		if _, _, err := f.s.UpdateDelivery(f.ctx, conversation.DeliveryUpdate{MessageID: f.ids(), Status: conversation.DeliveryRead}); !errors.Is(err, conversation.ErrNotFound) {
 			f.errorf("update of an unknown message: got %v, want ErrNotFound", err)
 		}
-		if _, created, _ := f.s.AppendMessage(f.ctx, f.inbound(c, "SM123", "echo")); created {
-			f.errorf("an inbound message reusing the recorded provider ID was stored again")
+		// An inbound message's key has its sender: it never matches the
+		// outbound message, and callbacks still find that one.
+		if _, created, err := f.s.AppendMessage(f.ctx, f.inbound(c, "SM123", "the contact's own")); err != nil || !created {
+			f.errorf("an inbound message with the outbound message's provider ID: created %v, %v; want stored as its own", created, err)
+		}
+		if got, _, err := f.s.UpdateDelivery(f.ctx, conversation.DeliveryUpdate{Touchpoint: c.Touchpoint, ProviderID: "SM123", Status: conversation.DeliveryRead, At: suiteEpoch.Add(2 * time.Second)}); err != nil || got.ID != m.ID {
+			f.errorf("callback by provider ID after the inbound message: got %v, %v; want outbound message %s", got, err, m.ID)
 		}
 	}},
 	{"MessagePaging", "Messages pages in append order, newest or oldest first, without repeats or gaps while messages arrive", func(f *storeFixture) {

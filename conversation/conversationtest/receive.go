@@ -88,12 +88,12 @@ var receiverCases = []storeCase{
 				f.errorf("ReceiveOpen with no open conversation returned %+v", r)
 			}
 		}
-		if _, err := f.s.MessageByProvider(f.ctx, closed.Touchpoint, "wamid.O4"); !isNotFound(err) {
+		if _, err := f.s.MessageByProvider(f.ctx, closed.Touchpoint, closed.Contact.ID, "wamid.O4"); !isNotFound(err) {
 			f.errorf("a refused ReceiveOpen stored its message: %v", err)
 		}
 		f.wantCounts(closed.ID, 0, closed.Version, "a refused ReceiveOpen changed the ended conversation")
 	}},
-	{"ReceiveOpenRetryStoresNothing", "Receiver: ReceiveOpen of a provider ID already stored on the touchpoint returns that message, created == false, and changes nothing", func(f *storeFixture) {
+	{"ReceiveOpenRetryStoresNothing", "Receiver: ReceiveOpen of a provider ID the slot's contact already sent on the touchpoint returns that message, created == false, and changes nothing", func(f *storeFixture) {
 		rs := f.receiver()
 		c := f.create(spec{})
 		first, err := rs.ReceiveOpen(f.ctx, c.Key(), f.unaddressed(c, "wamid.O5", "hello"))
@@ -122,12 +122,12 @@ var receiverCases = []storeCase{
 		f.wantErr(err, conversation.ErrDuplicateID, "ReceiveOpen of a message whose ID is taken")
 		f.wantCounts(c.ID, 1, 2, "refused ReceiveOpens changed the conversation")
 		for _, p := range []string{"wamid.O7", "wamid.O8"} {
-			if _, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, p); !isNotFound(err) {
+			if _, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, c.Contact.ID, p); !isNotFound(err) {
 				f.errorf("a refused ReceiveOpen left provider ID %s behind: %v", p, err)
 			}
 		}
 	}},
-	{"ReceiveOpenRetryOfAnEndedConversation", "Receiver: a provider retry is found on the whole touchpoint: a retry of a message stored in the slot's ended conversation returns that message, created == false, and leaves the open one alone", func(f *storeFixture) {
+	{"ReceiveOpenRetryOfAnEndedConversation", "Receiver: a provider retry is found on the whole touchpoint, for the same contact: a retry of a message stored in the slot's ended conversation returns that message, created == false, and leaves the open one alone", func(f *storeFixture) {
 		rs := f.receiver()
 		ended := f.create(spec{})
 		first, err := rs.ReceiveOpen(f.ctx, ended.Key(), f.unaddressed(ended, "wamid.O9", "hello"))
@@ -154,7 +154,7 @@ var receiverCases = []storeCase{
 		if got := f.get(ended.ID); got.Version != endedBefore.Version || got.Unread != endedBefore.Unread || got.Status != conversation.Closed {
 			f.errorf("a retry changed the ended conversation: version %d, unread %d, status %s", got.Version, got.Unread, got.Status)
 		}
-		if m, err := f.s.MessageByProvider(f.ctx, open.Touchpoint, "wamid.O9"); err != nil || m.ID != first.Message.ID {
+		if m, err := f.s.MessageByProvider(f.ctx, open.Touchpoint, open.Contact.ID, "wamid.O9"); err != nil || m.ID != first.Message.ID {
 			f.errorf("MessageByProvider after the retry: got %v, %v; want the first message %s", m, err, first.Message.ID)
 		}
 	}},
@@ -171,7 +171,7 @@ var receiverCases = []storeCase{
 		}
 		f.wantCounts(b.ID, 1, 2, "conversation on the other touchpoint")
 		for tp, want := range map[string]conversation.ID{a.Touchpoint: first.Message.ID, b.Touchpoint: m.ID} {
-			if got, err := f.s.MessageByProvider(f.ctx, tp, "wamid.O10"); err != nil || got.ID != want {
+			if got, err := f.s.MessageByProvider(f.ctx, tp, a.Contact.ID, "wamid.O10"); err != nil || got.ID != want {
 				f.errorf("MessageByProvider(%q, wamid.O10): got %v, %v; want message %s", tp, got, err, want)
 			}
 		}
@@ -196,8 +196,10 @@ var receiverCases = []storeCase{
 		if n := len(f.allMessages(c.ID, "", 10)); n != 0 {
 			f.errorf("a refused ReceiveOpen stored %d messages, want none", n)
 		}
-		if _, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, "wamid.O11"); !isNotFound(err) {
-			f.errorf("a refused ReceiveOpen left provider ID wamid.O11 behind: %v", err)
+		for _, from := range []string{"", c.Contact.ID} {
+			if _, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, from, "wamid.O11"); !isNotFound(err) {
+				f.errorf("a refused ReceiveOpen left provider ID wamid.O11 (sender %q) behind: %v", from, err)
+			}
 		}
 		// Neither the message ID nor the provider ID was taken: the
 		// contact's message with both is stored.

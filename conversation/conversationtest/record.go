@@ -52,7 +52,7 @@ var recordCases = []storeCase{
 		if msgs := f.allMessages(c.ID, "", 10); len(msgs) != 0 {
 			f.errorf("a failed Record stored %d messages, want 0", len(msgs))
 		}
-		if _, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, "wamid.R2"); !isNotFound(err) {
+		if _, err := f.s.MessageByProvider(f.ctx, c.Touchpoint, c.Contact.ID, "wamid.R2"); !isNotFound(err) {
 			f.errorf("a failed Record left its provider ID behind: %v", err)
 		}
 		if got := f.get(c.ID); got.Unread != 0 || got.Subject != "moved on" {

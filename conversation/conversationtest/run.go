@@ -24,7 +24,7 @@ import (
 // its clean-up with t.Cleanup.
 func Run(t *testing.T, newStore func(t *testing.T) conversation.Store) {
 	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, recordCases, receiverCases, searchCases, eraseCases, commentCases) {
+	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, senderCases, recordCases, receiverCases, searchCases, eraseCases, commentCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &storeFixture{t: t, rule: tc.rule, s: newStore(t), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
 			tc.run(f)

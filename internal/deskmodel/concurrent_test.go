@@ -42,7 +42,7 @@ func TestModelConcurrent(t *testing.T) {
 	var mu sync.Mutex
 	convs := map[conversation.ID]bool{}
 	var order []conversation.ID // convs in the order they were first seen
-	pids := map[inPid]bool{}
+	pids := map[inPid]string{}  // the sender's contact ID
 	var surfaced int
 	addConv := func(id conversation.ID) {
 		mu.Lock()
@@ -149,7 +149,7 @@ func TestModelConcurrent(t *testing.T) {
 				}
 				in := parley.Inbound{Touchpoint: tp.id, From: tp.contacts[ci], ProviderID: pid, Text: text}
 				mu.Lock()
-				pids[inPid{tp.id, pid}] = true
+				pids[inPid{tp.id, pid}] = tp.contacts[ci].String()
 				mu.Unlock()
 				var rc parley.Receipt
 				var err error
@@ -232,8 +232,8 @@ func TestModelConcurrent(t *testing.T) {
 
 	// Every webhook is stored exactly once, however often it was retried.
 	inbound := 0
-	for p := range pids {
-		m, err := h.store.MessageByProvider(ctx, p.tp, p.pid)
+	for p, from := range pids {
+		m, err := h.store.MessageByProvider(ctx, p.tp, from, p.pid)
 		require.NoError(t, err, "seed %d: webhook %s/%s lost", seed, p.tp, p.pid)
 		assert.Equal(t, conversation.Inbound, m.Direction)
 		inbound++

@@ -91,7 +91,7 @@ type harness struct {
 	pub     *stepPublisher
 
 	pidSeq    int
-	inPids    []inPid
+	inPids    []webhook
 	outPids   []inPid
 	outSeen   map[inPid]bool
 	convs     []*modelConv
@@ -104,6 +104,13 @@ type harness struct {
 }
 
 type inPid struct{ tp, pid string }
+
+// webhook is an inbound provider ID with its sender: a retry comes from
+// the same sender.
+type webhook struct {
+	inPid
+	from channel.Address
+}
 
 // newHarness makes a Desk on the doubles, with the model beside it. wire,
 // if any, changes the Desk's Config before the Desk is made: wrapping
@@ -392,7 +399,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			return nil, fmt.Errorf("callback: changed %v (%v), model says %v", got, err, want)
 		}
 		// A late callback may touch any message: compare that one.
-		stored, err := h.store.MessageByProvider(ctx, p.tp, p.pid)
+		stored, err := h.store.MessageByProvider(ctx, p.tp, "", p.pid)
 		if err != nil {
 			return nil, err
 		}
@@ -617,7 +624,7 @@ func (h *harness) inboundOp(ctx context.Context) (*modelConv, error) {
 				tpi = i
 			}
 		}
-		from, pid, text = modelTPs[tpi].contacts[0], p.pid, "retry"
+		from, pid, text = p.from, p.pid, "retry"
 	} else {
 		for tpi = h.pick(len(modelTPs)); !modelTPs[tpi].inbound; tpi = h.pick(len(modelTPs)) {
 		}
@@ -631,7 +638,7 @@ func (h *harness) inboundOp(ctx context.Context) (*modelConv, error) {
 		if h.pick(10) == 0 {
 			at = at.Add(-time.Duration(1+h.pick(30)) * time.Minute) // past optout.DefaultConfirmWithin too
 		}
-		h.inPids = append(h.inPids, inPid{modelTPs[tpi].id, pid})
+		h.inPids = append(h.inPids, webhook{inPid{modelTPs[tpi].id, pid}, from})
 	}
 	tp := modelTPs[tpi]
 	h.maybeFault()

@@ -17,7 +17,7 @@ import (
 // turn (the process dies there), lets the provider retry the webhook with
 // the same provider ID, and checks that the Desk ends exactly where a run
 // without the failure ends (rule 6: Receive is idempotent on
-// (touchpoint, provider ID), even after a failure half-way).
+// (touchpoint, sender, provider ID), even after a failure half-way).
 func TestReceiveCrashAtEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	scenarios := []struct {
