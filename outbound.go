@@ -156,7 +156,7 @@ func (d *Desk) refuse(ctx context.Context, c *conversation.Conversation, m *conv
 		d.log.InfoContext(ctx, "parley: automatic message refused", "conversation", c.ID.String(), "err", cause)
 	}
 	failed(m, cause, now)
-	if m.Text == "" && len(m.Attachments) == 0 && m.Template == nil {
+	if isBlank(m.Text) && len(m.Attachments) == 0 && m.Template == nil {
 		return m, nil, cause, nil
 	}
 	if _, _, err := d.store.AppendMessage(ctx, m); err != nil {
@@ -301,8 +301,8 @@ func (d *Desk) check(ctx context.Context, c *conversation.Conversation, tp *touc
 	if dr.template != nil && c.Channel != channel.WhatsApp {
 		return fmt.Errorf("%w: whatsapp template %q in a %s conversation", ErrWrongChannel, dr.template.Name, c.Channel)
 	}
-	if dr.text == "" && len(dr.attachments) == 0 && dr.template == nil {
-		return ErrEmpty
+	if isBlank(dr.text) && len(dr.attachments) == 0 && dr.template == nil {
+		return ErrEmpty // white space alone says nothing to the contact
 	}
 	if dr.text != "" {
 		if err := template.Check(c.Channel, dr.text).Err(); err != nil {

@@ -22,7 +22,8 @@ import (
 // returned with the error, and never sent — when the contact opted out
 // (optout.ErrOptedOut), the window is closed (session.ErrWindowClosed),
 // WhatsApp does not serve the country (ErrBlockedCountry), the text is too
-// long (template.ErrTooLong), or the agent has no room to take the
+// long (template.ErrTooLong) or empty or only white space (ErrEmpty,
+// returned failed but not stored: there is nothing to keep), or the agent has no room to take the
 // unassigned conversation (routing.ErrOverCapacity,
 // routing.ErrUnavailable). An agent who may not see the conversation gets
 // routing.ErrNotVisible with the refused message returned as failed but
@@ -187,9 +188,10 @@ func (d *Desk) templateDraft(name string, lang language.Tag, params map[string]s
 }
 
 // Note adds an internal note from agentID: stored and shown to agents,
-// never sent. Notes are allowed during wrap-up.
+// never sent. Notes are allowed during wrap-up. An empty or
+// whitespace-only note is refused with ErrEmpty.
 func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, text string) (*conversation.Message, error) {
-	if text == "" {
+	if isBlank(text) {
 		return nil, ErrEmpty
 	}
 	if _, err := d.agent(agentID); err != nil {

@@ -3,6 +3,7 @@ package parley_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -358,4 +359,31 @@ func TestSendRetryOfPendingMessageNowRefused(t *testing.T) {
 	assert.Equal(t, d.ID, m.ID)
 	assert.Equal(t, conversation.DeliveryFailed, m.Delivery.Status)
 	assert.Len(t, f.Transport.Attempts(), 1, "refused now: not handed to the transport again")
+}
+
+// A reply or a note of white space alone says nothing: it is refused with
+// ErrEmpty, nothing is sent, stored or assigned.
+func TestBlankRepliesAndNotesAreRefused(t *testing.T) {
+	ctx := context.Background()
+	for _, text := range []string{"", " ", "\t\n", "\u00a0\u2003", "\r\n  \r\n"} {
+		t.Run(fmt.Sprintf("%q", text), func(t *testing.T) {
+			f := newFixture(t)
+			id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+			before := storedMessages(t, f, id)
+
+			m, err := f.Reply(ctx, "ana", id, text)
+			assert.ErrorIs(t, err, parley.ErrEmpty, "reply")
+			if m != nil {
+				assert.Equal(t, conversation.DeliveryFailed, m.Delivery.Status)
+			}
+			_, err = f.Note(ctx, "ana", id, text)
+			assert.ErrorIs(t, err, parley.ErrEmpty, "note")
+			_, _, err = f.Start(ctx, "ana", parley.Opening{Touchpoint: "sms", To: sms("+14155550199"), Text: text})
+			assert.ErrorIs(t, err, parley.ErrEmpty, "start")
+
+			assert.Empty(t, f.Transport.Attempts(), "nothing sent")
+			assert.Equal(t, before, storedMessages(t, f, id), "nothing stored")
+			assert.Equal(t, conversation.Queued, mustStatus(t, f, id), "the refused reply assigned nobody")
+		})
+	}
 }
