@@ -16,15 +16,15 @@ import (
 	"github.com/parleyhq/parley/memory"
 )
 
-// fillHistory stores n conversations, one message each, the first closed
+// fillHistory stores n closed conversations, one message each, the first
 // ones (all but keep) ending a day before the rest, and returns the
-// cutoff between them.
-func fillHistory(t testing.TB, s *memory.ConversationStore, n, keep int) time.Time {
+// cutoff between them. Conversation i is contact historyContact(i/per)'s.
+func fillHistory(t testing.TB, s *memory.ConversationStore, n, keep, per int) time.Time {
 	ctx := context.Background()
 	ids := conversation.SequentialIDs(t0)
 	cutoff := t0.Add(time.Duration(n) * time.Second)
 	for i := range n {
-		addr := channel.Address{Kind: channel.WhatsApp, ID: fmt.Sprintf("+1415%07d", i)}
+		addr := historyContact(i / per)
 		at := t0.Add(time.Duration(i) * time.Second)
 		if i >= n-keep {
 			at = at.Add(24 * time.Hour)
@@ -45,6 +45,10 @@ func fillHistory(t testing.TB, s *memory.ConversationStore, n, keep int) time.Ti
 	return cutoff
 }
 
+func historyContact(i int) channel.Address {
+	return channel.Address{Kind: channel.WhatsApp, ID: fmt.Sprintf("+1415%07d", i)}
+}
+
 // TestPurgeCompacts checks that a store that purged most of its history
 // holds about what a fresh store holding only the rest would: at most
 // 25% more.
@@ -55,14 +59,14 @@ func TestPurgeCompacts(t *testing.T) {
 	const n, keep = 100_000, 10_000
 	start := heapAlloc()
 	fresh := memory.NewConversationStore()
-	fillHistory(t, fresh, keep, keep)
+	fillHistory(t, fresh, keep, keep, 1)
 	freshBytes := heapAlloc() - start
 	runtime.KeepAlive(fresh)
 	fresh = nil
 
 	start = heapAlloc()
 	s := memory.NewConversationStore()
-	cutoff := fillHistory(t, s, n, keep)
+	cutoff := fillHistory(t, s, n, keep, 1)
 	full := heapAlloc() - start
 	p, err := s.Purge(context.Background(), cutoff)
 	require.NoError(t, err)
@@ -76,19 +80,20 @@ func TestPurgeCompacts(t *testing.T) {
 
 // TestEraseCompacts checks the same after erasing most contacts.
 func TestEraseCompacts(t *testing.T) {
-	const n, keep = 5_000, 500
+	// 100 contacts of 200 conversations each; 90 of them are erased.
+	const n, keep, per = 20_000, 2_000, 200
 	start := heapAlloc()
 	fresh := memory.NewConversationStore()
-	fillHistory(t, fresh, keep, keep)
+	fillHistory(t, fresh, keep, keep, per)
 	freshBytes := heapAlloc() - start
 	runtime.KeepAlive(fresh)
 	fresh = nil
 
 	start = heapAlloc()
 	s := memory.NewConversationStore()
-	fillHistory(t, s, n, keep)
-	for i := range n - keep {
-		_, err := s.Erase(context.Background(), channel.Address{Kind: channel.WhatsApp, ID: fmt.Sprintf("+1415%07d", i)}.String())
+	fillHistory(t, s, n, keep, per)
+	for i := range (n - keep) / per {
+		_, err := s.Erase(context.Background(), historyContact(i).String())
 		require.NoError(t, err)
 	}
 	erased := heapAlloc() - start
