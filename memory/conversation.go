@@ -11,8 +11,8 @@ import (
 )
 
 // ConversationStore is the in-memory [conversation.Store]. It also
-// implements [conversation.Receiver], [conversation.Eraser] and
-// [conversation.CommentStore].
+// implements [conversation.Receiver], [conversation.Eraser],
+// [conversation.Purger] and [conversation.CommentStore].
 //
 // It is safe for concurrent use by multiple goroutines. One mutex guards
 // everything, so each method is atomic: the slot checks of Create, the

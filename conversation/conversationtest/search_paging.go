@@ -12,13 +12,13 @@ import (
 // must page through it as it pages through everything.
 var searchPagingCases = []storeCase{
 	{"SearchPagingFiltered", "Search pages a filtered result (contact, queue, status, text), newest or oldest first, without repeats or gaps", func(f *storeFixture) {
-		// 24 conversations of 3 contacts over 2 queues; every third is
-		// closed, every fourth assigned, and contact "ana-%d" is named
-		// after her first.
+		// 24 conversations of 6 contacts over 2 queues, each on a
+		// touchpoint of its own; every third is closed, and of the rest
+		// every fourth assigned.
 		type made struct {
-			c                     *conversation.Conversation
-			contact, queue        string
-			closed, assigned, ana bool
+			c                *conversation.Conversation
+			contact, queue   string
+			closed, assigned bool
 		}
 		var all []made
 		for i := 0; i < 24; i++ {
