@@ -116,7 +116,7 @@ type options struct {
 }
 
 // suites lists every comparison, in the order docs/performance.md gives.
-var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows}
+var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows}
 
 func measure(f func(b *testing.B)) figures {
 	r := testing.Benchmark(f)

@@ -90,7 +90,9 @@
 //     One conversation's messages can be searched by text ([MessageQuery]).
 //  18. On request, every conversation, message and comment of a contact is
 //     erased ([Eraser]); the opt-out ledger, package optout, keeps what the
-//     law needs to honour a STOP.
+//     law needs to honour a STOP. A retention job may purge ended
+//     conversations last changed before a cutoff, with their messages
+//     ([Purger]); open conversations, comments and the opt-out ledger stay.
 //  19. Every change is reported as an event ([Event]), one type per event:
 //     started, handed off, assigned (with how: [AssignMode]), transferred,
 //     sent to inbox, ended, closed; message received, sent, failed, delivery
@@ -108,7 +110,8 @@
 // A host that keeps conversations in its own database implements [Store]
 // (ten methods, [MessageStore] included), optionally [Receiver] (an
 // inbound message in one atomic step instead of two round trips, which the
-// Desk uses for nearly every webhook), [Eraser] and [CommentStore], and
+// Desk uses for nearly every webhook), [Eraser], [Purger] and
+// [CommentStore], and
 // proves it keeps the contract with conversationtest.Run.
 // Package memory is the reference.
 package conversation

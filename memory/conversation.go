@@ -11,8 +11,8 @@ import (
 )
 
 // ConversationStore is the in-memory [conversation.Store]. It also
-// implements [conversation.Receiver], [conversation.Eraser] and
-// [conversation.CommentStore].
+// implements [conversation.Receiver], [conversation.Eraser],
+// [conversation.Purger] and [conversation.CommentStore].
 //
 // It is safe for concurrent use by multiple goroutines. One mutex guards
 // everything, so each method is atomic: the slot checks of Create, the
@@ -21,7 +21,12 @@ import (
 // is not usable; call [NewConversationStore].
 type ConversationStore struct {
 	mu sync.RWMutex
+	state
+}
 
+// state is everything a ConversationStore keeps, apart so that compaction
+// can build a fresh one from the live records and swap it in.
+type state struct {
 	convs map[conversation.ID]*convRecord
 	// open holds the open conversation of each slot; outbound the open
 	// outbound conversation of each (touchpoint, contact), of which there
@@ -55,6 +60,15 @@ type ConversationStore struct {
 
 	comments   map[string][]*conversation.Comment
 	commentIDs map[conversation.ID]struct{}
+
+	// The search indexes (conversation_index.go, text_index.go).
+	contacts []contactEntry // by contact number (authors)
+	openIx   map[openKey][]*convRecord
+	text     textIndex
+
+	// dead counts conversations and message records forgotten since the
+	// last compaction (conversation_purge.go).
+	dead int
 }
 
 // Compile-time checks of the interfaces ConversationStore implements.
@@ -77,11 +91,19 @@ type convRecord struct {
 	// byProvider is the provider index of c's touchpoint, which never
 	// changes, so appends skip the outer lookup.
 	byProvider *providerIndex
+	// older is the contact's conversation before this one in search
+	// order (conversation_index.go).
+	older *convRecord
 }
 
 // NewConversationStore returns an empty store.
 func NewConversationStore() *ConversationStore {
-	return &ConversationStore{
+	return &ConversationStore{state: newState()}
+}
+
+func newState() state {
+	return state{
+		openIx:     make(map[openKey][]*convRecord),
 		convs:      make(map[conversation.ID]*convRecord),
 		open:       make(map[conversation.Key]*convRecord),
 		outbound:   make(map[outboundKey]*convRecord),
@@ -113,16 +135,28 @@ func (s *ConversationStore) Create(ctx context.Context, c *conversation.Conversa
 	if err := s.checkSlot(c, nil); err != nil {
 		return err
 	}
+	r := s.insert(c)
+	r.c.Version = 1
+	c.Version = 1
+	return nil
+}
+
+// insert stores a copy of c, checked, as a new record with c's version,
+// and indexes it. The caller holds s.mu for writing.
+func (s *ConversationStore) insert(c *conversation.Conversation) *convRecord {
 	r := &convRecord{byProvider: s.providerIndex(c.Touchpoint), pos: uint32(len(s.list)), contact: s.authors.id(c.Contact.ID)}
 	s.list = append(s.list, r)
 	copyConversation(&r.c, c)
-	r.c.Version = 1
 	s.convs[c.ID] = r
 	s.claimSlot(r)
-	i, _ := slices.BinarySearchFunc(s.sorted, r, compareRecords)
-	s.sorted = slices.Insert(s.sorted, i, r)
-	c.Version = 1
-	return nil
+	if n := len(s.sorted); n == 0 || compareRecords(s.sorted[n-1], r) < 0 {
+		s.sorted = append(s.sorted, r)
+	} else {
+		i, _ := slices.BinarySearchFunc(s.sorted, r, compareRecords)
+		s.sorted = slices.Insert(s.sorted, i, r)
+	}
+	s.index(r)
+	return r
 }
 
 // Get returns a copy of the conversation, or ErrNotFound.
@@ -192,11 +226,19 @@ func (s *ConversationStore) applyUpdate(r *convRecord, c *conversation.Conversat
 		s.releaseSlot(r)
 	}
 	v := r.c.Version + 1
+	reopen := s.reindexing(r, c)
+	if reopen {
+		s.removeOpen(r)
+	}
 	copyConversation(&r.c, c)
 	r.c.Version = v
 	if isOpen && !wasOpen {
 		s.claimSlot(r)
 	}
+	if reopen {
+		s.addOpen(r)
+	}
+	s.addText(r)
 	c.Version = v
 }
 

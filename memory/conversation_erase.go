@@ -8,8 +8,10 @@ import (
 )
 
 // Erase forgets a contact: every conversation, message and comment of
-// theirs (the right to be forgotten). It scans every
-// conversation, which is fine for a request that comes rarely.
+// theirs (the right to be forgotten), and their names and addresses in the
+// search index. It finds the conversations by the contact index, then
+// rewrites the search order and the text index, which is fine for a
+// request that comes rarely.
 func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conversation.Erasure, error) {
 	if err := ctx.Err(); err != nil {
 		return conversation.Erasure{}, err
@@ -20,18 +22,14 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var e conversation.Erasure
-	for id, r := range s.convs {
-		if r.c.Contact.ID != contactID {
-			continue
+	if n, ok := s.authors.ids[contactID]; ok {
+		ce := s.contact(n)
+		for r := ce.newest; r != nil; r = r.older {
+			e.Messages += s.forget(r)
+			e.Conversations++
 		}
-		s.releaseSlot(r)
-		for _, ref := range r.msgs {
-			s.eraseRecord(r, ref)
-		}
-		e.Messages += len(r.msgs)
-		e.Conversations++
-		delete(s.convs, id)
-		s.list[r.pos] = nil
+		ce.newest = nil
+		s.text.erase(ce, n)
 	}
 	s.authors.forget(contactID)
 	if e.Conversations > 0 {
@@ -42,7 +40,24 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 	}
 	e.Comments = len(s.comments[contactID])
 	delete(s.comments, contactID)
+	s.compactIfWorth()
 	return e, nil
+}
+
+// forget removes conversation r and its messages from everything but the
+// search order (s.sorted) and its contact's chain, which the caller
+// rewrites once for all it forgets, and returns how many messages it had.
+// The caller holds s.mu for writing.
+func (s *ConversationStore) forget(r *convRecord) int {
+	s.releaseSlot(r)
+	s.removeOpen(r)
+	for _, ref := range r.msgs {
+		s.eraseRecord(r, ref)
+	}
+	delete(s.convs, r.c.ID)
+	s.list[r.pos] = nil
+	s.dead += 1 + len(r.msgs)
+	return len(r.msgs)
 }
 
 // eraseRecord forgets message ref of conversation r: out of the indexes,

@@ -10,9 +10,11 @@ import (
 )
 
 // Search returns one page of the conversations q selects and q.Viewer may
-// see, sorted by (CreatedAt, ID); see [conversation.Query]. It scans in
-// sort order from the cursor, so a page costs the conversations it skips,
-// which suits an embedded default; a database store would use an index.
+// see, sorted by (CreatedAt, ID); see [conversation.Query]. It reads the
+// narrowest index the query allows (conversation_index.go): the contact's
+// conversations for a ContactID, the open-status lists when every status
+// asked for is open, the text index for a Text; otherwise it scans in
+// sort order from the cursor, which costs the conversations it skips.
 func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (conversation.Page, error) {
 	if err := ctx.Err(); err != nil {
 		return conversation.Page{}, err
@@ -21,21 +23,119 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	if err != nil {
 		return conversation.Page{}, err
 	}
-	newest := q.Sort == conversation.Newest
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	// i is the next index to look at.
-	i := 0
-	if newest {
-		i = len(s.sorted) - 1
-	}
+	var from *convRecord // the cursor's position; nil for the top
 	if q.Cursor != "" {
 		at, id, err := parseCursor(q.Cursor)
 		if err != nil {
 			return conversation.Page{}, err
 		}
-		key := &convRecord{c: conversation.Conversation{ID: id, CreatedAt: at}}
-		j, found := slices.BinarySearchFunc(s.sorted, key, compareRecords)
+		from = &convRecord{c: conversation.Conversation{ID: id, CreatedAt: at}}
+	}
+	newest := q.Sort == conversation.Newest
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var found []*convRecord
+	switch {
+	case q.ContactID != "":
+		found = s.searchContacts(&q, s.contactNumbers(q.ContactID), from, newest)
+	case allOpen(q.Statuses):
+		for _, st := range q.Statuses {
+			if len(q.Queues) == 0 {
+				found = append(found, scanSorted(s.openIx[openKey{status: st}], &q, from, newest, limit+1)...)
+				continue
+			}
+			for _, queue := range q.Queues {
+				found = append(found, scanSorted(s.openIx[openKey{status: st, queue: queue}], &q, from, newest, limit+1)...)
+			}
+		}
+		found = sortRecords(found, newest)
+	default:
+		contacts, ok := []uint32(nil), false
+		if q.Text != "" {
+			contacts, ok = s.text.candidates(q.Text)
+		}
+		if ok {
+			found = s.searchContacts(&q, contacts, from, newest)
+		} else {
+			found = scanSorted(s.sorted, &q, from, newest, limit+1)
+		}
+	}
+	var page conversation.Page
+	if len(found) > limit {
+		found = found[:limit]
+		page.Next = formatCursor(found[limit-1])
+	}
+	page.Conversations = make([]*conversation.Conversation, len(found))
+	for i, r := range found {
+		page.Conversations[i] = clone(&r.c)
+	}
+	return page, nil
+}
+
+// allOpen reports whether statuses names only open statuses, and some.
+func allOpen(statuses []conversation.Status) bool {
+	return len(statuses) > 0 && !slices.ContainsFunc(statuses, func(st conversation.Status) bool { return !st.Open() })
+}
+
+// contactNumbers returns the number of contact id, if it has one.
+func (s *ConversationStore) contactNumbers(id string) []uint32 {
+	if n, ok := s.authors.ids[id]; ok {
+		return []uint32{n}
+	}
+	return nil
+}
+
+// searchContacts returns the conversations of contacts that q selects,
+// past from, in search order.
+func (s *ConversationStore) searchContacts(q *conversation.Query, contacts []uint32, from *convRecord, newest bool) []*convRecord {
+	var out []*convRecord
+	for _, n := range contacts {
+		if int(n) >= len(s.contacts) {
+			continue
+		}
+		for r := s.contacts[n].newest; r != nil; r = r.older {
+			if after(r, from, newest) && q.Matches(&r.c) {
+				out = append(out, r)
+			}
+		}
+	}
+	return sortRecords(out, newest)
+}
+
+// sortRecords sorts rs in search order and drops repeats (a conversation
+// found in two queues' lists).
+func sortRecords(rs []*convRecord, newest bool) []*convRecord {
+	slices.SortFunc(rs, func(a, b *convRecord) int {
+		if newest {
+			return compareRecords(b, a)
+		}
+		return compareRecords(a, b)
+	})
+	return slices.Compact(rs)
+}
+
+// after reports whether r comes after the cursor position from in search
+// order.
+func after(r, from *convRecord, newest bool) bool {
+	switch {
+	case from == nil:
+		return true
+	case newest:
+		return compareRecords(r, from) < 0
+	}
+	return compareRecords(r, from) > 0
+}
+
+// scanSorted returns up to n records of list, which is in (CreatedAt, ID)
+// order, that q selects, in search order from the cursor position from.
+func scanSorted(list []*convRecord, q *conversation.Query, from *convRecord, newest bool, n int) []*convRecord {
+	// i is the next index to look at.
+	i, step := 0, 1
+	if newest {
+		i, step = len(list)-1, -1
+	}
+	if from != nil {
+		j, found := slices.BinarySearchFunc(list, from, compareRecords)
 		switch {
 		case newest:
 			i = j - 1
@@ -45,26 +145,13 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 			i = j
 		}
 	}
-	step := 1
-	if newest {
-		step = -1
-	}
-	var page conversation.Page
-	var last *convRecord
-	for ; i >= 0 && i < len(s.sorted); i += step {
-		r := s.sorted[i]
-		if !q.Matches(&r.c) {
-			continue
+	var out []*convRecord
+	for ; i >= 0 && i < len(list) && len(out) < n; i += step {
+		if r := list[i]; q.Matches(&r.c) {
+			out = append(out, r)
 		}
-		if len(page.Conversations) == limit {
-			// Another match exists: the page has a successor.
-			page.Next = formatCursor(last)
-			break
-		}
-		page.Conversations = append(page.Conversations, clone(&r.c))
-		last = r
 	}
-	return page, nil
+	return out
 }
 
 // A search cursor is the sort key of the last conversation returned,

@@ -1,7 +1,8 @@
 // Package memory holds in-memory implementations of every store parley's
 // domain packages define: the conversation store [ConversationStore]
 // ([conversation.Store], with [conversation.Receiver],
-// [conversation.Eraser] and [conversation.CommentStore]), the opt-out
+// [conversation.Eraser], [conversation.Purger] and
+// [conversation.CommentStore]), the opt-out
 // consent ledger [OptOutStore] ([optout.Store], with [optout.Redactor]) and
 // the routing capacity ledger [Ledger] ([routing.Ledger]).
 //
@@ -28,6 +29,27 @@
 // 256 bytes per message beyond its text, so a process can hold millions of
 // messages; TestConversationStoreFootprint checks both. Messages hold no
 // pointers, so the garbage collector does not scan them; reading one
-// copies its text out. Erasing a contact zeroes its messages' bytes, but
-// the room is not reused: the store never compacts.
+// copies its text out.
+//
+// # Indexes
+//
+// A desk's lookups cost the same with a thousand conversations stored as
+// with a million (see BenchmarkSearchLastOfContact and its neighbours):
+// Search answers from a contact's conversations when the query names the
+// contact, from lists of the open conversations per status and queue when
+// every status asked for is open (an inbox), and from a suffix index of
+// contacts' names and address IDs for a text; other queries scan in sort
+// order from the cursor and cost the conversations they skip. The text
+// index folds case as [conversation.MatchText] does, so it finds what a
+// scan would; a text that is not valid UTF-8, or held by more than 1 024
+// name and address suffixes, is scanned for instead.
+//
+// # Retention
+//
+// Purge ([conversation.Purger]) deletes ended conversations last changed
+// before a cutoff; Erase forgets a contact, zeroing their messages' bytes
+// at once. When what both have freed outweighs what is kept, the store
+// compacts: it rebuilds itself from what it keeps, so after purging most
+// of its history it holds about what a fresh store holding the rest would
+// (TestPurgeCompacts).
 package memory

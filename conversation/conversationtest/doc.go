@@ -36,7 +36,8 @@
 //   - Record: message and conversation change stored together or not at
 //     all, under concurrent writers retrying on ErrConflict.
 //   - Search: visibility by viewer, every filter, paging without repeats or
-//     gaps while conversations arrive, ErrBadCursor.
+//     gaps while conversations arrive or a filter narrows the results (in
+//     both orders), ErrBadCursor.
 //   - Returned values are copies: changing them never changes the store.
 //
 // Optional: each check below runs when the store implements the interface,
@@ -50,6 +51,9 @@
 //   - [conversation.Eraser]: Erase removes a contact's conversations,
 //     messages and (with [conversation.CommentStore]) comments, and nobody
 //     else's, another sender's message with the same provider ID included.
+//   - [conversation.Purger]: Purge removes the ended conversations last
+//     changed before the cutoff, with their messages and provider IDs;
+//     never an open conversation, never a comment.
 //   - [conversation.CommentStore]: comments belong to the contact, come back
 //     oldest first with their mentions, and IDs are unique.
 //

@@ -14,8 +14,8 @@ import (
 
 // Run checks that the stores newStore makes keep the [conversation.Store]
 // contract, rule by rule, and, when a store also implements them, the
-// contracts of [conversation.Receiver], [conversation.Eraser] and
-// [conversation.CommentStore]; the cases of an optional interface the store
+// contracts of [conversation.Receiver], [conversation.Eraser],
+// [conversation.Purger] and [conversation.CommentStore]; the cases of an optional interface the store
 // lacks are skipped. Each rule runs as a subtest, and a failure names the
 // rule it broke.
 //
@@ -24,7 +24,7 @@ import (
 // its clean-up with t.Cleanup.
 func Run(t *testing.T, newStore func(t *testing.T) conversation.Store) {
 	t.Helper()
-	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, senderCases, recordCases, receiverCases, searchCases, eraseCases, commentCases) {
+	for _, tc := range slices.Concat(conversationCases, updateCases, messageCases, providerCases, senderCases, recordCases, receiverCases, searchCases, searchPagingCases, eraseCases, purgeCases, commentCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &storeFixture{t: t, rule: tc.rule, s: newStore(t), ctx: context.Background(), ids: conversation.SequentialIDs(suiteEpoch)}
 			tc.run(f)

@@ -1,0 +1,232 @@
+package memory
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// textIndex finds the contacts whose name or address ID contains a text,
+// as [conversation.MatchText] matches it, without reading every contact.
+//
+// Each string is kept case-folded (every character replaced by the
+// smallest of its simple case-folding orbit, the equivalence MatchText
+// compares by) in arena, followed by a terminator byte 0xFF, which UTF-8
+// never holds, and a trailer: its contact's number and the contact's
+// previous string. The index proper is the list of every suffix of those
+// strings, by arena offset, sorted by their bytes: the suffixes that
+// begin with a folded text are one run of that list. The list is kept as
+// a few sorted runs of halving sizes, merged as they fill (a logarithmic
+// method), so an insert costs O(log n) amortized and a lookup O(log² n).
+//
+// A string is indexed once per contact, and stays while any of its
+// contact's conversations may carry it: stale ones only add candidates,
+// which the query's own check discards. Strings longer than
+// maxIndexedText bytes are not split into suffixes; their contacts are
+// candidates of every lookup (names and addresses are short).
+type textIndex struct {
+	arena []byte
+	runs  [][]uint32 // sorted suffix offsets, each run at most half the one before
+	long  []uint32   // contacts with a string too long to index
+	buf   []byte     // scratch for folding
+}
+
+// maxIndexedText is the longest folded string split into suffixes.
+const maxIndexedText = 256
+
+// textTerm ends each string in the arena.
+const textTerm = 0xFF
+
+// textTrailer is the terminator, owner and previous string after each.
+const textTrailer = 9
+
+// maxTextHits is how many suffixes a lookup reads before it gives up: a
+// text that common matches so many conversations that scanning them in
+// order finds a page sooner.
+const maxTextHits = 1024
+
+// foldRune is r's representative in its simple case-folding orbit.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		return r
+	}
+	m := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		m = min(m, f)
+	}
+	return m
+}
+
+// fold appends s case-folded to dst. Bytes that are not UTF-8 fold to
+// U+FFFD each, as MatchText decodes them.
+func fold(dst []byte, s string) []byte {
+	for _, r := range s {
+		dst = utf8.AppendRune(dst, foldRune(r))
+	}
+	return dst
+}
+
+// owner returns the contact of the string holding offset off.
+func (x *textIndex) owner(off uint32) uint32 {
+	end := off + uint32(bytes.IndexByte(x.arena[off:], textTerm))
+	return binary.LittleEndian.Uint32(x.arena[end+1:])
+}
+
+// str returns the folded string starting at off and the offset + 1 of
+// its contact's previous one.
+func (x *textIndex) str(off uint32) (s []byte, prev uint32) {
+	end := off + uint32(bytes.IndexByte(x.arena[off:], textTerm))
+	return x.arena[off:end], binary.LittleEndian.Uint32(x.arena[end+5:])
+}
+
+// add indexes s for contact e, numbered n, unless e has it already.
+func (x *textIndex) add(e *contactEntry, n uint32, s string) {
+	if s == "" {
+		return
+	}
+	x.buf = fold(x.buf[:0], s)
+	if len(x.buf) > maxIndexedText {
+		if !slices.Contains(x.long, n) {
+			x.long = append(x.long, n)
+		}
+		return
+	}
+	for p := e.text; p != 0; {
+		have, prev := x.str(p - 1)
+		if bytes.Equal(have, x.buf) {
+			return
+		}
+		p = prev
+	}
+	if uint64(len(x.arena))+uint64(len(x.buf))+textTrailer > 1<<32 {
+		// Offsets are 32 bits: past 4 GiB of names and addresses the
+		// contact is found by scanning, as a long string is.
+		x.long = append(x.long, n)
+		return
+	}
+	start := uint32(len(x.arena))
+	x.arena = append(x.arena, x.buf...)
+	x.arena = append(x.arena, textTerm)
+	x.arena = binary.LittleEndian.AppendUint32(x.arena, n)
+	x.arena = binary.LittleEndian.AppendUint32(x.arena, e.text)
+	e.text = start + 1
+	run := make([]uint32, 0, utf8.RuneCount(x.buf))
+	for i := range string(x.buf) {
+		run = append(run, start+uint32(i))
+	}
+	slices.SortFunc(run, x.compare)
+	x.push(run)
+}
+
+// compare orders two suffixes by their bytes up to the terminator, then
+// by offset.
+func (x *textIndex) compare(a, b uint32) int {
+	for i := uint32(0); ; i++ {
+		p, q := x.arena[a+i], x.arena[b+i]
+		if p != q {
+			return cmp.Compare(p, q)
+		}
+		if p == textTerm {
+			return cmp.Compare(a, b)
+		}
+	}
+}
+
+// push adds a sorted run and merges the last runs while the newest is at
+// least half the size of the one before.
+func (x *textIndex) push(run []uint32) {
+	x.runs = append(x.runs, run)
+	for n := len(x.runs); n >= 2 && 2*len(x.runs[n-1]) >= len(x.runs[n-2]); n-- {
+		a, b := x.runs[n-2], x.runs[n-1]
+		m := make([]uint32, 0, len(a)+len(b))
+		i, j := 0, 0
+		for i < len(a) && j < len(b) {
+			if x.compare(a[i], b[j]) <= 0 {
+				m, i = append(m, a[i]), i+1
+			} else {
+				m, j = append(m, b[j]), j+1
+			}
+		}
+		m = append(append(m, a[i:]...), b[j:]...)
+		x.runs[n-2], x.runs[n-1] = m, nil
+		x.runs = x.runs[:n-1]
+	}
+}
+
+// comparePrefix compares the suffix at off, cut to len(fq) bytes, with fq.
+func (x *textIndex) comparePrefix(off uint32, fq []byte) int {
+	for i, c := range fq {
+		if p := x.arena[off+uint32(i)]; p != c {
+			return cmp.Compare(p, c)
+		}
+	}
+	return 0
+}
+
+// candidates returns the contacts with a string containing text, as
+// MatchText matches, and false when the index cannot answer: text is not
+// UTF-8 (MatchText then also matches raw bytes), or it is so common that
+// more than maxTextHits suffixes hold it.
+func (x *textIndex) candidates(text string) ([]uint32, bool) {
+	if !utf8.ValidString(text) {
+		return nil, false
+	}
+	fq := fold(nil, text)
+	out := slices.Clone(x.long)
+	hits := 0
+	for _, run := range x.runs {
+		i, _ := slices.BinarySearchFunc(run, fq, func(off uint32, fq []byte) int { return x.comparePrefix(off, fq) })
+		for ; i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
+			if hits++; hits > maxTextHits {
+				return nil, false
+			}
+			out = append(out, x.owner(run[i]))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), true
+}
+
+// erase forgets contact e's strings: their suffixes leave the runs and
+// their bytes are zeroed (the right to be forgotten).
+func (x *textIndex) erase(e *contactEntry, n uint32) {
+	if i := slices.Index(x.long, n); i >= 0 {
+		x.long = slices.Delete(x.long, i, i+1)
+	}
+	type span struct{ from, to uint32 }
+	var gone []span
+	for p := e.text; p != 0; {
+		s, prev := x.str(p - 1)
+		gone = append(gone, span{p - 1, p - 1 + uint32(len(s))})
+		p = prev
+	}
+	e.text = 0
+	if len(gone) == 0 {
+		return
+	}
+	for i, run := range x.runs {
+		x.runs[i] = slices.DeleteFunc(run, func(off uint32) bool {
+			return slices.ContainsFunc(gone, func(g span) bool { return g.from <= off && off < g.to })
+		})
+	}
+	for _, g := range gone {
+		clear(x.arena[g.from:g.to])
+		clear(x.arena[g.to+1 : g.to+textTrailer])
+	}
+}
+
+// addText indexes r's contact's name and address IDs. The caller holds
+// s.mu for writing.
+func (s *ConversationStore) addText(r *convRecord) {
+	e := s.contact(r.contact)
+	s.text.add(e, r.contact, r.c.Contact.Name)
+	for _, a := range r.c.Contact.Addresses {
+		s.text.add(e, r.contact, a.ID)
+	}
+}
