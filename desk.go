@@ -90,9 +90,8 @@ type Desk struct {
 	later  deferred
 
 	// warnWithin is how long before a window closes Tick warns; negative
-	// never. notices remembers what Tick published (windowEvents).
+	// never. The tracker remembers what Tick published (windowEvents).
 	warnWithin time.Duration
-	notices    windowNotices
 
 	// The stripes of the lock protocol (withConversation, withContact).
 	seed         maphash.Seed
