@@ -81,6 +81,25 @@ func BenchmarkTrackerPrune(b *testing.B) {
 	}
 }
 
+// BenchmarkTrackerTouch is a Receive's Touch of one window among many,
+// each moving the window later, as every inbound message does.
+func BenchmarkTrackerTouch(b *testing.B) {
+	for _, idle := range idleSizes {
+		b.Run(fmt.Sprintf("idle=%d", idle), func(b *testing.B) {
+			tr, now := benchTracker(b, idle, 5)
+			k := waKey("+14155550100", fmt.Sprintf("+4477%08d", idle/2))
+			at := now
+			b.ReportAllocs()
+			for b.Loop() {
+				at = at.Add(time.Millisecond)
+				if _, err := tr.Touch(k, at); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkTrackerTouchDuringDue is a Receive's Touch while another
 // goroutine runs Due over and over: a Touch waits for the tracker's lock
 // at most as long as Due holds it. B/op counts
