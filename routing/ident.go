@@ -12,6 +12,9 @@ import (
 // nor padded with space. Callers quote the name with %q, so that a log
 // line shows "\x00" rather than the byte itself.
 func nameProblem(s string) string {
+	if s != "" && s[0] != ' ' && s[len(s)-1] != ' ' && printableASCII(s) {
+		return ""
+	}
 	switch {
 	case !utf8.ValidString(s):
 		return "is not valid UTF-8"
@@ -26,4 +29,16 @@ func nameProblem(s string) string {
 		}
 	}
 	return ""
+}
+
+// printableASCII reports whether s is all printable ASCII, space
+// included: the usual name, checked without decoding runes (Enqueue checks
+// every queue name: see BenchmarkDecision).
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
