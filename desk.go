@@ -95,9 +95,8 @@ type Desk struct {
 	later  deferred
 
 	// warnWithin is how long before a window closes Tick warns; negative
-	// never. notices remembers what Tick published (windowEvents).
+	// never. The tracker remembers what Tick published (windowEvents).
 	warnWithin time.Duration
-	notices    windowNotices
 
 	// drift lists conversations whose store and router may disagree
 	// (repairDrift).

@@ -97,14 +97,8 @@ func (d *Desk) contactConversations(ctx context.Context, contactID string) ([]*c
 	}
 }
 
-// forgetWindows drops every window and notice of contact (Erase).
+// forgetWindows drops every window of contact, and with it what Tick
+// remembered of its notices (Erase).
 func (d *Desk) forgetWindows(contact channel.Address) {
-	d.notices.mu.Lock()
-	defer d.notices.mu.Unlock()
 	d.windows.Forget(contact)
-	for k := range d.notices.sent {
-		if k.Contact == contact {
-			delete(d.notices.sent, k)
-		}
-	}
 }

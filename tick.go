@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/conversation"
@@ -55,49 +54,18 @@ const DefaultWindowWarning = time.Hour
 // noticed afresh.
 const tagWindowNotice = "parley:window-"
 
-// windowNotices remembers which notices this desk has dealt with, so that
-// a Tick reads the store only for windows with something new to say.
-type windowNotices struct {
-	mu   sync.Mutex
-	sent map[session.Key]notice
-}
-
-// notice is what was dealt with for the window closing at closes.
-type notice struct {
-	closes           time.Time
-	expiring, closed bool
-}
-
-// windowEvents publishes, for every window this desk tracks, "window
-// expiring" once it closes within the warning and "window closed" once it
-// has closed, then forgets closed windows (session.Tracker.Prune). The
-// tracker then reads such a pair as never opened; the Desk's own checks do
-// not mind, as they read the window from the conversation's LastInboundAt.
+// windowEvents publishes, for the windows this desk tracks, "window
+// expiring" once one closes within the warning and "window closed" once it
+// has closed, each marked dealt with in the tracker once claimed (a failed
+// one is tried again at the next Tick), then forgets closed windows
+// (session.Tracker.Prune). The tracker then reads such a pair as never
+// opened; the Desk's own checks do not mind, as they read the window from
+// the conversation's LastInboundAt.
 func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error) {
-	until := now
-	if d.warnWithin > 0 {
-		until = now.Add(d.warnWithin)
-	}
-	d.notices.mu.Lock()
-	defer d.notices.mu.Unlock()
-	if d.notices.sent == nil {
-		d.notices.sent = make(map[session.Key]notice)
-	}
 	var events []Event
 	var errs []error
-	due := d.windows.Due(until)
-	keep := make(map[session.Key]bool, len(due))
-	for _, t := range due {
-		keep[t.Key] = true
-		closed := !t.ExpiresAt.After(now)
-		n := d.notices.sent[t.Key]
-		if !n.closes.Equal(t.ExpiresAt) {
-			n = notice{closes: t.ExpiresAt}
-		}
-		if n.closed || !closed && n.expiring {
-			continue
-		}
-		ev, err := d.windowNotice(ctx, t, closed, now)
+	for _, n := range d.windows.Notices(now, d.warnWithin) {
+		ev, err := d.windowNotice(ctx, n.Tracked, n.Closed, now)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -105,13 +73,7 @@ func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error)
 		if ev != nil {
 			events = append(events, *ev)
 		}
-		n.expiring, n.closed = true, closed
-		d.notices.sent[t.Key] = n
-	}
-	for k := range d.notices.sent {
-		if !keep[k] { // pruned, erased, or refreshed past the warning
-			delete(d.notices.sent, k)
-		}
+		d.windows.Noticed(n.Key, n.ExpiresAt, n.Closed)
 	}
 	if len(errs) == 0 {
 		d.windows.Prune(now)

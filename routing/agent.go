@@ -63,10 +63,12 @@ func (p Presence) Valid() bool { return int(p) < len(presenceNames) }
 
 // Agent is a person who takes conversations.
 type Agent struct {
-	// ID identifies the agent; it must not be empty.
+	// ID identifies the agent: non-blank, printable text without leading
+	// or trailing space (rule 13).
 	ID string
-	// Queues are the queues (ring groups) the agent belongs to. The agent
-	// sees and receives only conversations in at least one of them.
+	// Queues are the queues (ring groups) the agent belongs to, named as
+	// agent IDs are (rule 13). The agent sees and receives only
+	// conversations in at least one of them.
 	Queues []string
 	// Capacity is the agent's points; zero means DefaultCapacity (100).
 	Capacity int
@@ -91,9 +93,15 @@ func (a Agent) validate() error {
 	case !a.Presence.Valid():
 		return invalidf("agent %q has unknown presence %d", a.ID, uint8(a.Presence))
 	}
+	if p := nameProblem(a.ID); p != "" {
+		return invalidf("agent ID %q %s", a.ID, p)
+	}
 	for _, q := range a.Queues {
 		if q == "" {
 			return invalidf("agent %q has an empty queue name", a.ID)
+		}
+		if p := nameProblem(q); p != "" {
+			return invalidf("agent %q: queue name %q %s", a.ID, q, p)
 		}
 	}
 	return nil

@@ -25,7 +25,8 @@ func (r *Router) addAgent(a Agent, now time.Time) (*agentState, error) {
 	return as, nil
 }
 
-// join puts a in queues, deduplicated, ranked in each existing tree.
+// join puts a, which is in no queue, in queues, deduplicated, ranked in
+// each existing tree: O(q log n) for q queues.
 func (r *Router) join(a *agentState, queues []string) {
 	for _, name := range queues {
 		q := r.queue(name)
@@ -41,11 +42,21 @@ func (r *Router) join(a *agentState, queues []string) {
 			}
 		}
 		a.member = append(a.member, m)
+		switch n := len(a.member); {
+		case n == memberIndexMin:
+			a.memberAt = make(map[*queueState]int, len(queues))
+			for i, m := range a.member {
+				a.memberAt[m.q] = i
+			}
+		case n > memberIndexMin:
+			a.memberAt[q] = n - 1
+		}
 	}
 	a.reindex()
 }
 
-// leave takes a out of every queue.
+// leave takes a out of every queue, and drops the queues nobody needs
+// any more.
 func (r *Router) leave(a *agentState) {
 	for _, m := range a.member {
 		for i, s := range m.slots {
@@ -56,8 +67,11 @@ func (r *Router) leave(a *agentState) {
 		if i := slices.Index(m.q.members, a); i >= 0 {
 			m.q.members = slices.Delete(m.q.members, i, i+1)
 		}
+		r.dropQueue(m.q)
 	}
+	clear(a.member)
 	a.member = a.member[:0]
+	a.memberAt = nil
 	a.ranks = a.ranks[:0]
 }
 

@@ -41,7 +41,9 @@ func (r *Router) unaccounted(a *agentState, st *itemState) {
 // holds (at least that, with a Ledger, which may hold other routers'
 // work); every conversation is held by one agent or waits in each of its
 // queues once; the counts of conversations waiting for the router and
-// the lists of those waiting for a dedicated owner match the queues. It
+// the lists of those waiting for a dedicated owner match the queues; a
+// queue is kept exactly while an agent serves it or a conversation names
+// it. It
 // also reports inconsistencies met and worked around since the router
 // was made (a release larger than its agent's load). It walks every
 // agent and conversation: for tests and health checks, not the decision
@@ -57,6 +59,14 @@ func (r *Router) Check() error {
 
 	held := 0
 	for id, a := range r.agents {
+		for i, m := range a.member {
+			if r.queues[m.q.name] != m.q {
+				bad("agent %q is in queue %q, which the router does not keep", id, m.q.name)
+			}
+			if j, ok := a.memberAt[m.q]; a.memberAt != nil && (!ok || j != i) || a.memberAt == nil && len(a.member) >= memberIndexMin {
+				bad("agent %q's index of its queues misplaces %q", id, m.q.name)
+			}
+		}
 		own := 0
 		for st := a.held; st != nil; st = st.next {
 			held++
@@ -71,10 +81,17 @@ func (r *Router) Check() error {
 	}
 
 	inbox := 0
+	refs := make(map[*queueState]int, len(r.queues))
 	for _, s := range r.convs.slots {
 		st := s.st
 		if st == nil {
 			continue
+		}
+		for _, q := range st.qs {
+			refs[q]++
+			if r.queues[q.name] != q {
+				bad("%q names queue %q, which the router does not keep", st.item.ConversationID, q.name)
+			}
 		}
 		switch {
 		case st.phase != inInbox:
@@ -109,6 +126,12 @@ func (r *Router) Check() error {
 		}
 		if n != q.auto {
 			bad("queue %q counts %d waiting for the router, holds %d", name, q.auto, n)
+		}
+		if refs[q] != q.refs {
+			bad("queue %q counts %d conversations naming it, %d do", name, q.refs, refs[q])
+		}
+		if len(q.members) == 0 && q.refs == 0 {
+			bad("queue %q is kept with no agent and no conversation", name)
 		}
 		qauto += q.auto
 	}

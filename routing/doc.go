@@ -69,6 +69,14 @@
 //  12. Decisions explain themselves. With [Config].Trace set, every automatic
 //     [Decision] carries a [Trace]: the eligible agents, those skipped and
 //     why, and why the winner won.
+//  13. Names. An agent ID and a queue name are valid UTF-8, non-blank and
+//     printable ([unicode.IsPrint]: letters, marks, numbers, punctuation,
+//     symbols and the ASCII space; no control, format or other space
+//     characters), with no leading or trailing space, so that what an
+//     agent UI shows and a log prints is the name itself. New,
+//     [Config.Problems], AddAgent, UpdateAgent, Enqueue and
+//     TransferToQueues refuse any other with an error matching
+//     [ErrInvalid], changing nothing.
 //
 // A [Decision] says what was done ([Outcome]); its zero value, [NotRouted],
 // means nothing was routed. [Outcome], [Presence], [Mode] and [Order]
@@ -85,5 +93,8 @@
 // dropped). A [Router] is safe for concurrent use.
 //
 // A decision costs O(log n) in the queue's agents, not a scan of them; a
-// host's own [Strategy] is called for each comparison it needs.
+// host's own [Strategy] is called for each comparison it needs. Adding an
+// agent in q queues costs O(q log n). A queue is kept while an agent
+// serves it or a conversation names it, and forgotten after, so queue
+// names seen once do not accumulate.
 package routing

@@ -54,8 +54,9 @@ var (
 	ErrInternal = errors.New("routing: internal inconsistency")
 
 	// ErrInvalid means a configuration, agent or item breaks a rule (empty
-	// ID, weight outside 1–100, unknown mode), or a text names no value of
-	// an enum (ParseMode and friends). The router is unchanged.
+	// ID, an agent ID or queue name that is blank or unprintable, weight
+	// outside 1–100, unknown mode), or a text names no value of an enum
+	// (ParseMode and friends). The router is unchanged.
 	ErrInvalid = errors.New("routing: invalid")
 )
 

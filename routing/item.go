@@ -56,6 +56,9 @@ func (it *Item) validate() error {
 		if q == "" {
 			return invalidf("conversation %q has an empty queue name", it.ConversationID)
 		}
+		if p := nameProblem(q); p != "" {
+			return invalidf("conversation %q: queue name %q %s", it.ConversationID, q, p)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 )
@@ -74,13 +75,16 @@ type touchpointState struct {
 	prefer   Preferrer
 }
 
-// queueState is one queue: its members, their rankings and its inbox.
+// queueState is one queue: its members, their rankings and its inbox. It
+// is kept while an agent is a member or a conversation names it (refs),
+// and dropped after (dropQueue), so names seen once do not stay for ever.
 type queueState struct {
 	name    string
 	members []*agentState
 	trees   []*tree      // by strategy index; nil until first used
 	waiting []*itemState // the inbox, by priority then age
 	auto    int          // waiting items the router dispatches itself
+	refs    int          // conversations held by the router that name it
 }
 
 // agentState is one agent; the agent's queues, in order, are its
@@ -93,7 +97,14 @@ type agentState struct {
 	rank0    [1]rank
 	member   []membership
 	drainGen uint64 // the drain deadline lives only in its timer
+	// memberAt finds a membership by queue once an agent is in many
+	// queues (memberIndexMin), so joining q queues costs O(q), not O(q²).
+	memberAt map[*queueState]int
 }
+
+// memberIndexMin is how many queues an agent joins before its memberships
+// are indexed; below it a scan is cheaper than a map.
+const memberIndexMin = 16
 
 // membership is an agent's place in one queue: its slot in each of the
 // queue's trees (-1 where absent).
@@ -289,6 +300,35 @@ func (r *Router) queue(name string) *queueState {
 	return q
 }
 
+// dropQueue forgets q once no agent serves it and no conversation names
+// it; it is made afresh if its name comes back.
+func (r *Router) dropQueue(q *queueState) {
+	if len(q.members) > 0 || q.refs > 0 {
+		return
+	}
+	delete(r.queues, q.name)
+	if slot := queueSlot(q.name); r.qcache[slot] == q {
+		r.qcache[slot] = nil
+	}
+}
+
+// nameQueues sets st's queues to those of names, deduplicated, counting
+// st as naming each, then lets go of the queues it named before.
+func (r *Router) nameQueues(st *itemState, names []string) {
+	old := st.qs
+	st.qs = make([]*queueState, 0, len(names))
+	for _, name := range names {
+		if q := r.queue(name); !slices.Contains(st.qs, q) {
+			st.qs = append(st.qs, q)
+			q.refs++
+		}
+	}
+	for _, q := range old {
+		q.refs--
+		r.dropQueue(q)
+	}
+}
+
 // tree returns q's ranking by strategy i, building it on first use.
 func (r *Router) tree(q *queueState, i int) *tree {
 	if i < len(q.trees) && q.trees[i] != nil {
@@ -309,12 +349,18 @@ func (r *Router) tree(q *queueState, i int) *tree {
 			m.slots = append(m.slots, -1)
 		}
 		m.slots[i] = t.add(a)
-		a.reindex()
+		a.ranks = append(a.ranks, rank{t: t, s: m.slots[i]})
 	}
 	return t
 }
 
 func (a *agentState) membership(q *queueState) *membership {
+	if a.memberAt != nil {
+		if i, ok := a.memberAt[q]; ok {
+			return &a.member[i]
+		}
+		return nil
+	}
 	for i := range a.member {
 		if a.member[i].q == q {
 			return &a.member[i]
@@ -465,6 +511,7 @@ func (r *Router) newItem(item *Item, now time.Time) *itemState {
 		}
 		if !dup {
 			st.qs = append(st.qs, q)
+			q.refs++
 		}
 	}
 	r.seq++
@@ -472,9 +519,15 @@ func (r *Router) newItem(item *Item, now time.Time) *itemState {
 	return st
 }
 
-// recycle keeps st's memory for the next conversation; the caller has
-// taken it out of r.convs.
+// recycle keeps st's memory for the next conversation, letting go of
+// its queues; the caller has taken it out of r.convs.
 func (r *Router) recycle(st *itemState) {
+	for _, q := range st.qs {
+		q.refs--
+		r.dropQueue(q)
+	}
+	clear(st.qs)
+	st.qs = st.qs[:0]
 	st.gen++
 	st.item = Item{}
 	st.tp, st.agent = nil, nil

@@ -88,6 +88,8 @@ func (tp Policy) validate() error {
 		return invalidf("dedicated touchpoint %q names no agent", tp.ID)
 	case tp.OfferTimeout < 0 || tp.AutoTransfer < 0:
 		return invalidf("touchpoint %q has a negative duration", tp.ID)
+	case tp.Mode == Dedicated && nameProblem(tp.Agent) != "":
+		return invalidf("dedicated touchpoint %q: agent ID %q %s", tp.ID, tp.Agent, nameProblem(tp.Agent))
 	}
 	return nil
 }

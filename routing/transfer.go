@@ -84,12 +84,7 @@ func (r *Router) TransferToQueues(ctx context.Context, conversationID string, qu
 	}
 	st.item.Queues = slices.Clone(queues)
 	st.item.Dedicated = false
-	st.qs = st.qs[:0]
-	for _, name := range queues {
-		if q := r.queue(name); !slices.Contains(st.qs, q) {
-			st.qs = append(st.qs, q)
-		}
-	}
+	r.nameQueues(st, queues)
 	st.declined = st.declined[:0]
 	var d Decision
 	if err := r.place(ctx, st, now, &d); err != nil {

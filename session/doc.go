@@ -45,6 +45,11 @@
 // that do not store them themselves; [Tracker.Prune] forgets the windows
 // closed before a cutoff, after which they read as never opened, so hosts
 // pass now minus how long agents should still see when a window closed.
+// [Tracker.Notices] lists the windows due a "window expiring" or "window
+// closed" notice that [Tracker.Noticed] has not marked dealt with. The
+// tracker keeps its windows indexed by when they close, so what a Tick
+// asks costs O(k log n) for the k windows it gets back, however many
+// other windows are held.
 //
 // [Form] and [Reason] read and write themselves as text
 // ([encoding.TextMarshaler], [encoding.TextUnmarshaler]), so a host's JSON

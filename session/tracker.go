@@ -34,24 +34,24 @@ type Tracked struct {
 // is safe for concurrent use by multiple goroutines. Hosts that store windows
 // with their conversations need not use it: a [Window] value is enough.
 //
+// It keeps its windows indexed by when they close and by when Prune may
+// forget them, so [Tracker.Notices], [Tracker.Due], [Tracker.Expiring] and
+// [Tracker.Prune] cost O(k log n) for the k windows they return or forget,
+// however many others are held, and a Touch costs O(log n).
+//
 // The zero Tracker is not usable; call [NewTracker].
 type Tracker struct {
 	policies Policies
 
-	// mu guards windows and n. A plain mutex: most calls hold it for one
-	// lookup, too short for a reader-writer lock to pay off.
+	// mu guards windows, n and idx. A plain mutex: every call holds it
+	// for a lookup or for the windows it returns, never for a scan.
 	mu sync.Mutex
-	// windows holds the windows by the contact's ID, each with its key; a
-	// contact writes to one business address or a few, so the slice is
-	// short. Keyed by ID, not by Key, to keep Touch's lookup cheap.
-	windows map[string][]pair
+	// windows holds the windows by the contact's ID; a contact writes to
+	// one business address or a few, so the slice is short. Keyed by ID,
+	// not by Key, to keep Touch's lookup cheap.
+	windows map[string][]*entry
 	n       int // windows held
-}
-
-// pair is one tracked window with its key.
-type pair struct {
-	key Key
-	w   Window
+	idx     [indexes]deadlines
 }
 
 // NewTracker returns an empty tracker that applies ps (nil for the defaults).
@@ -64,42 +64,86 @@ func NewTracker(ps Policies) *Tracker {
 			own[k] = p
 		}
 	}
-	return &Tracker{policies: own, windows: make(map[string][]pair)}
+	t := &Tracker{policies: own, windows: make(map[string][]*entry)}
+	for i := range t.idx {
+		t.idx[i].idx = i
+	}
+	return t
 }
 
 // Touch records an inbound message or call on k at inboundAt and returns the
 // window after it. The channel is the contact's kind; the two addresses
 // must be of the same valid kind, otherwise Touch returns [ErrInvalidKey]
-// and records nothing. Out-of-order events never move a window back.
+// and records nothing. Out-of-order events never move a window back; a
+// window that moves is a new one, with no notice dealt with yet.
 func (t *Tracker) Touch(k Key, inboundAt time.Time) (Window, error) {
 	if err := checkKey(k); err != nil {
 		return Window{}, err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	ws := t.windows[k.Contact.ID]
-	for i := range ws {
-		if ws[i].key == k {
-			w := &ws[i].w
-			*w = w.Touch(inboundAt)
-			return *w, nil
+	if e := t.find(k); e != nil {
+		if w := e.w.Touch(inboundAt); w != e.w {
+			t.set(e, w)
+		}
+		return e.w, nil
+	}
+	e := &entry{key: k, windowed: t.policies.For(k.Contact.Kind).Windowed()}
+	for i := range e.pos {
+		e.pos[i] = -1
+	}
+	t.windows[k.Contact.ID] = append(t.windows[k.Contact.ID], e)
+	t.n++
+	t.set(e, Window{Channel: k.Contact.Kind}.Touch(inboundAt))
+	return e.w, nil
+}
+
+// find returns the entry of k, nil when there is none. The caller holds
+// t.mu.
+func (t *Tracker) find(k Key) *entry {
+	for _, e := range t.windows[k.Contact.ID] {
+		if e.key == k {
+			return e
 		}
 	}
-	w := Window{Channel: k.Contact.Kind}.Touch(inboundAt)
-	t.windows[k.Contact.ID] = append(ws, pair{key: k, w: w})
-	t.n++
-	return w, nil
+	return nil
+}
+
+// set gives e the window w, which starts with no notice dealt with, and
+// places it in the indexes. The caller holds t.mu.
+func (t *Tracker) set(e *entry, w Window) {
+	e.w = w
+	e.closes = t.policies.ExpiresAt(w)
+	e.forget = time.Time{}
+	if p := t.policies.For(w.Channel); !w.LastInbound.IsZero() {
+		e.forget = w.LastInbound.Add(max(p.Window, p.HumanAgent))
+	}
+	e.announced = unannounced
+	t.reindex(e)
+}
+
+// reindex puts e in, moves it within or takes it out of each index, as its
+// fields now say. The caller holds t.mu.
+func (t *Tracker) reindex(e *entry) {
+	for i := range t.idx {
+		h := &t.idx[i]
+		switch in, want := e.pos[i] >= 0, e.in(i); {
+		case want && !in:
+			h.push(e)
+		case want:
+			h.fix(e)
+		case in:
+			h.remove(e)
+		}
+	}
 }
 
 // Window returns the window of k; a pair never touched gets a window with a
 // zero LastInbound (closed on windowed channels) and ok false.
 func (t *Tracker) Window(k Key) (w Window, ok bool) {
 	t.mu.Lock()
-	for _, p := range t.windows[k.Contact.ID] {
-		if p.key == k {
-			w, ok = p.w, true
-			break
-		}
+	if e := t.find(k); e != nil {
+		w, ok = e.w, true
 	}
 	t.mu.Unlock()
 	if !ok {
@@ -124,22 +168,17 @@ func (t *Tracker) Composer(k Key, human bool, now time.Time) Composer {
 
 // Expiring lists the tracked windows open at now that close within d,
 // soonest first; see [Policies.Expiring]. Expiry.Index is meaningless here.
+// It looks only at windows closing by now+d, those already closed but not
+// yet pruned included.
 func (t *Tracker) Expiring(now time.Time, d time.Duration) []Tracked {
+	var out []Tracked
 	t.mu.Lock()
-	keys := make([]Key, 0, t.n)
-	ws := make([]Window, 0, t.n)
-	for _, ps := range t.windows {
-		for _, p := range ps {
-			keys = append(keys, p.key)
-			ws = append(ws, p.w)
+	t.idx[byCloses].visit(now.Add(d), func(e *entry) {
+		if t.policies.Open(e.w, now) {
+			out = append(out, Tracked{Key: e.key, Expiry: Expiry{Window: e.w, ExpiresAt: e.closes, Remaining: e.closes.Sub(now)}})
 		}
-	}
+	})
 	t.mu.Unlock()
-	es := t.policies.Expiring(ws, now, d)
-	out := make([]Tracked, len(es))
-	for i, e := range es {
-		out[i] = Tracked{Key: keys[e.Index], Expiry: e}
-	}
 	slices.SortFunc(out, soonestFirst)
 	return out
 }
@@ -157,31 +196,77 @@ func soonestFirst(a, b Tracked) int {
 }
 
 // Due lists the tracked windows on windowed channels that close at or
-// before until, open or already closed, soonest first (ties by key). A
-// host that publishes "window expiring" and "window closed" notices asks
-// for Due(now+warning): those closing after now are expiring, the others
-// have closed. Expiry.Index is meaningless here; Remaining is measured
-// from until and is zero or negative for a window closing exactly then or
-// before.
+// before until, open or already closed, soonest first (ties by key).
+// Expiry.Index is meaningless here; Remaining is measured from until and
+// is zero or negative for a window closing exactly then or before. A host
+// that publishes "window expiring" and "window closed" notices once each
+// asks [Tracker.Notices] instead, which leaves out what it dealt with.
 func (t *Tracker) Due(until time.Time) []Tracked {
 	var out []Tracked
 	t.mu.Lock()
-	for _, ps := range t.windows {
-		for _, p := range ps {
-			w := p.w
-			if !w.Channel.Valid() || !t.policies.For(w.Channel).Windowed() || w.LastInbound.IsZero() {
-				continue
-			}
-			at := t.policies.ExpiresAt(w)
-			if at.After(until) {
-				continue
-			}
-			out = append(out, Tracked{Key: p.key, Expiry: Expiry{Window: w, ExpiresAt: at, Remaining: at.Sub(until)}})
-		}
-	}
+	t.idx[byCloses].visit(until, func(e *entry) {
+		out = append(out, Tracked{Key: e.key, Expiry: Expiry{Window: e.w, ExpiresAt: e.closes, Remaining: e.closes.Sub(until)}})
+	})
 	t.mu.Unlock()
 	slices.SortFunc(out, soonestFirst)
 	return out
+}
+
+// Notice is one window with something to announce: it closes within the
+// warning ("window expiring") or has closed ("window closed").
+type Notice struct {
+	Tracked
+	// Closed is true when the window has closed at the Notices call's now;
+	// Remaining is then zero or negative.
+	Closed bool
+}
+
+// Notices lists the windows with a notice not yet dealt with
+// ([Tracker.Noticed]) at now: "window closed" for each window that has
+// closed, and "window expiring" for each open one closing within warn
+// (none when warn is zero or negative). A window that is already closed
+// when first listed gets only "window closed". The list is soonest first
+// (ties by key); Remaining is measured from now.
+//
+// A notice stays listed until it is marked dealt with, so one that failed
+// to go out is listed again; two callers asking at once may both get it,
+// so a host running several of them claims each notice somewhere shared.
+// Its cost grows with the notices listed, not with the windows held.
+func (t *Tracker) Notices(now time.Time, warn time.Duration) []Notice {
+	var out []Notice
+	add := func(e *entry, closed bool) {
+		out = append(out, Notice{Tracked: Tracked{Key: e.key, Expiry: Expiry{Window: e.w, ExpiresAt: e.closes, Remaining: e.closes.Sub(now)}}, Closed: closed})
+	}
+	t.mu.Lock()
+	t.idx[toClose].visit(now, func(e *entry) { add(e, true) })
+	if warn > 0 {
+		t.idx[toWarn].visit(now.Add(warn), func(e *entry) {
+			if e.closes.After(now) {
+				add(e, false)
+			}
+		})
+	}
+	t.mu.Unlock()
+	slices.SortFunc(out, func(a, b Notice) int { return soonestFirst(a.Tracked, b.Tracked) })
+	return out
+}
+
+// Noticed marks the notice of k's window closing at closes as dealt with —
+// "window closed" when closed, otherwise "window expiring" — so that
+// [Tracker.Notices] no longer lists it; "window closed" covers both. It
+// does nothing when k's window no longer closes at closes (the contact
+// wrote since: that is a new window) or is no longer tracked.
+func (t *Tracker) Noticed(k Key, closes time.Time, closed bool) {
+	s := warned
+	if closed {
+		s = closedOut
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e := t.find(k); e != nil && !e.closes.IsZero() && e.closes.Equal(closes) && e.announced < s {
+		e.announced = s
+		t.reindex(e)
+	}
 }
 
 // Forget drops every window of contact, with any business, and returns
@@ -191,26 +276,31 @@ func (t *Tracker) Due(until time.Time) []Tracked {
 func (t *Tracker) Forget(contact channel.Address) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.drop(contact.ID, func(p pair) bool { return p.key.Contact == contact })
+	n := 0
+	for _, e := range slices.Clone(t.windows[contact.ID]) {
+		if e.key.Contact == contact {
+			t.drop(e)
+			n++
+		}
+	}
+	return n
 }
 
-// drop removes the windows of contact ID id that gone reports, and
-// returns how many. The caller holds t.mu.
-func (t *Tracker) drop(id string, gone func(pair) bool) int {
-	ps := t.windows[id]
-	before := len(ps)
-	kept := slices.DeleteFunc(ps, gone)
-	n := before - len(kept)
-	switch {
-	case n == 0:
-		return 0
-	case len(kept) == 0:
+// drop removes e from the tracker and its indexes. The caller holds t.mu.
+func (t *Tracker) drop(e *entry) {
+	id := e.key.Contact.ID
+	kept := slices.DeleteFunc(t.windows[id], func(o *entry) bool { return o == e })
+	if len(kept) == 0 {
 		delete(t.windows, id)
-	default:
+	} else {
 		t.windows[id] = kept
 	}
-	t.n -= n
-	return n
+	for i := range t.idx {
+		if e.pos[i] >= 0 {
+			t.idx[i].remove(e)
+		}
+	}
+	t.n--
 }
 
 // Prune forgets the windows whose every limit ended at or before cutoff:
@@ -229,10 +319,10 @@ func (t *Tracker) drop(id string, gone func(pair) bool) int {
 func (t *Tracker) Prune(cutoff time.Time) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	over := func(p pair) bool { return t.policies.over(p.w, cutoff) }
 	n := 0
-	for id := range t.windows {
-		n += t.drop(id, over)
+	for e := t.idx[byForget].min(); e != nil && t.policies.over(e.w, cutoff); e = t.idx[byForget].min() {
+		t.drop(e)
+		n++
 	}
 	return n
 }
