@@ -11,20 +11,25 @@ import (
 	"github.com/parleyhq/parley/session"
 )
 
-// Tick runs what is due at the Desk's current time (its Config.Clock):
-// expired offers go to the next agent, conversations with no first reply
-// are auto-transferred once, draining agents hand over their work; with a
-// shared Config.Ledger, every agent's load is reloaded, so room another
-// desk freed takes the conversations waiting here; and customer-service
-// windows are announced, a [WindowEvent] when one comes within
-// Config.WindowWarning of closing and another when it closes; and a
-// conversation an action left half-changed (its store write or its
-// router's release failed) is routed again as the store says it is; and
-// a message whose outcome was never recorded (the caller left while the
-// transport was sending, or the store failed to record its answer) is
-// handed to the transport again under the same MessageID and its outcome
-// recorded, or reported in the error while it cannot be.
-// Hosts call it every few seconds.
+// Tick runs what is due at the Desk's current time (its Config.Clock).
+// Hosts call it every few seconds, as SystemActor would act:
+//
+//   - expired offers go to the next agent, conversations with no first
+//     reply are auto-transferred once, draining agents hand over their
+//     work;
+//   - with a shared Config.Ledger, every agent's load is reloaded, so room
+//     another desk freed takes the conversations waiting here;
+//   - a conversation an action left half-changed (its router's release
+//     failed after the store was written) is routed as the store says;
+//   - a message whose outcome was never recorded (the caller left while
+//     the transport was sending, or the store failed to record its
+//     answer) is handed to the transport again under the same MessageID,
+//     judged by the rules of now, and its outcome recorded;
+//   - customer-service windows are announced: a [WindowEvent] when one
+//     comes within Config.WindowWarning of closing and another when it
+//     closes.
+//
+// What it could not finish is in the error and is tried again next time.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
 	decs, err := d.router.Expire(ctx, now)
