@@ -2,6 +2,10 @@ package parley_test
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,7 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/optout"
 	"github.com/parleyhq/parley/parleytest"
 	"github.com/parleyhq/parley/routing"
 )
@@ -126,4 +132,152 @@ func TestReviewTickRacesAManualRetry(t *testing.T) {
 	assert.GreaterOrEqual(t, sent, 1)
 	msgs := storedMessages(t, f, id)
 	assert.Equal(t, conversation.DeliverySent, msgs[len(msgs)-1].Delivery.Status)
+}
+
+// A carrier that pads a STOP with a NUL ("STOP\x00") still opts the
+// contact out: a refused webhook would leave the STOP unhonoured, and
+// every retry refused alike.
+func TestReviewStopWithANulOptsOut(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	rc, err := f.Receive(ctx, parley.Inbound{Touchpoint: "sms", From: sms("+14155550100"), ProviderID: "s1", Text: "STOP\x00"})
+	require.NoError(t, err)
+	assert.Equal(t, optout.OptOut, rc.Keyword)
+	comp, err := f.Composer(ctx, "ana", rc.Conversation.ID)
+	require.NoError(t, err)
+	assert.True(t, comp.OptedOut)
+}
+
+// Two SMS contacts reusing one provider ID: the STOP opts out its own
+// sender only, and each receipt carries its own conversation.
+func TestReviewReusedIDWithStopOptsOutItsSenderOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	a := receive(t, f, "sms", sms("+14155550100"), "s1", "STOP")
+	b := receive(t, f, "sms", sms("+14155550101"), "s1", "hello")
+	assert.False(t, b.Duplicate)
+	assert.Equal(t, optout.OptOut, a.Keyword)
+	assert.NotEqual(t, optout.OptOut, b.Keyword)
+	ca, err := f.Composer(ctx, "ana", a.Conversation.ID)
+	require.NoError(t, err)
+	cb, err := f.Composer(ctx, "ana", b.Conversation.ID)
+	require.NoError(t, err)
+	assert.True(t, ca.OptedOut)
+	assert.False(t, cb.OptedOut)
+	retry := receive(t, f, "sms", sms("+14155550101"), "s1", "hello")
+	assert.True(t, retry.Duplicate)
+	assert.Equal(t, b.Conversation.ID, retry.Conversation.ID)
+}
+
+// An inbound message whose provider ID equals the provider ID the
+// transport gave an outbound message: the delivery report updates the
+// outbound message, never the contact's.
+func TestReviewDeliveryReportMatchesOutboundOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	rc := receive(t, f, "wa", wa("+14155550100"), "fake-1", "hello")
+	m, err := f.Reply(ctx, "ana", rc.Conversation.ID, "hi")
+	require.NoError(t, err)
+	require.Equal(t, "fake-1", m.ProviderID, "precondition: the IDs collide")
+	changed, err := f.UpdateDelivery(ctx, parley.DeliveryReport{Touchpoint: "wa", ProviderID: "fake-1", Status: conversation.DeliveryDelivered, At: f.Clock.Now()})
+	require.NoError(t, err)
+	assert.True(t, changed)
+	for _, s := range storedMessages(t, f, rc.Conversation.ID) {
+		if s.Direction == conversation.Inbound {
+			assert.Equal(t, conversation.DeliveryStatus(0), s.Delivery.Status, "the contact's message is untouched")
+		} else {
+			assert.Equal(t, conversation.DeliveryDelivered, s.Delivery.Status)
+		}
+	}
+}
+
+// A refused inbound message leaves nothing: no conversation, no event.
+func TestReviewRefusedInboundLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	huge := strings.Repeat("x", channel.MaxInboundText+1)
+	for _, tc := range []struct {
+		name string
+		in   parley.Inbound
+	}{
+		{"NULs only", parley.Inbound{Text: "\x00"}},
+		{"huge text", parley.Inbound{Text: huge}},
+		{"control in name", parley.Inbound{Text: "hi", Name: "Al\x1bice"}},
+		{"newline in name", parley.Inbound{Text: "hi", Name: "Al\nice"}},
+		{"NUL in provider ID", parley.Inbound{Text: "hi", ProviderID: "w\x00"}},
+		{"invalid UTF-8 provider ID", parley.Inbound{Text: "hi", ProviderID: "w\xff"}},
+		{"huge provider ID", parley.Inbound{Text: "hi", ProviderID: strings.Repeat("p", 1<<20)}},
+		{"white space only", parley.Inbound{Text: " \t\n"}},
+		{"negative size", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a.jpg", Attachment: channel.Attachment{MIMEType: "image/jpeg", Size: -1}}}}},
+		{"huge size", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a.jpg", Attachment: channel.Attachment{MIMEType: "image/jpeg", Size: math.MaxInt64}}}}},
+		{"NUL in URL", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/\x00", Attachment: channel.Attachment{MIMEType: "image/jpeg", Size: 10}}}}},
+		{"control in MIME", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a", Attachment: channel.Attachment{MIMEType: "image/jpeg\n", Size: 10}}}}},
+		{"control in file name", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a", Attachment: channel.Attachment{MIMEType: "image/jpeg", Name: "a\x00.jpg", Size: 10}}}}},
+		{"NUL in transcript", parley.Inbound{Text: "hi", Transcript: []parley.Turn{{Author: conversation.AuthorBot, Text: "\x00"}}}},
+		{"bad author", parley.Inbound{Text: "hi", Transcript: []parley.Turn{{Author: conversation.AuthorKind(99), Text: "a"}}}},
+		{"transcript too long", parley.Inbound{Text: "hi", Transcript: make([]parley.Turn, parley.MaxTranscriptTurns+1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			in := tc.in
+			in.Touchpoint, in.From = "wa", wa("+14155550100")
+			_, err := f.Receive(ctx, in)
+			assert.ErrorIs(t, err, conversation.ErrInvalid)
+			page, err := f.Search(ctx, parley.SystemActor, conversation.Query{})
+			require.NoError(t, err)
+			assert.Empty(t, page.Conversations, "no conversation is left")
+			assert.Empty(t, f.Publisher.Names(), "no event")
+		})
+	}
+}
+
+// Transcripts at the limit are imported whole, with the welcome kept.
+func TestReviewTranscriptAtTheLimit(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{255, 256, 257, parley.MaxTranscriptTurns} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			f := newFixture(t)
+			turns := make([]parley.Turn, n)
+			for i := range turns {
+				turns[i] = parley.Turn{Author: conversation.AuthorBot, Text: "turn " + strconv.Itoa(i)}
+			}
+			rc, err := f.Receive(ctx, parley.Inbound{Touchpoint: "chat", From: channel.Address{Kind: channel.WebChat, ID: "v1"}, ProviderID: "c1", Text: "hi", Transcript: turns})
+			require.NoError(t, err)
+			var all []*conversation.Message
+			q := conversation.MessageQuery{ConversationID: rc.Conversation.ID, Sort: conversation.Oldest, Limit: conversation.MaxLimit}
+			for {
+				page, err := f.Messages(ctx, parley.SystemActor, q)
+				require.NoError(t, err)
+				all = append(all, page.Messages...)
+				if page.Next == "" {
+					break
+				}
+				q.Cursor = page.Next
+			}
+			assert.Len(t, all, n+1)
+			ids := map[conversation.ID]bool{}
+			for _, m := range all {
+				assert.False(t, ids[m.ID])
+				ids[m.ID] = true
+			}
+		})
+	}
+}
+
+// Erase refuses an address that does not parse, and erases nothing.
+func TestReviewEraseOddAddresses(t *testing.T) {
+	ctx := context.Background()
+	for _, addr := range []channel.Address{
+		wa("14155550100"), wa("+"), wa(""), wa("+14155550100\x00"),
+		wa("+1"), sms("+1415555010a"), {Kind: channel.WebChat, ID: ""}, {Kind: channel.Kind(99), ID: "+14155550100"},
+		{},
+	} {
+		t.Run(fmt.Sprintf("%q", addr.ID), func(t *testing.T) {
+			f := newFixture(t)
+			id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+			_, err := f.Erase(ctx, parley.SystemActor, addr)
+			assert.Error(t, err)
+			_, err = f.Conversation(ctx, parley.SystemActor, id)
+			assert.NoError(t, err, "nothing erased")
+		})
+	}
 }
