@@ -2,11 +2,13 @@ package parley_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/optout"
 	"github.com/parleyhq/parley/parleytest"
 	"github.com/parleyhq/parley/routing"
@@ -279,5 +282,215 @@ func TestReviewEraseOddAddresses(t *testing.T) {
 			_, err = f.Conversation(ctx, parley.SystemActor, id)
 			assert.NoError(t, err, "nothing erased")
 		})
+	}
+}
+
+// updateFailStore fails every conversation write while failing is set.
+type updateFailStore struct {
+	conversation.Store
+	failing atomic.Bool
+}
+
+var errStoreDown = errors.New("store: down")
+
+func (s *updateFailStore) Update(ctx context.Context, c *conversation.Conversation) error {
+	if s.failing.Load() {
+		return errStoreDown
+	}
+	return s.Store.Update(ctx, c)
+}
+
+// A failed store write leaves the router as the store says: the agent's
+// load is what it holds (probed by assigning more than fits) before and
+// after Tick, and Tick has nothing to repair.
+func TestReviewFailedStoreWriteLeavesTheRouterAsStored(t *testing.T) {
+	ctx := context.Background()
+	actions := []struct {
+		name string
+		act  func(f *parleytest.Desk, id conversation.ID) error
+		// heldByAna: the store still says ana holds the conversation
+		heldByAna bool
+	}{
+		{"End", func(f *parleytest.Desk, id conversation.ID) error { return f.End(ctx, "ana", id) }, true},
+		{"Close", func(f *parleytest.Desk, id conversation.ID) error { return f.Close(ctx, "ana", id, "") }, true},
+		{"SendToInbox", func(f *parleytest.Desk, id conversation.ID) error { return f.SendToInbox(ctx, "ana", id) }, true},
+		{"TransferToQueues", func(f *parleytest.Desk, id conversation.ID) error {
+			return f.TransferToQueues(ctx, "ana", id, []string{"sales"})
+		}, true},
+		{"Transfer", func(f *parleytest.Desk, id conversation.ID) error { return f.Transfer(ctx, "ana", id, "bo") }, true},
+		{"Escalate", func(f *parleytest.Desk, id conversation.ID) error { return f.Escalate(ctx, "ana", id) }, true},
+	}
+	for _, a := range actions {
+		t.Run(a.name, func(t *testing.T) {
+			store := &updateFailStore{Store: memory.NewConversationStore()}
+			f := newFixture(t, func(c *parley.Config) {
+				c.Conversations = store
+				c.Agents[0].Capacity = 39 // ana holds one conversation, not two
+				c.Agents[1].Capacity = 39
+			})
+			id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+			other := receive(t, f, "wa", wa("+14155550101"), "w2", "hello").Conversation.ID
+			require.NoError(t, f.Assign(ctx, "ana", id, "ana"))
+
+			store.failing.Store(true)
+			err := a.act(f, id)
+			store.failing.Store(false)
+			if a.name != "Escalate" {
+				require.ErrorIs(t, err, errStoreDown)
+			}
+			probe := func(when string) {
+				st, who := status(t, f, id)
+				require.Equal(t, conversation.Assigned, st, when)
+				require.Equal(t, "ana", who, when)
+				assert.ErrorIs(t, f.Assign(ctx, "ana", other, "ana"), routing.ErrOverCapacity, "%s: ana is still charged", when)
+			}
+			probe("after the failure")
+			require.NoError(t, f.Tick(ctx))
+			probe("after Tick")
+			// bo has room for what the store says he holds: nothing.
+			require.NoError(t, f.Assign(ctx, "bo", other, "bo"))
+		})
+	}
+}
+
+// Assign whose store write fails leaves the agent uncharged.
+func TestReviewFailedAssignLeavesTheAgentFree(t *testing.T) {
+	ctx := context.Background()
+	store := &updateFailStore{Store: memory.NewConversationStore()}
+	f := newFixture(t, func(c *parley.Config) {
+		c.Conversations = store
+		c.Agents[0].Capacity = 20
+	})
+	id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+	store.failing.Store(true)
+	require.ErrorIs(t, f.Assign(ctx, "ana", id, "ana"), errStoreDown)
+	store.failing.Store(false)
+	require.NoError(t, f.Tick(ctx))
+	st, _ := status(t, f, id)
+	require.Equal(t, conversation.Queued, st)
+	require.NoError(t, f.Assign(ctx, "ana", id, "ana"), "ana's room is free")
+}
+
+// onceFailStore fails the next n conversation writes.
+type onceFailStore struct {
+	conversation.Store
+	n atomic.Int32
+}
+
+func (s *onceFailStore) Update(ctx context.Context, c *conversation.Conversation) error {
+	if s.n.Add(-1) >= 0 {
+		return errStoreDown
+	}
+	return s.Store.Update(ctx, c)
+}
+
+// A transfer the store refuses, whose freed room the router gave at once
+// to a waiting conversation, cannot be undone in the router: Tick must
+// still bring the router in line with the store, not fail for ever.
+func TestReviewTransferUndoneAfterTheRoomWasTaken(t *testing.T) {
+	ctx := context.Background()
+	store := &onceFailStore{Store: memory.NewConversationStore()}
+	f := newFixture(t, withSupervisor, func(c *parley.Config) {
+		c.Conversations = store
+		touchpointOf(c, "wa").Routing.Mode = routing.Automatic
+		c.Agents[0].Capacity = 20 // ana holds one conversation
+	})
+	require.NoError(t, f.SetPresence(ctx, "bo", routing.Away))
+	c1 := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	require.Equal(t, routing.Assigned, c1.Routing.Outcome)
+	require.Equal(t, "ana", c1.Routing.AgentID)
+	c2 := receive(t, f, "wa", wa("+14155550101"), "w2", "hello")
+	require.NotEqual(t, routing.Assigned, c2.Routing.Outcome, "precondition: c2 waits")
+
+	store.n.Store(1)
+	err := f.Transfer(ctx, "ana", c1.Conversation.ID, "sue")
+	require.ErrorIs(t, err, errStoreDown)
+	// The router could not give c1 back (ana took c2 meanwhile): the move
+	// it made is applied to the store, so both agree.
+	_, who := status(t, f, c1.Conversation.ID)
+	assert.Equal(t, "sue", who)
+
+	assert.NoError(t, f.Tick(ctx), "Tick repairs the drift")
+	assert.NoError(t, f.Tick(ctx), "and has nothing left to repair")
+}
+
+// A transfer the store refuses publishes nothing and leaves the
+// conversation with its agent.
+func TestReviewRefusedTransferPublishesNothing(t *testing.T) {
+	ctx := context.Background()
+	store := &onceFailStore{Store: memory.NewConversationStore()}
+	f := newFixture(t, func(c *parley.Config) { c.Conversations = store })
+	id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+	require.NoError(t, f.Assign(ctx, "ana", id, "ana"))
+	events := len(f.Publisher.Names())
+	before, err := f.Conversation(ctx, parley.SystemActor, id)
+	require.NoError(t, err)
+
+	store.n.Store(1)
+	require.ErrorIs(t, f.Transfer(ctx, "ana", id, "bo"), errStoreDown)
+	assert.Equal(t, f.Publisher.Names()[events:], []string{}, "a refused transfer publishes nothing")
+	after, err := f.Conversation(ctx, parley.SystemActor, id)
+	require.NoError(t, err)
+	assert.Equal(t, before.AssigneeID, after.AssigneeID)
+	assert.Equal(t, before.Version, after.Version, "and writes nothing")
+}
+
+// Purge runs while webhooks arrive and agents close conversations: under
+// -race, nothing open is purged and every message is stored.
+func TestReviewPurgeRacesReceive(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	const n = 40
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for i := range n {
+			rc, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa(fmt.Sprintf("+1415555%04d", i)), ProviderID: "w" + strconv.Itoa(i), Text: "hi"})
+			if assert.NoError(t, err) && i%2 == 0 {
+				assert.NoError(t, f.Close(ctx, parley.SystemActor, rc.Conversation.ID, ""))
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for range n {
+			_, err := f.Purge(ctx, parley.SystemActor, f.Clock.Now().Add(time.Hour))
+			assert.NoError(t, err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for range n {
+			_, err := f.Inbox(ctx, "ana", routing.OldestFirst)
+			assert.NoError(t, err)
+		}
+	}()
+	wg.Wait()
+	_, err := f.Purge(ctx, parley.SystemActor, f.Clock.Now().Add(time.Hour))
+	require.NoError(t, err)
+	page, err := f.Search(ctx, parley.SystemActor, conversation.Query{Limit: conversation.MaxLimit})
+	require.NoError(t, err)
+	assert.Len(t, page.Conversations, n/2, "the open half is kept")
+	for _, c := range page.Conversations {
+		assert.True(t, c.Status.Open())
+		assert.Len(t, storedMessages(t, f, c.ID), 1)
+	}
+}
+
+// SendSnippet refused for visibility returns no rendered text.
+func TestReviewSnippetRefusedRendersNothing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	id, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550100"), ProviderID: "w1", Text: "hi", Name: "Alice Secret"})
+	require.NoError(t, err)
+	m, err := f.SendSnippet(ctx, "cy", id.Conversation.ID, "greet", nil)
+	require.ErrorIs(t, err, routing.ErrNotVisible)
+	if m != nil {
+		assert.NotContains(t, m.Text, "Alice")
+	}
+	assert.NotContains(t, err.Error(), "Alice")
+	for _, s := range storedMessages(t, f, id.Conversation.ID) {
+		assert.NotContains(t, s.Text, "Alice", "nothing stored")
 	}
 }
