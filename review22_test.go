@@ -494,3 +494,15 @@ func TestReviewSnippetRefusedRendersNothing(t *testing.T) {
 		assert.NotContains(t, s.Text, "Alice", "nothing stored")
 	}
 }
+
+// The refusal of an agent who serves the conversation's queue but may not
+// see it (another agent holds it) does not claim the agent serves none.
+func TestReviewVisibilityErrorTellsTheTruth(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+	require.NoError(t, f.Assign(ctx, "ana", id, "ana"))
+	err := f.Close(ctx, "bo", id, "")
+	require.ErrorIs(t, err, routing.ErrNotVisible)
+	assert.NotContains(t, err.Error(), "in none of them", "bo serves support")
+}
