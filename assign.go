@@ -156,8 +156,13 @@ func (d *Desk) transferTo(ctx context.Context, id conversation.ID, agentID strin
 
 // TransferToQueues moves a conversation to other queues, by actorID (who
 // must see it: routing.ErrNotVisible): it leaves its agent and waits in
-// the new queues' inbox (or is routed there).
+// the new queues' inbox (or is routed there). Queues the router cannot
+// route to (none, a blank or unprintable name) are refused with
+// routing.ErrInvalid and nothing changes.
 func (d *Desk) TransferToQueues(ctx context.Context, actorID string, id conversation.ID, queues []string) error {
+	if err := routing.CheckQueues(queues); err != nil {
+		return err // refused before the store is written, as the router would
+	}
 	now := d.now()
 	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
 		if err := d.routed(c.ID); err != nil {

@@ -72,7 +72,7 @@ func (d *Desk) Erase(ctx context.Context, actorID string, contact channel.Addres
 		errs = append(errs, err)
 		d.conclude(ctx, after{decs: decs, now: now})
 	}
-	d.forgetWindows(contact)
+	d.windows.Forget(contact) // its notices with it
 	d.addrs.forget(contact)
 	if _, err := d.consent.Erase(ctx, contact); err != nil && !errors.Is(err, optout.ErrRedactUnsupported) {
 		errs = append(errs, err)
@@ -95,10 +95,4 @@ func (d *Desk) contactConversations(ctx context.Context, contactID string) ([]*c
 		}
 		q.Cursor = page.Next
 	}
-}
-
-// forgetWindows drops every window of contact, and with it what Tick
-// remembered of its notices (Erase).
-func (d *Desk) forgetWindows(contact channel.Address) {
-	d.windows.Forget(contact)
 }

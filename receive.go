@@ -26,8 +26,8 @@ import (
 // characters, a subject of at most channel.MaxSubjectLength, at most
 // channel.MaxInboundAttachments attachments no larger than the channel's
 // largest file, a transcript of at most [MaxTranscriptTurns] turns. Invalid
-// UTF-8 in a text is repaired (U+FFFD); a NUL anywhere, and a control
-// character or invalid UTF-8 in a name or an ID, is refused.
+// UTF-8 in a text is repaired (U+FFFD) and a NUL in it dropped; a control
+// character or invalid UTF-8 in a name or an ID is refused.
 type Inbound struct {
 	// Touchpoint is the ID of the touchpoint the message arrived on.
 	Touchpoint string

@@ -39,7 +39,7 @@ func TestRefusedInboundTouchesNoWindow(t *testing.T) {
 	})
 	require.NoError(t, err)
 	for _, in := range []Inbound{
-		{Text: "hi\x00"},
+		{Text: "\x00"},
 		{Text: "  "},
 		{Text: "hi", ProviderID: string(make([]byte, channel.MaxIDLength+1))},
 	} {

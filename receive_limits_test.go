@@ -119,8 +119,6 @@ func refusedInbounds() []struct {
 	badAuthor[1].Author = conversation.AuthorAgent
 	unknownAuthor := turns(3, "turn")
 	unknownAuthor[1].Author = conversation.AuthorKind(9)
-	nulTurn := turns(3, "turn")
-	nulTurn[2].Text = "a\x00b"
 	emptyTurn := turns(3, "turn")
 	emptyTurn[1].Text = " \n"
 	att := func(a conversation.Attachment) []conversation.Attachment { return []conversation.Attachment{a} }
@@ -139,7 +137,7 @@ func refusedInbounds() []struct {
 		{"white space only", wa1(parley.Inbound{Text: " \t\n\u00a0"}), parley.ErrEmpty},
 		{"text over the limit", wa1(parley.Inbound{Text: strings.Repeat("é", channel.MaxInboundText+1)}), channel.ErrOverLimit},
 		{"text of 10 MB", wa1(parley.Inbound{Text: strings.Repeat("a", 10<<20)}), channel.ErrOverLimit},
-		{"NUL in text", wa1(parley.Inbound{Text: "hi\x00there"}), channel.ErrBadCharacter},
+		{"text of NULs only", wa1(parley.Inbound{Text: "\x00\x00"}), parley.ErrEmpty},
 		{"provider ID over the limit", wa1(parley.Inbound{Text: "hi", ProviderID: strings.Repeat("w", channel.MaxIDLength+1)}), channel.ErrOverLimit},
 		{"provider ID of 1 MB", wa1(parley.Inbound{Text: "hi", ProviderID: strings.Repeat("w", 1<<20)}), channel.ErrOverLimit},
 		{"NUL in provider ID", wa1(parley.Inbound{Text: "hi", ProviderID: "wamid\x00"}), channel.ErrBadCharacter},
@@ -164,7 +162,6 @@ func refusedInbounds() []struct {
 		{"subject over the limit", app1(parley.Inbound{Text: "hi", Subject: strings.Repeat("s", channel.MaxSubjectLength+1)}), channel.ErrOverLimit},
 		{"transcript with an agent's turn", app1(parley.Inbound{Text: "hi", Transcript: badAuthor}), conversation.ErrInvalid},
 		{"transcript with an unknown author", app1(parley.Inbound{Text: "hi", Transcript: unknownAuthor}), conversation.ErrInvalid},
-		{"transcript turn with NUL", app1(parley.Inbound{Text: "hi", Transcript: nulTurn}), channel.ErrBadCharacter},
 		{"transcript turn of white space", app1(parley.Inbound{Text: "hi", Transcript: emptyTurn}), parley.ErrEmpty},
 		{"transcript over the limit", app1(parley.Inbound{Text: "hi", Transcript: turns(parley.MaxTranscriptTurns+1, "turn")}), parley.ErrTranscriptTooLong},
 		{"STOP with a provider ID over the limit", stop(parley.Inbound{ProviderID: strings.Repeat("s", channel.MaxIDLength+1)}), channel.ErrOverLimit},
@@ -241,6 +238,7 @@ func TestInboundTextRepair(t *testing.T) {
 	}{
 		{"invalid UTF-8 becomes U+FFFD", "caf\xe9 ok \xff\xfe", "caf\ufffd ok \ufffd"},
 		{"line breaks and tabs are kept", "line 1\r\nline 2\tend", "line 1\r\nline 2\tend"},
+		{"a NUL is dropped", "hi\x00there", "hithere"},
 		{"a text of exactly the limit", strings.Repeat("é", channel.MaxInboundText), strings.Repeat("é", channel.MaxInboundText)},
 	}
 	for _, tt := range tests {

@@ -151,12 +151,16 @@ func (u *unsent) take() map[conversation.ID]unsentMessage {
 }
 
 // resend re-drives every unsent message (Tick). One whose outcome still
-// cannot be recorded stays for the next Tick and is reported in the error.
+// cannot be recorded stays for the next Tick and is reported in the error;
+// one whose conversation is gone (erased, purged) is dropped.
 func (d *Desk) resend(ctx context.Context, now time.Time) error {
 	var errs []error
 	for id, um := range d.unsent.take() {
 		err := d.withConversation(ctx, um.conv, func() (after, error) {
 			c, err := d.store.Get(ctx, um.conv)
+			if errors.Is(err, conversation.ErrNotFound) {
+				return after{}, nil // erased or purged: nothing left to send or record
+			}
 			if err != nil {
 				return after{}, err
 			}

@@ -151,9 +151,9 @@
 //     and the host's own channel have no limit. Longer is refused
 //     ([ErrOverLimit]), never truncated.
 //  18. [InboundText] repairs invalid UTF-8 in a text, each run of invalid
-//     bytes becoming one U+FFFD, and refuses a NUL ([ErrBadCharacter]),
-//     which no channel delivers and SQL text columns refuse. Line breaks,
-//     tabs and every other character are kept.
+//     bytes becoming one U+FFFD, and drops a NUL, which SQL text columns
+//     refuse (a carrier's "STOP\x00" is still STOP). Line breaks, tabs and
+//     every other character are kept.
 //  19. A name a person reads is at most [MaxNameLength] (256) characters
 //     (a display name, a file name), a subject at most [MaxSubjectLength]
 //     (998, an e-mail header line); [CheckName] refuses invalid UTF-8 and

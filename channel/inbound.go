@@ -49,8 +49,8 @@ var (
 	// ErrOverLimit means a field longer or larger than its limit. Nothing
 	// is truncated.
 	ErrOverLimit = errors.New("channel: over the limit")
-	// ErrBadCharacter means a field holding a character it may not: a NUL
-	// anywhere, a control character or invalid UTF-8 in a name or an ID.
+	// ErrBadCharacter means a name or an ID holding a character it may
+	// not: a control character (a NUL among them) or invalid UTF-8.
 	ErrBadCharacter = errors.New("channel: character not allowed")
 )
 
@@ -93,22 +93,22 @@ func overLimit(field, unit string, limit, size int64) *FieldError {
 
 // InboundText returns text as a contact's message is stored (rules 17
 // and 18): invalid UTF-8 is repaired, each run of invalid bytes becoming
-// one U+FFFD, so that nothing a contact wrote is lost; a NUL, which no
-// channel delivers and SQL text columns refuse, is refused, and so is a
-// text longer than [MaxInboundText] characters. Line breaks, tabs and
-// every other character are kept. field names the field in the error.
-// It does not allocate when text is valid.
+// one U+FFFD, so that nothing a contact wrote is lost; a NUL, which SQL
+// text columns refuse, is dropped, so that a carrier's padded "STOP\x00"
+// still reads as STOP; a text longer than [MaxInboundText] characters is
+// refused. Line breaks, tabs and every other character are kept. field
+// names the field in the error. It does not allocate when text is valid.
 func InboundText(field, text string) (string, error) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, string(utf8.RuneError))
+	}
+	if strings.IndexByte(text, 0) >= 0 {
+		text = strings.ReplaceAll(text, "\x00", "")
 	}
 	if len(text) > MaxInboundText { // a character is at least one byte
 		if n := utf8.RuneCountInString(text); n > MaxInboundText {
 			return "", overLimit(field, "characters", MaxInboundText, int64(n))
 		}
-	}
-	if i := strings.IndexByte(text, 0); i >= 0 {
-		return "", badCharacter(field, i, 0)
 	}
 	return text, nil
 }

@@ -69,6 +69,7 @@ type CapacityError struct {
 	Capacity int
 }
 
+// Error says whose room the weight does not fit, with the figures.
 func (e *CapacityError) Error() string {
 	return fmt.Sprintf("routing: over capacity: agent %q has load %d, weight %d does not fit capacity %d",
 		e.AgentID, e.Load, e.Weight, e.Capacity)
@@ -77,8 +78,9 @@ func (e *CapacityError) Error() string {
 // Is makes errors.Is(err, ErrOverCapacity) true.
 func (e *CapacityError) Is(target error) bool { return target == ErrOverCapacity }
 
-// VisibilityError reports an agent reaching for a conversation outside its
-// queues. It matches ErrNotVisible.
+// VisibilityError reports an agent reaching for a conversation it may not
+// see: one outside its queues, or one another agent holds. It matches
+// ErrNotVisible.
 type VisibilityError struct {
 	AgentID        string
 	ConversationID string
@@ -86,9 +88,10 @@ type VisibilityError struct {
 	Queues []string
 }
 
+// Error says who may not see which conversation.
 func (e *VisibilityError) Error() string {
-	return fmt.Sprintf("routing: not visible: conversation %q is in queues [%s], agent %q is in none of them",
-		e.ConversationID, strings.Join(e.Queues, " "), e.AgentID)
+	return fmt.Sprintf("routing: not visible: agent %q may not see conversation %q (queues [%s])",
+		e.AgentID, e.ConversationID, strings.Join(e.Queues, " "))
 }
 
 // Is makes errors.Is(err, ErrNotVisible) true.

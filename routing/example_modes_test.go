@@ -26,7 +26,7 @@ func ExampleRouter_simplified() {
 	fmt.Println("ana's load:", load)
 	// Output:
 	// queued
-	// routing: not visible: conversation "c1" is in queues [support], agent "bo" is in none of them
+	// routing: not visible: agent "bo" may not see conversation "c1" (queues [support])
 	// <nil>
 	// ana's load: 20
 }

@@ -49,15 +49,33 @@ func (it *Item) validate() error {
 	if it.ConversationID == "" {
 		return invalidf("item with empty conversation ID")
 	}
-	if len(it.Queues) == 0 {
-		return invalidf("conversation %q has no queue", it.ConversationID)
+	return checkQueues(it.ConversationID, it.Queues)
+}
+
+// CheckQueues refuses, with ErrInvalid, queues a conversation cannot be
+// routed to: none, or a name that breaks rule 13. It is the check
+// [Router.TransferToQueues] applies, for a caller to make before it writes
+// anything.
+func CheckQueues(queues []string) error { return checkQueues("", queues) }
+
+// checkQueues is CheckQueues for conversationID's queues, which its error
+// names when there is one.
+func checkQueues(conversationID string, queues []string) error {
+	who := func() string {
+		if conversationID == "" {
+			return "the transfer"
+		}
+		return fmt.Sprintf("conversation %q", conversationID)
 	}
-	for _, q := range it.Queues {
+	if len(queues) == 0 {
+		return invalidf("%s has no queue", who())
+	}
+	for _, q := range queues {
 		if q == "" {
-			return invalidf("conversation %q has an empty queue name", it.ConversationID)
+			return invalidf("%s has an empty queue name", who())
 		}
 		if p := nameProblem(q); p != "" {
-			return invalidf("conversation %q: queue name %q %s", it.ConversationID, q, p)
+			return invalidf("%s: queue name %q %s", who(), q, p)
 		}
 	}
 	return nil
