@@ -219,13 +219,13 @@ func (s *ConversationStore) slotError(ctx context.Context, c *conversation.Conve
 // scanConversation reads a row of convColumns.
 func scanConversation(row pgx.CollectableRow) (*conversation.Conversation, error) {
 	var (
-		c                                                        conversation.Conversation
-		id                                                       [16]byte
-		prev                                                     pgtype.UUID
-		kind, dir, status, mode                                  string
-		addrs                                                    []byte
-		created                                                  time.Time
-		updated, assigned, ended, closed, lastInbound, lastMsg   *time.Time
+		c                                                      conversation.Conversation
+		id                                                     [16]byte
+		prev                                                   pgtype.UUID
+		kind, dir, status, mode                                string
+		addrs                                                  []byte
+		created                                                time.Time
+		updated, assigned, ended, closed, lastInbound, lastMsg *time.Time
 	)
 	err := row.Scan(&id, &c.Version, &c.Touchpoint, &kind, &dir, &status, &mode, &c.BotPaused,
 		&c.Contact.ID, &c.Contact.Name, &addrs, &c.Contact.Locale, &c.Contact.Anonymous,

@@ -394,13 +394,13 @@ type msgRow struct {
 // scanMessage reads a row of msgColumns.
 func scanMessage(row pgx.CollectableRow) (msgRow, error) {
 	var (
-		m                                     conversation.Message
-		id, conv                              [16]byte
-		dir, notice, kind, status             string
-		attachments, template                 []byte
-		providerID                            *string
-		deliveryAt, created                   *time.Time
-		seq                                   int64
+		m                         conversation.Message
+		id, conv                  [16]byte
+		dir, notice, kind, status string
+		attachments, template     []byte
+		providerID                *string
+		deliveryAt, created       *time.Time
+		seq                       int64
 	)
 	err := row.Scan(&id, &conv, &dir, &m.Internal, &m.Imported, &notice, &kind, &m.Author.ID,
 		&m.Text, &attachments, &template, &providerID, &status, &m.Delivery.Reason, &m.Delivery.Code,

@@ -31,39 +31,39 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	}
 	w := where{}
 	if v := q.Viewer; !v.Supervisor {
-		w.add(`((assignee_id <> '' AND assignee_id = `+w.arg(v.AgentID)+`) OR (assignee_id = '' AND queues && `+w.arg(nonNil(v.Queues))+`))`)
+		w.add(`((assignee_id <> '' AND assignee_id = ` + w.arg(v.AgentID) + `) OR (assignee_id = '' AND queues && ` + w.arg(nonNil(v.Queues)) + `))`)
 	}
 	if q.ContactID != "" {
-		w.add(`contact_id = `+w.arg(q.ContactID))
+		w.add(`contact_id = ` + w.arg(q.ContactID))
 	}
 	if len(q.Channels) > 0 {
 		names := make([]string, len(q.Channels))
 		for i, k := range q.Channels {
 			names[i] = k.String()
 		}
-		w.add(`channel = ANY(`+w.arg(names)+`)`)
+		w.add(`channel = ANY(` + w.arg(names) + `)`)
 	}
 	if len(q.Touchpoints) > 0 {
-		w.add(`touchpoint = ANY(`+w.arg(q.Touchpoints)+`)`)
+		w.add(`touchpoint = ANY(` + w.arg(q.Touchpoints) + `)`)
 	}
 	if len(q.Statuses) > 0 {
 		names := make([]string, len(q.Statuses))
 		for i, st := range q.Statuses {
 			names[i] = st.String()
 		}
-		w.add(`status = ANY(`+w.arg(names)+`)`)
+		w.add(`status = ANY(` + w.arg(names) + `)`)
 	}
 	if len(q.Queues) > 0 {
-		w.add(`queues && `+w.arg(q.Queues))
+		w.add(`queues && ` + w.arg(q.Queues))
 	}
 	if q.AssigneeID != "" {
-		w.add(`assignee_id = `+w.arg(q.AssigneeID))
+		w.add(`assignee_id = ` + w.arg(q.AssigneeID))
 	}
 	if !q.Since.IsZero() {
-		w.add(`created_at >= `+w.arg(q.Since))
+		w.add(`created_at >= ` + w.arg(q.Since))
 	}
 	if !q.Until.IsZero() {
-		w.add(`created_at < `+w.arg(q.Until))
+		w.add(`created_at < ` + w.arg(q.Until))
 	}
 	if q.Text != "" {
 		if !utf8.ValidString(q.Text) {
@@ -72,7 +72,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 		// The trigram index finds candidates in search_text; the second
 		// test keeps a match inside one field.
 		p := w.arg(likePattern(fold(q.Text)))
-		w.add(`search_text LIKE `+p+` AND (search_name LIKE `+p+` OR EXISTS (SELECT FROM unnest(search_addresses) a WHERE a LIKE `+p+`))`)
+		w.add(`search_text LIKE ` + p + ` AND (search_name LIKE ` + p + ` OR EXISTS (SELECT FROM unnest(search_addresses) a WHERE a LIKE ` + p + `))`)
 	}
 	order := `ASC`
 	if q.Sort == conversation.Newest {
@@ -87,7 +87,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 		if q.Sort == conversation.Newest {
 			op = `<`
 		}
-		w.add(`(created_at, id) `+op+` (`+w.arg(at)+`, `+w.arg(uuidArg(id))+`)`)
+		w.add(`(created_at, id) ` + op + ` (` + w.arg(at) + `, ` + w.arg(uuidArg(id)) + `)`)
 	}
 	sql := `SELECT ` + convColumns + ` FROM parley_conversations` + w.sql() +
 		` ORDER BY created_at ` + order + `, id ` + order + ` LIMIT ` + strconv.Itoa(limit+1)
