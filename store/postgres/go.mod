@@ -4,7 +4,15 @@ go 1.26.8
 
 require (
 	github.com/jackc/pgx/v5 v5.13.0
+	github.com/parleyhq/parley v0.0.0-00010101000000-000000000000
 	github.com/stretchr/testify v1.12.1
+)
+
+require (
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/nyaruka/phonenumbers v1.8.1 // indirect
+	github.com/rivo/uniseg v0.4.7 // indirect
+	google.golang.org/protobuf v1.36.11 // indirect
 )
 
 require (

@@ -1,0 +1,456 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/parleyhq/parley/conversation"
+)
+
+// msgColumns are the columns of parley_messages a message is read from,
+// in the order scanMessage takes them.
+const msgColumns = `id, conversation_id, direction, internal, imported, notice, author_kind, author_id,
+	text, attachments, template, provider_id, delivery_status, delivery_reason, delivery_code,
+	delivery_at, created_at, seq`
+
+// deliveryRank orders delivery statuses in SQL as DeliveryStatus does in Go.
+const deliveryRank = `array_position('{none,pending,sent,delivered,read,failed}'::text[], `
+
+// AppendMessage stores m unless a message with its provider key is
+// stored; see [conversation.MessageStore]. The provider keys are unique
+// indexes, so concurrent duplicates store one message whichever process
+// they reach.
+func (s *ConversationStore) AppendMessage(ctx context.Context, m *conversation.Message) (*conversation.Message, bool, error) {
+	if err := m.Validate(); err != nil {
+		return nil, false, err
+	}
+	var (
+		old     *conversation.Message
+		created bool
+	)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		old, created, err = s.insertMessage(ctx, tx, m)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		return m, true, nil
+	}
+	return old, false, nil
+}
+
+// insertMessage stores m in its conversation unless its provider key is
+// taken, in which case it returns the message that holds it. It fails with
+// ErrNotFound for an unknown conversation and ErrDuplicateID for a taken
+// message ID.
+func (s *ConversationStore) insertMessage(ctx context.Context, q querier, m *conversation.Message) (*conversation.Message, bool, error) {
+	var attachments, template []byte
+	var err error
+	if m.Attachments != nil {
+		if attachments, err = json.Marshal(m.Attachments); err != nil {
+			return nil, false, &conversation.FieldError{Field: "Message.Attachments", Problem: "cannot be encoded: " + err.Error()}
+		}
+	}
+	if m.Template != nil {
+		if template, err = json.Marshal(m.Template); err != nil {
+			return nil, false, &conversation.FieldError{Field: "Message.Template", Problem: "cannot be encoded: " + err.Error()}
+		}
+	}
+	var textFold any
+	if f := fold(m.Text); f != m.Text {
+		textFold = f
+	}
+	tag, err := q.Exec(ctx, `INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
+		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
+		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
+		SELECT $1, c.id, c.touchpoint, CASE WHEN $3 = 'inbound' THEN c.contact_id END, $3,
+		$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+		FROM parley_conversations c WHERE c.id = $2
+		ON CONFLICT DO NOTHING`,
+		uuidArg(m.ID), uuidArg(m.ConversationID), m.Direction.String(), m.Internal, m.Imported,
+		m.Notice.String(), m.Author.Kind.String(), m.Author.ID, m.Text, textFold, attachments, template,
+		nullString(m.ProviderID), m.Delivery.Status.String(), m.Delivery.Reason, m.Delivery.Code,
+		tsArg(m.Delivery.At), tsArg(m.CreatedAt))
+	if err != nil {
+		return nil, false, storeError(err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil, true, nil
+	}
+	// Nothing inserted: no conversation, a provider retry, or a taken ID,
+	// decided in the contract's order.
+	var touchpoint, contact string
+	if err := q.QueryRow(ctx, `SELECT touchpoint, contact_id FROM parley_conversations WHERE id = $1`,
+		uuidArg(m.ConversationID)).Scan(&touchpoint, &contact); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, false, conversation.ErrNotFound
+		}
+		return nil, false, storeError(err)
+	}
+	if m.ProviderID != "" {
+		sender := ""
+		if m.Direction == conversation.Inbound {
+			sender = contact
+		}
+		old, err := s.byProvider(ctx, q, touchpoint, sender, m.ProviderID)
+		if !errors.Is(err, conversation.ErrNotFound) {
+			return old, false, err
+		}
+	}
+	return nil, false, conversation.ErrDuplicateID
+}
+
+// Record stores m and the change to its conversation c in one
+// transaction: both, or on any error or a provider retry, neither. It
+// locks c's row first, as ReceiveOpen does, so the two never wait on
+// each other in opposite orders.
+func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, bool, error) {
+	if err := m.Validate(); err != nil {
+		return nil, false, err
+	}
+	if err := checkConversation(c); err != nil {
+		return nil, false, err
+	}
+	if m.ConversationID != c.ID {
+		return nil, false, &conversation.FieldError{Field: "Message.ConversationID", Problem: "is not the conversation recorded with it"}
+	}
+	var (
+		old     *conversation.Message
+		created bool
+		version int64
+	)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := s.getOne(ctx, tx, `SELECT `+convColumns+` FROM parley_conversations WHERE id = $1 FOR NO KEY UPDATE`, uuidArg(c.ID)); err != nil {
+			return err
+		}
+		var err error
+		if old, created, err = s.insertMessage(ctx, tx, m); err != nil || !created {
+			return err
+		}
+		version, err = s.update(ctx, tx, c)
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, false, err
+	case !created:
+		return old, false, nil
+	}
+	c.Version = version
+	return m, true, nil
+}
+
+// ReceiveOpen takes inbound message m into the open conversation of slot
+// k in one transaction that locks the conversation's row; see
+// [conversation.Receiver]. Holding the lock, it never conflicts.
+func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
+	var r conversation.Received
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := s.getOne(ctx, tx, `SELECT `+convColumns+` FROM parley_conversations
+			WHERE touchpoint = $1 AND contact_id = $2 AND interaction_id = $3
+			AND status IN ('bot', 'queued', 'assigned') FOR NO KEY UPDATE`, k.Touchpoint, k.ContactID, k.InteractionID)
+		if err != nil {
+			return err
+		}
+		m.ConversationID = c.ID
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		first := c.AwaitsFirstMessage()
+		if _, recvErr := c.Receive(m); recvErr != nil {
+			// Refused: a retry or a taken ID still reports as such first.
+			old, err := s.byProvider(ctx, tx, c.Touchpoint, senderOf(c, m), m.ProviderID)
+			switch {
+			case err == nil:
+				r.Message = old
+				return nil
+			case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrInvalid):
+				return err
+			}
+			var taken bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_messages WHERE id = $1)`, uuidArg(m.ID)).Scan(&taken); err != nil {
+				return storeError(err)
+			}
+			if taken {
+				return conversation.ErrDuplicateID
+			}
+			return recvErr
+		}
+		old, created, err := s.insertMessage(ctx, tx, m)
+		if err != nil || !created {
+			r.Message = old
+			return err
+		}
+		v, err := s.update(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		c.Version = v
+		truncateTimes(c)
+		r = conversation.Received{Conversation: c, Message: m, Created: true, First: first}
+		return nil
+	})
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	return r, nil
+}
+
+// senderOf is the sender of m's provider key in conversation c: its
+// contact for an inbound message, "" for an outbound one.
+func senderOf(c *conversation.Conversation, m *conversation.Message) string {
+	if m.Direction == conversation.Outbound {
+		return ""
+	}
+	return c.Contact.ID
+}
+
+// UpdateDelivery moves one message's delivery status forward in one
+// conditional UPDATE, which a late or duplicate callback leaves
+// untouched; see [conversation.MessageStore]. Recording a provider ID
+// takes a transaction: the ID, then the status.
+func (s *ConversationStore) UpdateDelivery(ctx context.Context, u conversation.DeliveryUpdate) (*conversation.Message, bool, error) {
+	if err := u.Validate(); err != nil {
+		return nil, false, err
+	}
+	key, keyArgs := `id = $1`, []any{uuidArg(u.MessageID)}
+	if u.MessageID.IsZero() {
+		key, keyArgs = `touchpoint = $1 AND provider_id = $2 AND direction = 'outbound'`, []any{u.Touchpoint, u.ProviderID}
+	}
+	if u.MessageID.IsZero() || u.ProviderID == "" {
+		return s.advance(ctx, s.pool, u, key, keyArgs)
+	}
+	var (
+		m       *conversation.Message
+		changed bool
+	)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		old, err := s.oneMessage(ctx, tx, `SELECT `+msgColumns+` FROM parley_messages WHERE id = $1 FOR UPDATE`, uuidArg(u.MessageID))
+		if err != nil {
+			return err
+		}
+		recorded := false
+		switch {
+		case old.ProviderID == u.ProviderID:
+		case old.ProviderID != "":
+			return &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "differs from the one recorded (" + old.ProviderID + ")"}
+		case old.Internal:
+			return &conversation.FieldError{Field: "DeliveryUpdate.ProviderID", Problem: "cannot be set on an internal note"}
+		default:
+			if _, err := tx.Exec(ctx, `UPDATE parley_messages SET provider_id = $2 WHERE id = $1`, uuidArg(u.MessageID), u.ProviderID); err != nil {
+				if c := constraint(err); c == "parley_messages_inbound_key" || c == "parley_messages_outbound_key" {
+					return conversation.ErrDuplicateID
+				}
+				return storeError(err)
+			}
+			recorded = true
+		}
+		m, changed, err = s.advance(ctx, tx, u, key, keyArgs)
+		changed = changed || recorded
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return m, changed, nil
+}
+
+// advance applies u's status to the message key selects, as
+// [conversation.Delivery.Apply] would, in one conditional statement:
+// forward only, failed terminal and taken only before delivery.
+func (s *ConversationStore) advance(ctx context.Context, q querier, u conversation.DeliveryUpdate, key string, keyArgs []any) (*conversation.Message, bool, error) {
+	if u.Status != conversation.DeliveryNone {
+		n := len(keyArgs)
+		args := append(keyArgs[:n:n], u.Status.String(), tsArg(u.At), u.Reason, u.Code)
+		p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+		m, err := s.oneMessage(ctx, q, `UPDATE parley_messages SET delivery_status = `+p(1)+`, delivery_at = `+p(2)+`,
+			delivery_reason = CASE WHEN `+p(1)+` = 'failed' THEN `+p(3)+` ELSE delivery_reason END,
+			delivery_code = CASE WHEN `+p(1)+` = 'failed' THEN `+p(4)+` ELSE delivery_code END
+			WHERE `+key+` AND NOT internal AND delivery_status <> 'failed'
+			AND CASE WHEN `+p(1)+` = 'failed' THEN delivery_status IN ('none', 'pending', 'sent')
+				ELSE `+deliveryRank+p(1)+`) > `+deliveryRank+`delivery_status) END
+			RETURNING `+msgColumns, args...)
+		if !errors.Is(err, conversation.ErrNotFound) {
+			return m, err == nil, err
+		}
+	}
+	m, err := s.oneMessage(ctx, q, `SELECT `+msgColumns+` FROM parley_messages WHERE `+key, keyArgs...)
+	return m, false, err
+}
+
+// MessageByProvider returns the message with provider key (touchpoint,
+// from, providerID), read from the unique index that deduplicates it;
+// see [conversation.MessageStore].
+func (s *ConversationStore) MessageByProvider(ctx context.Context, touchpoint, from, providerID string) (*conversation.Message, error) {
+	return s.byProvider(ctx, s.pool, touchpoint, from, providerID)
+}
+
+func (s *ConversationStore) byProvider(ctx context.Context, q querier, touchpoint, from, providerID string) (*conversation.Message, error) {
+	switch {
+	case touchpoint == "":
+		return nil, &conversation.FieldError{Field: "Touchpoint", Problem: "is required"}
+	case providerID == "":
+		return nil, &conversation.FieldError{Field: "ProviderID", Problem: "is required"}
+	case from == "":
+		return s.oneMessage(ctx, q, `SELECT `+msgColumns+` FROM parley_messages
+			WHERE touchpoint = $1 AND provider_id = $2 AND direction = 'outbound'`, touchpoint, providerID)
+	}
+	return s.oneMessage(ctx, q, `SELECT `+msgColumns+` FROM parley_messages
+		WHERE touchpoint = $1 AND sender = $2 AND provider_id = $3 AND direction = 'inbound'`, touchpoint, from, providerID)
+}
+
+// Messages returns one page of a conversation's messages in append order;
+// see [conversation.MessageQuery]. The cursor is the last message's
+// position in append order.
+func (s *ConversationStore) Messages(ctx context.Context, q conversation.MessageQuery) (conversation.MessagePage, error) {
+	limit, err := conversation.PageLimit(q.Limit)
+	if err != nil {
+		return conversation.MessagePage{}, err
+	}
+	if q.Sort > conversation.Oldest {
+		return conversation.MessagePage{}, &conversation.FieldError{Field: "Sort", Problem: "is not valid"}
+	}
+	w := where{}
+	w.add(`conversation_id = ` + w.arg(uuidArg(q.ConversationID)))
+	if q.Text != "" {
+		if !utf8.ValidString(q.Text) {
+			return conversation.MessagePage{}, &conversation.FieldError{Field: "Text", Problem: "is not valid UTF-8"}
+		}
+		w.add(`coalesce(text_fold, text) LIKE ` + w.arg(likePattern(fold(q.Text))))
+	}
+	order, op := `ASC`, `>`
+	if q.Sort == conversation.Newest {
+		order, op = `DESC`, `<`
+	}
+	if q.Cursor != "" {
+		seq, err := strconv.ParseInt(q.Cursor, 10, 64)
+		if err != nil || seq < 0 {
+			return conversation.MessagePage{}, conversation.ErrBadCursor
+		}
+		w.add(`seq ` + op + ` ` + w.arg(seq))
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+msgColumns+` FROM parley_messages`+w.sql()+
+		` ORDER BY seq `+order+` LIMIT `+strconv.Itoa(limit+1), w.args...)
+	if err != nil {
+		return conversation.MessagePage{}, storeError(err)
+	}
+	msgs, err := pgx.CollectRows(rows, scanMessage)
+	if err != nil {
+		return conversation.MessagePage{}, storeError(err)
+	}
+	if len(msgs) == 0 {
+		var exists bool
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_conversations WHERE id = $1)`,
+			uuidArg(q.ConversationID)).Scan(&exists); err != nil {
+			return conversation.MessagePage{}, storeError(err)
+		}
+		if !exists {
+			return conversation.MessagePage{}, conversation.ErrNotFound
+		}
+	}
+	var page conversation.MessagePage
+	if len(msgs) > limit {
+		msgs = msgs[:limit]
+		page.Next = strconv.FormatInt(msgs[limit-1].seq, 10)
+	}
+	page.Messages = make([]*conversation.Message, len(msgs))
+	for i, r := range msgs {
+		page.Messages[i] = r.m
+	}
+	return page, nil
+}
+
+// oneMessage runs a query for at most one message: ErrNotFound for none.
+func (s *ConversationStore) oneMessage(ctx context.Context, q querier, sql string, args ...any) (*conversation.Message, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, scanMessage)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, conversation.ErrNotFound
+	}
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return r.m, nil
+}
+
+// msgRow is a message with its position in append order.
+type msgRow struct {
+	m   *conversation.Message
+	seq int64
+}
+
+// scanMessage reads a row of msgColumns.
+func scanMessage(row pgx.CollectableRow) (msgRow, error) {
+	var (
+		m                         conversation.Message
+		id, conv                  [16]byte
+		dir, notice, kind, status string
+		attachments, template     []byte
+		providerID                *string
+		deliveryAt, created       *time.Time
+		seq                       int64
+	)
+	err := row.Scan(&id, &conv, &dir, &m.Internal, &m.Imported, &notice, &kind, &m.Author.ID,
+		&m.Text, &attachments, &template, &providerID, &status, &m.Delivery.Reason, &m.Delivery.Code,
+		&deliveryAt, &created, &seq)
+	if err != nil {
+		return msgRow{}, err
+	}
+	m.ID, m.ConversationID = id, conv
+	if m.Direction, err = conversation.ParseDirection(dir); err != nil {
+		return msgRow{}, corrupt(m.ID, err)
+	}
+	if m.Notice, err = conversation.ParseNotice(notice); err != nil {
+		return msgRow{}, corrupt(m.ID, err)
+	}
+	if m.Author.Kind, err = conversation.ParseAuthorKind(kind); err != nil {
+		return msgRow{}, corrupt(m.ID, err)
+	}
+	if m.Delivery.Status, err = conversation.ParseDeliveryStatus(status); err != nil {
+		return msgRow{}, corrupt(m.ID, err)
+	}
+	if attachments != nil {
+		if err := json.Unmarshal(attachments, &m.Attachments); err != nil {
+			return msgRow{}, corrupt(m.ID, err)
+		}
+	}
+	if template != nil {
+		m.Template = new(conversation.TemplateRef)
+		if err := json.Unmarshal(template, m.Template); err != nil {
+			return msgRow{}, corrupt(m.ID, err)
+		}
+	}
+	if providerID != nil {
+		m.ProviderID = *providerID
+	}
+	m.Delivery.At, m.CreatedAt = fromTS(deliveryAt), fromTS(created)
+	return msgRow{m: &m, seq: seq}, nil
+}
+
+// nullString passes "" as NULL.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// truncateTimes rounds c's times down to the microsecond, as stored, so a
+// conversation the store builds itself equals what Get reads back.
+func truncateTimes(c *conversation.Conversation) {
+	for _, t := range []*time.Time{&c.CreatedAt, &c.UpdatedAt, &c.AssignedAt, &c.EndedAt, &c.ClosedAt, &c.LastInboundAt, &c.LastMessageAt} {
+		*t = t.Truncate(time.Microsecond)
+	}
+}

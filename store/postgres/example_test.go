@@ -1,0 +1,35 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/parleytest"
+	"github.com/parleyhq/parley/store/postgres"
+)
+
+// A Desk whose conversations live in PostgreSQL: a pool, Migrate, and the
+// store in parley.Config. (It needs a server, so it is compiled, not run.)
+func Example() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		panic(err)
+	}
+	defer pool.Close()
+	if err := postgres.Migrate(ctx, pool); err != nil {
+		panic(err)
+	}
+	st := postgres.New(pool)
+	desk, err := parley.New(parley.Config{
+		Conversations: st.Conversations,
+		Transport:     parleytest.NewTransport(), // the host's transport
+	})
+	if err != nil {
+		panic(err)
+	}
+	_ = desk
+}
