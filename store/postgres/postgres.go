@@ -6,10 +6,19 @@ import "github.com/jackc/pgx/v5/pgxpool"
 // matching field of parley.Config.
 type Stores struct {
 	pool *pgxpool.Pool
+
+	// OptOuts is the opt-out consent ledger, append-only in the database.
+	OptOuts *OptOutStore
+	// Ledger is the agent capacity ledger every desk on the database shares.
+	Ledger *Ledger
 }
 
 // New returns the stores on pool, whose schema [Migrate] brought up to
 // date. The pool is the caller's to close.
 func New(pool *pgxpool.Pool) *Stores {
-	return &Stores{pool: pool}
+	return &Stores{
+		pool:    pool,
+		OptOuts: &OptOutStore{pool: pool},
+		Ledger:  &Ledger{pool: pool},
+	}
 }
