@@ -41,7 +41,10 @@ var _ routing.Ledger = (*Ledger)(nil)
 //     capacity. The ON CONFLICT update locks the agent's row and evaluates
 //     "load + delta <= capacity" on its latest committed version, so two
 //     processes charging one agent are serialised and the second sees the
-//     first's load; an agent's first charge inserts the row instead.
+//     first's load; an agent's first charge inserts the row instead (its
+//     delta is the whole weight; greatest only keeps a negative delta, a
+//     re-weigh down, from tripping the load >= 0 check on the row offered
+//     for insertion, which PostgreSQL checks before finding the conflict).
 //   - put writes the reservation only if charge succeeded: it inserts a new
 //     one, or re-weighs the locked one. When another process inserted the
 //     same conversation meanwhile, the insert fails on the primary key and
@@ -61,9 +64,9 @@ WITH old AS (
 	WHERE NOT EXISTS (SELECT 1 FROM old WHERE agent_id <> $1)
 ), charge AS (
 	INSERT INTO parley_agent_loads AS l (agent_id, load)
-	SELECT $1, delta FROM delta WHERE delta <= $4
-	ON CONFLICT (agent_id) DO UPDATE SET load = l.load + excluded.load
-		WHERE l.load + excluded.load <= $4
+	SELECT $1, greatest(delta, 0) FROM delta WHERE delta <= $4
+	ON CONFLICT (agent_id) DO UPDATE SET load = l.load + (SELECT delta FROM delta)
+		WHERE l.load + (SELECT delta FROM delta) <= $4
 	RETURNING load
 ), put AS (
 	INSERT INTO parley_reservations (conversation_id, agent_id, weight)
