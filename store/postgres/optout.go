@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -61,7 +62,7 @@ func (s *OptOutStore) Append(ctx context.Context, e optout.Entry) error {
 	conflict := func() error {
 		return fmt.Errorf("%w: %s in scope %q: seq %d is not the latest plus one", optout.ErrConflict, e.Address, e.Scope, e.Seq)
 	}
-	if e.Seq < 1 || e.Seq > 1<<62 {
+	if e.Seq < 1 || e.Seq > math.MaxInt64 {
 		return conflict()
 	}
 	tag, err := s.pool.Exec(ctx, `
