@@ -7,8 +7,10 @@ import "github.com/jackc/pgx/v5/pgxpool"
 type Stores struct {
 	// Conversations keeps conversations, messages and comments.
 	Conversations *ConversationStore
-
-	pool *pgxpool.Pool
+	// OptOuts is the opt-out consent ledger, append-only in the database.
+	OptOuts *OptOutStore
+	// Ledger is the agent capacity ledger every desk on the database shares.
+	Ledger *Ledger
 }
 
 // New returns the stores on pool, whose schema [Migrate] brought up to
@@ -16,6 +18,7 @@ type Stores struct {
 func New(pool *pgxpool.Pool) *Stores {
 	return &Stores{
 		Conversations: &ConversationStore{pool: pool},
-		pool:          pool,
+		OptOuts:       &OptOutStore{pool: pool},
+		Ledger:        &Ledger{pool: pool},
 	}
 }
