@@ -317,11 +317,15 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 	})
 	if err != nil {
 		// The store refused: give the conversation back to the inbox so
-		// the router's view matches what is stored.
-		if _, rerr := d.router.SendToInbox(ctx, c.ID.String(), now); rerr != nil {
-			err = errors.Join(err, rerr)
+		// the router's view matches what is stored. What the freed room
+		// let in is applied; a router that cannot follow, or that placed
+		// this conversation again at once, is left for Tick to repair.
+		decs, rerr := d.router.SendToInbox(ctx, c.ID.String(), now)
+		aside = append(aside, d.applyAside(ctx, now, c.ID, decs)...)
+		if _, placed := own(decs, c.ID); rerr != nil || placed {
+			d.drifted(ctx, c.ID, errors.Join(err, rerr))
 		}
-		return nil, aside, err
+		return nil, aside, errors.Join(err, rerr)
 	}
 	return stored, events, nil
 }
