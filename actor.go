@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/parleyhq/parley/conversation"
@@ -41,6 +42,26 @@ func (d *Desk) actor(actorID string) (conversation.Viewer, error) {
 		return conversation.Viewer{AgentID: SystemActor, Supervisor: true}, nil
 	}
 	return d.viewer(actorID)
+}
+
+// asActor runs f with conversation id under its lock, once actorID is
+// known to see it (routing.ErrNotVisible, routing.ErrUnknownAgent
+// otherwise): the start of every action on one conversation.
+func (d *Desk) asActor(ctx context.Context, actorID string, id conversation.ID, f func(c *conversation.Conversation) (after, error)) error {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return err
+	}
+	return d.withConversation(ctx, id, func() (after, error) {
+		c, err := d.store.Get(ctx, id)
+		if err != nil {
+			return after{}, err
+		}
+		if err := see(v, c); err != nil {
+			return after{}, err
+		}
+		return f(c)
+	})
 }
 
 // see refuses an actor who may not see conversation c with a

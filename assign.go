@@ -19,21 +19,10 @@ import (
 // or draining: only available agents receive new work),
 // and routing.ErrAlreadyAssigned when someone holds it.
 func (d *Desk) Assign(ctx context.Context, actorID string, id conversation.ID, agentID string) error {
-	v, err := d.actor(actorID)
-	if err != nil {
-		return err
-	}
 	if _, err := d.agent(agentID); err != nil {
 		return err
 	}
-	return d.withConversation(ctx, id, func() (after, error) {
-		c, err := d.store.Get(ctx, id)
-		if err != nil {
-			return after{}, err
-		}
-		if err := see(v, c); err != nil {
-			return after{}, err
-		}
+	return d.asActor(ctx, actorID, id, func(c *conversation.Conversation) (after, error) {
 		if c.Status != conversation.Queued && c.Status != conversation.Bot {
 			return after{}, &conversation.TransitionError{From: c.Status, To: conversation.Assigned}
 		}
@@ -93,23 +82,12 @@ func (d *Desk) SendToInbox(ctx context.Context, actorID string, id conversation.
 // target's capacity and availability are checked (routing.ErrOverCapacity,
 // routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one).
 func (d *Desk) Transfer(ctx context.Context, actorID string, id conversation.ID, toAgentID string) error {
-	v, err := d.actor(actorID)
-	if err != nil {
-		return err
-	}
 	to, err := d.viewer(toAgentID)
 	if err != nil {
 		return err
 	}
 	now := d.now()
-	return d.withConversation(ctx, id, func() (after, error) {
-		c, err := d.store.Get(ctx, id)
-		if err != nil {
-			return after{}, err
-		}
-		if err := see(v, c); err != nil {
-			return after{}, err
-		}
+	return d.asActor(ctx, actorID, id, func(c *conversation.Conversation) (after, error) {
 		if !to.Supervisor && !c.InQueues(to.Queues) {
 			return after{}, &routing.VisibilityError{AgentID: toAgentID, ConversationID: id.String(), Queues: c.Queues}
 		}
@@ -210,19 +188,8 @@ func (d *Desk) Reject(ctx context.Context, agentID string, id conversation.ID) e
 // is refused with routing.ErrUnknownConversation, as the router refuses
 // one in the inbox. actorID must see it (routing.ErrNotVisible).
 func (d *Desk) Escalate(ctx context.Context, actorID string, id conversation.ID) error {
-	v, err := d.actor(actorID)
-	if err != nil {
-		return err
-	}
 	now := d.now()
-	return d.withConversation(ctx, id, func() (after, error) {
-		c, err := d.store.Get(ctx, id)
-		if err != nil {
-			return after{}, err
-		}
-		if err := see(v, c); err != nil {
-			return after{}, err
-		}
+	return d.asActor(ctx, actorID, id, func(c *conversation.Conversation) (after, error) {
 		if c.Status != conversation.Assigned {
 			return after{}, fmt.Errorf("%w: conversation %s is %s, not assigned", routing.ErrUnknownConversation, id, c.Status)
 		}

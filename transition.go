@@ -20,20 +20,9 @@ import (
 // for other conversations (a freed agent takes a waiting one) are applied
 // after.
 func (d *Desk) change(ctx context.Context, actorID string, id conversation.ID, now time.Time, transition func(*conversation.Conversation) (Event, error), routeIt func() ([]routing.Decision, error)) error {
-	v, err := d.actor(actorID)
-	if err != nil {
-		return err
-	}
-	return d.withConversation(ctx, id, func() (after, error) {
-		c, err := d.store.Get(ctx, id)
-		if err != nil {
-			return after{}, err
-		}
-		if err := see(v, c); err != nil {
-			return after{}, err
-		}
+	return d.asActor(ctx, actorID, id, func(c *conversation.Conversation) (after, error) {
 		var events []Event
-		_, err = d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
+		_, err := d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
 			ev, err := transition(c)
 			events = events[:0]
 			if ev != nil {
