@@ -11,8 +11,10 @@ import (
 	"github.com/parleyhq/parley/store/postgres"
 )
 
-// A Desk whose conversations live in PostgreSQL: a pool, Migrate, and the
-// store in parley.Config. (It needs a server, so it is compiled, not run.)
+// A Desk whose conversations, opt-out consent and agent capacity live in
+// PostgreSQL: a pool, Migrate, and the stores in parley.Config. Every
+// desk given the same database shares them. (It needs a server, so it is
+// compiled, not run.)
 func Example() {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
@@ -26,6 +28,8 @@ func Example() {
 	st := postgres.New(pool)
 	desk, err := parley.New(parley.Config{
 		Conversations: st.Conversations,
+		OptOuts:       st.OptOuts,
+		Ledger:        st.Ledger,
 		Transport:     parleytest.NewTransport(), // the host's transport
 	})
 	if err != nil {
