@@ -7,7 +7,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/parleytest"
+	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/store/postgres"
 )
 
@@ -31,6 +33,8 @@ func Example() {
 		OptOuts:       st.OptOuts,
 		Ledger:        st.Ledger,
 		Transport:     parleytest.NewTransport(), // the host's transport
+		Touchpoints:   []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
+		Agents:        []routing.Agent{{ID: "ana", Queues: []string{"support"}}},
 	})
 	if err != nil {
 		panic(err)
