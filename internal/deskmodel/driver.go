@@ -1,9 +1,8 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -24,19 +23,42 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// -seed replays a run; -ops sets its length. CI runs the default budget;
-// a long local run: go test -run TestModel ./internal/deskmodel -ops 1000000
-var (
-	seedFlag = flag.Int64("seed", 0, "model test: seed to replay (0: from the time)")
-	opsFlag  = flag.Int("ops", 20000, "model test: operations per run")
-)
+// Stores makes the stores a run's Desk keeps its state in, fresh and
+// empty for each harness: conversations, opt-out consent, and agent
+// capacity. The harness wraps them in its own fault injectors.
+type Stores func(t *testing.T) (conversation.Store, optout.Store, routing.Ledger)
 
-// modelSeed returns -seed, or a fresh seed from the time.
-func modelSeed() int64 {
-	if *seedFlag != 0 {
-		return *seedFlag
+// Memory is [Stores] on package memory: what the core's tests run on.
+func Memory(*testing.T) (conversation.Store, optout.Store, routing.Ledger) {
+	return memory.NewConversationStore(), memory.NewOptOutStore(), memory.NewLedger()
+}
+
+// Options is one run's seed and length; the zero value is a run of
+// DefaultOps operations seeded from the time.
+type Options struct {
+	// Seed replays a run; 0 draws one from the time. A failure reports it.
+	Seed int64
+	// Ops is how many operations the run drives; 0 means DefaultOps.
+	Ops int
+	// Replay is the command that replays a failed run, printed in its
+	// report; the seed is appended. Empty: the command for this package.
+	Replay string
+}
+
+// DefaultOps is a run's length when Options.Ops is 0.
+const DefaultOps = 20000
+
+func (o Options) withDefaults(t *testing.T) Options {
+	if o.Seed == 0 {
+		o.Seed = time.Now().UnixNano()
 	}
-	return time.Now().UnixNano()
+	if o.Ops <= 0 {
+		o.Ops = DefaultOps
+	}
+	if o.Replay == "" {
+		o.Replay = "go test -run '^" + t.Name() + "$' ./internal/deskmodel -seed"
+	}
+	return o
 }
 
 // The fixture: three agents (cy small enough to fill up), a handful of
@@ -79,14 +101,15 @@ func sms(id string) channel.Address { return channel.Address{Kind: channel.SMS, 
 
 // harness is a real Desk and the model, driven in lock-step.
 type harness struct {
-	t       testing.TB
+	t       *testing.T
+	replay  string
 	rng     *rand.Rand
 	d       *parleytest.Desk
 	m       *model
 	v       *violations
 	ledger  *watchedLedger
 	store   *faultStore
-	consent *memory.OptOutStore
+	consent optout.Store
 	guardT  *guardTransport
 	pub     *stepPublisher
 
@@ -112,21 +135,22 @@ type webhook struct {
 	from channel.Address
 }
 
-// newHarness makes a Desk on the doubles, with the model beside it. wire,
-// if any, changes the Desk's Config before the Desk is made: wrapping
-// Conversations in plainStore, say, for the FindOpen, Receive and Record
-// steps in place of the one-step write.
-func newHarness(t testing.TB, seed int64, wire ...func(*parley.Config)) *harness {
+// newHarness makes a Desk on the doubles around the stores, with the model
+// beside it. wire, if any, changes the Desk's Config before the Desk is
+// made: wrapping Conversations in plainStore, say, for the FindOpen,
+// Receive and Record steps in place of the one-step write.
+func newHarness(t *testing.T, seed int64, stores Stores, wire ...func(*parley.Config)) *harness {
 	t.Helper()
+	convs, consent, ledger := stores(t)
 	h := &harness{
 		t: t, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), v: &violations{},
-		store:     &faultStore{Store: memory.NewConversationStore()},
-		consent:   memory.NewOptOutStore(),
+		store:     &faultStore{Store: convs},
+		consent:   consent,
 		delivered: map[conversation.ID]conversation.DeliveryStatus{},
 		inbound:   map[slot]time.Time{},
 		outSeen:   map[inPid]bool{},
 	}
-	h.ledger = newWatchedLedger(h.v)
+	h.ledger = newWatchedLedger(ledger, h.v)
 	rec := parleytest.NewTransport()
 	lib := template.NewLibrary(template.Options{})
 	require.NoError(t, lib.Add(template.Snippet{Shortcut: "thanks", Title: "Thanks", Variants: []template.Variant{{Body: "Thanks from {{agent.id}} at {{company}}."}}}))
@@ -206,8 +230,8 @@ func (h *harness) pick(n int) int { return h.rng.IntN(n) }
 // fail reports a mismatch with the seed and the operations that led to it.
 func (h *harness) fail(seed int64, format string, args ...any) {
 	h.t.Helper()
-	h.t.Fatalf("model test, seed %d (replay: go test -run %s ./internal/deskmodel -seed %d), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
-		seed, h.t.Name(), seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
+	h.t.Fatalf("model test, seed %d (replay: %s %d), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
+		seed, h.replay, seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
 }
 
 func (h *harness) note(format string, args ...any) {
@@ -838,11 +862,18 @@ func (h *harness) run(seed int64, ops int) {
 	}
 }
 
-func TestModel(t *testing.T) {
-	seed := modelSeed()
-	h := newHarness(t, seed)
-	h.run(seed, *opsFlag)
-	if *opsFlag >= 1000 { // a short run may send no webhook to an open conversation
+// Run is the model test: opts.Ops random operations on a Desk on the
+// stores, each compared with the model (the rules in the package doc). It
+// fails t with the seed, the last operations and the model's state at the
+// first mismatch.
+func Run(t *testing.T, stores Stores, opts Options) {
+	t.Helper()
+	opts = opts.withDefaults(t)
+	seed := opts.Seed
+	h := newHarness(t, seed, stores)
+	h.replay = opts.Replay
+	h.run(seed, opts.Ops)
+	if opts.Ops >= 1000 { // a short run may send no webhook to an open conversation
 		require.Positive(t, h.store.oneStep.Load(), "seed %d: webhooks to open conversations take the one-step write", seed)
 	}
 	m := h.m
