@@ -40,9 +40,9 @@ type Options struct {
 	Seed int64
 	// Ops is how many operations the run drives; 0 means DefaultOps.
 	Ops int
-	// Replay is the command that replays a failed run, printed in its
-	// report; the seed is appended. Empty: the command for this package.
-	Replay string
+	// Replay returns the command that replays a failed run, printed in
+	// its report. Nil: the command for this package's tests.
+	Replay func(seed int64) string
 }
 
 // DefaultOps is a run's length when Options.Ops is 0.
@@ -55,8 +55,11 @@ func (o Options) withDefaults(t *testing.T) Options {
 	if o.Ops <= 0 {
 		o.Ops = DefaultOps
 	}
-	if o.Replay == "" {
-		o.Replay = "go test -run '^" + t.Name() + "$' ./internal/deskmodel -seed"
+	if o.Replay == nil {
+		name := t.Name()
+		o.Replay = func(seed int64) string {
+			return fmt.Sprintf("go test -run '^%s$' ./internal/deskmodel -seed %d", name, seed)
+		}
 	}
 	return o
 }
@@ -102,7 +105,7 @@ func sms(id string) channel.Address { return channel.Address{Kind: channel.SMS, 
 // harness is a real Desk and the model, driven in lock-step.
 type harness struct {
 	t       *testing.T
-	replay  string
+	replay  func(seed int64) string
 	rng     *rand.Rand
 	d       *parleytest.Desk
 	m       *model
@@ -230,8 +233,8 @@ func (h *harness) pick(n int) int { return h.rng.IntN(n) }
 // fail reports a mismatch with the seed and the operations that led to it.
 func (h *harness) fail(seed int64, format string, args ...any) {
 	h.t.Helper()
-	h.t.Fatalf("model test, seed %d (replay: %s %d), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
-		seed, h.replay, seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
+	h.t.Fatalf("model test, seed %d (replay: %s), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
+		seed, h.replay(seed), h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
 }
 
 func (h *harness) note(format string, args ...any) {
