@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -865,11 +866,26 @@ func (h *harness) run(seed int64, ops int) {
 	}
 }
 
+// Summary is what a run did and where it left the stores. The Desk is
+// deterministic given its stores' answers, so one seed gives one Summary
+// on any stores that keep the contract: comparing the Summary of a run on
+// memory with one on other stores finds what the model does not look at.
+type Summary struct {
+	Seed, Ops, Conversations, Started, OneStep, Sent, Checks           int64
+	TransportFaults, StoreFaults, Charges, Releases                    int64
+	Offers, Accepted, Rejected, Expired, Dispatched, Busy, Escalations int64
+	// Events counts the events the Desk published, by name.
+	Events map[string]int
+	// State is every conversation, then its messages, oldest first, as
+	// the Desk returns them at the end: one line each, every field.
+	State []string
+}
+
 // Run is the model test: opts.Ops random operations on a Desk on the
 // stores, each compared with the model (the rules in the package doc). It
 // fails t with the seed, the last operations and the model's state at the
-// first mismatch.
-func Run(t *testing.T, stores Stores, opts Options) {
+// first mismatch, and returns the run's Summary.
+func Run(t *testing.T, stores Stores, opts Options) Summary {
 	t.Helper()
 	opts = opts.withDefaults(t)
 	seed := opts.Seed
@@ -884,6 +900,44 @@ func Run(t *testing.T, stores Stores, opts Options) {
 		"%d offers (%d accepted, %d rejected, %d expired), %d dispatched when room freed, %d busy notices, %d escalations",
 		seed, h.ops, len(h.convs), m.starts, h.store.oneStep.Load(), len(m.sent), h.checks, h.transportFaults, h.store.injected.Load(), h.ledger.charges, h.ledger.releases,
 		m.offers, m.accepted, m.rejectedOffers, m.expired, m.dispatched, m.busyNotices, m.escalations)
+	h.pub.mu.Lock()
+	events := maps.Clone(h.pub.counts)
+	h.pub.mu.Unlock()
+	return Summary{
+		Seed: seed, Ops: int64(h.ops), Conversations: int64(len(h.convs)), Started: int64(m.starts), OneStep: h.store.oneStep.Load(),
+		Sent: int64(len(m.sent)), Checks: int64(h.checks), TransportFaults: int64(h.transportFaults), StoreFaults: h.store.injected.Load(),
+		Charges: int64(h.ledger.charges), Releases: int64(h.ledger.releases), Offers: int64(m.offers), Accepted: int64(m.accepted),
+		Rejected: int64(m.rejectedOffers), Expired: int64(m.expired), Dispatched: int64(m.dispatched), Busy: int64(m.busyNotices),
+		Escalations: int64(m.escalations), Events: events, State: h.state(),
+	}
+}
+
+// state lists every conversation the run made and its messages, every
+// field, for Summary.State.
+func (h *harness) state() []string {
+	ctx := context.Background()
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	var out []string
+	for _, mc := range h.convs {
+		c, err := h.d.Conversation(ctx, parley.SystemActor, mc.id)
+		require.NoError(h.t, err)
+		out = append(out, fmt.Sprintf("conversation %s v%d %s %s %s %s %s by %q bot-paused %v contact %+v interaction %q subject %q queues %v priority %d previous %s unread %d note %q disposition %q tags %v "+
+			"created %s updated %s assigned %s ended %s closed %s last-inbound %s last-message %s",
+			c.ID, c.Version, c.Touchpoint, c.Channel, c.Direction, c.Status, c.AssignMode, c.AssigneeID, c.BotPaused, c.Contact, c.InteractionID, c.Subject, c.Queues, c.Priority, c.Previous, c.Unread, c.ClosingNote, c.Disposition, c.Tags,
+			ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.AssignedAt), ts(c.EndedAt), ts(c.ClosedAt), ts(c.LastInboundAt), ts(c.LastMessageAt)))
+		msgs, err := h.messages(ctx, c.ID)
+		require.NoError(h.t, err)
+		for _, m := range msgs {
+			tpl := "-"
+			if m.Template != nil {
+				tpl = fmt.Sprintf("%+v", *m.Template)
+			}
+			out = append(out, fmt.Sprintf("  message %s of %s %s internal %v imported %v notice %v author %+v %q attachments %+v template %s provider %q %s %q %q at %s created %s",
+				m.ID, m.ConversationID, m.Direction, m.Internal, m.Imported, m.Notice, m.Author, m.Text, m.Attachments, tpl, m.ProviderID,
+				m.Delivery.Status, m.Delivery.Reason, m.Delivery.Code, ts(m.Delivery.At), ts(m.CreatedAt)))
+		}
+	}
+	return out
 }
 
 func mustReceive(h *harness, in parley.Inbound) parley.Receipt {

@@ -3,6 +3,9 @@ package deskmodel
 import (
 	"flag"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // -seed replays a run; -ops sets its length. CI runs the default budget;
@@ -18,4 +21,13 @@ func TestModel(t *testing.T) {
 
 func TestModelConcurrent(t *testing.T) {
 	RunConcurrent(t, Memory, Options{Seed: *seedFlag, Ops: *opsFlag})
+}
+
+// One seed gives one Summary on the same stores: what lets a run on other
+// stores be compared with a run on memory.
+func TestRunIsDeterministic(t *testing.T) {
+	opts := Options{Seed: 7, Ops: 1000}
+	first := Run(t, Memory, opts)
+	require.NotEmpty(t, first.State)
+	assert.Equal(t, first, Run(t, Memory, opts))
 }

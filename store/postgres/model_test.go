@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/internal/deskmodel"
 	"github.com/parleyhq/parley/optout"
@@ -56,9 +58,13 @@ func envInt(t *testing.T, name string, def int) int {
 }
 
 // The Desk on PostgreSQL behaves as the reference model says, operation
-// by operation, as it does on the memory stores.
+// by operation, and ends where the same run on the memory stores ends:
+// the same events, and every conversation and message the same, field by
+// field.
 func TestModelOnPostgres(t *testing.T) {
-	deskmodel.Run(t, pgStores, modelOptions(t))
+	got := deskmodel.Run(t, pgStores, modelOptions(t))
+	want := deskmodel.Run(t, deskmodel.Memory, deskmodel.Options{Seed: got.Seed, Ops: int(got.Ops)})
+	assert.Equal(t, want, got, "seed %d: the run on PostgreSQL (actual) against the same on memory (expected)", got.Seed)
 }
 
 // The Desk on PostgreSQL keeps the model's invariants with 8 goroutines
