@@ -17,6 +17,10 @@
 // replay, through the same doubles, the scenarios the model found and a
 // store failure at every write of Receive and SendDraft.
 //
+// Run returns a [Summary] of the run, its final state included: the same
+// seed gives the same Summary on any stores that keep the contract, so a
+// run on other stores is also compared with the same run on memory.
+//
 // The model's clock moves in whole seconds, so a store that keeps
 // microseconds (PostgreSQL) returns the times the model expects.
 //
