@@ -234,8 +234,12 @@ func (h *harness) pick(n int) int { return h.rng.IntN(n) }
 // fail reports a mismatch with the seed and the operations that led to it.
 func (h *harness) fail(seed int64, format string, args ...any) {
 	h.t.Helper()
+	replay := fmt.Sprintf("-seed %d", seed)
+	if h.replay != nil {
+		replay = h.replay(seed)
+	}
 	h.t.Fatalf("model test, seed %d (replay: %s), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
-		seed, h.replay(seed), h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
+		seed, replay, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
 }
 
 func (h *harness) note(format string, args ...any) {
