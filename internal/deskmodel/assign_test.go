@@ -1,4 +1,4 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // (rule 3); a conversation only offered to an agent has none yet, so it is
 // refused and the offer keeps its channel's weight.
 func TestEscalateNeedsAnAssignedConversation(t *testing.T) {
-	h := newHarness(t, 1)
+	h := newHarness(t, 1, Memory)
 	ctx := context.Background()
 	rc, err := h.d.Receive(ctx, parley.Inbound{Touchpoint: "auto", From: wa("+14155550111"), ProviderID: "a1", Text: "hello"})
 	require.NoError(t, err)

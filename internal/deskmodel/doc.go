@@ -1,20 +1,28 @@
-// Package deskmodel holds the model-based test of [parley.Desk]: its
-// tests drive a real Desk, through its public API only, beside a
-// deliberately simple reference model of what the Desk must be seen to
-// do, and compare the two after every operation. The package has no
-// code of its own; everything is in its tests.
+// Package deskmodel is the model-based test of [parley.Desk]: it drives a
+// real Desk, through its public API only, beside a deliberately simple
+// reference model of what the Desk must be seen to do, and compares the
+// two after every operation. It is test code kept out of _test files so
+// that other modules run it on their stores: [Run] and [RunConcurrent]
+// take a [Stores] factory ([Memory] here, PostgreSQL in store/postgres).
 //
-// TestModel runs random operations on one Desk in lock-step with the
+// Run drives random operations on one Desk in lock-step with the
 // model: inbound webhooks and their retries, replies, snippets,
 // templates, assignment, transfer, sending to the inbox, offers,
 // escalation, presence, weights, end and close, delivery reports, Tick,
-// and conversations the business starts. Its doubles make the store
-// report optimistic-concurrency conflicts and the transport fail, at
-// random. TestModelConcurrent runs
-// the same operations from 8 goroutines under -race and checks what must
-// hold whatever the interleaving. The other tests replay, through the
-// same doubles, the scenarios the model found and a store failure at
-// every write of Receive and SendDraft.
+// and conversations the business starts. Its doubles, wrapped around the
+// stores, make the store report optimistic-concurrency conflicts and the
+// transport fail, at random. RunConcurrent runs the same operations from
+// 8 goroutines under -race and checks what must hold whatever the
+// interleaving. The package's own tests run both on memory stores, and
+// replay, through the same doubles, the scenarios the model found and a
+// store failure at every write of Receive and SendDraft.
+//
+// Run returns a [Summary] of the run, its final state included: the same
+// seed gives the same Summary on any stores that keep the contract, so a
+// run on other stores is also compared with the same run on memory.
+//
+// The model's clock moves in whole seconds, so a store that keeps
+// microseconds (PostgreSQL) returns the times the model expects.
 //
 // The rules the model checks:
 //
@@ -41,6 +49,9 @@
 //     it is retried, even after a store failure half-way; every refused
 //     message is returned, or recorded as failed with its reason, never
 //     silently dropped.
+//
+// PostgreSQL runs them in store/postgres (TestModelOnPostgres), its budget
+// in PARLEY_MODEL_OPS.
 //
 // The CI budget is 100 000 operations (about a minute under -race):
 //

@@ -1,4 +1,4 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
@@ -57,13 +57,13 @@ func TestReceiveCrashAtEveryWrite(t *testing.T) {
 	for _, path := range paths {
 		for _, sc := range scenarios {
 			t.Run(path.name+"/"+sc.name, func(t *testing.T) {
-				clean := newHarness(t, 1, path.wire...)
+				clean := newHarness(t, 1, Memory, path.wire...)
 				sc.setup(clean)
 				mustReceive(clean, sc.in)
 				want := snapshot(t, clean)
 
 				for n := 1; ; n++ {
-					h := newHarness(t, 1, path.wire...)
+					h := newHarness(t, 1, Memory, path.wire...)
 					sc.setup(h)
 					h.store.failWrite(n)
 					_, err := h.d.Receive(ctx, sc.in)
@@ -94,7 +94,7 @@ func TestReceiveCrashAtEveryWrite(t *testing.T) {
 // the test takes those steps (plainStore): the one-step write
 // (conversation.Receiver) leaves no moment between them for a close.
 func TestReceiveRacingCloseKeepsTheMessage(t *testing.T) {
-	h := newHarness(t, 1, func(c *parley.Config) { c.Conversations = plainStore{c.Conversations} })
+	h := newHarness(t, 1, Memory, func(c *parley.Config) { c.Conversations = plainStore{c.Conversations} })
 	ctx := context.Background()
 	first, err := h.d.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550101"), ProviderID: "w1", Text: "hello"})
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
@@ -33,14 +33,14 @@ func TestSendCrashAtEveryWrite(t *testing.T) {
 	draft := parley.Draft{ID: conversation.MustParseID("01a19b7c-a680-7000-8000-00000000fffe"), Text: "on it"}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			clean := newHarness(t, 1)
+			clean := newHarness(t, 1, Memory)
 			id := sc.setup(clean)
 			_, err := clean.d.SendDraft(ctx, "ana", id, draft)
 			require.NoError(t, err)
 			want := snapshot(t, clean)
 
 			for n := 1; ; n++ {
-				h := newHarness(t, 1)
+				h := newHarness(t, 1, Memory)
 				id := sc.setup(h)
 				h.store.failWrite(n)
 				_, err := h.d.SendDraft(ctx, "ana", id, draft)

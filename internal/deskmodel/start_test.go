@@ -1,4 +1,4 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // (rule 4): it is not routed by its touchpoint's mode, which would give it
 // to the owner, or offer it, first.
 func TestStartIsTheAgentsWhateverTheMode(t *testing.T) {
-	h := newHarness(t, 1)
+	h := newHarness(t, 1, Memory)
 	ctx := context.Background()
 	for _, tc := range []struct{ tp, agent, to string }{{"ded", "bo", "+14155550211"}, {"ded", "ana", "+14155550202"}, {"auto", "cy", ""}} {
 		o := parley.Opening{Touchpoint: tc.tp, To: sms(tc.to), Text: "hello"}
@@ -43,7 +43,7 @@ func TestStartIsTheAgentsWhateverTheMode(t *testing.T) {
 // never silently dropped). No empty conversation is left holding the
 // contact's slot.
 func TestStartRefusedForTheAgentIsRecorded(t *testing.T) {
-	h := newHarness(t, 1)
+	h := newHarness(t, 1, Memory)
 	ctx := context.Background()
 	require.NoError(t, h.d.SetPresence(ctx, "ana", routing.Offline))
 	c, m, err := h.d.Start(ctx, "ana", parley.Opening{Touchpoint: "sms", To: sms("+14155550201"), Text: "hello"})

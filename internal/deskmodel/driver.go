@@ -1,10 +1,10 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -24,19 +24,45 @@ import (
 	"github.com/parleyhq/parley/template"
 )
 
-// -seed replays a run; -ops sets its length. CI runs the default budget;
-// a long local run: go test -run TestModel ./internal/deskmodel -ops 1000000
-var (
-	seedFlag = flag.Int64("seed", 0, "model test: seed to replay (0: from the time)")
-	opsFlag  = flag.Int("ops", 20000, "model test: operations per run")
-)
+// Stores makes the stores a run's Desk keeps its state in, fresh and
+// empty for each harness: conversations, opt-out consent, and agent
+// capacity. The harness wraps them in its own fault injectors.
+type Stores func(t *testing.T) (conversation.Store, optout.Store, routing.Ledger)
 
-// modelSeed returns -seed, or a fresh seed from the time.
-func modelSeed() int64 {
-	if *seedFlag != 0 {
-		return *seedFlag
+// Memory is [Stores] on package memory: what the core's tests run on.
+func Memory(*testing.T) (conversation.Store, optout.Store, routing.Ledger) {
+	return memory.NewConversationStore(), memory.NewOptOutStore(), memory.NewLedger()
+}
+
+// Options is one run's seed and length; the zero value is a run of
+// DefaultOps operations seeded from the time.
+type Options struct {
+	// Seed replays a run; 0 draws one from the time. A failure reports it.
+	Seed int64
+	// Ops is how many operations the run drives; 0 means DefaultOps.
+	Ops int
+	// Replay returns the command that replays a failed run, printed in
+	// its report. Nil: the command for this package's tests.
+	Replay func(seed int64) string
+}
+
+// DefaultOps is a run's length when Options.Ops is 0.
+const DefaultOps = 20000
+
+func (o Options) withDefaults(t *testing.T) Options {
+	if o.Seed == 0 {
+		o.Seed = time.Now().UnixNano()
 	}
-	return time.Now().UnixNano()
+	if o.Ops <= 0 {
+		o.Ops = DefaultOps
+	}
+	if o.Replay == nil {
+		name := t.Name()
+		o.Replay = func(seed int64) string {
+			return fmt.Sprintf("go test -run '^%s$' ./internal/deskmodel -seed %d", name, seed)
+		}
+	}
+	return o
 }
 
 // The fixture: three agents (cy small enough to fill up), a handful of
@@ -79,14 +105,15 @@ func sms(id string) channel.Address { return channel.Address{Kind: channel.SMS, 
 
 // harness is a real Desk and the model, driven in lock-step.
 type harness struct {
-	t       testing.TB
+	t       *testing.T
+	replay  func(seed int64) string
 	rng     *rand.Rand
 	d       *parleytest.Desk
 	m       *model
 	v       *violations
 	ledger  *watchedLedger
 	store   *faultStore
-	consent *memory.OptOutStore
+	consent optout.Store
 	guardT  *guardTransport
 	pub     *stepPublisher
 
@@ -112,21 +139,22 @@ type webhook struct {
 	from channel.Address
 }
 
-// newHarness makes a Desk on the doubles, with the model beside it. wire,
-// if any, changes the Desk's Config before the Desk is made: wrapping
-// Conversations in plainStore, say, for the FindOpen, Receive and Record
-// steps in place of the one-step write.
-func newHarness(t testing.TB, seed int64, wire ...func(*parley.Config)) *harness {
+// newHarness makes a Desk on the doubles around the stores, with the model
+// beside it. wire, if any, changes the Desk's Config before the Desk is
+// made: wrapping Conversations in plainStore, say, for the FindOpen,
+// Receive and Record steps in place of the one-step write.
+func newHarness(t *testing.T, seed int64, stores Stores, wire ...func(*parley.Config)) *harness {
 	t.Helper()
+	convs, consent, ledger := stores(t)
 	h := &harness{
 		t: t, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), v: &violations{},
-		store:     &faultStore{Store: memory.NewConversationStore()},
-		consent:   memory.NewOptOutStore(),
+		store:     &faultStore{Store: convs},
+		consent:   consent,
 		delivered: map[conversation.ID]conversation.DeliveryStatus{},
 		inbound:   map[slot]time.Time{},
 		outSeen:   map[inPid]bool{},
 	}
-	h.ledger = newWatchedLedger(h.v)
+	h.ledger = newWatchedLedger(ledger, h.v)
 	rec := parleytest.NewTransport()
 	lib := template.NewLibrary(template.Options{})
 	require.NoError(t, lib.Add(template.Snippet{Shortcut: "thanks", Title: "Thanks", Variants: []template.Variant{{Body: "Thanks from {{agent.id}} at {{company}}."}}}))
@@ -206,8 +234,12 @@ func (h *harness) pick(n int) int { return h.rng.IntN(n) }
 // fail reports a mismatch with the seed and the operations that led to it.
 func (h *harness) fail(seed int64, format string, args ...any) {
 	h.t.Helper()
-	h.t.Fatalf("model test, seed %d (replay: go test -run %s ./internal/deskmodel -seed %d), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
-		seed, h.t.Name(), seed, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
+	replay := fmt.Sprintf("-seed %d", seed)
+	if h.replay != nil {
+		replay = h.replay(seed)
+	}
+	h.t.Fatalf("model test, seed %d (replay: %s), after %d operations:\n%s\nlast operations:\n  %s\nthe model, after:\n  %s",
+		seed, replay, h.ops, fmt.Sprintf(format, args...), strings.Join(h.trail, "\n  "), h.m.describe())
 }
 
 func (h *harness) note(format string, args ...any) {
@@ -838,11 +870,33 @@ func (h *harness) run(seed int64, ops int) {
 	}
 }
 
-func TestModel(t *testing.T) {
-	seed := modelSeed()
-	h := newHarness(t, seed)
-	h.run(seed, *opsFlag)
-	if *opsFlag >= 1000 { // a short run may send no webhook to an open conversation
+// Summary is what a run did and where it left the stores. The Desk is
+// deterministic given its stores' answers, so one seed gives one Summary
+// on any stores that keep the contract: comparing the Summary of a run on
+// memory with one on other stores finds what the model does not look at.
+type Summary struct {
+	Seed, Ops, Conversations, Started, OneStep, Sent, Checks           int64
+	TransportFaults, StoreFaults, Charges, Releases                    int64
+	Offers, Accepted, Rejected, Expired, Dispatched, Busy, Escalations int64
+	// Events counts the events the Desk published, by name.
+	Events map[string]int
+	// State is every conversation, then its messages, oldest first, as
+	// the Desk returns them at the end: one line each, every field.
+	State []string
+}
+
+// Run is the model test: opts.Ops random operations on a Desk on the
+// stores, each compared with the model (the rules in the package doc). It
+// fails t with the seed, the last operations and the model's state at the
+// first mismatch, and returns the run's Summary.
+func Run(t *testing.T, stores Stores, opts Options) Summary {
+	t.Helper()
+	opts = opts.withDefaults(t)
+	seed := opts.Seed
+	h := newHarness(t, seed, stores)
+	h.replay = opts.Replay
+	h.run(seed, opts.Ops)
+	if opts.Ops >= 1000 { // a short run may send no webhook to an open conversation
 		require.Positive(t, h.store.oneStep.Load(), "seed %d: webhooks to open conversations take the one-step write", seed)
 	}
 	m := h.m
@@ -850,6 +904,44 @@ func TestModel(t *testing.T) {
 		"%d offers (%d accepted, %d rejected, %d expired), %d dispatched when room freed, %d busy notices, %d escalations",
 		seed, h.ops, len(h.convs), m.starts, h.store.oneStep.Load(), len(m.sent), h.checks, h.transportFaults, h.store.injected.Load(), h.ledger.charges, h.ledger.releases,
 		m.offers, m.accepted, m.rejectedOffers, m.expired, m.dispatched, m.busyNotices, m.escalations)
+	h.pub.mu.Lock()
+	events := maps.Clone(h.pub.counts)
+	h.pub.mu.Unlock()
+	return Summary{
+		Seed: seed, Ops: int64(h.ops), Conversations: int64(len(h.convs)), Started: int64(m.starts), OneStep: h.store.oneStep.Load(),
+		Sent: int64(len(m.sent)), Checks: int64(h.checks), TransportFaults: int64(h.transportFaults), StoreFaults: h.store.injected.Load(),
+		Charges: int64(h.ledger.charges), Releases: int64(h.ledger.releases), Offers: int64(m.offers), Accepted: int64(m.accepted),
+		Rejected: int64(m.rejectedOffers), Expired: int64(m.expired), Dispatched: int64(m.dispatched), Busy: int64(m.busyNotices),
+		Escalations: int64(m.escalations), Events: events, State: h.state(),
+	}
+}
+
+// state lists every conversation the run made and its messages, every
+// field, for Summary.State.
+func (h *harness) state() []string {
+	ctx := context.Background()
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	var out []string
+	for _, mc := range h.convs {
+		c, err := h.d.Conversation(ctx, parley.SystemActor, mc.id)
+		require.NoError(h.t, err)
+		out = append(out, fmt.Sprintf("conversation %s v%d %s %s %s %s %s by %q bot-paused %v contact %+v interaction %q subject %q queues %v priority %d previous %s unread %d note %q disposition %q tags %v "+
+			"created %s updated %s assigned %s ended %s closed %s last-inbound %s last-message %s",
+			c.ID, c.Version, c.Touchpoint, c.Channel, c.Direction, c.Status, c.AssignMode, c.AssigneeID, c.BotPaused, c.Contact, c.InteractionID, c.Subject, c.Queues, c.Priority, c.Previous, c.Unread, c.ClosingNote, c.Disposition, c.Tags,
+			ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.AssignedAt), ts(c.EndedAt), ts(c.ClosedAt), ts(c.LastInboundAt), ts(c.LastMessageAt)))
+		msgs, err := h.messages(ctx, c.ID)
+		require.NoError(h.t, err)
+		for _, m := range msgs {
+			tpl := "-"
+			if m.Template != nil {
+				tpl = fmt.Sprintf("%+v", *m.Template)
+			}
+			out = append(out, fmt.Sprintf("  message %s of %s %s internal %v imported %v notice %v author %+v %q attachments %+v template %s provider %q %s %q %q at %s created %s",
+				m.ID, m.ConversationID, m.Direction, m.Internal, m.Imported, m.Notice, m.Author, m.Text, m.Attachments, tpl, m.ProviderID,
+				m.Delivery.Status, m.Delivery.Reason, m.Delivery.Code, ts(m.Delivery.At), ts(m.CreatedAt)))
+		}
+	}
+	return out
 }
 
 func mustReceive(h *harness, in parley.Inbound) parley.Receipt {

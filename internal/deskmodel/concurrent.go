@@ -1,4 +1,4 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 	"github.com/parleyhq/parley/routing"
 )
 
-// TestModelConcurrent runs the model test's operations from 8 goroutines
+// RunConcurrent runs the model test's operations from 8 goroutines
 // against one Desk under -race, with injected transport failures and
 // store conflicts, on touchpoints of every routing mode: offers accepted,
 // rejected and expiring on Tick, waiting and dispatch, escalation, and
@@ -31,13 +31,17 @@ import (
 // often it was retried, the store and the ledger agreeing on who holds
 // what, one open conversation per slot, no failed message without a
 // reason, and the events counting what was stored and sent.
-func TestModelConcurrent(t *testing.T) {
-	seed := modelSeed()
-	h := newHarness(t, seed)
+//
+// opts.Ops is shared among the goroutines and rounds (at least 5 each).
+func RunConcurrent(t *testing.T, stores Stores, opts Options) {
+	t.Helper()
+	opts = opts.withDefaults(t)
+	seed := opts.Seed
+	h := newHarness(t, seed, stores)
 	h.guardT.check = nil // the guard's inputs are the sequential driver's
 	ctx := context.Background()
 	const workers, rounds = 8, 20
-	perRound := max(*opsFlag/workers/rounds, 5)
+	perRound := max(opts.Ops/workers/rounds, 5)
 
 	var mu sync.Mutex
 	convs := map[conversation.ID]bool{}
@@ -258,7 +262,7 @@ func TestModelConcurrent(t *testing.T) {
 	assert.Equal(t, stored, h.pub.count("message.received"), "seed %d: a received event per stored inbound message", seed)
 	assert.Equal(t, len(h.d.Transport.Sent()), h.pub.count("message.sent"), "seed %d", seed)
 	assert.Equal(t, len(h.d.Transport.Sent()), outbound, "seed %d: every accepted send is stored", seed)
-	if *opsFlag >= 1000 { // a short run may send no webhook to an open conversation
+	if opts.Ops >= 1000 { // a short run may send no webhook to an open conversation
 		assert.Positive(t, h.store.oneStep.Load(), "seed %d: webhooks to open conversations take the one-step write", seed)
 	}
 	t.Logf("seed %d: %d workers × %d rounds × %d operations, %d conversations, %d webhooks (%d stored in one step), %d sent, %d surfaced errors retried, %d store faults, %d charges, %d releases; %d offers, %d assignments, %d busy notices, %d escalations",

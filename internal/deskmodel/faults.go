@@ -1,4 +1,4 @@
-package deskmodel_test
+package deskmodel
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/conversation"
-	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/routing"
 )
 
@@ -44,12 +43,12 @@ type charge struct {
 	weight int
 }
 
-// watchedLedger is memory.Ledger with a second, independent account of
+// watchedLedger is a routing.Ledger with a second, independent account of
 // every reservation: it reports an agent over capacity, a conversation
 // reserved for two agents, and a release that does not free exactly the
 // weight charged (rule 3: every charged weight is released exactly once).
 type watchedLedger struct {
-	inner *memory.Ledger
+	inner routing.Ledger
 	v     *violations
 
 	mu       sync.Mutex
@@ -59,8 +58,8 @@ type watchedLedger struct {
 	releases int
 }
 
-func newWatchedLedger(v *violations) *watchedLedger {
-	return &watchedLedger{inner: memory.NewLedger(), v: v, held: map[string]charge{}, load: map[string]int{}}
+func newWatchedLedger(inner routing.Ledger, v *violations) *watchedLedger {
+	return &watchedLedger{inner: inner, v: v, held: map[string]charge{}, load: map[string]int{}}
 }
 
 func (l *watchedLedger) Reserve(ctx context.Context, agentID, conversationID string, weight, capacity int) error {
