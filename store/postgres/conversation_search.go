@@ -118,7 +118,9 @@ func searchSQL(q conversation.Query) (string, []any, int, error) {
 	}
 	// The inbox: each queue's open conversations in order from
 	// parley_conversation_queues, a page at most per queue, each checked
-	// against every filter; the page is the first of their union.
+	// against every filter; the page is the first of their union. OFFSET 0
+	// keeps the check a test of each row read in order: folded into a join,
+	// the planner would rather read every match of the filters and sort.
 	queues := w.arg(q.Queues)
 	statuses := w.arg(statusNames(q.Statuses))
 	cursor := ""
@@ -129,7 +131,7 @@ func searchSQL(q conversation.Query) (string, []any, int, error) {
 		SELECT p.id FROM unnest(` + queues + `::text[]) AS u(queue) CROSS JOIN LATERAL (
 			SELECT i.conversation_id AS id FROM parley_conversation_queues i
 			WHERE i.queue = u.queue AND i.status = ANY(` + statuses + `::text[])` + cursor + `
-			AND EXISTS (SELECT FROM parley_conversations WHERE id = i.conversation_id AND ` + strings.Join(w.conds, ` AND `) + `)
+			AND EXISTS (SELECT FROM parley_conversations WHERE id = i.conversation_id AND ` + strings.Join(w.conds, ` AND `) + ` OFFSET 0)
 			ORDER BY i.created_at ` + order + `, i.conversation_id ` + order + ` LIMIT ` + strconv.Itoa(limit+1) + `) p)` + orderBy
 	return sql, w.args, limit, nil
 }
