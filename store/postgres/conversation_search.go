@@ -22,12 +22,37 @@ import (
 // is the last conversation's (CreatedAt, ID), so conversations created
 // while a caller pages never shift a page.
 func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (conversation.Page, error) {
-	limit, err := conversation.PageLimit(q.Limit)
+	sql, args, limit, err := searchSQL(q)
 	if err != nil {
 		return conversation.Page{}, err
 	}
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return conversation.Page{}, storeError(err)
+	}
+	convs, err := pgx.CollectRows(rows, scanConversation)
+	if err != nil {
+		return conversation.Page{}, storeError(err)
+	}
+	var page conversation.Page
+	if len(convs) > limit {
+		convs = convs[:limit]
+		last := convs[limit-1]
+		page.Next = searchCursor(last.CreatedAt, last.ID)
+	}
+	page.Conversations = convs
+	return page, nil
+}
+
+// searchSQL returns the statement Search runs for q, its arguments, and
+// the page size.
+func searchSQL(q conversation.Query) (string, []any, int, error) {
+	limit, err := conversation.PageLimit(q.Limit)
+	if err != nil {
+		return "", nil, 0, err
+	}
 	if q.Sort > conversation.Oldest {
-		return conversation.Page{}, &conversation.FieldError{Field: "Sort", Problem: "is not valid"}
+		return "", nil, 0, &conversation.FieldError{Field: "Sort", Problem: "is not valid"}
 	}
 	w := where{}
 	if v := q.Viewer; !v.Supervisor {
@@ -47,11 +72,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 		w.add(`touchpoint = ANY(` + w.arg(q.Touchpoints) + `)`)
 	}
 	if len(q.Statuses) > 0 {
-		names := make([]string, len(q.Statuses))
-		for i, st := range q.Statuses {
-			names[i] = st.String()
-		}
-		w.add(`status = ANY(` + w.arg(names) + `)`)
+		w.add(`status = ANY(` + w.arg(statusNames(q.Statuses)) + `)`)
 	}
 	if len(q.Queues) > 0 {
 		w.add(`queues && ` + w.arg(q.Queues))
@@ -67,7 +88,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	}
 	if q.Text != "" {
 		if !utf8.ValidString(q.Text) {
-			return conversation.Page{}, &conversation.FieldError{Field: "Text", Problem: "is not valid UTF-8"}
+			return "", nil, 0, &conversation.FieldError{Field: "Text", Problem: "is not valid UTF-8"}
 		}
 		// The trigram index finds candidates in search_text; the second
 		// test keeps a match inside one field.
@@ -78,35 +99,63 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	if q.Sort == conversation.Newest {
 		order = `DESC`
 	}
+	after := ""
 	if q.Cursor != "" {
 		at, id, ok := parseSearchCursor(q.Cursor)
 		if !ok {
-			return conversation.Page{}, conversation.ErrBadCursor
+			return "", nil, 0, conversation.ErrBadCursor
 		}
 		op := `>`
 		if q.Sort == conversation.Newest {
 			op = `<`
 		}
-		w.add(`(created_at, id) ` + op + ` (` + w.arg(at) + `, ` + w.arg(uuidArg(id)) + `)`)
+		after = op + ` (` + w.arg(at) + `, ` + w.arg(uuidArg(id)) + `)`
+		w.add(`(created_at, id) ` + after)
 	}
-	sql := `SELECT ` + convColumns + ` FROM parley_conversations` + w.sql() +
-		` ORDER BY created_at ` + order + `, id ` + order + ` LIMIT ` + strconv.Itoa(limit+1)
-	rows, err := s.pool.Query(ctx, sql, w.args...)
-	if err != nil {
-		return conversation.Page{}, storeError(err)
+	orderBy := ` ORDER BY created_at ` + order + `, id ` + order + ` LIMIT ` + strconv.Itoa(limit+1)
+	if !inInbox(q) {
+		return `SELECT ` + convColumns + ` FROM parley_conversations` + w.sql() + orderBy, w.args, limit, nil
 	}
-	convs, err := pgx.CollectRows(rows, scanConversation)
-	if err != nil {
-		return conversation.Page{}, storeError(err)
+	// The inbox: each queue's open conversations in order from
+	// parley_conversation_queues, a page at most per queue, each checked
+	// against every filter; the page is the first of their union. OFFSET 0
+	// keeps the check a test of each row read in order: folded into a join,
+	// the planner would rather read every match of the filters and sort.
+	queues := w.arg(q.Queues)
+	statuses := w.arg(statusNames(q.Statuses))
+	cursor := ""
+	if after != "" {
+		cursor = ` AND (i.created_at, i.conversation_id) ` + after
 	}
-	var page conversation.Page
-	if len(convs) > limit {
-		convs = convs[:limit]
-		last := convs[limit-1]
-		page.Next = searchCursor(last.CreatedAt, last.ID)
+	sql := `SELECT ` + convColumns + ` FROM parley_conversations WHERE id IN (
+		SELECT p.id FROM unnest(` + queues + `::text[]) AS u(queue) CROSS JOIN LATERAL (
+			SELECT i.conversation_id AS id FROM parley_conversation_queues i
+			WHERE i.queue = u.queue AND i.status = ANY(` + statuses + `::text[])` + cursor + `
+			AND EXISTS (SELECT FROM parley_conversations WHERE id = i.conversation_id AND ` + strings.Join(w.conds, ` AND `) + ` OFFSET 0)
+			ORDER BY i.created_at ` + order + `, i.conversation_id ` + order + ` LIMIT ` + strconv.Itoa(limit+1) + `) p)` + orderBy
+	return sql, w.args, limit, nil
+}
+
+// inInbox reports whether q selects only open conversations of given
+// queues, which parley_conversation_queues lists.
+func inInbox(q conversation.Query) bool {
+	if len(q.Queues) == 0 || len(q.Statuses) == 0 {
+		return false
 	}
-	page.Conversations = convs
-	return page, nil
+	for _, st := range q.Statuses {
+		if !st.Open() {
+			return false
+		}
+	}
+	return true
+}
+
+func statusNames(ss []conversation.Status) []string {
+	names := make([]string, len(ss))
+	for i, st := range ss {
+		names[i] = st.String()
+	}
+	return names
 }
 
 // where builds a WHERE clause with numbered arguments.

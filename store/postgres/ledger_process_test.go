@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -206,7 +205,7 @@ func reservations(t *testing.T, pool *pgxpool.Pool, prefix string) map[string]re
 // checkLoads checks with SQL, in one snapshot, that every agent's load is
 // the sum of its reservations' weights and within its capacity, and
 // returns the loads.
-func checkLoads(t assert.TestingT, pool *pgxpool.Pool) map[string]int {
+func checkLoads(t assert.TestingT, pool *pgxpool.Pool, capacities map[string]int) map[string]int {
 	rows, err := pool.Query(context.Background(), `
 		SELECT a.agent_id, a.load, coalesce(sum(r.weight), 0)
 		FROM parley_agent_loads a LEFT JOIN parley_reservations r USING (agent_id)
@@ -221,7 +220,7 @@ func checkLoads(t assert.TestingT, pool *pgxpool.Pool) map[string]int {
 	)
 	_, err = pgx.ForEachRow(rows, []any{&agent, &load, &sum}, func() error {
 		assert.Equal(t, sum, load, "agent %s: load column %d, sum of reservations %d", agent, load, sum)
-		assert.LessOrEqual(t, load, hammeredAgents[agent], "agent %s over capacity", agent)
+		assert.LessOrEqual(t, load, capacities[agent], "agent %s over capacity", agent)
 		loads[agent] = load
 		return nil
 	})
@@ -229,19 +228,15 @@ func checkLoads(t assert.TestingT, pool *pgxpool.Pool) map[string]int {
 	return loads
 }
 
-// child returns the command that runs one child process on schema.
-func child(t *testing.T, schema, prefix, journal string, d time.Duration) *exec.Cmd {
+// child returns the command that runs one ledger child process on schema.
+func child(t *testing.T, schema, prefix, journal string, d time.Duration) (*exec.Cmd, *strings.Builder) {
 	t.Helper()
-	exe, err := os.Executable()
-	require.NoError(t, err)
-	cmd := exec.Command(exe, "-test.run=^TestLedgerChildProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envChild+"="+schema, envJournal+"="+journal, envPrefix+"="+prefix, envFor+"="+d.String(),
-		"PGAPPNAME="+appName(prefix))
-	return cmd
+	return childProcess(t, "TestLedgerChildProcess", appName(prefix),
+		envChild+"="+schema, envJournal+"="+journal, envPrefix+"="+prefix, envFor+"="+d.String())
 }
 
-// appName names the child's connections (pgx reads PGAPPNAME), so the
-// parent can wait for them to end.
+// appName names the child's connections, so the parent can wait for them
+// to end.
 func appName(prefix string) string { return "parley-ledger-test-" + prefix }
 
 // Four OS processes, each with its own pool, reserve, re-weigh and release
@@ -255,10 +250,9 @@ func TestLedgerAcrossProcesses(t *testing.T) {
 	dir := t.TempDir()
 
 	cmds := make([]*exec.Cmd, children)
-	outs := make([]strings.Builder, children)
+	outs := make([]*strings.Builder, children)
 	for i := range cmds {
-		cmds[i] = child(t, schema, fmt.Sprintf("p%d", i), filepath.Join(dir, fmt.Sprintf("p%d.journal", i)), 2*time.Second)
-		cmds[i].Stdout, cmds[i].Stderr = &outs[i], &outs[i]
+		cmds[i], outs[i] = child(t, schema, fmt.Sprintf("p%d", i), filepath.Join(dir, fmt.Sprintf("p%d.journal", i)), 2*time.Second)
 		require.NoError(t, cmds[i].Start())
 	}
 	done := make(chan struct{})
@@ -270,7 +264,7 @@ func TestLedgerAcrossProcesses(t *testing.T) {
 			case <-done:
 				return
 			case <-time.After(20 * time.Millisecond):
-				checkLoads(t, pool)
+				checkLoads(t, pool, hammeredAgents)
 				polls++
 			}
 		}
@@ -282,7 +276,7 @@ func TestLedgerAcrossProcesses(t *testing.T) {
 	watch.Wait()
 	require.False(t, t.Failed())
 
-	checkLoads(t, pool)
+	checkLoads(t, pool, hammeredAgents)
 	refused, granted := 0, 0
 	for i := range children {
 		path := filepath.Join(dir, fmt.Sprintf("p%d.journal", i))
@@ -313,29 +307,10 @@ func TestLedgerSurvivesSIGKILL(t *testing.T) {
 	for round := range 3 {
 		prefix := fmt.Sprintf("k%d", round)
 		journal := filepath.Join(dir, prefix+".journal")
-		var out strings.Builder
-		cmd := child(t, schema, prefix, journal, 0)
-		cmd.Stdout, cmd.Stderr = &out, &out
-		require.NoError(t, cmd.Start())
-		// Kill it once it has committed some work, at a moment of its loop
-		// nobody chose.
-		require.Eventually(t, func() bool { return len(reservations(t, pool, prefix+"-")) > 0 },
-			10*time.Second, 10*time.Millisecond, "the child reserved nothing:\n%s", &out)
-		time.Sleep(time.Duration(50+rand.IntN(300)) * time.Millisecond)
-		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
-		err := cmd.Wait()
-		var exit *exec.ExitError
-		require.ErrorAs(t, err, &exit)
-		require.Equal(t, syscall.SIGKILL, exit.Sys().(syscall.WaitStatus).Signal(), "the child ended otherwise:\n%s", &out)
-		// The server finishes, and commits, a statement whose client died
-		// mid-way; wait for the dead child's sessions to end before judging.
-		require.Eventually(t, func() bool {
-			var n int
-			err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, appName(prefix)).Scan(&n)
-			return err == nil && n == 0
-		}, 10*time.Second, 5*time.Millisecond, "the killed child's sessions linger")
+		cmd, out := child(t, schema, prefix, journal, 0)
+		killMidway(t, pool, cmd, out, appName(prefix), func() bool { return len(reservations(t, pool, prefix+"-")) > 0 })
 
-		checkLoads(t, pool)
+		checkLoads(t, pool, hammeredAgents)
 		held, inFlight := replay(t, journal)
 		table := reservations(t, pool, prefix+"-")
 		for conv, r := range table {
@@ -362,7 +337,7 @@ func TestLedgerSurvivesSIGKILL(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, int(r.weight), w)
 		}
-		for agent, load := range checkLoads(t, pool) {
+		for agent, load := range checkLoads(t, pool, hammeredAgents) {
 			assert.Zero(t, load, "round %d: agent %s keeps load after every release", round, agent)
 		}
 	}
