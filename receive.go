@@ -201,15 +201,20 @@ func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, cont
 	}
 	m.ConversationID = c.ID
 	stored, created, first := m, false, false
+	var earlier []Event // a conversation this call started that was ended meanwhile
 	for attempt := 0; ; attempt++ {
 		// The contact's first message: a new conversation, or one whose
 		// first attempt stopped before its message was stored.
 		first = c.AwaitsFirstMessage()
 		_, err = c.Receive(m)
-		if errors.Is(err, conversation.ErrEnded) && started == nil {
-			// An agent ended c since FindOpen (Record's version check
-			// said so): the message opens a follow-up rather than being
-			// buried where no agent looks.
+		if errors.Is(err, conversation.ErrEnded) {
+			// c was ended since FindOpen (Record's version check said
+			// so), even one this call started (another desk put its own
+			// webhook in it and an agent closed it): the message opens a
+			// follow-up rather than being buried where no agent looks.
+			if started != nil {
+				earlier = append(earlier, *started)
+			}
 			if c, started, dup, err = d.openFor(ctx, tp, contact, in, now); err != nil {
 				return Receipt{}, after{}, err
 			}
@@ -245,9 +250,13 @@ func (d *Desk) receive(ctx context.Context, conv *convLock, tp *touchpoint, cont
 		return Receipt{}, after{}, err
 	}
 	if !created { // a concurrent retry in another process won
-		return resumeStored(stored)
+		rc, a, err := resumeStored(stored)
+		a.events = append(earlier, a.events...)
+		return rc, a, err
 	}
-	return d.received(ctx, tp, *contact, c, stored, started, first, at, now)
+	rc, a, err := d.received(ctx, tp, *contact, c, stored, started, first, at, now)
+	a.events = append(earlier, a.events...)
+	return rc, a, err
 }
 
 // received finishes Receive once inbound message m is stored in c, as c
@@ -435,6 +444,13 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, 
 		return nil, nil, nil, err
 	}
 	if err := d.store.Create(ctx, c); err != nil {
+		var exists *conversation.ExistsError
+		if errors.As(err, &exists) && !exists.Outbound {
+			// Another desk started the slot's conversation a moment
+			// before: the message goes there.
+			c, err := d.store.Get(ctx, exists.Existing)
+			return c, nil, nil, err
+		}
 		return nil, nil, nil, err
 	}
 	return c, &ev, nil, nil

@@ -27,6 +27,12 @@ func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *co
 		it.KeepAgent = d.reopen.Agent(prev) != ""
 	}
 	dec, err := d.router.Enqueue(ctx, it, now)
+	if errors.Is(err, routing.ErrAlreadyReserved) {
+		// Another desk sharing the Ledger routed it a moment before and
+		// writes the outcome to the store; the refused Enqueue left
+		// nothing here.
+		return routing.Decision{}, nil, nil
+	}
 	if err != nil {
 		return dec, nil, err
 	}
