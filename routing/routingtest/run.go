@@ -88,7 +88,14 @@ var ledgerCases = []ledgerCase{
 		if err := l.Reserve(ctx, "ana", "c2", 60, 100); !errors.Is(err, routing.ErrOverCapacity) {
 			return fmt.Errorf("re-weighing 40 to 60 beside 51: got %v, want ErrOverCapacity", err)
 		}
-		return wantLoad(ctx, l, "ana", 91)
+		if err := wantLoad(ctx, l, "ana", 91); err != nil {
+			return err
+		}
+		// Down: a voice call back to chat frees the difference.
+		if err := l.Reserve(ctx, "ana", "c1", 20, 100); err != nil {
+			return fmt.Errorf("re-weighing 51 down to 20 must free room: %w", err)
+		}
+		return wantLoad(ctx, l, "ana", 60)
 	}},
 	{"refuse another agent's conversation", "a conversation reserved for another agent returns ErrAlreadyReserved", func(ctx context.Context, l routing.Ledger) error {
 		if err := l.Reserve(ctx, "ana", "c1", 20, 100); err != nil {
