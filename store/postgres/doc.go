@@ -12,6 +12,29 @@
 // It is a module of its own, so that parley's core keeps no database
 // driver.
 //
+// # Rules kept by the database
+//
+// Every rule of the store contracts holds in the schema itself, so that no
+// interleaving of desks, processes or hosts' own SQL can break it:
+//
+//  1. One open conversation per slot (touchpoint, contact, interaction):
+//     a partial unique index over open conversations.
+//  2. One open outbound conversation per contact on a touchpoint of the
+//     host's own channel: a second partial unique index.
+//  3. An inbound message is stored once per (touchpoint, sender, provider
+//     ID), an outbound one once per (touchpoint, provider ID): unique
+//     indexes, so a reused ID from another sender is its own message.
+//  4. A stale write fails: every update is conditional on the version it
+//     read (UPDATE … WHERE version = $n).
+//  5. A delivery status never goes back: one conditional UPDATE moves it.
+//  6. No agent goes over capacity: a reservation and the agent's load
+//     change in one statement, only where load + weight ≤ capacity.
+//  7. The consent ledger is append-only: a trigger refuses every DELETE
+//     and every UPDATE but the redaction of an erased contact.
+//  8. Migrations only add: no file drops or rewrites data, and a file
+//     never changes once released; an upgrade is a new file.
+//  9. Times are kept to the microsecond, in UTC.
+//
 // The quickstart's story, with every store in PostgreSQL (a fresh schema,
 // dropped at the end), prints what the memory version prints:
 //
