@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
@@ -78,7 +79,14 @@ type SendError struct {
 	Reason string
 	// Permanent reports that retrying the same message cannot succeed.
 	Permanent bool
-	// Err is the underlying error, if any.
+	// RetryAfter, when set on a temporary failure, is how long the
+	// provider asked to wait before sending again (a rate limit's hint).
+	RetryAfter time.Duration
+	// Err is the underlying error, if any: a provider's code mapped to
+	// parley's own conditions (optout.ErrOptedOut for a recipient who
+	// unsubscribed at the provider, session.ErrWindowClosed for a
+	// WhatsApp message refused outside the window) lets callers branch
+	// on it with errors.Is.
 	Err error
 }
 
