@@ -21,6 +21,9 @@ import (
 // begin with a folded text are one run of that list. The list is kept as
 // a few sorted runs of halving sizes, merged as they fill (a logarithmic
 // method), so an insert costs O(log n) amortized and a lookup O(log² n).
+// Each run samples the first bytes of every textSample-th suffix into a
+// small array searched first, so a lookup reads the big arrays at a few
+// places per run, not at every step of a binary search.
 //
 // A string is indexed once per contact, and stays while any of its
 // contact's conversations may carry it: stale ones only add candidates,
@@ -29,10 +32,24 @@ import (
 // candidates of every lookup (names and addresses are short).
 type textIndex struct {
 	arena []byte
-	runs  [][]uint32 // sorted suffix offsets, each run at most half the one before
-	long  []uint32   // contacts with a string too long to index
-	buf   []byte     // scratch for folding
+	runs  []textRun // each at most half the size of the one before
+	long  []uint32  // contacts with a string too long to index
+	buf   []byte    // scratch for folding
 }
+
+// textRun is one sorted run of suffixes.
+type textRun struct {
+	offs []uint32 // suffix offsets in arena, sorted by their bytes
+	keys []uint64 // keys[i] is textKey of offs[i*textSample]
+}
+
+// textSample is how many suffixes of a run one key stands for: 1 byte of
+// keys per suffix, and a lookup's last steps stay within a cache line.
+const textSample = 8
+
+// textSampleMin is the smallest run given keys; smaller ones are searched
+// whole, as they span a few cache lines.
+const textSampleMin = 64
 
 // maxIndexedText is the longest folded string split into suffixes.
 const maxIndexedText = 256
@@ -121,7 +138,7 @@ func (x *textIndex) add(e *contactEntry, n uint32, s string) {
 		run = append(run, start+uint32(i))
 	}
 	slices.SortFunc(run, x.compare)
-	x.push(run)
+	x.push(textRun{offs: run})
 }
 
 // compare orders two suffixes by their bytes up to the terminator, then
@@ -140,10 +157,10 @@ func (x *textIndex) compare(a, b uint32) int {
 
 // push adds a sorted run and merges the last runs while the newest is at
 // least half the size of the one before.
-func (x *textIndex) push(run []uint32) {
+func (x *textIndex) push(run textRun) {
 	x.runs = append(x.runs, run)
-	for n := len(x.runs); n >= 2 && 2*len(x.runs[n-1]) >= len(x.runs[n-2]); n-- {
-		a, b := x.runs[n-2], x.runs[n-1]
+	for n := len(x.runs); n >= 2 && 2*len(x.runs[n-1].offs) >= len(x.runs[n-2].offs); n-- {
+		a, b := x.runs[n-2].offs, x.runs[n-1].offs
 		m := make([]uint32, 0, len(a)+len(b))
 		i, j := 0, 0
 		for i < len(a) && j < len(b) {
@@ -154,9 +171,68 @@ func (x *textIndex) push(run []uint32) {
 			}
 		}
 		m = append(append(m, a[i:]...), b[j:]...)
-		x.runs[n-2], x.runs[n-1] = m, nil
+		x.runs[n-2], x.runs[n-1] = x.sample(m), textRun{}
 		x.runs = x.runs[:n-1]
 	}
+}
+
+// sample returns the run of sorted suffixes offs with its keys.
+func (x *textIndex) sample(offs []uint32) textRun {
+	r := textRun{offs: offs}
+	if len(offs) >= textSampleMin {
+		r.keys = make([]uint64, (len(offs)+textSample-1)/textSample)
+		for i := range r.keys {
+			r.keys[i] = x.key(offs[i*textSample])
+		}
+	}
+	return r
+}
+
+// key is the first 8 bytes of the suffix at off, big-endian, with 0xFF
+// from its terminator on: keys are in the order of their suffixes, and a
+// key below a query's (see queryKey) is a suffix below the query.
+func (x *textIndex) key(off uint32) uint64 {
+	var k uint64
+	i := 0
+	for ; i < 8 && x.arena[off+uint32(i)] != textTerm; i++ {
+		k = k<<8 | uint64(x.arena[off+uint32(i)])
+	}
+	for ; i < 8; i++ {
+		k = k<<8 | textTerm
+	}
+	return k
+}
+
+// queryKey is the first 8 bytes of the folded query fq, big-endian,
+// padded with zeros.
+func queryKey(fq []byte) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(fq) {
+			k |= uint64(fq[i])
+		}
+	}
+	return k
+}
+
+// lowerBound returns the index in r of the first suffix not below fq when
+// cut to its length; qk is fq's queryKey.
+func (x *textIndex) lowerBound(r *textRun, fq []byte, qk uint64) int {
+	lo, hi := 0, len(r.offs)
+	if r.keys != nil {
+		// Sample j-1 is below fq; sample j is not when fq is at most 8
+		// bytes long, nor is the first sample with a key above qk.
+		j, _ := slices.BinarySearch(r.keys, qk)
+		k := j
+		if len(fq) > 8 {
+			k, _ = slices.BinarySearch(r.keys[j:], qk+1)
+			k += j
+		}
+		lo, hi = max(0, (j-1)*textSample+1), min(len(r.offs), k*textSample)
+	}
+	i, _ := slices.BinarySearchFunc(r.offs[lo:hi], fq, x.comparePrefix)
+	return lo + i
 }
 
 // comparePrefix compares the suffix at off, cut to len(fq) bytes, with fq.
@@ -178,11 +254,12 @@ func (x *textIndex) candidates(text string) ([]uint32, bool) {
 		return nil, false
 	}
 	fq := fold(nil, text)
+	qk := queryKey(fq)
 	out := slices.Clone(x.long)
 	hits := 0
-	for _, run := range x.runs {
-		i, _ := slices.BinarySearchFunc(run, fq, func(off uint32, fq []byte) int { return x.comparePrefix(off, fq) })
-		for ; i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
+	for ri := range x.runs {
+		run := x.runs[ri].offs
+		for i := x.lowerBound(&x.runs[ri], fq, qk); i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
 			if hits++; hits > maxTextHits {
 				return nil, false
 			}
@@ -211,9 +288,9 @@ func (x *textIndex) erase(e *contactEntry, n uint32) {
 		return
 	}
 	for i, run := range x.runs {
-		x.runs[i] = slices.DeleteFunc(run, func(off uint32) bool {
+		x.runs[i] = x.sample(slices.DeleteFunc(run.offs, func(off uint32) bool {
 			return slices.ContainsFunc(gone, func(g span) bool { return g.from <= off && off < g.to })
-		})
+		}))
 	}
 	for _, g := range gone {
 		clear(x.arena[g.from:g.to])
