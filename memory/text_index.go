@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -40,12 +41,17 @@ type textIndex struct {
 // textRun is one sorted run of suffixes.
 type textRun struct {
 	offs []uint32 // suffix offsets in arena, sorted by their bytes
-	keys []uint64 // keys[i] is textKey of offs[i*textSample]
+	keys []uint64 // keys[i] is the key of offs[i*textSample]
+	top  []uint64 // top[i] is keys[i*textTop]
 }
 
-// textSample is how many suffixes of a run one key stands for: 1 byte of
-// keys per suffix, and a lookup's last steps stay within a cache line.
-const textSample = 8
+// textSample is how many suffixes of a run one key stands for: 2 bytes of
+// keys per suffix, and a lookup reads 3 suffixes between two keys.
+const textSample = 4
+
+// textTop is how many keys one top entry stands for: the top of a run of
+// 20 million suffixes is 610 KiB, which stays cached between lookups.
+const textTop = 64
 
 // textSampleMin is the smallest run given keys; smaller ones are searched
 // whole, as they span a few cache lines.
@@ -184,23 +190,26 @@ func (x *textIndex) sample(offs []uint32) textRun {
 		for i := range r.keys {
 			r.keys[i] = x.key(offs[i*textSample])
 		}
+		r.top = make([]uint64, (len(r.keys)+textTop-1)/textTop)
+		for i := range r.top {
+			r.top[i] = r.keys[i*textTop]
+		}
 	}
 	return r
 }
 
 // key is the first 8 bytes of the suffix at off, big-endian, with 0xFF
-// from its terminator on: keys are in the order of their suffixes, and a
-// key below a query's (see queryKey) is a suffix below the query.
+// from its terminator on. Keys are in the order of their suffixes, and for
+// a query of at most 8 bytes a suffix is below the query exactly when its
+// key is below the query's (see queryKey).
 func (x *textIndex) key(off uint32) uint64 {
-	var k uint64
-	i := 0
-	for ; i < 8 && x.arena[off+uint32(i)] != textTerm; i++ {
-		k = k<<8 | uint64(x.arena[off+uint32(i)])
-	}
-	for ; i < 8; i++ {
-		k = k<<8 | textTerm
-	}
-	return k
+	// The terminator and trailer leave at least 8 bytes after any suffix
+	// start, and the first 0xFF byte is the terminator.
+	w := binary.LittleEndian.Uint64(x.arena[off : off+8])
+	v := ^w
+	t := (v - 0x0101010101010101) &^ v & 0x8080808080808080
+	w |= ^uint64(0) << (bits.TrailingZeros64(t) &^ 7) // no 0xFF: a shift by 64, which is 0
+	return bits.ReverseBytes64(w)
 }
 
 // queryKey is the first 8 bytes of the folded query fq, big-endian,
@@ -216,22 +225,41 @@ func queryKey(fq []byte) uint64 {
 	return k
 }
 
+// countBelow returns how many of ks are below k. It reads all of them
+// without branching on any, so their cache misses overlap.
+func countBelow(ks []uint64, k uint64) int {
+	n := uint64(0)
+	for _, v := range ks {
+		_, b := bits.Sub64(v, k, 0)
+		n += b
+	}
+	return int(n)
+}
+
 // lowerBound returns the index in r of the first suffix not below fq when
 // cut to its length; qk is fq's queryKey.
 func (x *textIndex) lowerBound(r *textRun, fq []byte, qk uint64) int {
-	lo, hi := 0, len(r.offs)
-	if r.keys != nil {
-		// Sample j-1 is below fq; sample j is not when fq is at most 8
-		// bytes long, nor is the first sample with a key above qk.
-		j, _ := slices.BinarySearch(r.keys, qk)
-		k := j
-		if len(fq) > 8 {
-			k, _ = slices.BinarySearch(r.keys[j:], qk+1)
-			k += j
-		}
-		lo, hi = max(0, (j-1)*textSample+1), min(len(r.offs), k*textSample)
+	if r.keys == nil {
+		i, _ := slices.BinarySearchFunc(r.offs, fq, x.comparePrefix)
+		return i
 	}
-	i, _ := slices.BinarySearchFunc(r.offs[lo:hi], fq, x.comparePrefix)
+	// j is the first key not below qk: top[t-1] is below it, top[t] not.
+	t, _ := slices.BinarySearch(r.top, qk)
+	lo := max(0, (t-1)*textTop+1)
+	j := lo + countBelow(r.keys[lo:min(len(r.keys), t*textTop)], qk)
+	// The suffix of key j-1 is below fq; the one of key j is not when fq
+	// is at most 8 bytes long, nor is the first with a key above qk.
+	lo = max(0, (j-1)*textSample+1)
+	if len(fq) <= 8 {
+		var ks [textSample]uint64
+		bucket := r.offs[lo:min(len(r.offs), j*textSample)]
+		for i, off := range bucket {
+			ks[i] = x.key(off)
+		}
+		return lo + countBelow(ks[:len(bucket)], qk)
+	}
+	k, _ := slices.BinarySearch(r.keys[j:], qk+1)
+	i, _ := slices.BinarySearchFunc(r.offs[lo:min(len(r.offs), (j+k)*textSample)], fq, x.comparePrefix)
 	return lo + i
 }
 
@@ -259,7 +287,20 @@ func (x *textIndex) candidates(text string) ([]uint32, bool) {
 	hits := 0
 	for ri := range x.runs {
 		run := x.runs[ri].offs
-		for i := x.lowerBound(&x.runs[ri], fq, qk); i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
+		i := x.lowerBound(&x.runs[ri], fq, qk)
+		if len(fq) <= 8 {
+			// A suffix holds fq when its key is between fq padded with
+			// zeros and fq padded with 0xFF.
+			qhi := qk | ^uint64(0)>>(8*len(fq))
+			for ; i < len(run) && x.key(run[i]) <= qhi; i++ {
+				if hits++; hits > maxTextHits {
+					return nil, false
+				}
+				out = append(out, x.owner(run[i]))
+			}
+			continue
+		}
+		for ; i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
 			if hits++; hits > maxTextHits {
 				return nil, false
 			}

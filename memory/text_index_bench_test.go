@@ -22,12 +22,16 @@ func BenchmarkTextCandidates(b *testing.B) {
 				x.add(&contacts[i], uint32(i), names[i%len(names)])
 				x.add(&contacts[i], uint32(i), fmt.Sprintf("+1415%07d", i))
 			}
+			queries := make([]string, 1<<12)
+			for i := range queries {
+				queries[i] = fmt.Sprintf("%07d", i*7919%n)
+			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				num := fmt.Sprintf("%07d", i*7919%n)
-				if got, ok := x.candidates(num); !ok || len(got) == 0 {
-					b.Fatal(num, ok, got)
+				q := queries[i%len(queries)]
+				if got, ok := x.candidates(q); !ok || len(got) == 0 {
+					b.Fatal(q, ok, got)
 				}
 			}
 		})
