@@ -40,8 +40,10 @@
 // every status asked for is open (an inbox), and from a suffix index of
 // contacts' names and address IDs for a text; other queries scan in sort
 // order from the cursor and cost the conversations they skip. The text
-// index folds case as [conversation.MatchText] does, so it finds what a
-// scan would; a text that is not valid UTF-8, or held by more than 1 024
+// index searches a small array of every 4th suffix's first 8 bytes
+// before its large ones, so a lookup reads those at a few places
+// (BenchmarkTextCandidates). It folds case as [conversation.MatchText]
+// does, so it finds what a scan would; a text that is not valid UTF-8, or held by more than 1 024
 // name and address suffixes, is scanned for instead.
 //
 // # Retention

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -21,6 +22,9 @@ import (
 // begin with a folded text are one run of that list. The list is kept as
 // a few sorted runs of halving sizes, merged as they fill (a logarithmic
 // method), so an insert costs O(log n) amortized and a lookup O(log² n).
+// Each run samples the first bytes of every textSample-th suffix into a
+// small array searched first, so a lookup reads the big arrays at a few
+// places per run, not at every step of a binary search.
 //
 // A string is indexed once per contact, and stays while any of its
 // contact's conversations may carry it: stale ones only add candidates,
@@ -29,10 +33,29 @@ import (
 // candidates of every lookup (names and addresses are short).
 type textIndex struct {
 	arena []byte
-	runs  [][]uint32 // sorted suffix offsets, each run at most half the one before
-	long  []uint32   // contacts with a string too long to index
-	buf   []byte     // scratch for folding
+	runs  []textRun // each at most half the size of the one before
+	long  []uint32  // contacts with a string too long to index
+	buf   []byte    // scratch for folding
 }
+
+// textRun is one sorted run of suffixes.
+type textRun struct {
+	offs []uint32 // suffix offsets in arena, sorted by their bytes
+	keys []uint64 // keys[i] is the key of offs[i*textSample]
+	top  []uint64 // top[i] is keys[i*textTop]
+}
+
+// textSample is how many suffixes of a run one key stands for: 2 bytes of
+// keys per suffix, and a lookup reads 3 suffixes between two keys.
+const textSample = 4
+
+// textTop is how many keys one top entry stands for: the top of a run of
+// 20 million suffixes is 610 KiB, which stays cached between lookups.
+const textTop = 64
+
+// textSampleMin is the smallest run given keys; smaller ones are searched
+// whole, as they span a few cache lines.
+const textSampleMin = 64
 
 // maxIndexedText is the longest folded string split into suffixes.
 const maxIndexedText = 256
@@ -121,7 +144,7 @@ func (x *textIndex) add(e *contactEntry, n uint32, s string) {
 		run = append(run, start+uint32(i))
 	}
 	slices.SortFunc(run, x.compare)
-	x.push(run)
+	x.push(textRun{offs: run})
 }
 
 // compare orders two suffixes by their bytes up to the terminator, then
@@ -140,10 +163,10 @@ func (x *textIndex) compare(a, b uint32) int {
 
 // push adds a sorted run and merges the last runs while the newest is at
 // least half the size of the one before.
-func (x *textIndex) push(run []uint32) {
+func (x *textIndex) push(run textRun) {
 	x.runs = append(x.runs, run)
-	for n := len(x.runs); n >= 2 && 2*len(x.runs[n-1]) >= len(x.runs[n-2]); n-- {
-		a, b := x.runs[n-2], x.runs[n-1]
+	for n := len(x.runs); n >= 2 && 2*len(x.runs[n-1].offs) >= len(x.runs[n-2].offs); n-- {
+		a, b := x.runs[n-2].offs, x.runs[n-1].offs
 		m := make([]uint32, 0, len(a)+len(b))
 		i, j := 0, 0
 		for i < len(a) && j < len(b) {
@@ -154,9 +177,90 @@ func (x *textIndex) push(run []uint32) {
 			}
 		}
 		m = append(append(m, a[i:]...), b[j:]...)
-		x.runs[n-2], x.runs[n-1] = m, nil
+		x.runs[n-2], x.runs[n-1] = x.sample(m), textRun{}
 		x.runs = x.runs[:n-1]
 	}
+}
+
+// sample returns the run of sorted suffixes offs with its keys.
+func (x *textIndex) sample(offs []uint32) textRun {
+	r := textRun{offs: offs}
+	if len(offs) >= textSampleMin {
+		r.keys = make([]uint64, (len(offs)+textSample-1)/textSample)
+		for i := range r.keys {
+			r.keys[i] = x.key(offs[i*textSample])
+		}
+		r.top = make([]uint64, (len(r.keys)+textTop-1)/textTop)
+		for i := range r.top {
+			r.top[i] = r.keys[i*textTop]
+		}
+	}
+	return r
+}
+
+// key is the first 8 bytes of the suffix at off, big-endian, with 0xFF
+// from its terminator on. Keys are in the order of their suffixes, and for
+// a query of at most 8 bytes a suffix is below the query exactly when its
+// key is below the query's (see queryKey).
+func (x *textIndex) key(off uint32) uint64 {
+	// The terminator and trailer leave at least 8 bytes after any suffix
+	// start, and the first 0xFF byte is the terminator.
+	w := binary.LittleEndian.Uint64(x.arena[off : off+8])
+	v := ^w
+	t := (v - 0x0101010101010101) &^ v & 0x8080808080808080
+	w |= ^uint64(0) << (bits.TrailingZeros64(t) &^ 7) // no 0xFF: a shift by 64, which is 0
+	return bits.ReverseBytes64(w)
+}
+
+// queryKey is the first 8 bytes of the folded query fq, big-endian,
+// padded with zeros.
+func queryKey(fq []byte) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(fq) {
+			k |= uint64(fq[i])
+		}
+	}
+	return k
+}
+
+// countBelow returns how many of ks are below k. It reads all of them
+// without branching on any, so their cache misses overlap.
+func countBelow(ks []uint64, k uint64) int {
+	n := uint64(0)
+	for _, v := range ks {
+		_, b := bits.Sub64(v, k, 0)
+		n += b
+	}
+	return int(n)
+}
+
+// lowerBound returns the index in r of the first suffix not below fq when
+// cut to its length; qk is fq's queryKey.
+func (x *textIndex) lowerBound(r *textRun, fq []byte, qk uint64) int {
+	if r.keys == nil {
+		i, _ := slices.BinarySearchFunc(r.offs, fq, x.comparePrefix)
+		return i
+	}
+	// j is the first key not below qk: top[t-1] is below it, top[t] not.
+	t, _ := slices.BinarySearch(r.top, qk)
+	lo := max(0, (t-1)*textTop+1)
+	j := lo + countBelow(r.keys[lo:min(len(r.keys), t*textTop)], qk)
+	// The suffix of key j-1 is below fq; the one of key j is not when fq
+	// is at most 8 bytes long, nor is the first with a key above qk.
+	lo = max(0, (j-1)*textSample+1)
+	if len(fq) <= 8 {
+		var ks [textSample]uint64
+		bucket := r.offs[lo:min(len(r.offs), j*textSample)]
+		for i, off := range bucket {
+			ks[i] = x.key(off)
+		}
+		return lo + countBelow(ks[:len(bucket)], qk)
+	}
+	k, _ := slices.BinarySearch(r.keys[j:], qk+1)
+	i, _ := slices.BinarySearchFunc(r.offs[lo:min(len(r.offs), (j+k)*textSample)], fq, x.comparePrefix)
+	return lo + i
 }
 
 // comparePrefix compares the suffix at off, cut to len(fq) bytes, with fq.
@@ -178,10 +282,24 @@ func (x *textIndex) candidates(text string) ([]uint32, bool) {
 		return nil, false
 	}
 	fq := fold(nil, text)
+	qk := queryKey(fq)
 	out := slices.Clone(x.long)
 	hits := 0
-	for _, run := range x.runs {
-		i, _ := slices.BinarySearchFunc(run, fq, func(off uint32, fq []byte) int { return x.comparePrefix(off, fq) })
+	for ri := range x.runs {
+		run := x.runs[ri].offs
+		i := x.lowerBound(&x.runs[ri], fq, qk)
+		if len(fq) <= 8 {
+			// A suffix holds fq when its key is between fq padded with
+			// zeros and fq padded with 0xFF.
+			qhi := qk | ^uint64(0)>>(8*len(fq))
+			for ; i < len(run) && x.key(run[i]) <= qhi; i++ {
+				if hits++; hits > maxTextHits {
+					return nil, false
+				}
+				out = append(out, x.owner(run[i]))
+			}
+			continue
+		}
 		for ; i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
 			if hits++; hits > maxTextHits {
 				return nil, false
@@ -211,9 +329,9 @@ func (x *textIndex) erase(e *contactEntry, n uint32) {
 		return
 	}
 	for i, run := range x.runs {
-		x.runs[i] = slices.DeleteFunc(run, func(off uint32) bool {
+		x.runs[i] = x.sample(slices.DeleteFunc(run.offs, func(off uint32) bool {
 			return slices.ContainsFunc(gone, func(g span) bool { return g.from <= off && off < g.to })
-		})
+		}))
 	}
 	for _, g := range gone {
 		clear(x.arena[g.from:g.to])
