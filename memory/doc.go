@@ -33,9 +33,10 @@
 //
 // # Indexes
 //
-// A desk's lookups cost the same with a thousand conversations stored as
-// with a million (see BenchmarkSearchLastOfContact and its neighbours):
-// Search answers from a contact's conversations when the query names the
+// A desk's lookups read only what they return, whether a thousand or a
+// million conversations are stored; what still grows with the store is
+// the cost of reaching scattered records in a larger heap (see
+// BenchmarkSearchLastOfContact and its neighbours). Search answers from a contact's conversations when the query names the
 // contact, from lists of the open conversations per status and queue when
 // every status asked for is open (an inbox), and from a suffix index of
 // contacts' names and address IDs for a text; other queries scan in sort
@@ -43,8 +44,9 @@
 // index searches a small array of every 4th suffix's first 8 bytes
 // before its large ones, so a lookup reads those at a few places
 // (BenchmarkTextCandidates). It folds case as [conversation.MatchText]
-// does, so it finds what a scan would; a text that is not valid UTF-8, or held by more than 1 024
-// name and address suffixes, is scanned for instead.
+// does, so it finds what a scan would; a text that is not valid UTF-8,
+// or held by more than 1 024 name and address suffixes, is scanned for
+// instead.
 //
 // # Retention
 //
