@@ -2,7 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,4 +60,30 @@ func TestContactAddressOfUnknownKindIsCorrupt(t *testing.T) {
 	require.NoError(t, err)
 	_, err = st.Get(ctx, c.ID)
 	assert.ErrorIs(t, err, postgres.ErrCorrupt)
+}
+
+// ReceiveOpen writes back exactly the conversation it returns: what Get
+// reads after a run of follow-ups is the conversation the last one
+// reported, every field included.
+func TestReceiveOpenStoresWhatItReturns(t *testing.T) {
+	ctx := context.Background()
+	_, pool := pgtest.Schema(t)
+	st := postgres.New(pool).Conversations
+	ids := conversation.SequentialIDs(epoch)
+	c := start(t, ids(), channel.WhatsApp, "whatsapp:+14155550100", "", conversation.Inbound)
+	c.Contact.Addresses = []channel.Address{{Kind: channel.WhatsApp, ID: "+14155550100"}}
+	c.Tags = []string{"vip"}
+	require.NoError(t, st.Create(ctx, c))
+	for i := range 3 {
+		m := inbound(ids(), conversation.ID{}, c.Contact.ID, fmt.Sprintf("wamid.%d", i), "where is it?")
+		m.CreatedAt = epoch.Add(time.Duration(i+1) * time.Minute)
+		r, err := st.ReceiveOpen(ctx, c.Key(), m)
+		require.NoError(t, err)
+		require.True(t, r.Created)
+		got, err := st.Get(ctx, c.ID)
+		require.NoError(t, err)
+		assert.Equal(t, r.Conversation, got, "message %d", i)
+		assert.Equal(t, i+1, got.Unread)
+		assert.Equal(t, m.CreatedAt, got.LastInboundAt)
+	}
 }
