@@ -8,6 +8,7 @@
 //	cd bench && go run .          # the full table, three rounds (a little over 2 minutes on 2 cores)
 //	cd bench && go run . -quick   # one tiny pass of every row, as CI runs it
 //	cd bench && go run . -json    # the same figures for machines
+//	cd bench && go run . -postgres "$DSN"   # the PostgreSQL rows on that server (default $PARLEY_TEST_DSN)
 package main
 
 import (
@@ -113,10 +114,12 @@ func combine(all [][]row) []row {
 // options are what every suite is told about the run.
 type options struct {
 	quick bool
+	// dsn is the PostgreSQL server the postgres rows run on; "" skips them.
+	dsn string
 }
 
 // suites lists every comparison, in the order docs/performance.md gives.
-var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows}
+var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows, postgresRows}
 
 func measure(f func(b *testing.B)) figures {
 	r := testing.Benchmark(f)
@@ -166,6 +169,7 @@ func slower(parley, floor figures) float64 {
 func main() {
 	quick := flag.Bool("quick", false, "run every row once with a tiny benchtime (CI); goals are not judged")
 	asJSON := flag.Bool("json", false, "print JSON instead of Markdown")
+	dsn := flag.String("postgres", os.Getenv("PARLEY_TEST_DSN"), "PostgreSQL connection string for the postgres rows (default $PARLEY_TEST_DSN); each run works in a schema of its own and drops it")
 	testing.Init()
 	flag.Parse()
 	benchtime := "300ms"
@@ -185,7 +189,7 @@ func main() {
 	for r := range all {
 		for _, s := range suites {
 			start := time.Now()
-			got := s(options{quick: *quick})
+			got := s(options{quick: *quick, dsn: *dsn})
 			fmt.Fprintf(os.Stderr, "bench: round %d of %d: %s: %d rows in %s\n", r+1, n, strings.TrimSuffix(got[0].Path[:strings.IndexAny(got[0].Path, " ,")], "."), len(got), time.Since(start).Round(time.Millisecond))
 			all[r] = append(all[r], got...)
 		}

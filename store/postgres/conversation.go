@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -252,7 +253,7 @@ func scanConversation(row pgx.CollectableRow) (*conversation.Conversation, error
 		return nil, corrupt(c.ID, err)
 	}
 	if addrs != nil {
-		if err := json.Unmarshal(addrs, &c.Contact.Addresses); err != nil {
+		if c.Contact.Addresses, err = decodeAddresses(addrs); err != nil {
 			return nil, corrupt(c.ID, err)
 		}
 	}
@@ -260,6 +261,31 @@ func scanConversation(row pgx.CollectableRow) (*conversation.Conversation, error
 	c.UpdatedAt, c.AssignedAt, c.EndedAt = fromTS(updated), fromTS(assigned), fromTS(ended)
 	c.ClosedAt, c.LastInboundAt, c.LastMessageAt = fromTS(closed), fromTS(lastInbound), fromTS(lastMsg)
 	return &c, nil
+}
+
+// decodeAddresses reads contact_addresses, a JSON array of "kind:id" as
+// [channel.Address.MarshalText] writes them, back as they were stored: they
+// are not normalised again, so an update of the numbering plans never
+// makes a stored conversation unreadable. Kept parse-free: see bench's
+// PostgreSQL rows.
+func decodeAddresses(b []byte) ([]channel.Address, error) {
+	var texts []string
+	if err := json.Unmarshal(b, &texts); err != nil || texts == nil {
+		return nil, err
+	}
+	addrs := make([]channel.Address, len(texts))
+	for i, t := range texts {
+		if t == "" {
+			continue
+		}
+		name, id, _ := strings.Cut(t, ":")
+		k, err := channel.ParseKind(name)
+		if err != nil {
+			return nil, fmt.Errorf("contact address %q: %w", t, err)
+		}
+		addrs[i] = channel.Address{Kind: k, ID: id}
+	}
+	return addrs, nil
 }
 
 // ErrCorrupt: a stored row holds a value the store cannot read back (an

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -166,6 +167,7 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 			return err
 		}
 		first := c.AwaitsFirstMessage()
+		before := *c
 		if _, recvErr := c.Receive(m); recvErr != nil {
 			// Refused: a retry or a taken ID still reports as such first.
 			old, err := s.byProvider(ctx, tx, c.Touchpoint, senderOf(c, m), m.ProviderID)
@@ -190,7 +192,7 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 			r.Message = old
 			return err
 		}
-		v, err := s.update(ctx, tx, c)
+		v, err := s.receivedUpdate(ctx, tx, &before, c)
 		if err != nil {
 			return err
 		}
@@ -203,6 +205,28 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 		return conversation.Received{}, err
 	}
 	return r, nil
+}
+
+// receivedUpdate writes c, which Receive changed from before, under the
+// row lock ReceiveOpen holds. When only the fields a received message
+// moves changed (the unread count and the times), it writes those alone;
+// anything else takes the full update.
+func (s *ConversationStore) receivedUpdate(ctx context.Context, tx pgx.Tx, before, c *conversation.Conversation) (int64, error) {
+	moved := *before
+	moved.Unread, moved.LastInboundAt, moved.UpdatedAt, moved.LastMessageAt = c.Unread, c.LastInboundAt, c.UpdatedAt, c.LastMessageAt
+	if !reflect.DeepEqual(&moved, c) {
+		return s.update(ctx, tx, c)
+	}
+	var v int64
+	err := tx.QueryRow(ctx, `UPDATE parley_conversations SET version = version + 1,
+		unread = $3, last_inbound_at = $4, updated_at = $5, last_message_at = $6
+		WHERE id = $1 AND version = $2 RETURNING version`,
+		uuidArg(c.ID), c.Version, c.Unread, tsArg(c.LastInboundAt), tsArg(c.UpdatedAt), tsArg(c.LastMessageAt)).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// The row lock forbids it; the full update says what changed.
+		return s.update(ctx, tx, c)
+	}
+	return v, storeError(err)
 }
 
 // senderOf is the sender of m's provider key in conversation c: its
