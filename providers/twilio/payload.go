@@ -26,7 +26,7 @@ type payload struct {
 	label    string // Label, Address of a WhatsApp location
 	address  string
 	errCode  string // ErrorCode of a failed message
-	errText  string // ErrorMessage, when Twilio sends one
+	errText  string // ErrorMessage or ChannelStatusMessage, when sent
 }
 
 // parsePayload reads the fields parley uses; any other is ignored, as
@@ -47,7 +47,7 @@ func parsePayload(f url.Values) payload {
 		label:   f.Get("Label"),
 		address: f.Get("Address"),
 		errCode: f.Get("ErrorCode"),
-		errText: f.Get("ErrorMessage"),
+		errText: first(f, "ErrorMessage", "ChannelStatusMessage"),
 	}
 	n, _ := strconv.Atoi(f.Get("NumMedia"))
 	n = min(max(n, 0), channel.MaxInboundAttachments)
