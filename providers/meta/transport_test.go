@@ -272,4 +272,3 @@ func TestNewTransportConfig(t *testing.T) {
 	_, err = meta.NewTransport(meta.TransportConfig{Endpoints: []meta.Endpoint{{Touchpoint: "fb", Kind: channel.Messenger, ID: "1", Token: "page"}}})
 	assert.NoError(t, err, "an endpoint's own token is enough")
 }
-
