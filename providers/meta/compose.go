@@ -58,7 +58,7 @@ type waLink struct {
 
 // whatsAppMessages composes the Cloud API requests for out: a template;
 // or its files, the text as the first file's caption where its type takes
-// one, else as a text message before them; or a text (rule 7).
+// one, else as a text message before them; or a text (rule 8).
 func whatsAppMessages(out parley.Outgoing) ([]any, error) {
 	base := func(typ string) waMessageBody {
 		// The Cloud API takes the number without "+".
@@ -188,7 +188,7 @@ type pageAttachment struct {
 // pageMessages composes the Send API requests for out: the text, then each
 // file, since a Messenger or Instagram message carries one or the other.
 // A reply goes as RESPONSE, or with the HUMAN_AGENT tag when out asks for
-// it (rule 7).
+// it (rule 8).
 func pageMessages(out parley.Outgoing) ([]any, error) {
 	if out.Template != nil {
 		return nil, &parley.SendError{Reason: "meta: templates are a WhatsApp feature", Permanent: true}

@@ -140,7 +140,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 
 // deliver hands every message and report to the Desk, all of them even
 // after a failure, and returns the first failure Meta should retry for
-// (rule 6). Retrying the whole payload is safe: the Desk deduplicates
+// (rule 7). Retrying the whole payload is safe: the Desk deduplicates
 // messages by provider ID, and a status only moves forward.
 func (h *Handler) deliver(ctx context.Context, b Batch) error {
 	for _, s := range b.Skipped {

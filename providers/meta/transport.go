@@ -73,7 +73,7 @@ func NewTransport(cfg TransportConfig) (*Transport, error) {
 // WhatsApp, an "m_" mid on Messenger and Instagram), which its delivery
 // statuses name. A message that travels as several Graph API messages
 // (a text with an audio file, several files) returns the last one's ID;
-// if a later part fails, the earlier ones stay sent (rule 8). Failures are
+// if a later part fails, the earlier ones stay sent (rule 9). Failures are
 // *parley.SendError, classified by the table in the package documentation.
 func (t *Transport) Send(ctx context.Context, out parley.Outgoing) (string, error) {
 	ep, ok := t.dir.byTouchpoint[out.Touchpoint]
