@@ -157,7 +157,7 @@ func (h *Handler) deliver(ctx context.Context, b Batch) error {
 			continue
 		}
 		h.log.ErrorContext(ctx, "meta: message not stored, asking for a retry", "touchpoint", in.Touchpoint, "id", in.ProviderID, "error", err)
-		retry = cmpOr(retry, err)
+		retry = firstErr(retry, err)
 	}
 	for _, rep := range b.Reports {
 		_, err := h.desk.UpdateDelivery(ctx, rep)
@@ -171,7 +171,7 @@ func (h *Handler) deliver(ctx context.Context, b Batch) error {
 			h.log.WarnContext(ctx, "meta: status refused", "touchpoint", rep.Touchpoint, "id", rep.ProviderID, "error", err)
 		default:
 			h.log.ErrorContext(ctx, "meta: status not stored, asking for a retry", "touchpoint", rep.Touchpoint, "id", rep.ProviderID, "error", err)
-			retry = cmpOr(retry, err)
+			retry = firstErr(retry, err)
 		}
 	}
 	return retry
@@ -189,7 +189,7 @@ func permanentReceive(err error) bool {
 		errors.Is(err, parley.ErrEmpty)
 }
 
-func cmpOr(a, b error) error {
+func firstErr(a, b error) error {
 	if a != nil {
 		return a
 	}
