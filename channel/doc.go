@@ -175,6 +175,16 @@
 //     [TextLength] counts them); limits on what a machine reads count
 //     bytes, the unit its storage counts.
 //
+// # Provider forms
+//
+//  23. [WhatsAppID] reads the WhatsApp ID ("wa_id") of Meta's webhooks:
+//     the international number's digits without "+", and nothing else.
+//     The legacy IDs WhatsApp keeps for Mexican mobiles ("521…") and for
+//     Brazilian mobiles without their ninth digit become today's numbers.
+//     Phone parsing elsewhere stays as strict as rule 4 says. Messenger
+//     PSIDs and Instagram IGSIDs are opaque ids under rule 6: [NewAddress]
+//     takes them as they are.
+//
 // # Text forms
 //
 // Every enumeration here reads and writes itself as text
