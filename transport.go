@@ -34,6 +34,22 @@ type TransportFunc func(ctx context.Context, out Outgoing) (string, error)
 // Send calls f.
 func (f TransportFunc) Send(ctx context.Context, out Outgoing) (string, error) { return f(ctx, out) }
 
+// Transports sends each message through the transport of its touchpoint,
+// keyed by touchpoint ID: one desk with SMS through one provider and
+// WhatsApp through another.
+type Transports map[string]Transport
+
+// Send hands out to the transport of out.Touchpoint; a touchpoint with
+// none is a permanent failure (ErrUnknownTouchpoint), as no retry can
+// find one.
+func (t Transports) Send(ctx context.Context, out Outgoing) (string, error) {
+	tr, ok := t[out.Touchpoint]
+	if !ok || tr == nil {
+		return "", &SendError{Reason: "no transport for touchpoint " + out.Touchpoint, Permanent: true, Err: ErrUnknownTouchpoint}
+	}
+	return tr.Send(ctx, out)
+}
+
 // Outgoing is one message the Desk asks the host's transport to send.
 type Outgoing struct {
 	// To is the contact's address on the touchpoint's channel.
