@@ -53,8 +53,12 @@
 //
 // # Wiring a real provider
 //
-// A Transport sends through your provider's API and returns its message
-// ID; webhooks come back through Receive and UpdateDelivery:
+// Packages providers/twilio and providers/meta are ready-made: a webhook
+// handler that checks the provider's signature before anything reaches
+// the Desk, and a Transport that maps the provider's error codes
+// ([Transports] gives each touchpoint its own). For another provider, a
+// Transport sends through its API and returns its message ID; webhooks
+// come back through Receive and UpdateDelivery:
 //
 //	desk, err := parley.New(parley.Config{
 //		Transport: parley.TransportFunc(func(ctx context.Context, out parley.Outgoing) (string, error) {
