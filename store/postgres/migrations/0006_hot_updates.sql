@@ -17,3 +17,9 @@ ALTER TABLE parley_conversations SET (fillfactor = 85);
 -- An agent's load changes on every reservation and release; it is not
 -- indexed, so these updates are HOT when the page has room.
 ALTER TABLE parley_agent_loads SET (fillfactor = 50);
+
+-- A reservation's agent always has a load row: the reserving statement
+-- writes the reservation only from the row its charge returned. The
+-- foreign key checked it again on every reservation, a lookup that cost
+-- about a sixth of a Reserve+Release.
+ALTER TABLE parley_reservations DROP CONSTRAINT parley_reservations_agent_id_fkey;
