@@ -31,8 +31,10 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 }
 
 // Purge deletes the ended conversations last changed before before, with
-// their messages, in one statement over the index of ended conversations;
-// see [conversation.Purger].
+// their messages, in one statement; see [conversation.Purger]. It reads
+// the ended conversations through the (status, created_at, id) index and
+// checks updated_at on each: an index on updated_at, which every message
+// changes, would keep follow-ups from being HOT updates.
 func (s *ConversationStore) Purge(ctx context.Context, before time.Time) (conversation.Purged, error) {
 	if before.IsZero() {
 		return conversation.Purged{}, &conversation.FieldError{Field: "before", Problem: "is required"}

@@ -54,48 +54,68 @@ func (s *ConversationStore) AppendMessage(ctx context.Context, m *conversation.M
 // ErrNotFound for an unknown conversation and ErrDuplicateID for a taken
 // message ID.
 func (s *ConversationStore) insertMessage(ctx context.Context, q querier, m *conversation.Message) (*conversation.Message, bool, error) {
-	var attachments, template []byte
-	var err error
-	if m.Attachments != nil {
-		if attachments, err = json.Marshal(m.Attachments); err != nil {
-			return nil, false, &conversation.FieldError{Field: "Message.Attachments", Problem: "cannot be encoded: " + err.Error()}
-		}
+	args, err := messageArgs(m)
+	if err != nil {
+		return nil, false, err
 	}
-	if m.Template != nil {
-		if template, err = json.Marshal(m.Template); err != nil {
-			return nil, false, &conversation.FieldError{Field: "Message.Template", Problem: "cannot be encoded: " + err.Error()}
-		}
-	}
-	var textFold any
-	if f := fold(m.Text); f != m.Text {
-		textFold = f
-	}
-	tag, err := q.Exec(ctx, `INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
-		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
-		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
-		SELECT $1, c.id, c.touchpoint, CASE WHEN $3 = 'inbound' THEN c.contact_id END, $3,
-		$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
-		FROM parley_conversations c WHERE c.id = $2
-		ON CONFLICT DO NOTHING`,
-		uuidArg(m.ID), uuidArg(m.ConversationID), m.Direction.String(), m.Internal, m.Imported,
-		m.Notice.String(), m.Author.Kind.String(), m.Author.ID, m.Text, textFold, attachments, template,
-		nullString(m.ProviderID), m.Delivery.Status.String(), m.Delivery.Reason, m.Delivery.Code,
-		tsArg(m.Delivery.At), tsArg(m.CreatedAt))
+	tag, err := q.Exec(ctx, insertMessageSQL, args...)
 	if err != nil {
 		return nil, false, storeError(err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil, true, nil
 	}
+	old, err := s.notInserted(ctx, q, m)
+	return old, false, err
+}
+
+// insertMessageSQL inserts a message, $1 to $18 as messageArgs gives
+// them, taking its touchpoint and sender from its conversation; it
+// inserts nothing for an unknown conversation or a taken key.
+const insertMessageSQL = `INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
+		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
+		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
+		SELECT $1, c.id, c.touchpoint, CASE WHEN $3 = 'inbound' THEN c.contact_id END, $3,
+		$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+		FROM parley_conversations c WHERE c.id = $2
+		ON CONFLICT DO NOTHING`
+
+// messageArgs returns insertMessageSQL's arguments for m.
+func messageArgs(m *conversation.Message) ([]any, error) {
+	var attachments, template []byte
+	var err error
+	if m.Attachments != nil {
+		if attachments, err = json.Marshal(m.Attachments); err != nil {
+			return nil, &conversation.FieldError{Field: "Message.Attachments", Problem: "cannot be encoded: " + err.Error()}
+		}
+	}
+	if m.Template != nil {
+		if template, err = json.Marshal(m.Template); err != nil {
+			return nil, &conversation.FieldError{Field: "Message.Template", Problem: "cannot be encoded: " + err.Error()}
+		}
+	}
+	var textFold any
+	if f := fold(m.Text); f != m.Text {
+		textFold = f
+	}
+	return []any{uuidArg(m.ID), uuidArg(m.ConversationID), m.Direction.String(), m.Internal, m.Imported,
+		m.Notice.String(), m.Author.Kind.String(), m.Author.ID, m.Text, textFold, attachments, template,
+		nullString(m.ProviderID), m.Delivery.Status.String(), m.Delivery.Reason, m.Delivery.Code,
+		tsArg(m.Delivery.At), tsArg(m.CreatedAt)}, nil
+}
+
+// notInserted says why insertMessageSQL inserted nothing for m: the
+// message holding its provider key, or ErrNotFound or ErrDuplicateID.
+func (s *ConversationStore) notInserted(ctx context.Context, q querier, m *conversation.Message) (*conversation.Message, error) {
 	// Nothing inserted: no conversation, a provider retry, or a taken ID,
 	// decided in the contract's order.
 	var touchpoint, contact string
 	if err := q.QueryRow(ctx, `SELECT touchpoint, contact_id FROM parley_conversations WHERE id = $1`,
 		uuidArg(m.ConversationID)).Scan(&touchpoint, &contact); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, false, conversation.ErrNotFound
+			return nil, conversation.ErrNotFound
 		}
-		return nil, false, storeError(err)
+		return nil, storeError(err)
 	}
 	if m.ProviderID != "" {
 		sender := ""
@@ -104,10 +124,10 @@ func (s *ConversationStore) insertMessage(ctx context.Context, q querier, m *con
 		}
 		old, err := s.byProvider(ctx, q, touchpoint, sender, m.ProviderID)
 		if !errors.Is(err, conversation.ErrNotFound) {
-			return old, false, err
+			return old, err
 		}
 	}
-	return nil, false, conversation.ErrDuplicateID
+	return nil, conversation.ErrDuplicateID
 }
 
 // Record stores m and the change to its conversation c in one
@@ -187,13 +207,9 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 			}
 			return recvErr
 		}
-		old, created, err := s.insertMessage(ctx, tx, m)
-		if err != nil || !created {
+		old, v, err := s.receivedWrite(ctx, tx, &before, c, m)
+		if err != nil || old != nil {
 			r.Message = old
-			return err
-		}
-		v, err := s.receivedUpdate(ctx, tx, &before, c)
-		if err != nil {
 			return err
 		}
 		c.Version = v
@@ -207,26 +223,58 @@ func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key,
 	return r, nil
 }
 
-// receivedUpdate writes c, which Receive changed from before, under the
-// row lock ReceiveOpen holds. When only the fields a received message
-// moves changed (the unread count and the times), it writes those alone;
-// anything else takes the full update.
-func (s *ConversationStore) receivedUpdate(ctx context.Context, tx pgx.Tx, before, c *conversation.Conversation) (int64, error) {
+// receivedSQL inserts a received message ($1 to $18, see
+// insertMessageSQL) and, if it was inserted, writes the fields a received
+// message moves in its conversation ($19 to $22) at version $23: one
+// round trip instead of two.
+const receivedSQL = `WITH ins AS (` + insertMessageSQL + ` RETURNING 1
+), upd AS (
+	UPDATE parley_conversations SET version = version + 1,
+		unread = $19, last_inbound_at = $20, updated_at = $21, last_message_at = $22
+	WHERE id = $2 AND version = $23 AND EXISTS (SELECT FROM ins)
+	RETURNING version
+)
+SELECT EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
+
+// receivedWrite stores m and c, which Receive changed from before, under
+// the row lock ReceiveOpen holds, and returns c's new version; or, when m
+// was not inserted, the message holding its provider key (or ErrNotFound
+// or ErrDuplicateID). When only the fields a received message moves
+// changed (the unread count and the times), one statement writes the
+// message and those fields; anything else takes the full update.
+func (s *ConversationStore) receivedWrite(ctx context.Context, tx pgx.Tx, before, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, int64, error) {
 	moved := *before
 	moved.Unread, moved.LastInboundAt, moved.UpdatedAt, moved.LastMessageAt = c.Unread, c.LastInboundAt, c.UpdatedAt, c.LastMessageAt
 	if !reflect.DeepEqual(&moved, c) {
-		return s.update(ctx, tx, c)
+		old, created, err := s.insertMessage(ctx, tx, m)
+		if err != nil || !created {
+			return old, 0, err
+		}
+		v, err := s.update(ctx, tx, c)
+		return nil, v, err
 	}
-	var v int64
-	err := tx.QueryRow(ctx, `UPDATE parley_conversations SET version = version + 1,
-		unread = $3, last_inbound_at = $4, updated_at = $5, last_message_at = $6
-		WHERE id = $1 AND version = $2 RETURNING version`,
-		uuidArg(c.ID), c.Version, c.Unread, tsArg(c.LastInboundAt), tsArg(c.UpdatedAt), tsArg(c.LastMessageAt)).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
+	args, err := messageArgs(m)
+	if err != nil {
+		return nil, 0, err
+	}
+	args = append(args, c.Unread, tsArg(c.LastInboundAt), tsArg(c.UpdatedAt), tsArg(c.LastMessageAt), c.Version)
+	var (
+		inserted bool
+		v        *int64
+	)
+	if err := tx.QueryRow(ctx, receivedSQL, args...).Scan(&inserted, &v); err != nil {
+		return nil, 0, storeError(err)
+	}
+	switch {
+	case !inserted:
+		old, err := s.notInserted(ctx, tx, m)
+		return old, 0, err
+	case v == nil:
 		// The row lock forbids it; the full update says what changed.
-		return s.update(ctx, tx, c)
+		nv, err := s.update(ctx, tx, c)
+		return nil, nv, err
 	}
-	return v, storeError(err)
+	return nil, *v, nil
 }
 
 // senderOf is the sender of m's provider key in conversation c: its

@@ -344,7 +344,7 @@ func TestDeskSurvivesSIGKILL(t *testing.T) {
 	for round := range 3 {
 		t.Run(fmt.Sprintf("round %d", round), func(t *testing.T) {
 			schema, pool := pgtest.Schema(t)
-			plan := webhooks(4, 3, 40, 5)
+			plan := webhooks(4, 3, 120, 5) // enough that the child is still writing when killed
 			app := fmt.Sprintf("parley-desk-test-k%d", round)
 			cmd, out := deskChild(t, schema, writePlan(t, t.TempDir(), app, plan), app, 6)
 			killMidway(t, pool, cmd, out, app, func() bool {

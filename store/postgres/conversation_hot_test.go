@@ -1,0 +1,46 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/store/postgres"
+	"github.com/parleyhq/parley/store/postgres/internal/pgtest"
+)
+
+// A follow-up message changes only unindexed columns of its conversation,
+// so PostgreSQL writes the conversation as a heap-only tuple (HOT), adding
+// nothing to the table's indexes: what keeps a follow-up's server work
+// close to the bare-SQL floor's (see docs/performance.md).
+func TestFollowUpsAreHOTUpdates(t *testing.T) {
+	ctx := context.Background()
+	_, pool := pgtest.Schema(t)
+	st := postgres.New(pool).Conversations
+	ids := conversation.SequentialIDs(epoch)
+	c := start(t, ids(), channel.WhatsApp, "whatsapp:+14155550100", "", conversation.Inbound)
+	c.Queues = []string{"sales"}
+	require.NoError(t, st.Create(ctx, c))
+	const followUps = 20
+	for i := range followUps {
+		m := inbound(ids(), conversation.ID{}, c.Contact.ID, fmt.Sprintf("wamid.%d", i), "where is it?")
+		m.CreatedAt = epoch.Add(time.Duration(i+1) * time.Minute)
+		r, err := st.ReceiveOpen(ctx, c.Key(), m)
+		require.NoError(t, err)
+		require.True(t, r.Created)
+	}
+	// Backends report their counts when idle, within about a second.
+	var upd, hot int64
+	require.Eventually(t, func() bool {
+		err := pool.QueryRow(ctx, `SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables
+			WHERE relid = 'parley_conversations'::regclass`).Scan(&upd, &hot)
+		return err == nil && upd >= followUps
+	}, 10*time.Second, 100*time.Millisecond, "updates counted")
+	assert.Equal(t, upd, hot, "every follow-up is a HOT update")
+}
