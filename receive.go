@@ -390,6 +390,18 @@ func (d *Desk) contactOf(tp *touchpoint, in *Inbound) (inboundContact, error) {
 // With a conversation open, Record recognises a retry, so the common case
 // costs no lookup by provider ID.
 func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, in *Inbound, now time.Time) (c *conversation.Conversation, started *conversation.StartedEvent, dup *conversation.Message, err error) {
+	for attempt := 0; ; attempt++ {
+		c, started, dup, err = d.openOnce(ctx, tp, ic, in, now)
+		// Another desk started the slot's conversation a moment before
+		// (and may have closed it since): look again.
+		if !errors.Is(err, conversation.ErrOpenExists) || attempt == maxConflictRetries {
+			return c, started, dup, err
+		}
+	}
+}
+
+// openOnce is one attempt of openFor.
+func (d *Desk) openOnce(ctx context.Context, tp *touchpoint, ic *inboundContact, in *Inbound, now time.Time) (c *conversation.Conversation, started *conversation.StartedEvent, dup *conversation.Message, err error) {
 	key := conversation.Key{Touchpoint: tp.ID, ContactID: ic.ID, InteractionID: in.InteractionID}
 	c, err = d.store.FindOpen(ctx, key)
 	if err == nil {
@@ -444,13 +456,6 @@ func (d *Desk) openFor(ctx context.Context, tp *touchpoint, ic *inboundContact, 
 		return nil, nil, nil, err
 	}
 	if err := d.store.Create(ctx, c); err != nil {
-		var exists *conversation.ExistsError
-		if errors.As(err, &exists) && !exists.Outbound {
-			// Another desk started the slot's conversation a moment
-			// before: the message goes there.
-			c, err := d.store.Get(ctx, exists.Existing)
-			return c, nil, nil, err
-		}
 		return nil, nil, nil, err
 	}
 	return c, &ev, nil, nil
