@@ -22,7 +22,8 @@ type entry struct {
 	windowed       bool
 	// announced is how far the window's notices have gone (Noticed).
 	announced stage
-	pos       [indexes]int // position in each index, -1 when absent
+	pos       [indexes]int       // position in each index, -1 when absent
+	keys      [indexes]time.Time // the instant each index orders e by
 }
 
 // stage is what has been announced of one window.
@@ -58,13 +59,19 @@ func (e *entry) instant(i int) time.Time {
 // deadlines is one index: a binary min-heap of entries by instant, each
 // entry knowing its position so that it can be moved or removed in
 // O(log n).
+//
+// An entry is ordered by its key, which is never after its instant: an
+// instant that moves later (a contact writing again pushes the window's
+// closing out, on nearly every message) leaves the key where it was,
+// still a lower bound, and the entry is moved only when it comes up
+// (min, visit). So a message costs no heap work; see BenchmarkReceive.
 type deadlines struct {
 	idx int
 	es  []*entry
 }
 
 func (h *deadlines) less(i, j int) bool {
-	return h.es[i].instant(h.idx).Before(h.es[j].instant(h.idx))
+	return h.es[i].keys[h.idx].Before(h.es[j].keys[h.idx])
 }
 
 func (h *deadlines) swap(i, j int) {
@@ -104,14 +111,31 @@ func (h *deadlines) down(i int) bool {
 }
 
 func (h *deadlines) push(e *entry) {
+	e.keys[h.idx] = e.instant(h.idx)
 	e.pos[h.idx] = len(h.es)
 	h.es = append(h.es, e)
 	h.up(len(h.es) - 1)
 }
 
-// fix restores the order after e's instant changed.
+// fix restores the order after e's instant changed: at once when it moved
+// earlier; when it moved later, once e comes up (rekey).
 func (h *deadlines) fix(e *entry) {
-	if i := e.pos[h.idx]; !h.down(i) {
+	if at := e.instant(h.idx); at.Before(e.keys[h.idx]) {
+		e.keys[h.idx] = at
+		h.up(e.pos[h.idx])
+	}
+}
+
+// rekey gives e its instant as key, which is no earlier than its key, and
+// moves it down to where that belongs.
+func (h *deadlines) rekey(e *entry) {
+	e.keys[h.idx] = e.instant(h.idx)
+	h.down(e.pos[h.idx])
+}
+
+// reorder moves the entry at i to where its key belongs.
+func (h *deadlines) reorder(i int) {
+	if !h.down(i) {
 		h.up(i)
 	}
 }
@@ -125,30 +149,46 @@ func (h *deadlines) remove(e *entry) {
 	h.es = h.es[:last]
 	e.pos[h.idx] = -1
 	if i != last {
-		h.fix(h.es[i])
+		h.reorder(i)
 	}
 }
 
-// min returns the entry with the earliest instant, nil when empty.
+// min returns the entry with the earliest instant, nil when empty. The top
+// entry's key is no later than any instant, so once the top's key is its
+// instant, it is the earliest.
 func (h *deadlines) min() *entry {
-	if len(h.es) == 0 {
-		return nil
+	for len(h.es) > 0 {
+		e := h.es[0]
+		if !e.instant(h.idx).After(e.keys[h.idx]) {
+			return e
+		}
+		h.rekey(e)
 	}
-	return h.es[0]
+	return nil
 }
 
 // visit calls fn for every entry whose instant is at or before until, in
-// no particular order. It looks at those entries and at most two more
-// each, never at the rest: a heap's subtree starts with its earliest.
+// no particular order. It looks at those entries, at entries whose key is
+// due but whose instant has moved past until (moved to their place after),
+// and at most two more each, never at the rest: a heap's subtree starts
+// with its earliest key.
 func (h *deadlines) visit(until time.Time, fn func(*entry)) {
-	h.walk(0, until, fn)
+	var stale []*entry
+	h.walk(0, until, fn, &stale)
+	for _, e := range stale {
+		h.rekey(e)
+	}
 }
 
-func (h *deadlines) walk(i int, until time.Time, fn func(*entry)) {
-	if i >= len(h.es) || h.es[i].instant(h.idx).After(until) {
+func (h *deadlines) walk(i int, until time.Time, fn func(*entry), stale *[]*entry) {
+	if i >= len(h.es) || h.es[i].keys[h.idx].After(until) {
 		return
 	}
-	fn(h.es[i])
-	h.walk(2*i+1, until, fn)
-	h.walk(2*i+2, until, fn)
+	if e := h.es[i]; e.instant(h.idx).After(until) {
+		*stale = append(*stale, e)
+	} else {
+		fn(e)
+	}
+	h.walk(2*i+1, until, fn, stale)
+	h.walk(2*i+2, until, fn, stale)
 }
