@@ -37,7 +37,9 @@ type Tracked struct {
 // It keeps its windows indexed by when they close and by when Prune may
 // forget them, so [Tracker.Notices], [Tracker.Due], [Tracker.Expiring] and
 // [Tracker.Prune] cost O(k log n) for the k windows they return or forget,
-// however many others are held, and a Touch costs O(log n).
+// however many others are held. A Touch that moves a window later, as
+// nearly every message does, changes no index: the window is moved when it
+// comes up.
 //
 // The zero Tracker is not usable; call [NewTracker].
 type Tracker struct {
