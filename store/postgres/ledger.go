@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/parleyhq/parley/routing"
@@ -61,26 +62,27 @@ func (l *Ledger) Reserve(ctx context.Context, agentID, conversationID string, we
 		return fmt.Errorf("%w: reservation of weight %d, capacity %d, agent %q, conversation %q",
 			routing.ErrInvalid, weight, capacity, agentID, conversationID)
 	}
-	var err error
+	var (
+		err error
+		r   struct {
+			holder        pgtype.Text
+			charged       bool
+			load, written int64
+		}
+	)
 	for range reserveAttempts {
-		var (
-			holder  *string
-			charged bool
-			load    int64
-			written int64
-		)
 		err = l.pool.QueryRow(ctx, reserveSQL, agentID, conversationID, weight, capacity).
-			Scan(&holder, &charged, &load, &written)
+			Scan(&r.holder, &r.charged, &r.load, &r.written)
 		switch {
 		case isDuplicateKey(err):
 			continue
 		case err != nil:
 			return fmt.Errorf("postgres: reserve: %w", err)
-		case holder != nil && *holder != agentID:
-			return fmt.Errorf("%w: conversation %q is held by %q", routing.ErrAlreadyReserved, conversationID, *holder)
-		case !charged:
-			return &routing.CapacityError{AgentID: agentID, Load: int(load), Weight: weight, Capacity: capacity}
-		case written != 1:
+		case r.holder.Valid && r.holder.String != agentID:
+			return fmt.Errorf("%w: conversation %q is held by %q", routing.ErrAlreadyReserved, conversationID, r.holder.String)
+		case !r.charged:
+			return &routing.CapacityError{AgentID: agentID, Load: int(r.load), Weight: weight, Capacity: capacity}
+		case r.written != 1:
 			// The conversation's reservation vanished between the lock and
 			// the write, which the lock forbids.
 			return fmt.Errorf("postgres: reserve: %w: conversation %q charged but not written", routing.ErrInternal, conversationID)

@@ -36,21 +36,20 @@ BEGIN
     WHERE l.agent_id = a AND l.load + d <= cap
     RETURNING l.load INTO load;
     IF NOT FOUND THEN
-        SELECT l.load - coalesce(old_w, 0) INTO load
-        FROM parley_agent_loads l WHERE l.agent_id = a;
-        IF FOUND OR d > cap THEN
-            load := coalesce(load, 0);
-            RETURN;
+        -- No row to charge in this statement's snapshot, or the charge did
+        -- not fit. The row may be the agent's first, inserted by a
+        -- concurrent call since the snapshot, so the check is made again
+        -- with an insert that locks the latest version of any such row.
+        IF d <= cap THEN
+            INSERT INTO parley_agent_loads AS l (agent_id, load) VALUES (a, greatest(d, 0))
+            ON CONFLICT (agent_id) DO UPDATE SET load = l.load + d
+                WHERE l.load + d <= cap
+            RETURNING l.load INTO load;
         END IF;
-        -- The agent's first charge; a concurrent first charge may have
-        -- inserted the row since, so the check is made again on it.
-        INSERT INTO parley_agent_loads AS l (agent_id, load) VALUES (a, greatest(d, 0))
-        ON CONFLICT (agent_id) DO UPDATE SET load = l.load + d
-            WHERE l.load + d <= cap
-        RETURNING l.load INTO load;
-        IF NOT FOUND THEN
+        IF d > cap OR NOT FOUND THEN
             SELECT l.load - coalesce(old_w, 0) INTO load
             FROM parley_agent_loads l WHERE l.agent_id = a;
+            load := coalesce(load, 0);
             RETURN;
         END IF;
     END IF;
