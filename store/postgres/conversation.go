@@ -226,7 +226,7 @@ func scanConversation(row pgx.CollectableRow) (*conversation.Conversation, error
 		kind, dir, status, mode                                string
 		addrs                                                  []byte
 		created                                                time.Time
-		updated, assigned, ended, closed, lastInbound, lastMsg *time.Time
+		updated, assigned, ended, closed, lastInbound, lastMsg pgtype.Timestamptz
 	)
 	err := row.Scan(&id, &c.Version, &c.Touchpoint, &kind, &dir, &status, &mode, &c.BotPaused,
 		&c.Contact.ID, &c.Contact.Name, &addrs, &c.Contact.Locale, &c.Contact.Anonymous,
@@ -258,8 +258,8 @@ func scanConversation(row pgx.CollectableRow) (*conversation.Conversation, error
 		}
 	}
 	c.CreatedAt = created.UTC()
-	c.UpdatedAt, c.AssignedAt, c.EndedAt = fromTS(updated), fromTS(assigned), fromTS(ended)
-	c.ClosedAt, c.LastInboundAt, c.LastMessageAt = fromTS(closed), fromTS(lastInbound), fromTS(lastMsg)
+	c.UpdatedAt, c.AssignedAt, c.EndedAt = fromTZ(updated), fromTZ(assigned), fromTZ(ended)
+	c.ClosedAt, c.LastInboundAt, c.LastMessageAt = fromTZ(closed), fromTZ(lastInbound), fromTZ(lastMsg)
 	return &c, nil
 }
 
@@ -366,6 +366,14 @@ func fromTS(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// fromTZ reads a scanned nullable timestamptz, NULL as the zero time.
+func fromTZ(t pgtype.Timestamptz) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
 }
 
 // constraint returns the name of the constraint err violated, or "".

@@ -44,3 +44,24 @@ func TestFollowUpsAreHOTUpdates(t *testing.T) {
 	}, 10*time.Second, 100*time.Millisecond, "updates counted")
 	assert.Equal(t, upd, hot, "every follow-up is a HOT update")
 }
+
+// One follow-up message a op through ReceiveOpen, the step every webhook
+// of an open conversation takes (bench's Desk.Receive row on PostgreSQL).
+func BenchmarkReceiveOpenFollowUp(b *testing.B) {
+	ctx := context.Background()
+	_, pool := pgtest.Schema(b)
+	st := postgres.New(pool).Conversations
+	ids := conversation.SequentialIDs(epoch)
+	c := start(b, ids(), channel.WhatsApp, "whatsapp:+14155550100", "", conversation.Inbound)
+	if err := st.Create(ctx, c); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m := inbound(ids(), conversation.ID{}, c.Contact.ID, fmt.Sprintf("wamid.%d", i), "where is it?")
+		m.CreatedAt = epoch.Add(time.Duration(i+1) * time.Second)
+		if _, err := st.ReceiveOpen(ctx, c.Key(), m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

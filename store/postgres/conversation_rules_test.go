@@ -22,7 +22,7 @@ import (
 
 var epoch = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 
-func start(t *testing.T, id conversation.ID, kind channel.Kind, contact, interaction string, dir conversation.Direction) *conversation.Conversation {
+func start(t testing.TB, id conversation.ID, kind channel.Kind, contact, interaction string, dir conversation.Direction) *conversation.Conversation {
 	t.Helper()
 	c, _, err := conversation.Start(conversation.Params{ID: id, Touchpoint: "tp", Channel: kind, Direction: dir,
 		Contact: conversation.Contact{ID: contact, Name: "Ana"}, InteractionID: interaction, Queues: []string{"q"}}, epoch)

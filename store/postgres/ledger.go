@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/parleyhq/parley/routing"
@@ -28,76 +29,23 @@ type Ledger struct {
 var _ routing.Ledger = (*Ledger)(nil)
 
 // reserveSQL reserves in one statement, so the check and the charge are one
-// atomic step and a refusal changes nothing. $1 agent, $2 conversation,
-// $3 weight, $4 capacity.
+// atomic step and a refusal changes nothing: parley_reserve (migration
+// 0007) locks the conversation's reservation, charges the agent only if
+// its load stays within capacity, and writes the reservation. When another
+// process inserted the same conversation meanwhile, the call fails on the
+// primary key and is undone whole; Reserve then tries again and sees that
+// reservation. $1 agent, $2 conversation, $3 weight, $4 capacity.
 //
-//   - old locks the conversation's reservation, if any: re-weighs and
-//     releases of one conversation queue here, and old reads the latest
-//     weight once the lock is granted.
-//   - delta is what the agent's load moves by: the new weight less the
-//     weight already charged for this conversation; no row when another
-//     agent holds the conversation.
-//   - charge adds delta to the agent's load only if the result stays within
-//     capacity. The ON CONFLICT update locks the agent's row and evaluates
-//     "load + delta <= capacity" on its latest committed version, so two
-//     processes charging one agent are serialised and the second sees the
-//     first's load; an agent's first charge inserts the row instead (its
-//     delta is the whole weight; greatest only keeps a negative delta, a
-//     re-weigh down, from tripping the load >= 0 check on the row offered
-//     for insertion, which PostgreSQL checks before finding the conflict).
-//   - put writes the reservation only if charge succeeded: it inserts a new
-//     one, or re-weighs the locked one. When another process inserted the
-//     same conversation meanwhile, the insert fails on the primary key and
-//     the whole statement, charge included, is undone; Reserve then tries
-//     again and sees that reservation.
-//
-// The final row says which case happened: the holding agent (another's
-// means ErrAlreadyReserved), whether the charge was made, and the load it
-// was refused against.
-const reserveSQL = `
-WITH old AS (
-	SELECT agent_id, weight FROM parley_reservations
-	WHERE conversation_id = $2
-	FOR UPDATE
-), delta AS (
-	SELECT $3::bigint - coalesce((SELECT weight FROM old), 0) AS delta
-	WHERE NOT EXISTS (SELECT 1 FROM old WHERE agent_id <> $1)
-), charge AS (
-	INSERT INTO parley_agent_loads AS l (agent_id, load)
-	SELECT $1, greatest(delta, 0) FROM delta WHERE delta <= $4
-	ON CONFLICT (agent_id) DO UPDATE SET load = l.load + (SELECT delta FROM delta)
-		WHERE l.load + (SELECT delta FROM delta) <= $4
-	RETURNING load
-), put AS (
-	INSERT INTO parley_reservations (conversation_id, agent_id, weight)
-	SELECT $2, $1, $3 FROM charge WHERE NOT EXISTS (SELECT 1 FROM old)
-	RETURNING 1
-), reweigh AS (
-	UPDATE parley_reservations SET weight = $3
-	FROM charge
-	WHERE conversation_id = $2 AND EXISTS (SELECT 1 FROM old)
-	RETURNING 1
-)
-SELECT
-	(SELECT agent_id FROM old),
-	EXISTS (SELECT 1 FROM charge),
-	coalesce((SELECT load FROM parley_agent_loads WHERE agent_id = $1), 0)
-		- coalesce((SELECT weight FROM old), 0),
-	(SELECT count(*) FROM put) + (SELECT count(*) FROM reweigh)`
+// The row says which case happened: the holding agent (another's means
+// ErrAlreadyReserved), whether the charge was made, the load it was
+// refused against, and whether the reservation was written.
+const reserveSQL = `SELECT holder, charged, load, written FROM parley_reserve($1, $2, $3, $4)`
 
 // releaseSQL deletes the reservation and takes its weight off the agent's
-// load in one statement. A second release of the same conversation waits
-// for the first, then finds nothing to delete and frees nothing.
-const releaseSQL = `
-WITH gone AS (
-	DELETE FROM parley_reservations WHERE conversation_id = $1
-	RETURNING agent_id, weight
-), freed AS (
-	UPDATE parley_agent_loads l SET load = l.load - gone.weight
-	FROM gone WHERE l.agent_id = gone.agent_id
-	RETURNING 1
-)
-SELECT coalesce((SELECT weight FROM gone), 0)`
+// load in one statement (parley_release, migration 0007). A second release
+// of the same conversation waits for the first, then finds nothing to
+// delete and frees nothing.
+const releaseSQL = `SELECT parley_release($1)`
 
 // reserveAttempts bounds Reserve's retries after losing a race to insert
 // the same conversation; the second attempt sees the winner's row.
@@ -114,26 +62,27 @@ func (l *Ledger) Reserve(ctx context.Context, agentID, conversationID string, we
 		return fmt.Errorf("%w: reservation of weight %d, capacity %d, agent %q, conversation %q",
 			routing.ErrInvalid, weight, capacity, agentID, conversationID)
 	}
-	var err error
+	var (
+		err error
+		r   struct {
+			holder        pgtype.Text
+			charged       bool
+			load, written int64
+		}
+	)
 	for range reserveAttempts {
-		var (
-			holder  *string
-			charged bool
-			load    int64
-			written int64
-		)
 		err = l.pool.QueryRow(ctx, reserveSQL, agentID, conversationID, weight, capacity).
-			Scan(&holder, &charged, &load, &written)
+			Scan(&r.holder, &r.charged, &r.load, &r.written)
 		switch {
 		case isDuplicateKey(err):
 			continue
 		case err != nil:
 			return fmt.Errorf("postgres: reserve: %w", err)
-		case holder != nil && *holder != agentID:
-			return fmt.Errorf("%w: conversation %q is held by %q", routing.ErrAlreadyReserved, conversationID, *holder)
-		case !charged:
-			return &routing.CapacityError{AgentID: agentID, Load: int(load), Weight: weight, Capacity: capacity}
-		case written != 1:
+		case r.holder.Valid && r.holder.String != agentID:
+			return fmt.Errorf("%w: conversation %q is held by %q", routing.ErrAlreadyReserved, conversationID, r.holder.String)
+		case !r.charged:
+			return &routing.CapacityError{AgentID: agentID, Load: int(r.load), Weight: weight, Capacity: capacity}
+		case r.written != 1:
 			// The conversation's reservation vanished between the lock and
 			// the write, which the lock forbids.
 			return fmt.Errorf("postgres: reserve: %w: conversation %q charged but not written", routing.ErrInternal, conversationID)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -123,5 +124,32 @@ func TestLedgerMatchesMemory(t *testing.T) {
 			lm, _ := mem.Load(ctx, a)
 			require.Equal(t, lm, lp, "call %d: load of %s", i, a)
 		}
+	}
+}
+
+// An agent's first charges, made at once by several callers, all fit a
+// capacity with room for them: none is refused because the agent's row
+// appeared after its statement began.
+func TestLedgerConcurrentFirstCharges(t *testing.T) {
+	t.Parallel()
+	_, pool := pgtest.Schema(t)
+	l := postgres.New(pool).Ledger
+	const callers = 8
+	for round := range 30 {
+		agent := fmt.Sprintf("agent-%d", round)
+		errs := make([]error, callers)
+		var wg sync.WaitGroup
+		for c := range callers {
+			wg.Go(func() {
+				errs[c] = l.Reserve(context.Background(), agent, fmt.Sprintf("conv-%d-%d", round, c), 1, 1<<30)
+			})
+		}
+		wg.Wait()
+		for c, err := range errs {
+			assert.NoError(t, err, "round %d, caller %d", round, c)
+		}
+		load, err := l.Load(context.Background(), agent)
+		require.NoError(t, err)
+		assert.Equal(t, callers, load, "round %d", round)
 	}
 }

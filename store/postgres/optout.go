@@ -167,6 +167,9 @@ func consentText(v string) bool {
 
 // isDuplicateKey reports whether err is PostgreSQL's unique_violation.
 func isDuplicateKey(err error) bool {
+	if err == nil {
+		return false
+	}
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
