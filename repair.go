@@ -134,12 +134,16 @@ type unsentMessage struct {
 func (u *unsent) add(conv conversation.ID, m *conversation.Message, dr sendRequest) {
 	dr.id, dr.render = m.ID, nil
 	dr.text, dr.attachments, dr.template = m.Text, m.Attachments, m.Template
+	u.put(m.ID, unsentMessage{conv: conv, dr: dr})
+}
+
+func (u *unsent) put(id conversation.ID, um unsentMessage) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.msgs == nil {
 		u.msgs = make(map[conversation.ID]unsentMessage)
 	}
-	u.msgs[m.ID] = unsentMessage{conv: conv, dr: dr}
+	u.msgs[id] = um
 }
 
 func (u *unsent) take() map[conversation.ID]unsentMessage {
@@ -168,7 +172,7 @@ func (d *Desk) resend(ctx context.Context, now time.Time) error {
 			return after{events: events, now: now}, err
 		})
 		if err != nil {
-			d.unsent.add(um.conv, &conversation.Message{ID: id, Text: um.dr.text, Attachments: um.dr.attachments, Template: um.dr.template}, um.dr)
+			d.unsent.put(id, um)
 			errs = append(errs, fmt.Errorf("parley: message %s still pending: %w", id, err))
 		}
 	}
