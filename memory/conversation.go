@@ -124,7 +124,7 @@ func (s *ConversationStore) Create(ctx context.Context, c *conversation.Conversa
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkConversation(c); err != nil {
+	if err := conversation.CheckStored(c); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -179,7 +179,7 @@ func (s *ConversationStore) Update(ctx context.Context, c *conversation.Conversa
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkConversation(c); err != nil {
+	if err := conversation.CheckStored(c); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -209,7 +209,7 @@ func (s *ConversationStore) checkUpdateOf(r *convRecord, c *conversation.Convers
 	if c.Version != r.c.Version {
 		return &conversation.ConflictError{ID: c.ID, Version: c.Version, Current: r.c.Version}
 	}
-	if err := sameIdentity(&r.c, c); err != nil {
+	if err := conversation.CheckIdentity(&r.c, c); err != nil {
 		return err
 	}
 	if c.Status.Open() && !r.c.Status.Open() {
@@ -295,43 +295,6 @@ func (s *ConversationStore) releaseSlot(r *convRecord) {
 	if s.outbound[ok] == r {
 		delete(s.outbound, ok)
 	}
-}
-
-func checkConversation(c *conversation.Conversation) error {
-	switch {
-	case c == nil:
-		return &conversation.FieldError{Field: "Conversation", Problem: "is nil"}
-	case c.ID.IsZero():
-		return &conversation.FieldError{Field: "ID", Problem: "is required"}
-	case !c.Status.Valid():
-		return &conversation.FieldError{Field: "Status", Problem: "is not valid"}
-	case c.Touchpoint == "":
-		return &conversation.FieldError{Field: "Touchpoint", Problem: "is required"}
-	case c.Contact.ID == "":
-		return &conversation.FieldError{Field: "Contact.ID", Problem: "is required"}
-	}
-	return nil
-}
-
-func sameIdentity(old, c *conversation.Conversation) error {
-	field := ""
-	switch {
-	case old.Touchpoint != c.Touchpoint:
-		field = "Touchpoint"
-	case old.Channel != c.Channel:
-		field = "Channel"
-	case old.Direction != c.Direction:
-		field = "Direction"
-	case old.Contact.ID != c.Contact.ID:
-		field = "Contact.ID"
-	case old.InteractionID != c.InteractionID:
-		field = "InteractionID"
-	case !old.CreatedAt.Equal(c.CreatedAt):
-		field = "CreatedAt"
-	default:
-		return nil
-	}
-	return &conversation.FieldError{Field: field, Problem: "cannot change after create"}
 }
 
 // copyConversation copies c into dst, slices included, so the store never

@@ -231,7 +231,7 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	if err := m.Validate(); err != nil {
 		return nil, false, err
 	}
-	if err := checkConversation(c); err != nil {
+	if err := conversation.CheckStored(c); err != nil {
 		return nil, false, err
 	}
 	if m.ConversationID != c.ID {

@@ -300,17 +300,10 @@ func corrupt(id conversation.ID, err error) error {
 // checkConversation refuses what the contract calls invalid, and enums
 // that have no name to store.
 func checkConversation(c *conversation.Conversation) error {
+	if err := conversation.CheckStored(c); err != nil {
+		return err
+	}
 	switch {
-	case c == nil:
-		return &conversation.FieldError{Field: "Conversation", Problem: "is nil"}
-	case c.ID.IsZero():
-		return &conversation.FieldError{Field: "ID", Problem: "is required"}
-	case !c.Status.Valid():
-		return &conversation.FieldError{Field: "Status", Problem: "is not valid"}
-	case c.Touchpoint == "":
-		return &conversation.FieldError{Field: "Touchpoint", Problem: "is required"}
-	case c.Contact.ID == "":
-		return &conversation.FieldError{Field: "Contact.ID", Problem: "is required"}
 	case !c.Channel.Valid():
 		return &conversation.FieldError{Field: "Channel", Problem: "is not valid"}
 	case !c.Direction.Valid():
@@ -321,27 +314,12 @@ func checkConversation(c *conversation.Conversation) error {
 	return nil
 }
 
-// sameIdentity refuses a change to a field that says which conversation
-// this is. Times compare at the microsecond, as stored.
+// sameIdentity is conversation.CheckIdentity with times compared at the
+// microsecond, as stored.
 func sameIdentity(old, c *conversation.Conversation) error {
-	field := ""
-	switch {
-	case old.Touchpoint != c.Touchpoint:
-		field = "Touchpoint"
-	case old.Channel != c.Channel:
-		field = "Channel"
-	case old.Direction != c.Direction:
-		field = "Direction"
-	case old.Contact.ID != c.Contact.ID:
-		field = "Contact.ID"
-	case old.InteractionID != c.InteractionID:
-		field = "InteractionID"
-	case !old.CreatedAt.Equal(c.CreatedAt.Truncate(time.Microsecond)):
-		field = "CreatedAt"
-	default:
-		return nil
-	}
-	return &conversation.FieldError{Field: field, Problem: "cannot change after create"}
+	at := *c
+	at.CreatedAt = c.CreatedAt.Truncate(time.Microsecond)
+	return conversation.CheckIdentity(old, &at)
 }
 
 // uuidArg passes an ID as a uuid, the zero ID as NULL.
