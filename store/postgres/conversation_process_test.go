@@ -289,20 +289,9 @@ func TestDeskAcrossProcesses(t *testing.T) {
 		cmds[i], outs[i] = deskChild(t, schema, writePlan(t, dir, app, plan), app, 4)
 		require.NoError(t, cmds[i].Start())
 	}
-	done := make(chan struct{})
-	var watch sync.WaitGroup
-	polls := 0
-	watch.Go(func() {
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(20 * time.Millisecond):
-				checkLoads(t, pool, deskAgents)
-				checkSlots(t, pool)
-				polls++
-			}
-		}
+	stop := watch(func() {
+		checkLoads(t, pool, deskAgents)
+		checkSlots(t, pool)
 	})
 	for i, cmd := range cmds {
 		assert.NoError(t, cmd.Wait(), "child %d:\n%s", i, outs[i])
@@ -312,8 +301,7 @@ func TestDeskAcrossProcesses(t *testing.T) {
 			}
 		}
 	}
-	close(done)
-	watch.Wait()
+	polls := stop()
 	require.False(t, t.Failed())
 
 	retried := 0

@@ -255,25 +255,11 @@ func TestLedgerAcrossProcesses(t *testing.T) {
 		cmds[i], outs[i] = child(t, schema, fmt.Sprintf("p%d", i), filepath.Join(dir, fmt.Sprintf("p%d.journal", i)), 2*time.Second)
 		require.NoError(t, cmds[i].Start())
 	}
-	done := make(chan struct{})
-	var watch sync.WaitGroup
-	polls := 0
-	watch.Go(func() {
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(20 * time.Millisecond):
-				checkLoads(t, pool, hammeredAgents)
-				polls++
-			}
-		}
-	})
+	stop := watch(func() { checkLoads(t, pool, hammeredAgents) })
 	for i, cmd := range cmds {
 		assert.NoError(t, cmd.Wait(), "child %d:\n%s", i, outs[i].String())
 	}
-	close(done)
-	watch.Wait()
+	polls := stop()
 	require.False(t, t.Failed())
 
 	checkLoads(t, pool, hammeredAgents)

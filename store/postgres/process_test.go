@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -59,4 +60,28 @@ func awaitSessionsEnd(t *testing.T, pool *pgxpool.Pool, app string) {
 		err := pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&n)
 		return err == nil && n == 0
 	}, 10*time.Second, 5*time.Millisecond, "the sessions of %s linger", app)
+}
+
+// watch runs check about every 20 ms while child processes run, until the
+// returned stop is called; stop returns how many checks ran.
+func watch(check func()) (stop func() int) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	polls := 0
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+				check()
+				polls++
+			}
+		}
+	})
+	return func() int {
+		close(done)
+		wg.Wait()
+		return polls
+	}
 }
