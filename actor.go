@@ -64,6 +64,19 @@ func (d *Desk) asActor(ctx context.Context, actorID string, id conversation.ID, 
 	})
 }
 
+// supervising refuses, with ErrForbidden, an actor who is neither a
+// supervisor nor SystemActor the action what, which concerns every queue.
+func (d *Desk) supervising(actorID, what string) error {
+	v, err := d.actor(actorID)
+	if err != nil {
+		return err
+	}
+	if !v.Supervisor {
+		return fmt.Errorf("%w: %q may not %s: only a supervisor or the system actor may", ErrForbidden, actorID, what)
+	}
+	return nil
+}
+
 // see refuses an actor who may not see conversation c with a
 // *routing.VisibilityError (routing.ErrNotVisible).
 func see(v conversation.Viewer, c *conversation.Conversation) error {

@@ -3,7 +3,6 @@ package parley
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
@@ -35,19 +34,16 @@ var ErrEraseUnsupported = errors.New("parley: the conversation store cannot eras
 // Conversations another desk sharing the store routed are freed in the
 // shared Ledger here, and in that desk's view at its next Tick.
 func (d *Desk) Erase(ctx context.Context, actorID string, contact channel.Address) (conversation.Erasure, error) {
-	v, err := d.actor(actorID)
-	if err != nil {
+	if err := d.supervising(actorID, "erase a contact"); err != nil {
 		return conversation.Erasure{}, err
-	}
-	if !v.Supervisor {
-		return conversation.Erasure{}, fmt.Errorf("%w: %q may not erase a contact: only a supervisor or the system actor may", ErrForbidden, actorID)
 	}
 	e, ok := d.store.(conversation.Eraser)
 	if !ok {
 		return conversation.Erasure{}, ErrEraseUnsupported
 	}
 	// The contact's ID is its normalised address, the form it was stored in.
-	if contact, err = channel.NewAddress(contact.Kind, contact.ID); err != nil {
+	contact, err := channel.NewAddress(contact.Kind, contact.ID)
+	if err != nil {
 		return conversation.Erasure{}, err
 	}
 	held, err := d.contactConversations(ctx, contact.String())

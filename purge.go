@@ -3,7 +3,6 @@ package parley
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/conversation"
@@ -27,12 +26,8 @@ var ErrPurgeUnsupported = errors.New("parley: the conversation store cannot purg
 // conversation.ErrInvalid, since purging everything is more often a
 // mistake than a policy.
 func (d *Desk) Purge(ctx context.Context, actorID string, before time.Time) (conversation.Purged, error) {
-	v, err := d.actor(actorID)
-	if err != nil {
+	if err := d.supervising(actorID, "purge history"); err != nil {
 		return conversation.Purged{}, err
-	}
-	if !v.Supervisor {
-		return conversation.Purged{}, fmt.Errorf("%w: %q may not purge history: only a supervisor or the system actor may", ErrForbidden, actorID)
 	}
 	p, ok := d.store.(conversation.Purger)
 	if !ok {

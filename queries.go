@@ -3,7 +3,6 @@ package parley
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -178,12 +177,8 @@ func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID)
 // SystemActor may read it (ErrForbidden): an agent reads its own
 // conversations' windows in [Desk.Composer].
 func (d *Desk) ExpiringWindows(actorID string, within time.Duration) ([]session.Tracked, error) {
-	v, err := d.actor(actorID)
-	if err != nil {
+	if err := d.supervising(actorID, "list every expiring window"); err != nil {
 		return nil, err
-	}
-	if !v.Supervisor {
-		return nil, fmt.Errorf("%w: %q may not list every expiring window: only a supervisor or the system actor may", ErrForbidden, actorID)
 	}
 	return d.windows.Expiring(d.now(), within), nil
 }
