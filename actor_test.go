@@ -260,3 +260,32 @@ func TestSystemActorIDIsReserved(t *testing.T) {
 	f := newFixture(t)
 	assert.ErrorIs(t, f.AddAgent(context.Background(), routing.Agent{ID: parley.SystemActor, Queues: []string{"support"}}), routing.ErrInvalid)
 }
+
+// SendSnippet refused for visibility returns no rendered text.
+func TestSnippetRefusedRendersNothing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	id, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa("+14155550100"), ProviderID: "w1", Text: "hi", Name: "Alice Secret"})
+	require.NoError(t, err)
+	m, err := f.SendSnippet(ctx, "cy", id.Conversation.ID, "greet", nil)
+	require.ErrorIs(t, err, routing.ErrNotVisible)
+	if m != nil {
+		assert.NotContains(t, m.Text, "Alice")
+	}
+	assert.NotContains(t, err.Error(), "Alice")
+	for _, s := range storedMessages(t, f, id.Conversation.ID) {
+		assert.NotContains(t, s.Text, "Alice", "nothing stored")
+	}
+}
+
+// The refusal of an agent who serves the conversation's queue but may not
+// see it (another agent holds it) does not claim the agent serves none.
+func TestVisibilityErrorTellsTheTruth(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+	require.NoError(t, f.Assign(ctx, "ana", id, "ana"))
+	err := f.Close(ctx, "bo", id, "")
+	require.ErrorIs(t, err, routing.ErrNotVisible)
+	assert.NotContains(t, err.Error(), "in none of them", "bo serves support")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -125,4 +126,155 @@ func TestTransferFailingInTheStoreIsUndoneInTheRouter(t *testing.T) {
 	assert.ErrorIs(t, f.Assign(ctx, parley.SystemActor, third.Conversation.ID, "ana"), conversation.ErrInvalidTransition)
 	_, err = f.Reply(ctx, "ana", first, "still mine")
 	require.NoError(t, err)
+}
+
+// updateFailStore fails every conversation write while failing is set.
+type updateFailStore struct {
+	conversation.Store
+	failing atomic.Bool
+}
+
+// errStoreDown is the failure the fake stores answer with.
+var errStoreDown = errors.New("store: down")
+
+func (s *updateFailStore) Update(ctx context.Context, c *conversation.Conversation) error {
+	if s.failing.Load() {
+		return errStoreDown
+	}
+	return s.Store.Update(ctx, c)
+}
+
+// A failed store write leaves the router as the store says: the agent's
+// load is what it holds (probed by assigning more than fits) before and
+// after Tick, and Tick has nothing to repair.
+func TestFailedStoreWriteLeavesTheRouterAsStored(t *testing.T) {
+	ctx := context.Background()
+	actions := []struct {
+		name string
+		act  func(f *parleytest.Desk, id conversation.ID) error
+		// heldByAna: the store still says ana holds the conversation
+		heldByAna bool
+	}{
+		{"End", func(f *parleytest.Desk, id conversation.ID) error { return f.End(ctx, "ana", id) }, true},
+		{"Close", func(f *parleytest.Desk, id conversation.ID) error { return f.Close(ctx, "ana", id, "") }, true},
+		{"SendToInbox", func(f *parleytest.Desk, id conversation.ID) error { return f.SendToInbox(ctx, "ana", id) }, true},
+		{"TransferToQueues", func(f *parleytest.Desk, id conversation.ID) error {
+			return f.TransferToQueues(ctx, "ana", id, []string{"sales"})
+		}, true},
+		{"Transfer", func(f *parleytest.Desk, id conversation.ID) error { return f.Transfer(ctx, "ana", id, "bo") }, true},
+		{"Escalate", func(f *parleytest.Desk, id conversation.ID) error { return f.Escalate(ctx, "ana", id) }, true},
+	}
+	for _, a := range actions {
+		t.Run(a.name, func(t *testing.T) {
+			store := &updateFailStore{Store: memory.NewConversationStore()}
+			f := newFixture(t, func(c *parley.Config) {
+				c.Conversations = store
+				c.Agents[0].Capacity = 39 // ana holds one conversation, not two
+				c.Agents[1].Capacity = 39
+			})
+			id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+			other := receive(t, f, "wa", wa("+14155550101"), "w2", "hello").Conversation.ID
+			require.NoError(t, f.Assign(ctx, "ana", id, "ana"))
+
+			store.failing.Store(true)
+			err := a.act(f, id)
+			store.failing.Store(false)
+			if a.name != "Escalate" {
+				require.ErrorIs(t, err, errStoreDown)
+			}
+			probe := func(when string) {
+				st, who := status(t, f, id)
+				require.Equal(t, conversation.Assigned, st, when)
+				require.Equal(t, "ana", who, when)
+				assert.ErrorIs(t, f.Assign(ctx, "ana", other, "ana"), routing.ErrOverCapacity, "%s: ana is still charged", when)
+			}
+			probe("after the failure")
+			require.NoError(t, f.Tick(ctx))
+			probe("after Tick")
+			// bo has room for what the store says he holds: nothing.
+			require.NoError(t, f.Assign(ctx, "bo", other, "bo"))
+		})
+	}
+}
+
+// Assign whose store write fails leaves the agent uncharged.
+func TestFailedAssignLeavesTheAgentFree(t *testing.T) {
+	ctx := context.Background()
+	store := &updateFailStore{Store: memory.NewConversationStore()}
+	f := newFixture(t, func(c *parley.Config) {
+		c.Conversations = store
+		c.Agents[0].Capacity = 20
+	})
+	id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+	store.failing.Store(true)
+	require.ErrorIs(t, f.Assign(ctx, "ana", id, "ana"), errStoreDown)
+	store.failing.Store(false)
+	require.NoError(t, f.Tick(ctx))
+	st, _ := status(t, f, id)
+	require.Equal(t, conversation.Queued, st)
+	require.NoError(t, f.Assign(ctx, "ana", id, "ana"), "ana's room is free")
+}
+
+// onceFailStore fails the next n conversation writes.
+type onceFailStore struct {
+	conversation.Store
+	n atomic.Int32
+}
+
+func (s *onceFailStore) Update(ctx context.Context, c *conversation.Conversation) error {
+	if s.n.Add(-1) >= 0 {
+		return errStoreDown
+	}
+	return s.Store.Update(ctx, c)
+}
+
+// A transfer the store refuses, whose freed room the router gave at once
+// to a waiting conversation, cannot be undone in the router: Tick must
+// still bring the router in line with the store, not fail for ever.
+func TestTransferUndoneAfterTheRoomWasTaken(t *testing.T) {
+	ctx := context.Background()
+	store := &onceFailStore{Store: memory.NewConversationStore()}
+	f := newFixture(t, withSupervisor, func(c *parley.Config) {
+		c.Conversations = store
+		touchpointOf(c, "wa").Routing.Mode = routing.Automatic
+		c.Agents[0].Capacity = 20 // ana holds one conversation
+	})
+	require.NoError(t, f.SetPresence(ctx, "bo", routing.Away))
+	c1 := receive(t, f, "wa", wa("+14155550100"), "w1", "hello")
+	require.Equal(t, routing.Assigned, c1.Routing.Outcome)
+	require.Equal(t, "ana", c1.Routing.AgentID)
+	c2 := receive(t, f, "wa", wa("+14155550101"), "w2", "hello")
+	require.NotEqual(t, routing.Assigned, c2.Routing.Outcome, "precondition: c2 waits")
+
+	store.n.Store(1)
+	err := f.Transfer(ctx, "ana", c1.Conversation.ID, "sue")
+	require.ErrorIs(t, err, errStoreDown)
+	// The router could not give c1 back (ana took c2 meanwhile): the move
+	// it made is applied to the store, so both agree.
+	_, who := status(t, f, c1.Conversation.ID)
+	assert.Equal(t, "sue", who)
+
+	assert.NoError(t, f.Tick(ctx), "Tick repairs the drift")
+	assert.NoError(t, f.Tick(ctx), "and has nothing left to repair")
+}
+
+// A transfer the store refuses publishes nothing and leaves the
+// conversation with its agent.
+func TestRefusedTransferPublishesNothing(t *testing.T) {
+	ctx := context.Background()
+	store := &onceFailStore{Store: memory.NewConversationStore()}
+	f := newFixture(t, func(c *parley.Config) { c.Conversations = store })
+	id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+	require.NoError(t, f.Assign(ctx, "ana", id, "ana"))
+	events := len(f.Publisher.Names())
+	before, err := f.Conversation(ctx, parley.SystemActor, id)
+	require.NoError(t, err)
+
+	store.n.Store(1)
+	require.ErrorIs(t, f.Transfer(ctx, "ana", id, "bo"), errStoreDown)
+	assert.Equal(t, f.Publisher.Names()[events:], []string{}, "a refused transfer publishes nothing")
+	after, err := f.Conversation(ctx, parley.SystemActor, id)
+	require.NoError(t, err)
+	assert.Equal(t, before.AssigneeID, after.AssigneeID)
+	assert.Equal(t, before.Version, after.Version, "and writes nothing")
 }

@@ -2,6 +2,7 @@ package parley_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/routing"
@@ -77,4 +79,23 @@ func TestEraseForgetsTheContactsWindow(t *testing.T) {
 	assert.Equal(t, wa("+14155550101"), ws[0].Key.Contact)
 	_, _, err = f.Start(ctx, "ana", parley.Opening{Touchpoint: "wa", To: wa("+14155550100"), Text: "still there?"})
 	assert.ErrorIs(t, err, parley.ErrBusinessInitiated, "no window is known for an erased contact")
+}
+
+// Erase refuses an address that does not parse, and erases nothing.
+func TestEraseOddAddresses(t *testing.T) {
+	ctx := context.Background()
+	for _, addr := range []channel.Address{
+		wa("14155550100"), wa("+"), wa(""), wa("+14155550100\x00"),
+		wa("+1"), sms("+1415555010a"), {Kind: channel.WebChat, ID: ""}, {Kind: channel.Kind(99), ID: "+14155550100"},
+		{},
+	} {
+		t.Run(fmt.Sprintf("%q", addr.ID), func(t *testing.T) {
+			f := newFixture(t)
+			id := receive(t, f, "wa", wa("+14155550100"), "w1", "hello").Conversation.ID
+			_, err := f.Erase(ctx, parley.SystemActor, addr)
+			assert.Error(t, err)
+			_, err = f.Conversation(ctx, parley.SystemActor, id)
+			assert.NoError(t, err, "nothing erased")
+		})
+	}
 }

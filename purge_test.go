@@ -2,6 +2,9 @@ package parley_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,4 +70,47 @@ func TestPurgeUnsupported(t *testing.T) {
 	f := newFixture(t, func(c *parley.Config) { c.Conversations = noEraser{memory.NewConversationStore()} })
 	_, err := f.Purge(context.Background(), parley.SystemActor, f.Clock.Now())
 	assert.ErrorIs(t, err, parley.ErrPurgeUnsupported)
+}
+
+// Purge runs while webhooks arrive and agents close conversations: under
+// -race, nothing open is purged and every message is stored.
+func TestPurgeRacesReceive(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	const n = 40
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for i := range n {
+			rc, err := f.Receive(ctx, parley.Inbound{Touchpoint: "wa", From: wa(fmt.Sprintf("+1415555%04d", i)), ProviderID: "w" + strconv.Itoa(i), Text: "hi"})
+			if assert.NoError(t, err) && i%2 == 0 {
+				assert.NoError(t, f.Close(ctx, parley.SystemActor, rc.Conversation.ID, ""))
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for range n {
+			_, err := f.Purge(ctx, parley.SystemActor, f.Clock.Now().Add(time.Hour))
+			assert.NoError(t, err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for range n {
+			_, err := f.Inbox(ctx, "ana", routing.OldestFirst)
+			assert.NoError(t, err)
+		}
+	}()
+	wg.Wait()
+	_, err := f.Purge(ctx, parley.SystemActor, f.Clock.Now().Add(time.Hour))
+	require.NoError(t, err)
+	page, err := f.Search(ctx, parley.SystemActor, conversation.Query{Limit: conversation.MaxLimit})
+	require.NoError(t, err)
+	assert.Len(t, page.Conversations, n/2, "the open half is kept")
+	for _, c := range page.Conversations {
+		assert.True(t, c.Status.Open())
+		assert.Len(t, storedMessages(t, f, c.ID), 1)
+	}
 }

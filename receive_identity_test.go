@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/optout"
 )
@@ -119,5 +120,48 @@ func TestReceiveKeywordReusingAnotherSendersIDAppliesToTheSender(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Two SMS contacts reusing one provider ID: the STOP opts out its own
+// sender only, and each receipt carries its own conversation.
+func TestReusedIDWithStopOptsOutItsSenderOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	a := receive(t, f, "sms", sms("+14155550100"), "s1", "STOP")
+	b := receive(t, f, "sms", sms("+14155550101"), "s1", "hello")
+	assert.False(t, b.Duplicate)
+	assert.Equal(t, optout.OptOut, a.Keyword)
+	assert.NotEqual(t, optout.OptOut, b.Keyword)
+	ca, err := f.Composer(ctx, "ana", a.Conversation.ID)
+	require.NoError(t, err)
+	cb, err := f.Composer(ctx, "ana", b.Conversation.ID)
+	require.NoError(t, err)
+	assert.True(t, ca.OptedOut)
+	assert.False(t, cb.OptedOut)
+	retry := receive(t, f, "sms", sms("+14155550101"), "s1", "hello")
+	assert.True(t, retry.Duplicate)
+	assert.Equal(t, b.Conversation.ID, retry.Conversation.ID)
+}
+
+// An inbound message whose provider ID equals the provider ID the
+// transport gave an outbound message: the delivery report updates the
+// outbound message, never the contact's.
+func TestDeliveryReportMatchesOutboundOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	rc := receive(t, f, "wa", wa("+14155550100"), "fake-1", "hello")
+	m, err := f.Reply(ctx, "ana", rc.Conversation.ID, "hi")
+	require.NoError(t, err)
+	require.Equal(t, "fake-1", m.ProviderID, "precondition: the IDs collide")
+	changed, err := f.UpdateDelivery(ctx, parley.DeliveryReport{Touchpoint: "wa", ProviderID: "fake-1", Status: conversation.DeliveryDelivered, At: f.Clock.Now()})
+	require.NoError(t, err)
+	assert.True(t, changed)
+	for _, s := range storedMessages(t, f, rc.Conversation.ID) {
+		if s.Direction == conversation.Inbound {
+			assert.Equal(t, conversation.DeliveryStatus(0), s.Delivery.Status, "the contact's message is untouched")
+		} else {
+			assert.Equal(t, conversation.DeliveryDelivered, s.Delivery.Status)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -299,4 +300,90 @@ func TestTranscriptOfAnyLengthUpToTheLimit(t *testing.T) {
 		assert.Equal(t, n, te.Turns)
 		assert.Equal(t, parley.MaxTranscriptTurns, te.Limit)
 	})
+}
+
+// A carrier that pads a STOP with a NUL ("STOP\x00") still opts the
+// contact out: a refused webhook would leave the STOP unhonoured, and
+// every retry refused alike.
+func TestStopWithANulOptsOut(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	rc, err := f.Receive(ctx, parley.Inbound{Touchpoint: "sms", From: sms("+14155550100"), ProviderID: "s1", Text: "STOP\x00"})
+	require.NoError(t, err)
+	assert.Equal(t, optout.OptOut, rc.Keyword)
+	comp, err := f.Composer(ctx, "ana", rc.Conversation.ID)
+	require.NoError(t, err)
+	assert.True(t, comp.OptedOut)
+}
+
+// A refused inbound message leaves nothing: no conversation, no event.
+func TestRefusedInboundLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	huge := strings.Repeat("x", channel.MaxInboundText+1)
+	for _, tc := range []struct {
+		name string
+		in   parley.Inbound
+	}{
+		{"NULs only", parley.Inbound{Text: "\x00"}},
+		{"huge text", parley.Inbound{Text: huge}},
+		{"control in name", parley.Inbound{Text: "hi", Name: "Al\x1bice"}},
+		{"newline in name", parley.Inbound{Text: "hi", Name: "Al\nice"}},
+		{"NUL in provider ID", parley.Inbound{Text: "hi", ProviderID: "w\x00"}},
+		{"invalid UTF-8 provider ID", parley.Inbound{Text: "hi", ProviderID: "w\xff"}},
+		{"huge provider ID", parley.Inbound{Text: "hi", ProviderID: strings.Repeat("p", 1<<20)}},
+		{"white space only", parley.Inbound{Text: " \t\n"}},
+		{"negative size", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a.jpg", Attachment: channel.Attachment{MIMEType: "image/jpeg", Size: -1}}}}},
+		{"huge size", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a.jpg", Attachment: channel.Attachment{MIMEType: "image/jpeg", Size: math.MaxInt64}}}}},
+		{"NUL in URL", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/\x00", Attachment: channel.Attachment{MIMEType: "image/jpeg", Size: 10}}}}},
+		{"control in MIME", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a", Attachment: channel.Attachment{MIMEType: "image/jpeg\n", Size: 10}}}}},
+		{"control in file name", parley.Inbound{Attachments: []conversation.Attachment{{URL: "https://x/a", Attachment: channel.Attachment{MIMEType: "image/jpeg", Name: "a\x00.jpg", Size: 10}}}}},
+		{"NUL in transcript", parley.Inbound{Text: "hi", Transcript: []parley.Turn{{Author: conversation.AuthorBot, Text: "\x00"}}}},
+		{"bad author", parley.Inbound{Text: "hi", Transcript: []parley.Turn{{Author: conversation.AuthorKind(99), Text: "a"}}}},
+		{"transcript too long", parley.Inbound{Text: "hi", Transcript: make([]parley.Turn, parley.MaxTranscriptTurns+1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			in := tc.in
+			in.Touchpoint, in.From = "wa", wa("+14155550100")
+			_, err := f.Receive(ctx, in)
+			assert.ErrorIs(t, err, conversation.ErrInvalid)
+			page, err := f.Search(ctx, parley.SystemActor, conversation.Query{})
+			require.NoError(t, err)
+			assert.Empty(t, page.Conversations, "no conversation is left")
+			assert.Empty(t, f.Publisher.Names(), "no event")
+		})
+	}
+}
+
+// Transcripts at the limit are imported whole, with the welcome kept.
+func TestTranscriptAtTheLimit(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{255, 256, 257, parley.MaxTranscriptTurns} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			f := newFixture(t)
+			turns := make([]parley.Turn, n)
+			for i := range turns {
+				turns[i] = parley.Turn{Author: conversation.AuthorBot, Text: "turn " + strconv.Itoa(i)}
+			}
+			rc, err := f.Receive(ctx, parley.Inbound{Touchpoint: "chat", From: channel.Address{Kind: channel.WebChat, ID: "v1"}, ProviderID: "c1", Text: "hi", Transcript: turns})
+			require.NoError(t, err)
+			var all []*conversation.Message
+			q := conversation.MessageQuery{ConversationID: rc.Conversation.ID, Sort: conversation.Oldest, Limit: conversation.MaxLimit}
+			for {
+				page, err := f.Messages(ctx, parley.SystemActor, q)
+				require.NoError(t, err)
+				all = append(all, page.Messages...)
+				if page.Next == "" {
+					break
+				}
+				q.Cursor = page.Next
+			}
+			assert.Len(t, all, n+1)
+			ids := map[conversation.ID]bool{}
+			for _, m := range all {
+				assert.False(t, ids[m.ID])
+				ids[m.ID] = true
+			}
+		})
+	}
 }
