@@ -45,6 +45,11 @@ func (h *timerHeap) due(now time.Time) bool { return len(h.ts) > 0 && !h.ts[0].a
 func (h *timerHeap) push(t timer) {
 	h.set++
 	t.seq = h.set
+	h.insert(t)
+}
+
+// insert adds t, whose seq is set, to the heap.
+func (h *timerHeap) insert(t timer) {
 	h.ts = append(h.ts, t)
 	for i := len(h.ts) - 1; i > 0; {
 		p := (i - 1) / 2

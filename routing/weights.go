@@ -71,3 +71,31 @@ func (w Weights) With(k channel.Kind, weight int) (Weights, error) {
 	w.set[k] = uint8(weight)
 	return w, nil
 }
+
+// list returns the weights set, by channel.Kind (0: the default), as a
+// Snapshot or an Op carries them.
+func (w Weights) list() []int {
+	l := make([]int, len(w.set))
+	for k, v := range w.set {
+		l[k] = int(v)
+	}
+	return l
+}
+
+// weightsFrom reads a list made by Weights.list back.
+func weightsFrom(l []int) (Weights, error) {
+	var w Weights
+	if len(l) > len(w.set) {
+		return w, invalidf("%d weights, more than the %d channel kinds", len(l), len(w.set))
+	}
+	for k, v := range l {
+		if v == 0 {
+			continue
+		}
+		var err error
+		if w, err = w.With(channel.Kind(k), v); err != nil {
+			return Weights{}, err
+		}
+	}
+	return w, nil
+}
