@@ -25,8 +25,12 @@ func reserved(a routing.Agent) error {
 }
 
 // agent returns a configured agent.
-func (d *Desk) agent(id string) (routing.Agent, error) {
-	a, ok := d.router.Agent(id)
+func (d *Desk) agent(ctx context.Context, id string) (routing.Agent, error) {
+	var a routing.Agent
+	var ok bool
+	if err := d.routes.view(ctx, func(r *routing.Router) { a, ok = r.Agent(id) }); err != nil {
+		return routing.Agent{}, err
+	}
 	if !ok {
 		return routing.Agent{}, fmt.Errorf("%w: %q", routing.ErrUnknownAgent, id)
 	}
@@ -37,18 +41,18 @@ func (d *Desk) agent(id string) (routing.Agent, error) {
 // everything) or SystemActor, which sees everything. Every action on a
 // conversation starts here, so the visibility rules an agent meets in its
 // inbox hold for every call it makes.
-func (d *Desk) actor(actorID string) (conversation.Viewer, error) {
+func (d *Desk) actor(ctx context.Context, actorID string) (conversation.Viewer, error) {
 	if actorID == SystemActor {
 		return conversation.Viewer{AgentID: SystemActor, Supervisor: true}, nil
 	}
-	return d.viewer(actorID)
+	return d.viewer(ctx, actorID)
 }
 
 // asActor runs f with conversation id under its lock, once actorID is
 // known to see it (routing.ErrNotVisible, routing.ErrUnknownAgent
 // otherwise): the start of every action on one conversation.
 func (d *Desk) asActor(ctx context.Context, actorID string, id conversation.ID, f func(c *conversation.Conversation) (after, error)) error {
-	v, err := d.actor(actorID)
+	v, err := d.actor(ctx, actorID)
 	if err != nil {
 		return err
 	}
@@ -66,8 +70,8 @@ func (d *Desk) asActor(ctx context.Context, actorID string, id conversation.ID, 
 
 // supervising refuses, with ErrForbidden, an actor who is neither a
 // supervisor nor SystemActor the action what, which concerns every queue.
-func (d *Desk) supervising(actorID, what string) error {
-	v, err := d.actor(actorID)
+func (d *Desk) supervising(ctx context.Context, actorID, what string) error {
+	v, err := d.actor(ctx, actorID)
 	if err != nil {
 		return err
 	}
@@ -87,8 +91,8 @@ func see(v conversation.Viewer, c *conversation.Conversation) error {
 }
 
 // viewer returns what agentID may see; only an agent, not SystemActor.
-func (d *Desk) viewer(agentID string) (conversation.Viewer, error) {
-	a, err := d.agent(agentID)
+func (d *Desk) viewer(ctx context.Context, agentID string) (conversation.Viewer, error) {
+	a, err := d.agent(ctx, agentID)
 	if err != nil {
 		return conversation.Viewer{}, err
 	}
@@ -96,7 +100,7 @@ func (d *Desk) viewer(agentID string) (conversation.Viewer, error) {
 }
 
 // mustViewer is viewer for an agent already known to exist.
-func (d *Desk) mustViewer(agentID string) conversation.Viewer {
-	v, _ := d.viewer(agentID)
+func (d *Desk) mustViewer(ctx context.Context, agentID string) conversation.Viewer {
+	v, _ := d.viewer(ctx, agentID)
 	return v
 }

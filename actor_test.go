@@ -235,7 +235,7 @@ func TestExpiringWindowsIsForSupervisors(t *testing.T) {
 		{"sue", nil},
 		{parley.SystemActor, nil},
 	} {
-		ws, err := f.ExpiringWindows(tc.actor, 25*time.Hour)
+		ws, err := f.ExpiringWindows(context.Background(), tc.actor, 25*time.Hour)
 		if tc.want != nil {
 			assert.ErrorIs(t, err, tc.want, tc.actor)
 			assert.Empty(t, ws, tc.actor)

@@ -19,7 +19,7 @@ import (
 // or draining: only available agents receive new work),
 // and routing.ErrAlreadyAssigned when someone holds it.
 func (d *Desk) Assign(ctx context.Context, actorID string, id conversation.ID, agentID string) error {
-	if _, err := d.agent(agentID); err != nil {
+	if _, err := d.agent(ctx, agentID); err != nil {
 		return err
 	}
 	return d.asActor(ctx, actorID, id, func(c *conversation.Conversation) (after, error) {
@@ -35,7 +35,7 @@ func (d *Desk) Assign(ctx context.Context, actorID string, id conversation.ID, a
 // routes it by its touchpoint's mode. actorID is usually SystemActor (the
 // bot's own automation), or an agent or supervisor who sees it.
 func (d *Desk) HandOff(ctx context.Context, actorID string, id conversation.ID) error {
-	v, err := d.actor(actorID)
+	v, err := d.actor(ctx, actorID)
 	if err != nil {
 		return err
 	}
@@ -64,12 +64,12 @@ func (d *Desk) HandOff(ctx context.Context, actorID string, id conversation.ID) 
 func (d *Desk) SendToInbox(ctx context.Context, actorID string, id conversation.ID) error {
 	now := d.now()
 	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
-		if err := d.routed(c.ID); err != nil {
+		if err := d.routed(ctx, c.ID); err != nil {
 			return nil, err
 		}
 		return c.SendToInbox(nil, now)
 	}, func() ([]routing.Decision, error) {
-		return d.router.SendToInbox(ctx, id.String(), now)
+		return d.routeConv(ctx, routing.OpSendToInbox, id.String(), "", now)
 	})
 }
 
@@ -82,7 +82,7 @@ func (d *Desk) SendToInbox(ctx context.Context, actorID string, id conversation.
 // target's capacity and availability are checked (routing.ErrOverCapacity,
 // routing.ErrUnavailable; routing.ErrUnknownAgent for an unknown one).
 func (d *Desk) Transfer(ctx context.Context, actorID string, id conversation.ID, toAgentID string) error {
-	to, err := d.viewer(toAgentID)
+	to, err := d.viewer(ctx, toAgentID)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (d *Desk) Transfer(ctx context.Context, actorID string, id conversation.ID,
 			ev, err = c.Transfer(toAgentID, conversation.AssignManual, now)
 			return err
 		}); err != nil {
-			undo, uerr := d.router.Transfer(ctx, id.String(), from, now)
+			undo, uerr := d.routeConv(ctx, routing.OpTransfer, id.String(), from, now)
 			if uerr != nil {
 				d.drifted(ctx, id, uerr)
 			}
@@ -120,15 +120,15 @@ func (d *Desk) Transfer(ctx context.Context, actorID string, id conversation.ID,
 // Ledger, an agent found full is reloaded once first, as another desk may
 // have freed its room.
 func (d *Desk) transferTo(ctx context.Context, id conversation.ID, agentID string, now time.Time) ([]routing.Decision, error) {
-	decs, err := d.router.Transfer(ctx, id.String(), agentID, now)
+	decs, err := d.routeConv(ctx, routing.OpTransfer, id.String(), agentID, now)
 	if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
 		return decs, err
 	}
-	refreshed, rerr := d.router.Refresh(ctx, agentID, now)
+	refreshed, rerr := d.routeOp(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: agentID})
 	if rerr != nil {
 		return refreshed, errors.Join(err, rerr)
 	}
-	decs, err = d.router.Transfer(ctx, id.String(), agentID, now)
+	decs, err = d.routeConv(ctx, routing.OpTransfer, id.String(), agentID, now)
 	return append(refreshed, decs...), err
 }
 
@@ -143,7 +143,7 @@ func (d *Desk) TransferToQueues(ctx context.Context, actorID string, id conversa
 	}
 	now := d.now()
 	return d.change(ctx, actorID, id, now, func(c *conversation.Conversation) (Event, error) {
-		if err := d.routed(c.ID); err != nil {
+		if err := d.routed(ctx, c.ID); err != nil {
 			return nil, err
 		}
 		if c.Status != conversation.Assigned {
@@ -152,7 +152,7 @@ func (d *Desk) TransferToQueues(ctx context.Context, actorID string, id conversa
 		}
 		return c.SendToInbox(queues, now)
 	}, func() ([]routing.Decision, error) {
-		return d.router.TransferToQueues(ctx, id.String(), queues, now)
+		return d.routeOp(ctx, routing.Op{Kind: routing.OpTransferToQueues, At: now, ConversationID: id.String(), Queues: queues})
 	})
 }
 
@@ -160,7 +160,7 @@ func (d *Desk) TransferToQueues(ctx context.Context, actorID string, id conversa
 // actor: nobody accepts for another. The conversation is assigned.
 func (d *Desk) Accept(ctx context.Context, agentID string, id conversation.ID) error {
 	now := d.now()
-	if err := d.router.Accept(id.String(), agentID, now); err != nil {
+	if _, err := d.routeConv(ctx, routing.OpAccept, id.String(), agentID, now); err != nil {
 		return err
 	}
 	d.conclude(ctx, after{decs: []routing.Decision{{ConversationID: id.String(), Outcome: routing.Assigned, AgentID: agentID, Automatic: true}}, now: now})
@@ -172,7 +172,7 @@ func (d *Desk) Accept(ctx context.Context, agentID string, id conversation.ID) e
 // declined it.
 func (d *Desk) Reject(ctx context.Context, agentID string, id conversation.ID) error {
 	now := d.now()
-	decs, err := d.router.Reject(ctx, id.String(), agentID, now)
+	decs, err := d.routeConv(ctx, routing.OpReject, id.String(), agentID, now)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (d *Desk) Escalate(ctx context.Context, actorID string, id conversation.ID)
 		if c.Status != conversation.Assigned {
 			return after{}, fmt.Errorf("%w: conversation %s is %s, not assigned", routing.ErrUnknownConversation, id, c.Status)
 		}
-		decs, err := d.router.Escalate(ctx, id.String(), now)
+		decs, err := d.routeConv(ctx, routing.OpEscalate, id.String(), "", now)
 		if err != nil {
 			return after{}, err
 		}
@@ -204,18 +204,23 @@ func (d *Desk) Escalate(ctx context.Context, actorID string, id conversation.ID)
 
 // routed refuses, before anything is written, a move the router could not
 // follow: one of a conversation it does not hold.
-func (d *Desk) routed(id conversation.ID) error {
-	if _, held := d.router.Conversation(id.String()); !held {
+func (d *Desk) routed(ctx context.Context, id conversation.ID) error {
+	_, held, err := d.placement(ctx, id.String())
+	if err == nil && !held {
 		return fmt.Errorf("%w: conversation %s is not routed by this desk", routing.ErrUnknownConversation, id)
 	}
-	return nil
+	return err
 }
 
 // assign gives queued conversation c to agentID through the router (which
 // checks visibility and capacity) and stores it. The caller holds c's lock.
 func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID string, mode conversation.AssignMode, now time.Time) (_ *conversation.Conversation, _ []Event, err error) {
 	var aside []Event // about other conversations, met on the way
-	if _, known := d.router.Conversation(c.ID.String()); !known {
+	_, known, err := d.placement(ctx, c.ID.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	if !known {
 		// Not routed in this process yet (one the business starts, a bot
 		// conversation, one from before a restart): enter it in the inbox
 		// first, for this agent to take. It enters as a simplified
@@ -227,24 +232,24 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		it := d.item(c)
 		it.Enqueued = c.CreatedAt
 		it.Touchpoint = ""
-		if _, err := d.router.Enqueue(ctx, it, now); err != nil {
+		if _, err := d.enqueue(ctx, it, now); err != nil {
 			return nil, nil, err
 		}
 		defer func() {
 			if err != nil {
-				if _, rerr := d.router.Release(ctx, c.ID.String(), now); rerr != nil {
+				if _, rerr := d.routeConv(ctx, routing.OpRelease, c.ID.String(), "", now); rerr != nil {
 					err = errors.Join(err, rerr)
 				}
 			}
 		}()
 	}
-	if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
+	if _, err := d.routeConv(ctx, routing.OpAssign, c.ID.String(), agentID, now); err != nil {
 		if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
 			return nil, nil, err
 		}
 		// Another desk may have freed the agent's room: learn it and try
 		// once more before refusing.
-		decs, rerr := d.router.Refresh(ctx, agentID, now)
+		decs, rerr := d.routeOp(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: agentID})
 		// Decisions about other conversations are applied here; their
 		// events go out with c's, once the caller has let go of the lock.
 		aside = d.applyAside(ctx, now, c.ID, decs)
@@ -252,8 +257,8 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 			// The refreshed agents took c itself, as it waited for one.
 			events, aerr := d.applyOne(ctx, c.ID, mine, now)
 			events = append(aside, events...)
-			if p, _ := d.router.Conversation(c.ID.String()); aerr != nil || p.Outcome != routing.Assigned || p.AgentID != agentID {
-				return nil, events, errors.Join(err, aerr)
+			if p, _, perr := d.placement(ctx, c.ID.String()); aerr != nil || perr != nil || p.Outcome != routing.Assigned || p.AgentID != agentID {
+				return nil, events, errors.Join(err, aerr, perr)
 			}
 			stored, gerr := d.store.Get(ctx, c.ID)
 			return stored, events, gerr
@@ -261,7 +266,7 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		if rerr != nil {
 			return nil, aside, errors.Join(err, rerr)
 		}
-		if err := d.router.Assign(ctx, c.ID.String(), agentID, now); err != nil {
+		if _, err := d.routeConv(ctx, routing.OpAssign, c.ID.String(), agentID, now); err != nil {
 			return nil, aside, err
 		}
 	}
@@ -287,7 +292,7 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		// the router's view matches what is stored. What the freed room
 		// let in is applied; a router that cannot follow, or that placed
 		// this conversation again at once, is left for Tick to repair.
-		decs, rerr := d.router.SendToInbox(ctx, c.ID.String(), now)
+		decs, rerr := d.routeConv(ctx, routing.OpSendToInbox, c.ID.String(), "", now)
 		aside = append(aside, d.applyAside(ctx, now, c.ID, decs)...)
 		if _, placed := own(decs, c.ID); rerr != nil || placed {
 			d.drifted(ctx, c.ID, errors.Join(err, rerr))

@@ -20,7 +20,7 @@ func (d *Desk) ResumeBot(ctx context.Context, actorID string, id conversation.ID
 }
 
 func (d *Desk) setBot(ctx context.Context, actorID string, id conversation.ID, paused bool) error {
-	v, err := d.actor(actorID)
+	v, err := d.actor(ctx, actorID)
 	if err != nil {
 		return err
 	}

@@ -42,10 +42,14 @@ func (d *Desk) CloseWith(ctx context.Context, actorID string, id conversation.ID
 // agent would stay charged for ever (that desk forgets it on its Tick).
 func (d *Desk) release(ctx context.Context, id conversation.ID, now time.Time) func() ([]routing.Decision, error) {
 	return func() ([]routing.Decision, error) {
-		if _, held := d.router.Conversation(id.String()); !held && d.shared() {
+		_, held, err := d.placement(ctx, id.String())
+		if err != nil {
+			return nil, err
+		}
+		if !held && d.shared() {
 			_, err := d.ledger.Release(ctx, id.String())
 			return nil, err
 		}
-		return d.router.Release(ctx, id.String(), now)
+		return d.routeConv(ctx, routing.OpRelease, id.String(), "", now)
 	}
 }

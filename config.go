@@ -90,9 +90,16 @@ type Config struct {
 	Conversations conversation.Store
 	// OptOuts is the opt-out ledger; nil means an in-memory one.
 	OptOuts optout.Store
+	// Routing is the routing log that desks in several processes (or one
+	// desk across restarts) share, so that they route as one: the same
+	// agents and presence, offers and deadlines, waiting order. Nil keeps
+	// routing in this process. Agents are added to it on the desk's first
+	// routing call, unless the log has them already; Ledger must be nil,
+	// as the log has its own.
+	Routing routing.Log
 	// Ledger records capacity reservations; set it to share agents'
-	// capacity between several desks (processes). Nil means the router's
-	// own memory, right for one process.
+	// capacity between several desks (processes) that each route on their
+	// own. Nil means the router's own memory, right for one process.
 	Ledger routing.Ledger
 
 	// Publisher receives events; nil drops them.
@@ -189,6 +196,26 @@ func (c *Config) validate() *ConfigError {
 		e.addErr(t.Validate())
 	}
 	return e
+}
+
+// routes returns the Desk's router: a replica of c.Routing, or its own.
+func (c *Config) routes() (routes, error) {
+	rc := c.routingConfig()
+	if c.Routing == nil {
+		r, err := routing.New(rc)
+		return ownRouter{r}, err
+	}
+	if c.Ledger != nil {
+		return nil, fmt.Errorf("%w: Routing and Ledger are both set: a shared routing log reserves capacity through its own ledger", routing.ErrInvalid)
+	}
+	agents := rc.Agents
+	rc.Agents = nil
+	p, err := routing.NewReplica(routing.ReplicaConfig{Router: rc, Log: c.Routing})
+	clock := c.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	return &sharedRouter{p: p, agents: agents, clock: clock}, err
 }
 
 // routingConfig is how the router sees c: each touchpoint's routing mode

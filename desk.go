@@ -60,16 +60,15 @@ const maxConflictRetries = 8
 // A Desk is safe for concurrent use by multiple goroutines. Changes to one
 // conversation are serialised within the process and settled by optimistic
 // concurrency (conversation.ErrConflict, retried) across processes that
-// share a store. Routing state (who is available, offers, waiting order) is
-// kept in the process; capacity is shared through Config.Ledger, whose
-// loads the Desk reloads before it lets a conversation wait or refuses an
-// assignment for want of room, and on every [Desk.Tick].
+// share a store. Routing state (who is available, offers, waiting order)
+// is kept in the process, or, with Config.Routing, in a log that every
+// desk sharing it routes from as one.
 type Desk struct {
 	transport Transport
 	now       func() time.Time
 	newID     func() conversation.ID
 	store     conversation.Store
-	router    *routing.Router
+	routes    routes
 	consent   *optout.Registry
 	sessions  session.Policies
 	windows   *session.Tracker
@@ -128,7 +127,7 @@ type templateKey struct {
 func New(cfg Config) (*Desk, error) {
 	problems := cfg.validate()
 
-	router, err := routing.New(cfg.routingConfig())
+	routes, err := cfg.routes()
 	problems.addErr(err)
 
 	d := &Desk{
@@ -136,7 +135,7 @@ func New(cfg Config) (*Desk, error) {
 		now:         cfg.Clock,
 		newID:       cfg.NewID,
 		store:       cfg.Conversations,
-		router:      router,
+		routes:      routes,
 		sessions:    cfg.Sessions,
 		snippets:    cfg.Snippets,
 		templates:   make(map[templateKey]template.WhatsApp, len(cfg.Templates)),

@@ -7,6 +7,7 @@ import (
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/optout"
+	"github.com/parleyhq/parley/routing"
 )
 
 // ErrEraseUnsupported: Erase was asked of a Desk whose conversation store
@@ -34,7 +35,7 @@ var ErrEraseUnsupported = errors.New("parley: the conversation store cannot eras
 // Conversations another desk sharing the store routed are freed in the
 // shared Ledger here, and in that desk's view at its next Tick.
 func (d *Desk) Erase(ctx context.Context, actorID string, contact channel.Address) (conversation.Erasure, error) {
-	if err := d.supervising(actorID, "erase a contact"); err != nil {
+	if err := d.supervising(ctx, actorID, "erase a contact"); err != nil {
 		return conversation.Erasure{}, err
 	}
 	e, ok := d.store.(conversation.Eraser)
@@ -57,14 +58,19 @@ func (d *Desk) Erase(ctx context.Context, actorID string, contact channel.Addres
 	now := d.now()
 	var errs []error
 	for _, c := range held {
-		if _, routed := d.router.Conversation(c.ID.String()); !routed {
+		_, routed, err := d.placement(ctx, c.ID.String())
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !routed {
 			if d.shared() && c.Status == conversation.Assigned {
 				_, err := d.ledger.Release(ctx, c.ID.String())
 				errs = append(errs, err)
 			}
 			continue
 		}
-		decs, err := d.router.Release(ctx, c.ID.String(), now)
+		decs, err := d.routeConv(ctx, routing.OpRelease, c.ID.String(), "", now)
 		errs = append(errs, err)
 		d.conclude(ctx, after{decs: decs, now: now})
 	}

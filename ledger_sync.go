@@ -80,7 +80,7 @@ func (d *Desk) shared() bool { return d.ledger != nil }
 func (d *Desk) refresh(ctx context.Context, agents []string, now time.Time) ([]routing.Decision, error) {
 	var out []routing.Decision
 	for _, id := range agents {
-		decs, err := d.router.Refresh(ctx, id, now)
+		decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: id})
 		out = append(out, decs...)
 		if err != nil && !errors.Is(err, routing.ErrUnknownAgent) {
 			return out, err
@@ -105,7 +105,11 @@ func (d *Desk) concerned(c *conversation.Conversation) []string {
 // more for the agent than the Ledger holds, and reads the store for the
 // conversations the router holds.
 func (d *Desk) reconcile(ctx context.Context, agentID string, now time.Time) ([]routing.Decision, error) {
-	ids, err := d.router.Held(agentID)
+	var ids []string
+	var err error
+	if verr := d.routes.view(ctx, func(r *routing.Router) { ids, err = r.Held(agentID) }); verr != nil {
+		return nil, verr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +128,7 @@ func (d *Desk) reconcile(ctx context.Context, agentID string, now time.Time) ([]
 		default:
 			continue // still open: its reservation is real
 		}
-		decs, err := d.router.Release(ctx, s, now)
+		decs, err := d.routeConv(ctx, routing.OpRelease, s, "", now)
 		out = append(out, decs...)
 		if err != nil {
 			return out, err
@@ -145,7 +149,7 @@ func (d *Desk) syncAgents(ctx context.Context, now time.Time) ([]routing.Decisio
 			errs = append(errs, err)
 			continue
 		}
-		local, err := d.router.Load(id)
+		local, err := d.load(ctx, id)
 		if err != nil {
 			continue // removed meanwhile
 		}
@@ -156,7 +160,7 @@ func (d *Desk) syncAgents(ctx context.Context, now time.Time) ([]routing.Decisio
 				errs = append(errs, err)
 				continue
 			}
-			if local, err = d.router.Load(id); err != nil {
+			if local, err = d.load(ctx, id); err != nil {
 				continue
 			}
 		}
@@ -167,4 +171,12 @@ func (d *Desk) syncAgents(ctx context.Context, now time.Time) ([]routing.Decisio
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// load is the router's load of agentID.
+func (d *Desk) load(ctx context.Context, agentID string) (load int, err error) {
+	if verr := d.routes.view(ctx, func(r *routing.Router) { load, err = r.Load(agentID) }); verr != nil {
+		return 0, verr
+	}
+	return load, err
 }

@@ -26,7 +26,7 @@ var ErrPurgeUnsupported = errors.New("parley: the conversation store cannot purg
 // conversation.ErrInvalid, since purging everything is more often a
 // mistake than a policy.
 func (d *Desk) Purge(ctx context.Context, actorID string, before time.Time) (conversation.Purged, error) {
-	if err := d.supervising(actorID, "purge history"); err != nil {
+	if err := d.supervising(ctx, actorID, "purge history"); err != nil {
 		return conversation.Purged{}, err
 	}
 	p, ok := d.store.(conversation.Purger)

@@ -18,7 +18,7 @@ import (
 // unassigned conversation of its queues and its own; a supervisor and
 // SystemActor see all), routing.ErrUnknownAgent for an unknown actor.
 func (d *Desk) Conversation(ctx context.Context, actorID string, id conversation.ID) (*conversation.Conversation, error) {
-	v, err := d.actor(actorID)
+	v, err := d.actor(ctx, actorID)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (d *Desk) Messages(ctx context.Context, actorID string, q conversation.Mess
 // another lists, and what one assigned, none lists. A conversation this
 // desk has offered to an agent is not listed while the offer stands.
 func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) ([]*conversation.Conversation, error) {
-	v, err := d.viewer(agentID)
+	v, err := d.viewer(ctx, agentID)
 	if err != nil || len(v.Queues) == 0 {
 		return nil, err
 	}
@@ -66,7 +66,11 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 			return nil, err
 		}
 		for _, c := range page.Conversations {
-			if p, held := d.router.Conversation(c.ID.String()); held && (p.Outcome == routing.Offered || p.Outcome == routing.Assigned) {
+			p, held, err := d.placement(ctx, c.ID.String())
+			if err != nil {
+				return nil, err
+			}
+			if held && (p.Outcome == routing.Offered || p.Outcome == routing.Assigned) {
 				continue // offered here, or assigned and the store not told yet
 			}
 			out = append(out, c)
@@ -102,7 +106,7 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 // agent's queues, one assigned to the agent, or anything for a supervisor
 // or SystemActor.
 func (d *Desk) Search(ctx context.Context, actorID string, q conversation.Query) (conversation.Page, error) {
-	v, err := d.actor(actorID)
+	v, err := d.actor(ctx, actorID)
 	if err != nil {
 		return conversation.Page{}, err
 	}
@@ -131,7 +135,7 @@ type Composer struct {
 
 // Composer returns the composer state of conversation id for agentID.
 func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID) (Composer, error) {
-	v, err := d.viewer(agentID)
+	v, err := d.viewer(ctx, agentID)
 	if err != nil {
 		return Composer{}, err
 	}
@@ -176,8 +180,8 @@ func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID)
 // The list names contacts of every queue, so only a supervisor or
 // SystemActor may read it (ErrForbidden): an agent reads its own
 // conversations' windows in [Desk.Composer].
-func (d *Desk) ExpiringWindows(actorID string, within time.Duration) ([]session.Tracked, error) {
-	if err := d.supervising(actorID, "list every expiring window"); err != nil {
+func (d *Desk) ExpiringWindows(ctx context.Context, actorID string, within time.Duration) ([]session.Tracked, error) {
+	if err := d.supervising(ctx, actorID, "list every expiring window"); err != nil {
 		return nil, err
 	}
 	return d.windows.Expiring(d.now(), within), nil

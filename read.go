@@ -8,7 +8,7 @@ import (
 
 // MarkRead resets the conversation's unread count for its agent.
 func (d *Desk) MarkRead(ctx context.Context, agentID string, id conversation.ID) error {
-	v, err := d.viewer(agentID)
+	v, err := d.viewer(ctx, agentID)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,10 @@ func (d *Desk) repairDrift(ctx context.Context, now time.Time) error {
 // to its assignee when Assigned, waiting in the inbox when Queued, freed
 // otherwise (or when it is gone). The caller holds id's lock.
 func (d *Desk) repair(ctx context.Context, id conversation.ID, now time.Time) ([]routing.Decision, error) {
-	p, held := d.router.Conversation(id.String())
+	p, held, err := d.placement(ctx, id.String())
+	if err != nil {
+		return nil, err
+	}
 	c, err := d.store.Get(ctx, id)
 	if errors.Is(err, conversation.ErrNotFound) {
 		c, err = &conversation.Conversation{ID: id, Status: conversation.Closed}, nil
@@ -87,23 +90,23 @@ func (d *Desk) repair(ctx context.Context, id conversation.ID, now time.Time) ([
 	case c.Status == conversation.Assigned && held && p.Outcome == routing.Assigned && p.AgentID == c.AssigneeID:
 		return nil, nil
 	case c.Status == conversation.Assigned && held && p.Outcome == routing.Assigned:
-		return d.router.Transfer(ctx, id.String(), c.AssigneeID, now)
+		return d.routeConv(ctx, routing.OpTransfer, id.String(), c.AssigneeID, now)
 	case c.Status == conversation.Assigned:
 		if !held {
 			it := d.item(c)
 			it.Touchpoint = "" // entered for this agent, not routed by its mode
-			if _, err := d.router.Enqueue(ctx, it, now); err != nil {
+			if _, err := d.enqueue(ctx, it, now); err != nil {
 				return nil, err
 			}
 		}
-		return nil, d.router.Assign(ctx, id.String(), c.AssigneeID, now)
+		return d.routeConv(ctx, routing.OpAssign, id.String(), c.AssigneeID, now)
 	case c.Status == conversation.Queued:
 		if held && p.Outcome == routing.Assigned {
-			return d.router.SendToInbox(ctx, id.String(), now)
+			return d.routeConv(ctx, routing.OpSendToInbox, id.String(), "", now)
 		}
 		return nil, nil
 	case held:
-		return d.router.Release(ctx, id.String(), now)
+		return d.routeConv(ctx, routing.OpRelease, id.String(), "", now)
 	case d.shared():
 		// Assigned by another desk: its reservation is freed in the Ledger.
 		_, err := d.ledger.Release(ctx, id.String())

@@ -26,7 +26,7 @@ func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *co
 		it.PreviousAt = prev.LastMessageAt
 		it.KeepAgent = d.reopen.Agent(prev) != ""
 	}
-	dec, err := d.router.Enqueue(ctx, it, now)
+	dec, err := d.enqueue(ctx, it, now)
 	if errors.Is(err, routing.ErrAlreadyReserved) {
 		// Another desk sharing the Ledger routed it a moment before and
 		// writes the outcome to the store; the refused Enqueue left
@@ -65,7 +65,10 @@ func (d *Desk) ensureRouted(ctx context.Context, c *conversation.Conversation, n
 	if c.Status != conversation.Queued {
 		return routing.Decision{}, nil, nil
 	}
-	p, known := d.router.Conversation(c.ID.String())
+	p, known, err := d.placement(ctx, c.ID.String())
+	if err != nil {
+		return routing.Decision{}, nil, err
+	}
 	if !known {
 		var prev *conversation.Conversation
 		if !c.Previous.IsZero() {
@@ -125,8 +128,10 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 	var ev Event
 	_, err := d.mutate(ctx, id, func(c *conversation.Conversation) (err error) {
 		ev = nil
-		p, held := d.router.Conversation(dec.ConversationID)
+		p, held, err := d.placement(ctx, dec.ConversationID)
 		switch {
+		case err != nil:
+			return err
 		case !held:
 			return errUnchanged // released since: ended, closed or removed
 		case p.Outcome != routing.Assigned:
@@ -169,7 +174,9 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 	case routing.Offered:
 		events = append(events, OfferedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, AgentID: dec.AgentID, Deadline: dec.Deadline})
 	case routing.Waiting:
-		if p, held := d.router.Conversation(dec.ConversationID); held && p.Outcome == routing.Waiting {
+		if p, held, err := d.placement(ctx, dec.ConversationID); err != nil {
+			return events, err
+		} else if held && p.Outcome == routing.Waiting {
 			evs, err := d.busy(ctx, id, now)
 			return append(events, evs...), err
 		}

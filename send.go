@@ -194,7 +194,7 @@ func (d *Desk) Note(ctx context.Context, agentID string, id conversation.ID, tex
 	if isBlank(text) {
 		return nil, ErrEmpty
 	}
-	if _, err := d.agent(agentID); err != nil {
+	if _, err := d.agent(ctx, agentID); err != nil {
 		return nil, err
 	}
 	var note *conversation.Message
@@ -220,7 +220,7 @@ func (d *Desk) note(ctx context.Context, agentID string, id conversation.ID, tex
 		if err != nil {
 			return nil, err
 		}
-		if !c.VisibleTo(d.mustViewer(agentID)) {
+		if !c.VisibleTo(d.mustViewer(ctx, agentID)) {
 			return nil, &routing.VisibilityError{ConversationID: id.String(), AgentID: agentID}
 		}
 		if err := c.Post(m); err != nil {
@@ -242,7 +242,7 @@ func (d *Desk) note(ctx context.Context, agentID string, id conversation.ID, tex
 // transport.
 func (d *Desk) send(ctx context.Context, agentID string, id conversation.ID, dr sendRequest) (*conversation.Message, error) {
 	dr.author = conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}
-	v, err := d.viewer(agentID)
+	v, err := d.viewer(ctx, agentID)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,9 @@ func (d *Desk) sendLocked(ctx context.Context, v conversation.Viewer, id convers
 	if err = cmp.Or(err, refused); err == nil {
 		// The first reply stops the touchpoint's auto-transfer clock; a
 		// conversation without one has nothing to stop.
-		_ = d.router.Replied(id.String(), now)
+		if tp := d.tps[c.Touchpoint]; tp != nil && tp.Routing.AutoTransfer > 0 {
+			_, _ = d.routeConv(ctx, routing.OpReplied, id.String(), "", now)
+		}
 	}
 	return m, append(events, evs...), err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/session"
 	"github.com/parleyhq/parley/template"
 )
@@ -65,7 +66,7 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Opening) (*conversat
 	if !tp.Kind.Capabilities().BusinessInitiated {
 		return nil, nil, ErrBusinessInitiated
 	}
-	if _, err := d.agent(agentID); err != nil {
+	if _, err := d.agent(ctx, agentID); err != nil {
 		return nil, nil, err
 	}
 	dr := sendRequest{text: o.Text, author: conversation.Author{Kind: conversation.AuthorAgent, ID: agentID}}
@@ -128,7 +129,7 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 	// went out and nothing will, so the empty conversation must not hold
 	// the agent's capacity (the room goes to what waits) nor its slot.
 	closeEmpty := func(c *conversation.Conversation, cause error) *conversation.Conversation {
-		decs, err := d.router.Release(ctx, c.ID.String(), now)
+		decs, err := d.routeConv(ctx, routing.OpRelease, c.ID.String(), "", now)
 		events = append(events, d.applyAside(ctx, now, c.ID, decs)...)
 		if err != nil {
 			return c

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/routing"
 	"github.com/parleyhq/parley/session"
 )
 
@@ -32,7 +33,7 @@ import (
 // What it could not finish is in the error and is tried again next time.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
-	decs, err := d.router.Expire(ctx, now)
+	decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpExpire, At: now})
 	d.conclude(ctx, after{decs: decs, now: now})
 	errs := []error{err}
 	if d.shared() {

@@ -2,7 +2,6 @@ package routing
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -53,7 +52,8 @@ func WeightsOp(w Weights, now time.Time) Op {
 }
 
 // Apply makes op: it calls the method op names with op's arguments and
-// returns that method's decisions and error. An unknown kind, or an op
+// returns that method's decisions and error, keeping op's slices as the
+// method keeps its arguments' (an Item's Queues). An unknown kind, or an op
 // missing what its method needs, is refused with an error matching
 // [ErrInvalid], changing nothing.
 func (r *Router) Apply(ctx context.Context, op Op) ([]Decision, error) {
@@ -63,9 +63,7 @@ func (r *Router) Apply(ctx context.Context, op Op) ([]Decision, error) {
 		if op.Item == nil {
 			return nil, invalidf("op %s without an item", op.Kind)
 		}
-		it := *op.Item
-		it.Queues = slices.Clone(it.Queues)
-		d, err := r.Enqueue(ctx, it, now)
+		d, err := r.Enqueue(ctx, *op.Item, now)
 		if err != nil || d.Outcome == NotRouted {
 			return nil, err
 		}
@@ -96,12 +94,10 @@ func (r *Router) Apply(ctx context.Context, op Op) ([]Decision, error) {
 		if op.Agent == nil {
 			return nil, invalidf("op %s without an agent", op.Kind)
 		}
-		a := *op.Agent
-		a.Queues = slices.Clone(a.Queues)
 		if op.Kind == OpAddAgent {
-			return r.AddAgent(ctx, a, now)
+			return r.AddAgent(ctx, *op.Agent, now)
 		}
-		return r.UpdateAgent(ctx, a, now)
+		return r.UpdateAgent(ctx, *op.Agent, now)
 	case OpRemoveAgent:
 		return r.RemoveAgent(ctx, op.AgentID, now)
 	case OpRefresh:

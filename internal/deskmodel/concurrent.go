@@ -209,7 +209,7 @@ func RunConcurrent(t *testing.T, stores Stores, opts Options) {
 				var ws routing.Weights
 				ws, _ = ws.With(channel.WhatsApp, []int{10, 20, 35}[rng.IntN(3)])
 				ws, _ = ws.With(channel.WebChat, []int{20, 30, 45}[rng.IntN(3)])
-				h.d.SetWeights(ws)
+				_ = h.d.SetWeights(ctx, ws)
 			case r < 99:
 				sent := h.d.Transport.Sent()
 				if len(sent) > 0 {

@@ -416,8 +416,7 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			h.m.weights[k] = v
 		}
 		h.note("weights %v", h.m.weights)
-		h.d.SetWeights(w)
-		return nil, nil
+		return nil, h.d.SetWeights(ctx, w)
 	case r < 94:
 		if len(h.outPids) == 0 {
 			return nil, nil

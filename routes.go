@@ -1,0 +1,103 @@
+package parley
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/routing"
+)
+
+// routes is the Desk's router: its own, in this process, or a replica of
+// the Config.Routing log that every desk sharing it makes the same
+// decisions from.
+type routes interface {
+	// apply makes op and returns its decisions.
+	apply(ctx context.Context, op routing.Op) ([]routing.Decision, error)
+	// view calls fn with the router up to date, for reads only.
+	view(ctx context.Context, fn func(r *routing.Router)) error
+}
+
+// ownRouter is a router of this process alone.
+type ownRouter struct{ r *routing.Router }
+
+func (o ownRouter) apply(ctx context.Context, op routing.Op) ([]routing.Decision, error) {
+	return o.r.Apply(ctx, op)
+}
+
+func (o ownRouter) view(_ context.Context, fn func(r *routing.Router)) error {
+	fn(o.r)
+	return nil
+}
+
+// sharedRouter is a replica of a shared log. The configured agents are
+// added on its first use, by whichever desk comes first: a desk built with
+// them must not fail because another already added them.
+type sharedRouter struct {
+	p      *routing.Replica
+	agents []routing.Agent
+	clock  func() time.Time
+
+	mu     sync.Mutex
+	seeded bool
+}
+
+func (s *sharedRouter) apply(ctx context.Context, op routing.Op) ([]routing.Decision, error) {
+	if err := s.seed(ctx); err != nil {
+		return nil, err
+	}
+	return s.p.Do(ctx, op)
+}
+
+func (s *sharedRouter) view(ctx context.Context, fn func(r *routing.Router)) error {
+	if err := s.seed(ctx); err != nil {
+		return err
+	}
+	return s.p.View(ctx, fn)
+}
+
+// seed adds the configured agents the log does not know yet.
+func (s *sharedRouter) seed(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seeded {
+		return nil
+	}
+	for _, a := range s.agents {
+		_, err := s.p.Do(ctx, routing.Op{Kind: routing.OpAddAgent, At: s.clock(), Agent: &a})
+		if err != nil && !errors.Is(err, routing.ErrDuplicate) {
+			return fmt.Errorf("parley: adding configured agent %q to the shared router: %w", a.ID, err)
+		}
+	}
+	s.seeded = true
+	return nil
+}
+
+// placement returns where the router holds conversation id, and whether
+// it holds it.
+func (d *Desk) placement(ctx context.Context, id string) (p routing.Placement, held bool, err error) {
+	err = d.routes.view(ctx, func(r *routing.Router) { p, held = r.Conversation(id) })
+	return p, held, err
+}
+
+// route makes op on the router, the Desk's or the shared one.
+func (d *Desk) routeOp(ctx context.Context, op routing.Op) ([]routing.Decision, error) {
+	return d.routes.apply(ctx, op)
+}
+
+// routeConv makes an op of kind on one conversation (and agent, for the
+// kinds that name one).
+func (d *Desk) routeConv(ctx context.Context, kind routing.OpKind, conversationID, agentID string, now time.Time) ([]routing.Decision, error) {
+	return d.routes.apply(ctx, routing.Op{Kind: kind, At: now, ConversationID: conversationID, AgentID: agentID})
+}
+
+// enqueue routes it, as routing.Router.Enqueue, and returns the decision.
+func (d *Desk) enqueue(ctx context.Context, it routing.Item, now time.Time) (routing.Decision, error) {
+	decs, err := d.routes.apply(ctx, routing.Op{Kind: routing.OpEnqueue, At: now, Item: &it})
+	if len(decs) == 0 {
+		return routing.Decision{}, err
+	}
+	return decs[0], err
+}
