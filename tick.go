@@ -33,7 +33,7 @@ import (
 // What it could not finish is in the error and is tried again next time.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.now()
-	decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpExpire, At: now})
+	decs, err := d.expire(ctx, now)
 	d.conclude(ctx, after{decs: decs, now: now})
 	errs := []error{err}
 	if d.shared() {
@@ -137,4 +137,14 @@ func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool,
 		ClosesAt:    t.ExpiresAt,
 		Closed:      closed,
 	}, nil
+}
+
+// expire acts on the routing deadlines due at now; a shared router is
+// asked only when one is due, so idle ticks write nothing.
+func (d *Desk) expire(ctx context.Context, now time.Time) ([]routing.Decision, error) {
+	due := false
+	if err := d.routes.view(ctx, func(r *routing.Router) { due = r.Due(now) }); err != nil || !due {
+		return nil, err
+	}
+	return d.routeOp(ctx, routing.Op{Kind: routing.OpExpire, At: now})
 }

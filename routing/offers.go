@@ -183,6 +183,15 @@ func (r *Router) Expire(ctx context.Context, now time.Time) ([]Decision, error) 
 	return out, nil
 }
 
+// Due reports whether a deadline falls at or before now, so that a host
+// sharing a routing log calls Expire only when it has something to do.
+// A deadline made stale since (an offer accepted) may still count.
+func (r *Router) Due(now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.timers.due(now)
+}
+
 // autoTransfer moves st to the next eligible agent, once; it stays put
 // when nobody else can take it, since its agent may still answer.
 func (r *Router) autoTransfer(ctx context.Context, st *itemState, now time.Time, out []Decision) ([]Decision, error) {
