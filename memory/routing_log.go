@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -74,6 +75,12 @@ func (tx *routingLogTx) Ledger() routing.Ledger { return tx.l.ledger }
 func (tx *routingLogTx) Append(_ context.Context, e routing.Entry) error {
 	if tx.done {
 		return errTxDone
+	}
+	tx.l.mu.Lock()
+	last := tx.l.snapSeq + uint64(len(tx.l.entries)+len(tx.entries))
+	tx.l.mu.Unlock()
+	if e.Seq != last+1 {
+		return fmt.Errorf("memory: routing log: entry %d does not follow %d: %w", e.Seq, last, routing.ErrInvalid)
 	}
 	tx.entries = append(tx.entries, e)
 	return nil

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,111 +13,12 @@ import (
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/memory"
 	"github.com/parleyhq/parley/routing"
+	"github.com/parleyhq/parley/routing/routingtest"
 )
 
-// replicaConfig has a touchpoint of every mode and strategy, offers,
-// auto-transfer and a drain grace, so that random ops reach every kind of
-// state a snapshot must carry.
-func replicaConfig() routing.Config {
-	return routing.Config{
-		DrainGrace:         time.Minute,
-		OfflineReturnsWork: true,
-		Policies: []routing.Policy{
-			{ID: "auto", Mode: routing.Automatic},
-			{ID: "offer", Mode: routing.Automatic, Offer: true, OfferTimeout: 30 * time.Second},
-			{ID: "rr", Mode: routing.Automatic, Strategy: routing.RoundRobin{}, AutoTransfer: time.Minute},
-			{ID: "idle", Mode: routing.Automatic, Strategy: routing.LongestIdle{}, Offer: true},
-			{ID: "sticky", Mode: routing.Automatic, Strategy: routing.Sticky{Window: time.Hour}},
-			{ID: "ded", Mode: routing.Dedicated, Agent: "a0"},
-		},
-	}
-}
+func replicaConfig() routing.Config { return routingtest.LogConfig() }
 
-var (
-	replicaTouchpoints = []string{"auto", "offer", "rr", "idle", "sticky", "ded", "simple"}
-	replicaQueues      = []string{"q1", "q2", "q3"}
-	replicaKinds       = []channel.Kind{channel.WhatsApp, channel.SMS, channel.WebChat, channel.Email}
-)
-
-// randomOp returns an op over a small world of agents, conversations and
-// queues, so that ops meet each other: offers are accepted and rejected,
-// released conversations free room for waiting ones, agents leave.
-func randomOp(rng *rand.Rand, now time.Time) routing.Op {
-	agent := fmt.Sprintf("a%d", rng.IntN(6))
-	conv := fmt.Sprintf("c%d", rng.IntN(40))
-	queues := func() []string {
-		n := 1 + rng.IntN(2)
-		qs := make([]string, n)
-		for i := range qs {
-			qs[i] = replicaQueues[rng.IntN(len(replicaQueues))]
-		}
-		return qs
-	}
-	op := routing.Op{At: now, ConversationID: conv, AgentID: agent}
-	switch n := rng.IntN(100); {
-	case n < 30:
-		op.Kind = routing.OpEnqueue
-		op.Item = &routing.Item{
-			ConversationID: conv, Kind: replicaKinds[rng.IntN(len(replicaKinds))],
-			Touchpoint: replicaTouchpoints[rng.IntN(len(replicaTouchpoints))], Queues: queues(),
-			Priority: rng.IntN(3), PreviousAgent: fmt.Sprintf("a%d", rng.IntN(6)), PreviousAt: now.Add(-time.Duration(rng.IntN(120)) * time.Minute),
-			KeepAgent: rng.IntN(5) == 0,
-		}
-	case n < 42:
-		op.Kind = routing.OpRelease
-	case n < 50:
-		op.Kind = routing.OpAssign
-	case n < 56:
-		op.Kind = routing.OpAccept
-	case n < 60:
-		op.Kind = routing.OpReject
-	case n < 64:
-		op.Kind = routing.OpTransfer
-	case n < 66:
-		op.Kind, op.Queues = routing.OpTransferToQueues, queues()
-	case n < 69:
-		op.Kind = routing.OpSendToInbox
-	case n < 71:
-		op.Kind = routing.OpEscalate
-	case n < 74:
-		op.Kind = routing.OpReplied
-	case n < 82:
-		op.Kind = routing.OpExpire
-	case n < 89:
-		op.Kind, op.Presence = routing.OpSetPresence, routing.Presence(rng.IntN(4))
-	case n < 93:
-		op.Kind = routing.OpAddAgent
-		op.Agent = &routing.Agent{ID: agent, Queues: queues(), Capacity: 20 + rng.IntN(90)}
-	case n < 96:
-		op.Kind = routing.OpUpdateAgent
-		op.Agent = &routing.Agent{ID: agent, Queues: queues(), Capacity: 20 + rng.IntN(90)}
-	case n < 98:
-		op.Kind = routing.OpRemoveAgent
-	default:
-		w, err := routing.Weights{}.With(channel.SMS, 1+rng.IntN(20))
-		if err != nil {
-			panic(err)
-		}
-		op = routing.WeightsOp(w, now)
-	}
-	return op
-}
-
-// randomOps returns n ops, a few seconds apart, after the agents are in.
-func randomOps(seed uint64, n int) []routing.Op {
-	rng := rand.New(rand.NewPCG(seed, 0))
-	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
-	var ops []routing.Op
-	for i := range 6 {
-		ops = append(ops, routing.Op{Kind: routing.OpAddAgent, At: now,
-			Agent: &routing.Agent{ID: fmt.Sprintf("a%d", i), Queues: replicaQueues[:1+i%3], Capacity: 40 + 10*i}})
-	}
-	for range n {
-		now = now.Add(time.Duration(rng.IntN(20)) * time.Second)
-		ops = append(ops, randomOp(rng, now))
-	}
-	return ops
-}
+func randomOps(seed uint64, n int) []routing.Op { return routingtest.RandomOps(seed, n) }
 
 // outcome is what an op returned, as the test compares it.
 type outcome struct {
@@ -244,97 +143,6 @@ func TestRestoreRefusesWhatDoesNotHoldTogether(t *testing.T) {
 			_, kept := r.Agent("keep")
 			assert.True(t, kept, "a refused snapshot leaves the router as it was")
 		})
-	}
-}
-
-// TestReplicasRouteAsOne spreads random ops over three replicas of one
-// log, with snapshots every few entries, a replica that starts late and
-// one that is dropped and made anew (a restart), and asks every op for
-// the outcome one router gives.
-func TestReplicasRouteAsOne(t *testing.T) {
-	ctx := context.Background()
-	for _, ledgered := range []bool{false, true} {
-		for seed := range uint64(10) {
-			t.Run(fmt.Sprintf("ledger=%v/%d", ledgered, seed), func(t *testing.T) {
-				var ledger routing.Ledger
-				refCfg := replicaConfig()
-				if ledgered {
-					ledger = memory.NewLedger()
-					refCfg.Ledger = memory.NewLedger()
-				}
-				log := memory.NewRoutingLog(ledger)
-				newReplica := func() *routing.Replica {
-					p, err := routing.NewReplica(routing.ReplicaConfig{Router: replicaConfig(), Log: log, SnapshotEvery: 13})
-					require.NoError(t, err)
-					return p
-				}
-				ref := newRouter(t, refCfg)
-				replicas := []*routing.Replica{newReplica(), newReplica()}
-				rng := rand.New(rand.NewPCG(seed, 1))
-				for i, op := range randomOps(seed, 500) {
-					switch i {
-					case 100:
-						replicas = append(replicas, newReplica()) // starts late
-					case 250:
-						replicas[0] = newReplica() // restarted
-					}
-					want := outcomeOf(ref.Apply(ctx, op))
-					got := outcomeOf(replicas[rng.IntN(len(replicas))].Do(ctx, jsonCopy(t, op)))
-					require.Equal(t, want, got, "op %d %s", i, op.Kind)
-				}
-				for i, p := range replicas {
-					require.NoError(t, p.View(ctx, func(r *routing.Router) {
-						assert.Equal(t, encoded(t, ref.Snapshot()), encoded(t, r.Snapshot()), "replica %d", i)
-						assert.NoError(t, r.Check())
-					}))
-				}
-			})
-		}
-	}
-}
-
-// TestReplicasConcurrent makes ops on four replicas from eight goroutines
-// (run it under -race): whatever the interleaving, the log's order is
-// one router's history, so a fresh replica ends where a router given the
-// same ops in the log's order ends, and no agent is ever over capacity.
-func TestReplicasConcurrent(t *testing.T) {
-	ctx := context.Background()
-	ledger := memory.NewLedger()
-	log := memory.NewRoutingLog(ledger)
-	replicas := make([]*routing.Replica, 4)
-	for i := range replicas {
-		p, err := routing.NewReplica(routing.ReplicaConfig{Router: replicaConfig(), Log: log, SnapshotEvery: 50})
-		require.NoError(t, err)
-		replicas[i] = p
-	}
-	ops := randomOps(7, 2000)
-	for _, op := range ops[:6] {
-		_, err := replicas[0].Do(ctx, op)
-		require.NoError(t, err)
-	}
-	var wg sync.WaitGroup
-	for g := range 8 {
-		wg.Go(func() {
-			for i := 6 + g; i < len(ops); i += 8 {
-				_, _ = replicas[(i+g)%len(replicas)].Do(ctx, ops[i])
-			}
-		})
-	}
-	wg.Wait()
-	final := make([]string, len(replicas))
-	for i, p := range replicas {
-		require.NoError(t, p.View(ctx, func(r *routing.Router) {
-			require.NoError(t, r.Check())
-			final[i] = encoded(t, r.Snapshot())
-			for _, a := range r.Snapshot().Agents {
-				led, err := ledger.Load(ctx, a.ID)
-				require.NoError(t, err)
-				assert.Equal(t, a.Load, led, "agent %s: the ledger and the replicas agree", a.ID)
-			}
-		}))
-	}
-	for i := 1; i < len(final); i++ {
-		assert.Equal(t, final[0], final[i], "replica %d", i)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/parleyhq/parley/routing"
 )
@@ -23,7 +22,10 @@ import (
 // An agent's row stays, with load 0, once its last reservation is
 // released: removing it would race with the next reservation's charge.
 type Ledger struct {
-	pool *pgxpool.Pool
+	// db is the pool, or the transaction of a routing log change
+	// (RoutingLog), so that reservations commit or roll back with the
+	// change that made them.
+	db querier
 }
 
 var _ routing.Ledger = (*Ledger)(nil)
@@ -71,7 +73,7 @@ func (l *Ledger) Reserve(ctx context.Context, agentID, conversationID string, we
 		}
 	)
 	for range reserveAttempts {
-		err = l.pool.QueryRow(ctx, reserveSQL, agentID, conversationID, weight, capacity).
+		err = l.db.QueryRow(ctx, reserveSQL, agentID, conversationID, weight, capacity).
 			Scan(&r.holder, &r.charged, &r.load, &r.written)
 		switch {
 		case isDuplicateKey(err):
@@ -97,7 +99,7 @@ func (l *Ledger) Reserve(ctx context.Context, agentID, conversationID string, we
 // is none, so Release is idempotent.
 func (l *Ledger) Release(ctx context.Context, conversationID string) (int, error) {
 	var w int64
-	if err := l.pool.QueryRow(ctx, releaseSQL, conversationID).Scan(&w); err != nil {
+	if err := l.db.QueryRow(ctx, releaseSQL, conversationID).Scan(&w); err != nil {
 		return 0, fmt.Errorf("postgres: release: %w", err)
 	}
 	return int(w), nil
@@ -107,7 +109,7 @@ func (l *Ledger) Release(ctx context.Context, conversationID string) (int, error
 // for an agent with none.
 func (l *Ledger) Load(ctx context.Context, agentID string) (int, error) {
 	var load int64
-	err := l.pool.QueryRow(ctx, `SELECT load FROM parley_agent_loads WHERE agent_id = $1`, agentID).Scan(&load)
+	err := l.db.QueryRow(ctx, `SELECT load FROM parley_agent_loads WHERE agent_id = $1`, agentID).Scan(&load)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}

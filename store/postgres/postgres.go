@@ -11,6 +11,10 @@ type Stores struct {
 	OptOuts *OptOutStore
 	// Ledger is the agent capacity ledger every desk on the database shares.
 	Ledger *Ledger
+	// Routing is the routing log every desk on the database routes from;
+	// a desk given it (parley.Config.Routing) reserves capacity in
+	// Ledger's tables through it, so it takes no Ledger of its own.
+	Routing *RoutingLog
 }
 
 // New returns the stores on pool, whose schema [Migrate] brought up to
@@ -19,6 +23,7 @@ func New(pool *pgxpool.Pool) *Stores {
 	return &Stores{
 		Conversations: &ConversationStore{pool: pool},
 		OptOuts:       &OptOutStore{pool: pool},
-		Ledger:        &Ledger{pool: pool},
+		Ledger:        &Ledger{db: pool},
+		Routing:       NewRoutingLog(pool),
 	}
 }
