@@ -75,8 +75,11 @@ func (d *Desk) RemoveAgent(ctx context.Context, agentID string) error {
 
 // SetWeights changes the channel weights for future assignments; what
 // was charged at assignment is what is released: a change is never
-// retroactive.
+// retroactive. Lighter weights may let waiting conversations fit: they go
+// to the agents with room at once.
 func (d *Desk) SetWeights(ctx context.Context, w routing.Weights) error {
-	_, err := d.routeOp(ctx, routing.WeightsOp(w, d.now()))
+	now := d.now()
+	decs, err := d.routeOp(ctx, routing.WeightsOp(w, now))
+	d.conclude(ctx, after{decs: decs, now: now})
 	return err
 }

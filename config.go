@@ -211,11 +211,7 @@ func (c *Config) routes() (routes, error) {
 	agents := rc.Agents
 	rc.Agents = nil
 	p, err := routing.NewReplica(routing.ReplicaConfig{Router: rc, Log: c.Routing})
-	clock := c.Clock
-	if clock == nil {
-		clock = time.Now
-	}
-	return &sharedRouter{p: p, agents: agents, clock: clock}, err
+	return &sharedRouter{p: p, agents: agents}, err
 }
 
 // routingConfig is how the router sees c: each touchpoint's routing mode

@@ -33,12 +33,12 @@ func (o ownRouter) view(_ context.Context, fn func(r *routing.Router)) error {
 }
 
 // sharedRouter is a replica of a shared log. The configured agents are
-// added on its first use, by whichever desk comes first: a desk built with
-// them must not fail because another already added them.
+// added on its first use, by whichever desk comes first (a desk built with
+// them must not fail because another already added them), as New adds
+// them to a router of its own: at the zero time.
 type sharedRouter struct {
 	p      *routing.Replica
 	agents []routing.Agent
-	clock  func() time.Time
 
 	mu     sync.Mutex
 	seeded bool
@@ -66,7 +66,7 @@ func (s *sharedRouter) seed(ctx context.Context) error {
 		return nil
 	}
 	for _, a := range s.agents {
-		_, err := s.p.Do(ctx, routing.Op{Kind: routing.OpAddAgent, At: s.clock(), Agent: &a})
+		_, err := s.p.Do(ctx, routing.Op{Kind: routing.OpAddAgent, Agent: &a})
 		if err != nil && !errors.Is(err, routing.ErrDuplicate) {
 			return fmt.Errorf("parley: adding configured agent %q to the shared router: %w", a.ID, err)
 		}

@@ -116,7 +116,7 @@ func TestWeightChangeIsNotRetroactive(t *testing.T) {
 	require.NoError(t, r.Assign(ctx, "c1", "ana", t0))
 	heavier, err := routing.Weights{}.With(channel.SMS, 40)
 	require.NoError(t, err)
-	r.SetWeights(heavier)
+	r.SetWeights(ctx, heavier, t0)
 	enqueue(t, r, item("c2", channel.SMS, "tp", "q"), t0)
 	require.NoError(t, r.Assign(ctx, "c2", "ana", t0))
 	assert.Equal(t, 45, load(t, r, "ana"), "old charge 5 + new charge 40")
@@ -255,4 +255,21 @@ func TestReleaseIsIdempotent(t *testing.T) {
 			assert.NoError(t, r.Check())
 		})
 	}
+}
+
+// Lighter weights make room: what waits and now fits goes to the agents
+// who have it, at once, not when some later release happens to dispatch.
+func TestLighterWeightsDispatchWhatNowFits(t *testing.T) {
+	r := newRouter(t, routing.Config{
+		Agents:   []routing.Agent{{ID: "ana", Queues: []string{"q"}, Capacity: 30}},
+		Policies: []routing.Policy{{ID: "auto", Mode: routing.Automatic}},
+	})
+	require.Equal(t, routing.Assigned, enqueue(t, r, item("c1", channel.WhatsApp, "auto", "q"), t0).Outcome)
+	require.Equal(t, routing.Waiting, enqueue(t, r, item("c2", channel.WhatsApp, "auto", "q"), t0).Outcome, "20 + 20 > 30")
+	lighter, err := routing.Weights{}.With(channel.WhatsApp, 10)
+	require.NoError(t, err)
+	decs := r.SetWeights(ctx, lighter, t0)
+	require.Len(t, decs, 1)
+	assert.Equal(t, routing.Decision{ConversationID: "c2", Outcome: routing.Assigned, AgentID: "ana", Weight: 10, Automatic: true}, decs[0])
+	assert.Equal(t, 30, load(t, r, "ana"), "20 charged before, 10 now")
 }

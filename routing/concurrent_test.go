@@ -183,7 +183,7 @@ func concurrentInvariants(t *testing.T, shared bool) {
 								w, _ = w.With(k, 1+rng.IntN(40))
 							}
 						}
-						r.SetWeights(w)
+						ds = r.SetWeights(ctx, w, at)
 					case 11, 12, 13:
 						// Remove (one time in three), update, or add back
 						// an agent that was removed.

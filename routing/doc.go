@@ -56,7 +56,8 @@
 //  10. Waiting. With no eligible agent with room a conversation waits, by
 //     priority then age, and the decision says [Waiting] (the host may tell
 //     the contact once that all agents are busy). It is dispatched when
-//     room frees or an agent becomes available. Agents list the inbox
+//     room frees (a release, lighter weights from [Router.SetWeights]) or
+//     an agent becomes available. Agents list the inbox
 //     oldest or newest first, or WhatsApp windows closing soonest first
 //     ([Order]); priority always comes first. A weekly [Schedule] in a
 //     time zone, with holidays, says when the business is open.

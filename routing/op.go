@@ -107,8 +107,7 @@ func (r *Router) Apply(ctx context.Context, op Op) ([]Decision, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.SetWeights(w)
-		return nil, nil
+		return r.SetWeights(ctx, w, now), nil
 	}
 	return nil, invalidf("op kind %q", op.Kind)
 }

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -409,11 +410,28 @@ func (r *Router) weightOf(st *itemState) int {
 
 // SetWeights replaces the channel weights for conversations assigned from
 // now on. It is not retroactive: held conversations release what they were
-// charged.
-func (r *Router) SetWeights(w Weights) {
+// charged. Lighter weights may let waiting conversations fit where they
+// did not: each available agent, in the order they joined, is offered
+// what waits, and the decisions say what moved.
+func (r *Router) SetWeights(ctx context.Context, w Weights, now time.Time) []Decision {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.weights = w
+	if r.auto == 0 && len(r.owned) == 0 {
+		return nil
+	}
+	agents := make([]*agentState, 0, len(r.agents))
+	for _, a := range r.agents {
+		if a.presence == Available {
+			agents = append(agents, a)
+		}
+	}
+	slices.SortFunc(agents, func(x, y *agentState) int { return cmp.Compare(x.cand.Joined, y.cand.Joined) })
+	var out []Decision
+	for _, a := range agents {
+		out = r.dispatch(ctx, a, now, out)
+	}
+	return out
 }
 
 // commit charges w to a for st, through the Ledger when there is one.

@@ -39,7 +39,8 @@
 //  4. Routing: by the touchpoint's mode (simplified: the inbox;
 //     dedicated: its owner; automatic: the least loaded agent, by an
 //     offer that expires and never goes back to one who declined); only
-//     available agents receive new work; freed room goes to what waits;
+//     available agents receive new work; freed room, and room lighter
+//     weights make, goes to what waits;
 //     a conversation the business starts is the starting agent's.
 //  5. Conversations: at most one open conversation per (touchpoint,
 //     contact); a message after the end opens a follow-up that keeps the

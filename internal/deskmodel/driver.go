@@ -44,10 +44,24 @@ type Options struct {
 	// Replay returns the command that replays a failed run, printed in
 	// its report. Nil: the command for this package's tests.
 	Replay func(seed int64) string
+	// SharedRouting routes through a memory.RoutingLog on the stores'
+	// ledger, as desks sharing one route, instead of the Desk's own
+	// router: a run must give the same Summary either way.
+	SharedRouting bool
 }
 
 // DefaultOps is a run's length when Options.Ops is 0.
 const DefaultOps = 20000
+
+// wire is how the run's options change the Desk's Config.
+func (o Options) wire() []func(*parley.Config) {
+	if !o.SharedRouting {
+		return nil
+	}
+	return []func(*parley.Config){func(c *parley.Config) {
+		c.Routing, c.Ledger = memory.NewRoutingLog(c.Ledger), nil
+	}}
+}
 
 func (o Options) withDefaults(t *testing.T) Options {
 	if o.Seed == 0 {
@@ -416,7 +430,9 @@ func (h *harness) step(ctx context.Context) (*modelConv, error) {
 			h.m.weights[k] = v
 		}
 		h.note("weights %v", h.m.weights)
-		return nil, h.d.SetWeights(ctx, w)
+		err := h.d.SetWeights(ctx, w)
+		h.m.reweighed()
+		return nil, err
 	case r < 94:
 		if len(h.outPids) == 0 {
 			return nil, nil
@@ -892,7 +908,7 @@ func Run(t *testing.T, stores Stores, opts Options) Summary {
 	t.Helper()
 	opts = opts.withDefaults(t)
 	seed := opts.Seed
-	h := newHarness(t, seed, stores)
+	h := newHarness(t, seed, stores, opts.wire()...)
 	h.replay = opts.Replay
 	h.run(seed, opts.Ops)
 	if opts.Ops >= 1000 { // a short run may send no webhook to an open conversation

@@ -644,6 +644,14 @@ func (m *model) dispatch(agent string) {
 	}
 }
 
+// reweighed gives what now fits, after new weights, to the available
+// agents in the order they joined.
+func (m *model) reweighed() {
+	for _, a := range modelAgents {
+		m.dispatch(a)
+	}
+}
+
 // route enters a new conversation in the router and places it. Before
 // saying it waits, the Desk (its capacity shared through a Ledger)
 // refreshes the agents concerned, each of which takes what waits that it

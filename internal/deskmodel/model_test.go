@@ -31,3 +31,18 @@ func TestRunIsDeterministic(t *testing.T) {
 	require.NotEmpty(t, first.State)
 	assert.Equal(t, first, Run(t, Memory, opts))
 }
+
+// A desk routing through a shared routing log decides as one routing on
+// its own: the same seed gives the same run.
+func TestModelSharedRouting(t *testing.T) {
+	opts := Options{Seed: *seedFlag, Ops: min(*opsFlag, 20000)}
+	shared := opts
+	shared.SharedRouting = true
+	got := Run(t, Memory, shared)
+	opts.Seed = got.Seed
+	assert.Equal(t, Run(t, Memory, opts), got, "seed %d: the run through a routing log (actual) against the desk's own router (expected)", got.Seed)
+}
+
+func TestModelConcurrentSharedRouting(t *testing.T) {
+	RunConcurrent(t, Memory, Options{Seed: *seedFlag, Ops: *opsFlag, SharedRouting: true})
+}
