@@ -76,7 +76,9 @@ func TestAccumulatorConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range each {
 				id := conversation.ID{0: byte(w), 1: byte(i), 2: byte(i >> 8), 6: 0x70, 8: 0x80}
-				h := func(d time.Duration) conversation.EventHeader { return conversation.EventHeader{ConversationID: id, At: at(d)} }
+				h := func(d time.Duration) conversation.EventHeader {
+					return conversation.EventHeader{ConversationID: id, At: at(d)}
+				}
 				for _, e := range []parley.Event{
 					conversation.StartedEvent{EventHeader: h(0), Touchpoint: "wa", Direction: conversation.Inbound, Status: conversation.Queued},
 					conversation.MessageReceivedEvent{EventHeader: h(0), Message: conversation.Message{Direction: conversation.Inbound}},

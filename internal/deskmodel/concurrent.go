@@ -37,7 +37,7 @@ func RunConcurrent(t *testing.T, stores Stores, opts Options) {
 	t.Helper()
 	opts = opts.withDefaults(t)
 	seed := opts.Seed
-	h := newHarness(t, seed, stores)
+	h := newHarness(t, seed, stores, opts.tee)
 	h.guardT.check = nil // the guard's inputs are the sequential driver's
 	ctx := context.Background()
 	const workers, rounds = 8, 20

@@ -44,6 +44,20 @@ type Options struct {
 	// Replay returns the command that replays a failed run, printed in
 	// its report. Nil: the command for this package's tests.
 	Replay func(seed int64) string
+	// Publisher, when set, also receives every event the Desk publishes
+	// (a report's accumulator and event log).
+	Publisher parley.Publisher
+}
+
+// tee wires o.Publisher beside the run's own publisher.
+func (o Options) tee(cfg *parley.Config) {
+	if o.Publisher == nil {
+		return
+	}
+	own, also := cfg.Publisher, o.Publisher
+	cfg.Publisher = parley.PublisherFunc(func(ctx context.Context, e parley.Event) error {
+		return errors.Join(own.Publish(ctx, e), also.Publish(ctx, e))
+	})
 }
 
 // DefaultOps is a run's length when Options.Ops is 0.
@@ -893,7 +907,7 @@ func Run(t *testing.T, stores Stores, opts Options) Summary {
 	t.Helper()
 	opts = opts.withDefaults(t)
 	seed := opts.Seed
-	h := newHarness(t, seed, stores)
+	h := newHarness(t, seed, stores, opts.tee)
 	h.replay = opts.Replay
 	h.run(seed, opts.Ops)
 	if opts.Ops >= 1000 { // a short run may send no webhook to an open conversation
