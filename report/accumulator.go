@@ -558,7 +558,7 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 		agent = c.lastAgent
 	}
 	out := Conversation{
-		ID: c.id.String(), Touchpoint: c.tp, Channel: c.channel.String(), Queues: c.queues, Agent: agent,
+		Touchpoint: c.tp, Channel: c.channel.String(), Queues: c.queues, Agent: agent,
 		ByContact: c.byContact, Started: c.started, Closed: e.At,
 		Wait: c.wait, FirstResponse: c.first, Transfers: c.transfers, MessagesIn: c.in, MessagesOut: c.out,
 		Resolution: Timed{D: a.span(c, c.started, e.At), OK: true},
@@ -583,8 +583,13 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 			f.Abandoned++
 		}
 	}
+	closedID := c.id
 	delete(a.convs, c.id)
 	*c = conv{dims: c.dims[:0]}
 	a.free = append(a.free, c)
+	if a.cfg.Closed == nil {
+		return Conversation{}, false
+	}
+	out.ID = closedID.String()
 	return out, true
 }
