@@ -71,6 +71,9 @@
 //     escalated) of the conversations assigned to the agent, freed at
 //     end, send-to-inbox, transfer or close; capacity from Config.Agents,
 //     routing.DefaultCapacity otherwise. Pending offers are not load.
+//     Events carry no weights: after a Desk.SetWeights the figures keep
+//     Config.Weights, so occupancy is an estimate, and may pass 1;
+//     parley.Desk.Live gives each agent's exact load now.
 //     Offers: accepted when the conversation goes to the offered agent;
 //     otherwise, when the next routing event (another offer, all agents
 //     busy, an assignment or transfer elsewhere) comes at or after the
@@ -107,7 +110,8 @@
 //     figures cannot be rebuilt from it alone. The host keeps an
 //     append-only [Log] of the events (MemoryLog in memory; any store that
 //     keeps order); [Rebuild] replays it into the figures the live
-//     accumulator had. The export's event records replay too
+//     accumulator had, when the live one was fed through a [Recorder],
+//     which observes the events in the log's order. The export's event records replay too
 //     ([Record.Event]).
 //  20. Logging. [LogEvents] is a publisher that logs every event with its
 //     name and conversation ID, and its message and agent IDs when it

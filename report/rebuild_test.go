@@ -48,7 +48,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 				store = memory.NewConversationStore()
 				return store, memory.NewOptOutStore(), memory.NewLedger()
 			}
-			tc.run(t, stores, deskmodel.Options{Seed: 23, Ops: 3000, Publisher: report.Tee(live, log)})
+			tc.run(t, stores, deskmodel.Options{Seed: 23, Ops: 3000, Publisher: report.NewRecorder(log, live)})
 			require.Positive(t, log.Len())
 
 			rebuilt, err := report.Rebuild(ctx, log, modelConfig(), report.LogQuery{})
