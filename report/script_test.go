@@ -122,12 +122,3 @@ func escalated(id byte, d time.Duration, agent string) parley.Event {
 func optOut(id byte, d time.Duration, action optout.Action) parley.Event {
 	return parley.OptOutEvent{EventHeader: hdr(id, d), Action: action, Scope: "default", Keyword: "STOP"}
 }
-
-// cat joins scripts.
-func cat(parts ...[]parley.Event) []parley.Event {
-	var out []parley.Event
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
