@@ -375,3 +375,17 @@ func TestNewRefusesInvalidConfig(t *testing.T) {
 		assert.ErrorIs(t, err, report.ErrInvalidConfig)
 	}
 }
+
+// Rule 1: events of a conversation whose start was not observed count in
+// the volumes of the total and the hour, and in no duration.
+func TestUnknownConversation(t *testing.T) {
+	a := run(t, report.Config{}, []parley.Event{
+		fromContact(7, 0), assigned(7, mn, "ana"), agentSays(7, 2*mn, "ana"), ended(7, 3*mn, "ana"), closed(7, 4*mn, conversation.WrapUp, "ana"),
+	})
+	f := a.Total()
+	assert.Equal(t, [4]int64{1, 1, 1, 1}, [4]int64{f.MessagesIn, f.MessagesOut, f.Assigned, f.Closed})
+	assert.Zero(t, f.Wait.Count+f.FirstResponse.Count+f.Handle.Count+f.Resolution.Count)
+	assert.Equal(t, int64(1), a.Hour(at(0)).MessagesIn)
+	assert.Empty(t, a.ByQueue(), "no conversation, no queue")
+	assert.Zero(t, a.Open())
+}

@@ -35,6 +35,7 @@ type Collector struct {
 	load, capacity, presence, convs                    *prom.Desc
 	waiting, offered, oldest                           *prom.Desc
 	started, moves, messages, optouts, offers, answers *prom.Desc
+	handled                                            *prom.Desc
 	times                                              map[string]*prom.Desc
 }
 
@@ -66,6 +67,7 @@ func NewCollector(live Live, acc *report.Accumulator, opts Options) *Collector {
 		optouts:  desc("optouts_total", "Keyword opt-outs and opt-ins.", "action"),
 		offers:   desc("offers_total", "Offers by how they ended.", "outcome"),
 		answers:  desc("conversations_answered_total", "First responses (answered), those within the service-level threshold (within) and conversations abandoned.", "outcome"),
+		handled:  desc("agent_handled_total", "Conversations closed that the agent held last.", "agent"),
 		times:    map[string]*prom.Desc{},
 	}
 	if c.timeout == 0 {
@@ -80,7 +82,7 @@ func NewCollector(live Live, acc *report.Accumulator, opts Options) *Collector {
 // Describe sends every metric's description.
 func (c *Collector) Describe(ch chan<- *prom.Desc) {
 	for _, d := range []*prom.Desc{c.load, c.capacity, c.presence, c.convs, c.waiting, c.offered, c.oldest,
-		c.started, c.moves, c.messages, c.optouts, c.offers, c.answers} {
+		c.started, c.moves, c.messages, c.optouts, c.offers, c.answers, c.handled} {
 		ch <- d
 	}
 	for _, d := range c.times {
@@ -151,6 +153,9 @@ func (c *Collector) collectFigures(ch chan<- prom.Metric) {
 	counter(c.answers, f.Answered, "answered")
 	counter(c.answers, f.AnsweredWithin, "within")
 	counter(c.answers, f.Abandoned, "abandoned")
+	for agent, af := range c.acc.ByAgent() {
+		counter(c.handled, af.Handled, agent)
+	}
 	for name, d := range map[string]*report.Durations{"wait": &f.Wait, "first_response": &f.FirstResponse, "response": &f.Response,
 		"handle": &f.Handle, "resolution": &f.Resolution, "wrap_up": &f.WrapUp} {
 		q := map[float64]float64{}

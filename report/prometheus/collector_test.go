@@ -73,6 +73,9 @@ parley_conversations_started_total{by="contact"} 2
 # TYPE parley_messages_total counter
 parley_messages_total{direction="in"} 2
 parley_messages_total{direction="out"} 1
+# HELP parley_agent_handled_total Conversations closed that the agent held last.
+# TYPE parley_agent_handled_total counter
+parley_agent_handled_total{agent="ana"} 0
 # HELP parley_first_response_seconds Durations of first_response, as defined by package report.
 # TYPE parley_first_response_seconds summary
 parley_first_response_seconds{quantile="0.5"} 90
@@ -81,7 +84,7 @@ parley_first_response_seconds{quantile="0.99"} 90
 parley_first_response_seconds_sum 90
 parley_first_response_seconds_count 1
 `), "parley_agent_load_points", "parley_agent_conversations", "parley_agent_presence", "parley_queue_waiting",
-		"parley_queue_oldest_wait_seconds", "parley_conversations_started_total", "parley_messages_total", "parley_first_response_seconds"))
+		"parley_queue_oldest_wait_seconds", "parley_conversations_started_total", "parley_messages_total", "parley_first_response_seconds", "parley_agent_handled_total"))
 
 	problems, err := testutil.CollectAndLint(c)
 	require.NoError(t, err)

@@ -21,7 +21,8 @@
 //     rebuilt): conversations started (by contact, by business),
 //     assigned, transferred, sent to inbox, closed, handled, answered,
 //     answered within the service-level threshold, abandoned; messages
-//     in and out; opt-outs and opt-ins; offers by outcome.
+//     in and out; opt-outs and opt-ins; offers by outcome; and each
+//     agent's conversations handled (the leaderboard's first column).
 //  3. Times are summaries in seconds, with quantiles 0.5, 0.9 and 0.99
 //     from the accumulator's fixed-size sketches (within 12.5 %): wait,
 //     first response, response, handle, resolution and wrap-up.
