@@ -119,7 +119,7 @@ type options struct {
 }
 
 // suites lists every comparison, in the order docs/performance.md gives.
-var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows, postgresRows}
+var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows, postgresRows, reportRows}
 
 func measure(f func(b *testing.B)) figures {
 	r := testing.Benchmark(f)

@@ -48,6 +48,20 @@ type Options struct {
 	// ledger, as desks sharing one route, instead of the Desk's own
 	// router: a run must give the same Summary either way.
 	SharedRouting bool
+	// Publisher, when set, also receives every event the Desk publishes
+	// (a report's accumulator and event log).
+	Publisher parley.Publisher
+}
+
+// tee wires o.Publisher beside the run's own publisher.
+func (o Options) tee(cfg *parley.Config) {
+	if o.Publisher == nil {
+		return
+	}
+	own, also := cfg.Publisher, o.Publisher
+	cfg.Publisher = parley.PublisherFunc(func(ctx context.Context, e parley.Event) error {
+		return errors.Join(own.Publish(ctx, e), also.Publish(ctx, e))
+	})
 }
 
 // DefaultOps is a run's length when Options.Ops is 0.
@@ -55,12 +69,13 @@ const DefaultOps = 20000
 
 // wire is how the run's options change the Desk's Config.
 func (o Options) wire() []func(*parley.Config) {
-	if !o.SharedRouting {
-		return nil
+	wire := []func(*parley.Config){o.tee}
+	if o.SharedRouting {
+		wire = append(wire, func(c *parley.Config) {
+			c.Routing, c.Ledger = memory.NewRoutingLog(c.Ledger), nil
+		})
 	}
-	return []func(*parley.Config){func(c *parley.Config) {
-		c.Routing, c.Ledger = memory.NewRoutingLog(c.Ledger), nil
-	}}
+	return wire
 }
 
 func (o Options) withDefaults(t *testing.T) Options {

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/report"
+)
+
+// The reporting case: 1 024 conversations open at once, each started,
+// written to, assigned, answered twice, ended and closed, the eight steps
+// interleaved across them one second apart. One op is one event.
+const reportOpen = 1024
+
+func reportRows(o options) []row {
+	events := reportMix(reportOpen)
+	acc, floor := fastest(o, 3, reportObserve(events)), fastest(o, 3, reportFloor(events))
+	perSec := 0.0
+	if acc.NsPerOp > 0 {
+		perSec = 1e9 / acc.NsPerOp
+	}
+	return []row{{
+		Path:   fmt.Sprintf("report.Accumulator.Observe, %d open conversations (one event)", reportOpen),
+		Parley: acc,
+		Peer:   "counting floor (type switch + count under a mutex)",
+		Other:  floor,
+		Ratio:  fmt.Sprintf("%.1f M events/s; %.1f× the floor", perSec/1e6, slower(acc, floor)),
+		Goal:   "≥ 1 M events/s on one core, 0 allocs",
+		OK:     perSec >= 1e6 && acc.AllocsPerOp == 0,
+		pick:   fastestRound,
+	}}
+}
+
+func reportObserve(events []parley.Event) func(b *testing.B) {
+	return func(b *testing.B) {
+		a, err := report.New(report.Config{Touchpoints: []parley.Touchpoint{{ID: "wa", Queues: []string{"support"}}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			a.Observe(events[i])
+			if i++; i == len(events) {
+				i = 0
+			}
+		}
+	}
+}
+
+func reportFloor(events []parley.Event) func(b *testing.B) {
+	return func(b *testing.B) {
+		var c reportCounter
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			c.observe(events[i])
+			if i++; i == len(events) {
+				i = 0
+			}
+		}
+	}
+}
+
+// reportCounter only counts events by kind: the least an accumulator does.
+type reportCounter struct {
+	mu sync.Mutex
+	n  [7]int64
+}
+
+func (c *reportCounter) observe(e parley.Event) {
+	c.mu.Lock()
+	switch e.(type) {
+	case conversation.StartedEvent:
+		c.n[0]++
+	case conversation.MessageReceivedEvent:
+		c.n[1]++
+	case conversation.AssignedEvent:
+		c.n[2]++
+	case conversation.MessageSentEvent:
+		c.n[3]++
+	case conversation.EndedEvent:
+		c.n[4]++
+	case conversation.ClosedEvent:
+		c.n[5]++
+	default:
+		c.n[6]++
+	}
+	c.mu.Unlock()
+}
+
+// reportMix is the event stream of the reporting case.
+func reportMix(open int) []parley.Event {
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	events := make([]parley.Event, 0, 8*open)
+	for step := range 8 {
+		for i := range open {
+			h := conversation.EventHeader{ConversationID: conversation.ID{0: 1, 1: byte(i >> 8), 2: byte(i), 6: 0x70, 8: 0x80},
+				At: t0.Add(time.Duration(step*open+i) * time.Second)}
+			agent := "agent-" + string(rune('a'+i%26))
+			in := conversation.Message{Direction: conversation.Inbound, Author: conversation.Author{Kind: conversation.AuthorContact}}
+			out := conversation.Message{Direction: conversation.Outbound, Author: conversation.Author{Kind: conversation.AuthorAgent, ID: agent}}
+			var e parley.Event
+			switch step {
+			case 0:
+				e = conversation.StartedEvent{EventHeader: h, Touchpoint: "wa", Channel: channel.WhatsApp, Direction: conversation.Inbound, Status: conversation.Queued}
+			case 1, 4:
+				e = conversation.MessageReceivedEvent{EventHeader: h, Message: in}
+			case 2:
+				e = conversation.AssignedEvent{EventHeader: h, AgentID: agent}
+			case 3, 5:
+				e = conversation.MessageSentEvent{EventHeader: h, Message: out}
+			case 6:
+				e = conversation.EndedEvent{EventHeader: h, AgentID: agent}
+			case 7:
+				e = conversation.ClosedEvent{EventHeader: h, From: conversation.WrapUp, AgentID: agent}
+			}
+			events = append(events, e)
+		}
+	}
+	return events
+}

@@ -1,0 +1,131 @@
+// Package report turns a parley Desk's events into the measures a contact
+// centre runs on — volumes, waits, response and handle times, service
+// level, agent occupancy and a leaderboard — and exports conversations
+// with their transcript and events for a warehouse.
+//
+// Wire an [Accumulator] as the Desk's publisher, usually beside the
+// host's own and an event [Log] with [Tee]; read [Figures] at any time,
+// whole, by hour or day, channel, touchpoint, queue or agent. The live
+// view (who is available, what waits) is parley.Desk.Live; the Prometheus
+// collector is the nested module report/prometheus. Nothing here reads
+// the clock: every figure that needs the time takes it.
+//
+// # Definitions
+//
+// Durations run from one event's time to another's. A duration of a
+// conversation is recorded once, when its end event comes, in the slices
+// of that instant.
+//
+//  1. Input. Events are observed in the order the Desk published them.
+//     An event of a conversation whose start was not observed (it started
+//     before the accumulator) counts in the volumes of the total and its
+//     hour, and in no duration.
+//  2. Slices. A fact counts in the total, in the local hour (and so the
+//     day) of its instant (Config.Location), in its conversation's
+//     channel, touchpoint and every queue of the conversation (a
+//     conversation in two queues counts in both; queues come from the
+//     touchpoint, and from a hand-off or send-to-inbox that names new
+//     ones), and in the agent the fact names: the assignee for an
+//     assignment and a wait, the agent who transferred or sent to the
+//     inbox, the author of a message, the agent offered, the last
+//     assignee for a close.
+//  3. Started: a StartedEvent, by the contact (inbound) or by the
+//     business (outbound). Reopen after close is a new conversation: the
+//     contact's message after the end starts a follow-up with its own ID,
+//     counted and measured on its own.
+//  4. Assigned, transferred, sent to inbox, closed: one each per
+//     AssignedEvent, TransferredEvent, SentToInboxEvent, ClosedEvent.
+//  5. Messages in: the contact's messages (MessageReceivedEvent), imported
+//     history excluded. Messages out: messages the transport accepted
+//     (MessageSentEvent), whoever wrote them; internal notes are never
+//     sent and never counted.
+//  6. Opt-outs and opt-ins: OptOutEvent by its action.
+//  7. Wait = first assigned − queued. Queued is the start for a
+//     conversation that starts Queued, the hand-off for one that starts
+//     with a bot (bot time is not waiting; a bot handing straight to an
+//     agent waits 0). Offered time is waiting. A send-to-inbox does not
+//     reset it and a transfer is no second wait: one wait per
+//     conversation, or none if it was never assigned.
+//  8. First response = first agent message − the contact's first message.
+//     An agent message is one an agent wrote (conversation.AuthorAgent)
+//     and the transport accepted. A bot's reply is not a first response;
+//     automatic messages (auto-reply, away, busy, keyword replies, written
+//     by the system) are excluded. A transfer does not restart it, nor
+//     does a send-to-inbox. A conversation the business started has its
+//     first response after the contact first writes; agent messages
+//     before that answer nothing.
+//  9. Response time: every agent message that answers, from the contact's
+//     oldest message not answered yet; the first one is also rule 8's.
+//     Reported as mean and percentiles ([Durations]).
+//  10. Handle time = closed − first assigned, for conversations ever
+//     assigned: it spans transfers, returns to the inbox, and wrap-up
+//     (the wrap-up ends with the close).
+//  11. Resolution time = closed − started.
+//  12. Time in wrap-up = closed − ended, for conversations closed from
+//     wrap-up.
+//  13. Handled: conversations closed that an agent held, counted for the
+//     last one. The leaderboard ranks agents by handled, most first, then
+//     by mean first response, shortest first, then by ID.
+//  14. Occupancy = ∫ load dt / (capacity × time since the agent's first
+//     event), the load being the weights (Config.Weights; voice 51 once
+//     escalated) of the conversations assigned to the agent, freed at
+//     end, send-to-inbox, transfer or close; capacity from Config.Agents,
+//     routing.DefaultCapacity otherwise. Pending offers are not load.
+//     Events carry no weights: after a Desk.SetWeights the figures keep
+//     Config.Weights, so occupancy is an estimate, and may pass 1;
+//     parley.Desk.Live gives each agent's exact load now.
+//     Offers: accepted when the conversation goes to the offered agent;
+//     otherwise, when the next routing event (another offer, all agents
+//     busy, an assignment or transfer elsewhere) comes at or after the
+//     deadline, expired; before it, rejected (declined, or withdrawn by a
+//     presence change); an offer standing when the conversation closes is
+//     withdrawn and counts as neither.
+//  15. Cost and bounds. Each event costs O(1): a few map reads, and
+//     constant work per slice it counts in (rule 18 adds one step per
+//     local day a business-hours duration spans). Memory: one state per
+//     conversation started and not yet closed, freed at close; one
+//     [Figures] per channel, touchpoint, queue and agent seen, and per
+//     hour for the latest Config.KeepHours hours (older hours are
+//     dropped; totals keep counting). A [Durations] is a fixed 192-bucket
+//     histogram: percentiles within 12.5 % or a second, exact count, sum,
+//     minimum and maximum.
+//  16. Service level = answered within T / (answered + abandoned), T
+//     being Config.AnsweredWithin (one minute by default) and "within"
+//     meaning a first response ≤ T. Abandoned: closed — by the contact,
+//     by expiry or by anyone — after the contact wrote and before any
+//     agent message. A conversation still awaiting its first response
+//     counts in neither yet; one the contact never wrote in is never
+//     abandoned.
+//  17. Per conversation: [Accumulator.Conversation] while open,
+//     Config.Closed at close.
+//  18. Business hours. With Config.BusinessHours every duration counts
+//     only the time the conversation's touchpoint is open (its
+//     parley.Touchpoint.Hours: the weekly spans in its time zone,
+//     holidays closed); a touchpoint without hours is always open. A
+//     contact who writes Friday 16:50 to hours of 09:00–17:00 and is
+//     answered Monday 09:10 waited 20 minutes.
+//  19. Restart. The conversation store keeps each conversation's last
+//     state and its messages, not the moves that led there (the first
+//     assignment, transfers, returns to the inbox, offers, opt-outs), so
+//     figures cannot be rebuilt from it alone. The host keeps an
+//     append-only [Log] of the events (MemoryLog in memory; any store that
+//     keeps order); [Rebuild] replays it into the figures the live
+//     accumulator had, when the live one was fed through a [Recorder],
+//     which observes the events in the log's order. The export's event records replay too
+//     ([Record.Event]).
+//  20. Logging. [LogEvents] is a publisher that logs every event with its
+//     name and conversation ID, and its message and agent IDs when it
+//     names them; the host opts in by wiring it with [Tee].
+//  21. Export. [Export] streams, oldest first, every conversation started
+//     in a range, then its messages oldest first, then (with a Log) its
+//     events, as JSON Lines or CSV with one header row; it holds one page
+//     at a time, whatever the range. Each [Record] carries the
+//     conversation's ID in its canonical UUID form, safe in a URL as it
+//     is, and the host's link when ExportOptions.Link gives one.
+//     [ReadJSONL] and [ReadCSV] read an export back, refusing a line that
+//     is not a record with a [*RecordError] ([ErrBadRecord]). CSV keeps
+//     text as encoding/csv does: a carriage return before a line feed
+//     inside a field reads back as the line feed alone.
+//
+// An Accumulator, a MemoryLog and the Tee are safe for concurrent use.
+package report
