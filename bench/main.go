@@ -119,7 +119,7 @@ type options struct {
 }
 
 // suites lists every comparison, in the order docs/performance.md gives.
-var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows, postgresRows, reportRows}
+var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows, postgresRows, scaleOutRows, reportRows}
 
 func measure(f func(b *testing.B)) figures {
 	r := testing.Benchmark(f)
@@ -167,6 +167,15 @@ func slower(parley, floor figures) float64 {
 }
 
 func main() {
+	if spec := os.Getenv(holdEnv); spec != "" {
+		// A child of the failover rows: it holds the routing lock until
+		// killed.
+		if err := holdLock(spec); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: lock holder:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	quick := flag.Bool("quick", false, "run every row once with a tiny benchtime (CI); goals are not judged")
 	asJSON := flag.Bool("json", false, "print JSON instead of Markdown")
 	dsn := flag.String("postgres", os.Getenv("PARLEY_TEST_DSN"), "PostgreSQL connection string for the postgres rows (default $PARLEY_TEST_DSN); each run works in a schema of its own and drops it")

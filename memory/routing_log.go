@@ -30,13 +30,15 @@ func NewRoutingLog(ledger routing.Ledger) *RoutingLog {
 	return &RoutingLog{ledger: ledger, lock: make(chan struct{}, 1)}
 }
 
-// Begin waits for the log's lock, or for ctx to end.
-func (l *RoutingLog) Begin(ctx context.Context) (routing.LogTx, error) {
+// Begin waits for the log's lock, or for ctx to end, and returns what a
+// replica at position after lacks.
+func (l *RoutingLog) Begin(ctx context.Context, after uint64) (routing.LogTx, routing.Catchup, error) {
 	select {
 	case l.lock <- struct{}{}:
-		return &routingLogTx{l: l}, nil
+		c, _ := l.Read(ctx, after)
+		return &routingLogTx{l: l}, c, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, routing.Catchup{}, ctx.Err()
 	}
 }
 
@@ -64,10 +66,6 @@ type routingLogTx struct {
 	snap    *routing.Snapshot
 	snapSeq uint64
 	done    bool
-}
-
-func (tx *routingLogTx) Read(ctx context.Context, after uint64) (routing.Catchup, error) {
-	return tx.l.Read(ctx, after)
 }
 
 func (tx *routingLogTx) Ledger() routing.Ledger { return tx.l.ledger }

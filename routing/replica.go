@@ -15,8 +15,9 @@ import (
 type Log interface {
 	// Begin starts one change: it waits for the log's lock and holds it
 	// until Commit or Rollback, so that one replica at a time appends,
-	// whichever process it is in.
-	Begin(ctx context.Context) (LogTx, error)
+	// whichever process it is in, and returns what a replica at position
+	// after lacks, read under the lock.
+	Begin(ctx context.Context, after uint64) (LogTx, Catchup, error)
 	// Read returns what a replica at position after lacks, without the
 	// lock: for reads that need not wait for a change in progress.
 	Read(ctx context.Context, after uint64) (Catchup, error)
@@ -24,12 +25,11 @@ type Log interface {
 
 // LogTx is one change to a [Log], holding its lock.
 type LogTx interface {
-	// Read is Log.Read under the lock: nothing is appended meanwhile.
-	Read(ctx context.Context, after uint64) (Catchup, error)
 	// Ledger is where this change reserves capacity, committed or rolled
 	// back with it; nil leaves capacity to the routers' own memory.
 	Ledger() Ledger
-	// Append adds e, whose Seq follows the last entry's.
+	// Append adds e, whose Seq follows the last entry's. A log may check
+	// and write it only at Commit, which then fails for it.
 	Append(ctx context.Context, e Entry) error
 	// SaveSnapshot keeps s as the state at position seq, an entry this
 	// change appended; the log may then forget the entries up to seq.
@@ -149,7 +149,7 @@ func NewReplica(cfg ReplicaConfig) (*Replica, error) {
 func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	tx, err := p.log.Begin(ctx)
+	tx, c, err := p.log.Begin(ctx, p.from())
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 		}
 	}()
 	ledger := tx.Ledger()
-	if err := p.catchUp(ctx, tx.Read); err != nil {
+	if err := p.catchUp(ctx, c); err != nil {
 		return nil, err
 	}
 	var rec *recorder
@@ -202,24 +202,29 @@ func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 func (p *Replica) View(ctx context.Context, fn func(r *Router)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := p.catchUp(ctx, p.log.Read); err != nil {
+	c, err := p.log.Read(ctx, p.from())
+	if err != nil {
+		return err
+	}
+	if err := p.catchUp(ctx, c); err != nil {
 		return err
 	}
 	fn(p.r)
 	return nil
 }
 
-// catchUp makes what the log holds after p.seq, starting afresh from the
-// log's snapshot when told to or when p.r may differ from the log.
-func (p *Replica) catchUp(ctx context.Context, read func(context.Context, uint64) (Catchup, error)) error {
-	from := p.seq
+// from is the position the replica reads the log after: its last entry,
+// or the start when its router may differ from the log.
+func (p *Replica) from() uint64 {
 	if p.stale {
-		from = 0
+		return 0
 	}
-	c, err := read(ctx, from)
-	if err != nil {
-		return err
-	}
+	return p.seq
+}
+
+// catchUp makes c, read after p.from(): starting afresh, from its
+// snapshot if it has one, when p.r may differ from the log.
+func (p *Replica) catchUp(ctx context.Context, c Catchup) error {
 	if p.stale || c.Snapshot != nil {
 		r, err := New(p.cfg)
 		if err != nil {

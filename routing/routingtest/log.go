@@ -300,16 +300,20 @@ func mustJSON(v any) string {
 
 func rollbackLeavesNothing(log routing.Log) error {
 	ctx := context.Background()
-	tx, err := log.Begin(ctx)
+	tx, _, err := log.Begin(ctx, 0)
 	if err != nil {
 		return err
 	}
 	op := routing.Op{Kind: routing.OpAddAgent, At: time.Now(), Agent: &routing.Agent{ID: "ana", Queues: []string{"q1"}}}
-	if err := tx.Append(ctx, routing.Entry{Seq: 2, Op: op}); err == nil {
+	err = tx.Append(ctx, routing.Entry{Seq: 2, Op: op})
+	if err == nil {
+		err = tx.Commit(ctx) // a log may check an entry when it commits
+	}
+	if err == nil {
 		return errors.New("an entry at 2 on an empty log was appended; it must follow 0")
 	}
 	_ = tx.Rollback(ctx)
-	if tx, err = log.Begin(ctx); err != nil {
+	if tx, _, err = log.Begin(ctx, 0); err != nil {
 		return err
 	}
 	if err := tx.Append(ctx, routing.Entry{Seq: 1, Op: op}); err != nil {

@@ -46,28 +46,44 @@ var _ routing.Log = (*RoutingLog)(nil)
 // brought up to date.
 func NewRoutingLog(pool *pgxpool.Pool) *RoutingLog { return &RoutingLog{pool: pool} }
 
-// lockSQL takes the log's lock and reads where it stands; set_config
-// makes the lease the transaction's own, in the same round trip.
-const lockSQL = `SELECT set_config('idle_in_transaction_session_timeout', $1, true), seq, snapshot_seq
+// lockSQL takes the log's lock; set_config makes the lease the
+// transaction's own.
+const lockSQL = `SELECT set_config('idle_in_transaction_session_timeout', $1, true), seq
 FROM parley_routing_head FOR UPDATE`
 
-// Begin takes the log's lock for one change.
-func (l *RoutingLog) Begin(ctx context.Context) (routing.LogTx, error) {
-	tx, err := l.pool.Begin(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: routing log: begin: %w", err)
-	}
+// Begin takes the log's lock for one change and reads what a replica at
+// position after lacks, in one round trip: BEGIN, the lock and the read
+// go together, the read a statement of its own so that its snapshot is
+// taken once the lock is held and sees every entry before it.
+func (l *RoutingLog) Begin(ctx context.Context, after uint64) (routing.LogTx, routing.Catchup, error) {
 	lease := l.Lease
 	if lease <= 0 {
 		lease = DefaultLease
 	}
-	c := &routingChange{tx: tx}
-	var setting string
-	if err := tx.QueryRow(ctx, lockSQL, fmt.Sprint(lease.Milliseconds())).Scan(&setting, &c.seq, &c.snapSeq); err != nil {
-		_ = tx.Rollback(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("postgres: routing log: lock: %w", err)
+	conn, err := l.pool.Acquire(ctx)
+	if err != nil {
+		return nil, routing.Catchup{}, fmt.Errorf("postgres: routing log: %w", err)
 	}
-	return c, nil
+	c := &routingChange{conn: conn}
+	var (
+		setting       string
+		snapSeq       int64
+		snap, entries []byte
+	)
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(lockSQL, fmt.Sprint(lease.Milliseconds())).QueryRow(func(row pgx.Row) error { return row.Scan(&setting, &c.seq) })
+	b.Queue(readSQL, int64(after)).QueryRow(func(row pgx.Row) error { return row.Scan(&snapSeq, &snap, &entries) })
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		c.end(ctx)
+		return nil, routing.Catchup{}, fmt.Errorf("postgres: routing log: lock: %w", err)
+	}
+	catchup, err := decodeCatchup(snapSeq, snap, entries, after)
+	if err != nil {
+		c.end(ctx)
+		return nil, routing.Catchup{}, err
+	}
+	return c, catchup, nil
 }
 
 // readSQL reads, in one statement and so from one snapshot of the
@@ -90,48 +106,53 @@ func (l *RoutingLog) Read(ctx context.Context, after uint64) (routing.Catchup, e
 
 func readLog(ctx context.Context, q querier, after uint64) (routing.Catchup, error) {
 	var (
-		snapSeq  int64
-		snap     []byte
-		entries  []byte
-		catchup  routing.Catchup
-		position = int64(after)
+		snapSeq       int64
+		snap, entries []byte
 	)
-	if err := q.QueryRow(ctx, readSQL, position).Scan(&snapSeq, &snap, &entries); err != nil {
-		return catchup, fmt.Errorf("postgres: routing log: read: %w", err)
+	if err := q.QueryRow(ctx, readSQL, int64(after)).Scan(&snapSeq, &snap, &entries); err != nil {
+		return routing.Catchup{}, fmt.Errorf("postgres: routing log: read: %w", err)
 	}
+	return decodeCatchup(snapSeq, snap, entries, after)
+}
+
+func decodeCatchup(snapSeq int64, snap, entries []byte, after uint64) (routing.Catchup, error) {
+	var c routing.Catchup
 	if snap != nil {
-		catchup.Snapshot, catchup.SnapshotSeq = new(routing.Snapshot), uint64(snapSeq)
-		if err := json.Unmarshal(snap, catchup.Snapshot); err != nil {
-			return catchup, fmt.Errorf("postgres: routing log: snapshot at %d: %w", snapSeq, err)
+		c.Snapshot, c.SnapshotSeq = new(routing.Snapshot), uint64(snapSeq)
+		if err := json.Unmarshal(snap, c.Snapshot); err != nil {
+			return c, fmt.Errorf("postgres: routing log: snapshot at %d: %w", snapSeq, err)
 		}
 	}
-	if err := json.Unmarshal(entries, &catchup.Entries); err != nil {
-		return catchup, fmt.Errorf("postgres: routing log: entries after %d: %w", after, err)
+	if err := json.Unmarshal(entries, &c.Entries); err != nil {
+		return c, fmt.Errorf("postgres: routing log: entries after %d: %w", after, err)
 	}
-	return catchup, nil
+	return c, nil
 }
 
-// routingChange is one change, holding the log's lock in its
-// transaction.
+// routingChange is one change, holding the log's lock in the transaction
+// open on its connection. Its entry and snapshot are written at Commit,
+// in one round trip with COMMIT.
 type routingChange struct {
-	tx           pgx.Tx
-	seq, snapSeq int64 // the head as locked
+	conn    *pgxpool.Conn
+	seq     int64 // the last entry, as locked or appended
+	entries [][]byte
+	snap    []byte
+	snapSeq int64
+	done    bool
 }
 
-func (c *routingChange) Read(ctx context.Context, after uint64) (routing.Catchup, error) {
-	return readLog(ctx, c.tx, after)
-}
+func (c *routingChange) Ledger() routing.Ledger { return &Ledger{db: c.conn} }
 
-func (c *routingChange) Ledger() routing.Ledger { return &Ledger{db: c.tx} }
-
-// appendSQL adds entry $2 at position $1 and moves the head there, only
-// from the position before: a change can only follow the last entry. The
+// appendSQL adds entry $2 at position $1 and moves the head there; the
 // notification goes out when the transaction commits.
 const appendSQL = `WITH entry AS (INSERT INTO parley_routing_log (seq, entry) VALUES ($1, $2)),
-head AS (UPDATE parley_routing_head SET seq = $1 WHERE seq = $1 - 1 RETURNING seq)
-SELECT pg_notify('` + routingChannel + `', seq::text) FROM head`
+head AS (UPDATE parley_routing_head SET seq = $1)
+SELECT pg_notify('` + routingChannel + `', $1::text)`
 
-func (c *routingChange) Append(ctx context.Context, e routing.Entry) error {
+func (c *routingChange) Append(_ context.Context, e routing.Entry) error {
+	if c.done {
+		return errChangeDone
+	}
 	if int64(e.Seq) != c.seq+1 {
 		return fmt.Errorf("postgres: routing log: entry %d does not follow %d: %w", e.Seq, c.seq, routing.ErrInvalid)
 	}
@@ -139,13 +160,7 @@ func (c *routingChange) Append(ctx context.Context, e routing.Entry) error {
 	if err != nil {
 		return fmt.Errorf("postgres: routing log: entry %d: %w", e.Seq, err)
 	}
-	rows, err := c.tx.Exec(ctx, appendSQL, int64(e.Seq), b)
-	if err != nil {
-		return fmt.Errorf("postgres: routing log: append %d: %w", e.Seq, err)
-	}
-	if rows.RowsAffected() != 1 {
-		return fmt.Errorf("postgres: routing log: append %d: the head moved under the lock: %w", e.Seq, routing.ErrInternal)
-	}
+	c.entries = append(c.entries, b)
 	c.seq = int64(e.Seq)
 	return nil
 }
@@ -157,7 +172,10 @@ const snapshotSQL = `WITH old AS (SELECT snapshot_seq FROM parley_routing_head),
 drop AS (DELETE FROM parley_routing_log WHERE seq <= (SELECT snapshot_seq FROM old))
 UPDATE parley_routing_head SET snapshot_seq = $1, snapshot = $2`
 
-func (c *routingChange) SaveSnapshot(ctx context.Context, seq uint64, s routing.Snapshot) error {
+func (c *routingChange) SaveSnapshot(_ context.Context, seq uint64, s routing.Snapshot) error {
+	if c.done {
+		return errChangeDone
+	}
 	if int64(seq) > c.seq {
 		return fmt.Errorf("postgres: routing log: snapshot at %d, after the last entry %d: %w", seq, c.seq, routing.ErrInvalid)
 	}
@@ -165,22 +183,49 @@ func (c *routingChange) SaveSnapshot(ctx context.Context, seq uint64, s routing.
 	if err != nil {
 		return fmt.Errorf("postgres: routing log: snapshot at %d: %w", seq, err)
 	}
-	if _, err := c.tx.Exec(ctx, snapshotSQL, int64(seq), b); err != nil {
-		return fmt.Errorf("postgres: routing log: snapshot at %d: %w", seq, err)
-	}
+	c.snap, c.snapSeq = b, int64(seq)
 	return nil
 }
 
 func (c *routingChange) Commit(ctx context.Context) error {
-	if err := c.tx.Commit(ctx); err != nil {
+	if c.done {
+		return errChangeDone
+	}
+	defer c.end(ctx)
+	b := &pgx.Batch{}
+	for i, e := range c.entries {
+		b.Queue(appendSQL, c.seq-int64(len(c.entries)-1-i), e)
+	}
+	if c.snap != nil {
+		b.Queue(snapshotSQL, c.snapSeq, c.snap)
+	}
+	b.Queue("COMMIT")
+	if err := c.conn.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("postgres: routing log: commit: %w", err)
 	}
 	return nil
 }
 
 func (c *routingChange) Rollback(ctx context.Context) error {
-	if err := c.tx.Rollback(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
-		return fmt.Errorf("postgres: routing log: rollback: %w", err)
+	if c.done {
+		return nil
 	}
+	c.end(ctx)
 	return nil
 }
+
+// end rolls back what is not committed and gives the connection back.
+// A connection left in a transaction (the rollback failed) is closed by
+// the pool rather than reused.
+func (c *routingChange) end(ctx context.Context) {
+	if c.done {
+		return
+	}
+	c.done = true
+	if c.conn.Conn().PgConn().TxStatus() != 'I' {
+		_, _ = c.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	}
+	c.conn.Release()
+}
+
+var errChangeDone = errors.New("postgres: routing log change already committed or rolled back")
