@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-		"fmt"
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
