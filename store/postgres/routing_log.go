@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
 
 	"github.com/parleyhq/parley/routing"
 )
@@ -32,13 +36,31 @@ const routingChannel = "parley_routing"
 // mode), appends its entry and reserves capacity in [Ledger]'s tables, all
 // in one transaction: what a desk that dies did not commit is absent
 // whole, and its lock is freed. Pass it as parley.Config.Routing.
+//
+// Reads (Read, which a replica's reads call) skip the database when the
+// log has not grown: a committed change notifies its position on the
+// channel parley_routing, which the log listens to on a connection of its
+// own, and asks the head itself every PollEvery as a backstop, since a
+// notification can be missed while that connection is down. A read may so
+// lag a change made by another process by the notification's delay; a
+// change never does, as Begin reads under the lock.
 type RoutingLog struct {
 	pool *pgxpool.Pool
 	// Lease is the server's idle_in_transaction_session_timeout for a
 	// change: a desk that holds the lock that long without a word loses
 	// its session, and the lock, so others go on. Zero means DefaultLease.
 	Lease time.Duration
+
+	listen  sync.Once
+	stop    context.CancelFunc
+	stopped chan struct{}
+	head    atomic.Int64 // the newest position heard of
+	current atomic.Int64 // until when (unix ns) head is known current
 }
+
+// PollEvery is how often a log listening for notifications asks the head
+// itself, and how long a head heard of stays trusted.
+const PollEvery = time.Second
 
 var _ routing.Log = (*RoutingLog)(nil)
 
@@ -99,9 +121,94 @@ SELECT h.snapshot_seq, CASE WHEN h.behind THEN h.snapshot END,
    WHERE l.seq > CASE WHEN h.behind THEN h.snapshot_seq ELSE $1::bigint END)
 FROM h`
 
-// Read returns what a replica at position after lacks.
+// Read returns what a replica at position after lacks: nothing, without
+// a query, when the log is known not to have grown past it.
 func (l *RoutingLog) Read(ctx context.Context, after uint64) (routing.Catchup, error) {
+	l.listen.Do(l.startListening)
+	if time.Now().UnixNano() < l.current.Load() && int64(after) >= l.head.Load() {
+		return routing.Catchup{}, nil
+	}
 	return readLog(ctx, l.pool, after)
+}
+
+// Close stops listening for notifications and gives back the listening
+// connection; the log still works, reading the database on every Read.
+func (l *RoutingLog) Close() {
+	l.listen.Do(func() {}) // never start after Close
+	if l.stop != nil {
+		l.stop()
+		<-l.stopped
+	}
+	l.current.Store(0)
+}
+
+func (l *RoutingLog) startListening() {
+	ctx, cancel := context.WithCancel(context.Background())
+	l.stop, l.stopped = cancel, make(chan struct{})
+	go func() {
+		defer close(l.stopped)
+		for ctx.Err() == nil {
+			l.listenOnce(ctx)
+			l.current.Store(0)
+			select { // a lost connection: try again shortly
+			case <-ctx.Done():
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+}
+
+// listenOnce listens on a connection of its own, outside the pool (so
+// that it never holds up the pool's Close), until it fails or the pool is
+// closed: each notification moves the head; with none for half of
+// PollEvery, the head is read through the pool instead, which also finds
+// the pool closed.
+func (l *RoutingLog) listenOnce(ctx context.Context) {
+	conn, err := pgx.ConnectConfig(ctx, l.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return
+	}
+	defer func() { _ = conn.Close(context.Background()) }()
+	if _, err := conn.Exec(ctx, "LISTEN "+routingChannel); err != nil {
+		return
+	}
+	for {
+		// Read the head after LISTEN, so nothing committed between is
+		// missed; then trust it, and what is heard, for PollEvery.
+		var head int64
+		if err := l.pool.QueryRow(ctx, `SELECT seq FROM parley_routing_head`).Scan(&head); err != nil {
+			if errors.Is(err, puddle.ErrClosedPool) {
+				l.stop() // the host is done with the database
+			}
+			return
+		}
+		l.moveHead(head)
+		for {
+			wait, cancel := context.WithTimeout(ctx, PollEvery/2)
+			n, err := conn.WaitForNotification(wait)
+			cancel()
+			if err != nil {
+				if ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+					return
+				}
+				break // no news for a while: read the head
+			}
+			if seq, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+				l.moveHead(seq)
+			}
+		}
+	}
+}
+
+// moveHead records that the log reached seq, as of now.
+func (l *RoutingLog) moveHead(seq int64) {
+	for {
+		old := l.head.Load()
+		if seq <= old || l.head.CompareAndSwap(old, seq) {
+			break
+		}
+	}
+	l.current.Store(time.Now().Add(PollEvery).UnixNano())
 }
 
 func readLog(ctx context.Context, q querier, after uint64) (routing.Catchup, error) {
