@@ -80,11 +80,37 @@
 //	})
 //
 // Without other settings the Desk keeps everything in memory (package
-// memory); give Config.Conversations, Config.OptOuts and Config.Ledger your
-// own stores to persist and to share capacity between processes. The
-// page docs/storage.md in the repository tells a store's implementer which
-// interfaces are required, which are optional, and which conformance
-// suite proves each.
+// memory); give Config.Conversations and Config.OptOuts your own stores to
+// persist. The page docs/storage.md in the repository tells a store's
+// implementer which interfaces are required, which are optional, and which
+// conformance suite proves each.
+//
+// # Several processes
+//
+// Desks in several processes share the stores and Config.Routing, a
+// routing log (store/postgres's Routing on PostgreSQL; memory.RoutingLog
+// between desks of one process). Through it they route as one desk does,
+// and a restarted desk goes on where routing stood:
+//
+//   - every routing action works on any desk, whichever desk routed the
+//     conversation: accept, reject, assign, transfer, send to inbox, end,
+//     close, escalate, presence, agents added, changed and removed;
+//   - agents' presence, capacity and load, offers with their deadlines
+//     and who declined them, the waiting order (priority, then age),
+//     auto-transfer and drain deadlines are the log's, not a process's:
+//     an offer whose desk died expires on time at another desk's Tick,
+//     and freed room goes to the conversation that has waited longest,
+//     whichever desk received it;
+//   - no agent is ever over capacity: every reservation is made in the
+//     database, in the same transaction as the change that decided it.
+//
+// Every desk sharing a log must have the same routing configuration
+// (touchpoints and their routing, weights, drain grace, the offline rule),
+// and a host's own routing.Strategy must decide from the candidates
+// alone, as the built-in ones do: each desk replays the others' changes
+// and must decide as they did (a desk that finds otherwise refuses to go
+// on, with routing.ErrInternal, rather than route from another state).
+// Events go to the Publisher of the desk that made the change.
 //
 // A Desk is safe for concurrent use. Domain packages never read the clock:
 // the Desk's Config.Clock (time.Now by default) is the only one.
