@@ -24,7 +24,7 @@ import (
 type Stores struct {
 	Conversations conversation.Store
 	OptOuts       optout.Store
-	Ledger        routing.Ledger
+	Routing       routing.Log
 }
 
 // Run tells the story to w on a Desk on the stores, which must be empty. It
@@ -45,7 +45,7 @@ func Run(ctx context.Context, w io.Writer, stores Stores) error {
 	desk, err := parley.New(parley.Config{
 		Conversations: stores.Conversations,
 		OptOuts:       stores.OptOuts,
-		Ledger:        stores.Ledger,
+		Routing:       stores.Routing,
 		Transport:     transport,
 		Clock:         clock.Now,
 		NewID:         conversation.SequentialIDs(morning),

@@ -6,8 +6,12 @@
 //	err = postgres.Migrate(ctx, pool)
 //	st := postgres.New(pool)
 //
-// Then give st.Conversations, st.OptOuts and st.Ledger to the fields of
-// the same names in parley.Config.
+// Then give st.Conversations, st.OptOuts and st.Routing to the fields of
+// the same names in parley.Config: desks in any number of processes on the
+// database then route as one, and a restarted desk goes on where routing
+// stood (st.Routing reserves capacity in st.Ledger's tables; give
+// Config.Ledger alone only to desks that each route on their own and share
+// capacity only).
 //
 // It is a module of its own, so that parley's core keeps no database
 // driver.
@@ -31,9 +35,16 @@
 //     change in one statement, only where load + weight ≤ capacity.
 //  7. The consent ledger is append-only: a trigger refuses every DELETE
 //     and every UPDATE but the redaction of an erased contact.
-//  8. Migrations only add: no file drops or rewrites data, and a file
+//  8. Routing changes happen one at a time, in order, whichever desk makes
+//     them: a change locks the routing log's head row (a transaction-scoped
+//     row lock, so PgBouncer in transaction mode is fine), appends its entry
+//     at the next position (the primary key) and reserves capacity, all in
+//     one transaction. A desk that dies mid-change leaves nothing of it,
+//     and the lock is free as soon as the server sees its connection close;
+//     one that freezes loses its session after RoutingLog.Lease.
+//  9. Migrations only add: no file drops or rewrites data, and a file
 //     never changes once released; an upgrade is a new file.
-//  9. Times are kept to the microsecond, in UTC.
+//  10. Times are kept to the microsecond, in UTC.
 //
 // The quickstart's story, with every store in PostgreSQL (a fresh schema,
 // dropped at the end), prints what the memory version prints:

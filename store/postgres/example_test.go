@@ -31,7 +31,7 @@ func Example() {
 	desk, err := parley.New(parley.Config{
 		Conversations: st.Conversations,
 		OptOuts:       st.OptOuts,
-		Ledger:        st.Ledger,
+		Routing:       st.Routing,                // desks on the database route as one
 		Transport:     parleytest.NewTransport(), // the host's transport
 		Touchpoints:   []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:        []routing.Agent{{ID: "ana", Queues: []string{"support"}}},

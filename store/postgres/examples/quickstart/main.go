@@ -85,5 +85,5 @@ func run(ctx context.Context, w io.Writer, dsn string, keep bool) (schema string
 		return schema, err
 	}
 	st := postgres.New(pool)
-	return schema, quickstart.Run(ctx, w, quickstart.Stores{Conversations: st.Conversations, OptOuts: st.OptOuts, Ledger: st.Ledger})
+	return schema, quickstart.Run(ctx, w, quickstart.Stores{Conversations: st.Conversations, OptOuts: st.OptOuts, Routing: st.Routing})
 }
