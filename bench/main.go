@@ -9,6 +9,7 @@
 //	cd bench && go run . -quick   # one tiny pass of every row, as CI runs it
 //	cd bench && go run . -json    # the same figures for machines
 //	cd bench && go run . -postgres "$DSN"   # the PostgreSQL rows on that server (default $PARLEY_TEST_DSN)
+//	cd bench && go run . -only scaleout     # some suites only
 package main
 
 import (
@@ -118,8 +119,15 @@ type options struct {
 	dsn string
 }
 
-// suites lists every comparison, in the order docs/performance.md gives.
-var suites = []func(options) []row{optoutRows, channelRows, templateRows, routingRows, deskRows, scaleRows, postgresRows, scaleOutRows, reportRows}
+// suites lists every comparison, in the order docs/performance.md gives,
+// by the name -only picks them by.
+var suites = []struct {
+	name string
+	rows func(options) []row
+}{
+	{"optout", optoutRows}, {"channel", channelRows}, {"template", templateRows}, {"routing", routingRows},
+	{"desk", deskRows}, {"scale", scaleRows}, {"postgres", postgresRows}, {"scaleout", scaleOutRows}, {"report", reportRows},
+}
 
 func measure(f func(b *testing.B)) figures {
 	r := testing.Benchmark(f)
@@ -178,6 +186,7 @@ func main() {
 	}
 	quick := flag.Bool("quick", false, "run every row once with a tiny benchtime (CI); goals are not judged")
 	asJSON := flag.Bool("json", false, "print JSON instead of Markdown")
+	only := flag.String("only", "", "run only these suites, comma-separated: optout, channel, template, routing, desk, scale, postgres, scaleout, report")
 	dsn := flag.String("postgres", os.Getenv("PARLEY_TEST_DSN"), "PostgreSQL connection string for the postgres rows (default $PARLEY_TEST_DSN); each run works in a schema of its own and drops it")
 	testing.Init()
 	flag.Parse()
@@ -197,8 +206,11 @@ func main() {
 	all := make([][]row, n)
 	for r := range all {
 		for _, s := range suites {
+			if *only != "" && !slices.Contains(strings.Split(*only, ","), s.name) {
+				continue
+			}
 			start := time.Now()
-			got := s(options{quick: *quick, dsn: *dsn})
+			got := s.rows(options{quick: *quick, dsn: *dsn})
 			fmt.Fprintf(os.Stderr, "bench: round %d of %d: %s: %d rows in %s\n", r+1, n, strings.TrimSuffix(got[0].Path[:strings.IndexAny(got[0].Path, " ,")], "."), len(got), time.Since(start).Round(time.Millisecond))
 			all[r] = append(all[r], got...)
 		}
