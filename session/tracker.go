@@ -114,12 +114,8 @@ func (t *Tracker) find(k Key) *entry {
 // set gives e the window w, which starts with no notice dealt with, and
 // places it in the indexes. The caller holds t.mu.
 func (t *Tracker) set(e *entry, w Window) {
-	e.w = w
-	e.closes = t.policies.ExpiresAt(w)
-	e.forget = time.Time{}
-	if p := t.policies.For(w.Channel); !w.LastInbound.IsZero() {
-		e.forget = w.LastInbound.Add(max(p.Window, p.HumanAgent))
-	}
+	l := t.policies.Limits(w)
+	e.w, e.closes, e.forget = w, l.Closes, l.Over
 	e.announced = unannounced
 	t.reindex(e)
 }
@@ -191,10 +187,7 @@ func soonestFirst(a, b Tracked) int {
 	if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
 		return c
 	}
-	if c := compareAddress(a.Key.Business, b.Key.Business); c != 0 {
-		return c
-	}
-	return compareAddress(a.Key.Contact, b.Key.Contact)
+	return a.Key.Compare(b.Key)
 }
 
 // Due lists the tracked windows on windowed channels that close at or
