@@ -60,17 +60,21 @@ const DefaultWindowWarning = time.Hour
 // noticed afresh.
 const tagWindowNotice = "parley:window-"
 
-// windowEvents publishes, for the windows this desk tracks, "window
-// expiring" once one closes within the warning and "window closed" once it
-// has closed, each marked dealt with in the tracker once claimed (a failed
-// one is tried again at the next Tick), then forgets closed windows
-// (session.Tracker.Prune). The tracker then reads such a pair as never
-// opened; the Desk's own checks do not mind, as they read the window from
-// the conversation's LastInboundAt.
+// windowEvents publishes, for every window in the window store (whichever
+// desk received its message), "window expiring" once one closes within the
+// warning and "window closed" once it has closed, each marked dealt with
+// in the store once claimed (a failed one is tried again at the next
+// Tick), then forgets closed windows (session.Store's Prune). The store
+// then reads such a pair as never opened; the Desk's own checks do not
+// mind, as they read the window from the conversation's LastInboundAt.
 func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error) {
+	notices, err := d.windows.Notices(ctx, now, d.warnWithin)
+	if err != nil {
+		return nil, err
+	}
 	var events []Event
 	var errs []error
-	for _, n := range d.windows.Notices(now, d.warnWithin) {
+	for _, n := range notices {
 		ev, err := d.windowNotice(ctx, n.Tracked, n.Closed, now)
 		if err != nil {
 			errs = append(errs, err)
@@ -79,10 +83,13 @@ func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error)
 		if ev != nil {
 			events = append(events, *ev)
 		}
-		d.windows.Noticed(n.Key, n.ExpiresAt, n.Closed)
+		if err := d.windows.Noticed(ctx, n.Key, n.ExpiresAt, n.Closed); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if len(errs) == 0 {
-		d.windows.Prune(now)
+		_, err := d.windows.Prune(ctx, now)
+		errs = append(errs, err)
 	}
 	return events, errors.Join(errs...)
 }
@@ -106,7 +113,7 @@ func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool,
 	if c.LastInboundAt.After(t.Window.LastInbound) {
 		// A message another desk received refreshed the window: learn it,
 		// and let a later Tick judge the new one.
-		_, err := d.windows.Touch(t.Key, c.LastInboundAt)
+		_, err := d.windows.Touch(ctx, t.Key, c.LastInboundAt)
 		return nil, err
 	}
 	tag := tagWindowNotice + "expiring:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
