@@ -11,6 +11,10 @@ type Stores struct {
 	OptOuts *OptOutStore
 	// Ledger is the agent capacity ledger every desk on the database shares.
 	Ledger *Ledger
+	// Windows keeps the customer-service windows and their notices, under
+	// the default window policies; a host that overrides
+	// parley.Config.Sessions makes its own with [NewWindowStore].
+	Windows *WindowStore
 }
 
 // New returns the stores on pool, whose schema [Migrate] brought up to
@@ -20,5 +24,6 @@ func New(pool *pgxpool.Pool) *Stores {
 		Conversations: &ConversationStore{pool: pool},
 		OptOuts:       &OptOutStore{pool: pool},
 		Ledger:        &Ledger{pool: pool},
+		Windows:       NewWindowStore(pool, nil),
 	}
 }
