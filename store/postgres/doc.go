@@ -1,13 +1,13 @@
-// Package postgres keeps parley's conversations, opt-out consent and agent
-// capacity in PostgreSQL, so that a helpdesk survives restarts and several
+// Package postgres keeps parley's conversations, opt-out consent, agent
+// capacity, customer-service windows and visitor numbers in PostgreSQL, so that a helpdesk survives restarts and several
 // desks share one truth.
 //
 //	pool, err := pgxpool.New(ctx, dsn)
 //	err = postgres.Migrate(ctx, pool)
 //	st := postgres.New(pool)
 //
-// Then give st.Conversations, st.OptOuts and st.Ledger to the fields of
-// the same names in parley.Config.
+// Then give st.Conversations, st.OptOuts, st.Ledger and st.Windows to the
+// fields of the same names in parley.Config.
 //
 // It is a module of its own, so that parley's core keeps no database
 // driver.
@@ -34,6 +34,13 @@
 //  8. Migrations only add: no file drops or rewrites data, and a file
 //     never changes once released; an upgrade is a new file.
 //  9. Times are kept to the microsecond, in UTC.
+//  10. A window never moves back, and each of its notices is marked dealt
+//     with once: one conditional upsert moves parley_windows'
+//     last_inbound only forward (resetting the notices of the new
+//     window), and a notice is marked only while the window still closes
+//     at the instant it was listed with.
+//  11. No two anonymous visitors get one number: they are numbered by the
+//     sequence parley_visitor_numbers, across desks and restarts.
 //
 // The quickstart's story, with every store in PostgreSQL (a fresh schema,
 // dropped at the end), prints what the memory version prints:
