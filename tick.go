@@ -116,15 +116,19 @@ func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool,
 		_, err := d.windows.Touch(ctx, t.Key, c.LastInboundAt)
 		return nil, err
 	}
-	tag := tagWindowNotice + "expiring:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
+	at := t.ExpiresAt.UTC().Format(time.RFC3339Nano)
+	closedTag := tagWindowNotice + "closed:" + at
+	tag := tagWindowNotice + "expiring:" + at
 	if closed {
-		tag = tagWindowNotice + "closed:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
+		tag = closedTag
 	}
 	claimed := false
 	_, err = d.inConversation(c.ID, func() (after, error) {
 		_, err := d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
 			claimed = false
-			if slices.Contains(c.Tags, tag) {
+			// "Window closed" claimed covers "window expiring": a desk
+			// slow to claim the warning does not send it after the close.
+			if slices.Contains(c.Tags, tag) || slices.Contains(c.Tags, closedTag) {
 				return errUnchanged
 			}
 			c.Tags = slices.DeleteFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, tagWindowNotice) })
