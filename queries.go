@@ -173,10 +173,10 @@ func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID)
 
 // ExpiringWindows lists the customer-service windows open now that close
 // within d, soonest first, whichever desk sharing Config.Windows received
-// the message that opened them, so a host
-// can show agents "expires in 1 h" at any time. The events go by
-// themselves: [Desk.Tick] publishes a [WindowEvent] when a window comes
-// within Config.WindowWarning of closing and when it closes.
+// the message that opened them, so a host can show agents "expires in
+// 1 h" at any time. The events go by themselves: [Desk.Tick] publishes a
+// [WindowEvent] when a window comes within Config.WindowWarning of
+// closing and when it closes.
 //
 // The list names contacts of every queue, so only a supervisor or
 // SystemActor may read it (ErrForbidden): an agent reads its own

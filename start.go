@@ -116,9 +116,11 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if w, ok, err := d.windows.Window(ctx, session.Key{Business: tp.addr, Contact: to}); err != nil {
+	w, ok, err := d.windows.Window(ctx, session.Key{Business: tp.addr, Contact: to})
+	if err != nil {
 		return nil, nil, nil, err
-	} else if ok {
+	}
+	if ok {
 		c.LastInboundAt = w.LastInbound
 	}
 	// Once created, c is in the inbox for its queues' agents to take: hold
