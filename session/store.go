@@ -15,8 +15,8 @@ import (
 // process, and a database store keeps the same rules in its tables.
 //
 // Implementations must be safe for concurrent use, from several processes
-// when the storage is shared, and apply one set of [Policies], the same
-// the desks using it apply. A failed call changes nothing. Every method
+// when the storage is shared, and apply one set of [Policies], the same as
+// the desks using it. A failed call changes nothing. Every method
 // may fail with the storage's own error; beyond that:
 //
 //   - Touch records an inbound message or call on k at inboundAt, as
