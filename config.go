@@ -90,6 +90,14 @@ type Config struct {
 	Conversations conversation.Store
 	// OptOuts is the opt-out ledger; nil means an in-memory one.
 	OptOuts optout.Store
+	// Windows keeps the customer-service windows and which of their
+	// notices went out; nil means an in-memory store of this desk's own.
+	// Desks sharing one (a memory.WindowStore in one process, a database
+	// store across processes and restarts) each see every window: any of
+	// them lets Start write inside a window another received, and Tick
+	// announces every window, once between them. It must apply the same
+	// policies as Sessions.
+	Windows session.Store
 	// Routing is the routing log that desks in several processes (or one
 	// desk across restarts) share, so that they route as one: the same
 	// agents and presence, offers and deadlines, waiting order. Nil keeps

@@ -62,7 +62,10 @@ const maxConflictRetries = 8
 // concurrency (conversation.ErrConflict, retried) across processes that
 // share a store. Routing state (who is available, offers, waiting order)
 // is kept in the process, or, with Config.Routing, in a log that every
-// desk sharing it routes from as one.
+// desk sharing it routes from as one. Customer-service windows and their
+// notices are kept in Config.Windows, and anonymous visitors numbered by
+// the store when it can (conversation.VisitorSequence), so desks sharing
+// both see the same windows and never repeat a visitor's number.
 type Desk struct {
 	transport Transport
 	now       func() time.Time
@@ -71,7 +74,7 @@ type Desk struct {
 	routes    routes
 	consent   *optout.Registry
 	sessions  session.Policies
-	windows   *session.Tracker
+	windows   session.Store
 	blocked   channel.BlockList
 	snippets  *template.Library
 	templates map[templateKey]template.WhatsApp
@@ -84,7 +87,10 @@ type Desk struct {
 	tpsByAddr   map[channel.Address]*touchpoint // the first touchpoint with each address
 	supervisors map[string]bool
 	visitors    conversation.VisitorCounter
-	addrs       addrCache
+	// visitorSeq is the store's own visitor numbering, nil when it has
+	// none (then visitors numbers them in this process).
+	visitorSeq conversation.VisitorSequence
+	addrs      addrCache
 
 	// ledger is Config.Ledger: set, capacity is shared with other desks
 	// (syncAgents). roster lists the agents to refresh from it; later
@@ -94,7 +100,8 @@ type Desk struct {
 	later  deferred
 
 	// warnWithin is how long before a window closes Tick warns; negative
-	// never. The tracker remembers what Tick published (windowEvents).
+	// never. The window store remembers what Tick published
+	// (windowEvents).
 	warnWithin time.Duration
 
 	// drift lists conversations whose store and router may disagree
@@ -201,7 +208,11 @@ func New(cfg Config) (*Desk, error) {
 	if cfg.BlockList != nil {
 		d.blocked = *cfg.BlockList
 	}
-	d.windows = session.NewTracker(d.sessions)
+	d.windows = cfg.Windows
+	if d.windows == nil {
+		d.windows = memory.NewWindowStore(d.sessions)
+	}
+	d.visitorSeq, _ = d.store.(conversation.VisitorSequence)
 	d.addrs.hash = d.contactHash
 	for _, s := range cfg.Supervisors {
 		d.supervisors[s] = true

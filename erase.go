@@ -74,7 +74,9 @@ func (d *Desk) Erase(ctx context.Context, actorID string, contact channel.Addres
 		errs = append(errs, err)
 		d.conclude(ctx, after{decs: decs, now: now})
 	}
-	d.windows.Forget(contact) // its notices with it
+	if _, err := d.windows.Forget(ctx, contact); err != nil { // its notices with it
+		errs = append(errs, err)
+	}
 	d.addrs.forget(contact)
 	if _, err := d.consent.Erase(ctx, contact); err != nil && !errors.Is(err, optout.ErrRedactUnsupported) {
 		errs = append(errs, err)

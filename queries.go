@@ -171,11 +171,12 @@ func (d *Desk) Composer(ctx context.Context, agentID string, id conversation.ID)
 	return out, nil
 }
 
-// ExpiringWindows lists the customer-service windows this desk has seen
-// a message open that close within d from now, soonest first, so a host
-// can show agents "expires in 1 h" at any time. The events go by
-// themselves: [Desk.Tick] publishes a [WindowEvent] when a window comes
-// within Config.WindowWarning of closing and when it closes.
+// ExpiringWindows lists the customer-service windows open now that close
+// within d, soonest first, whichever desk sharing Config.Windows received
+// the message that opened them, so a host can show agents "expires in
+// 1 h" at any time. The events go by themselves: [Desk.Tick] publishes a
+// [WindowEvent] when a window comes within Config.WindowWarning of
+// closing and when it closes.
 //
 // The list names contacts of every queue, so only a supervisor or
 // SystemActor may read it (ErrForbidden): an agent reads its own
@@ -184,5 +185,5 @@ func (d *Desk) ExpiringWindows(ctx context.Context, actorID string, within time.
 	if err := d.supervising(ctx, actorID, "list every expiring window"); err != nil {
 		return nil, err
 	}
-	return d.windows.Expiring(d.now(), within), nil
+	return d.windows.Expiring(ctx, d.now(), within)
 }

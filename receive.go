@@ -266,7 +266,7 @@ func (d *Desk) received(ctx context.Context, tp *touchpoint, contact inboundCont
 	// Only windowed channels have a window to track: an entry for an SMS
 	// or e-mail pair would never be read, nor pruned.
 	if d.sessions.For(tp.Kind).Windowed() {
-		if _, err := d.windows.Touch(session.Key{Business: tp.addr, Contact: contact.address}, at); err != nil {
+		if _, err := d.windows.Touch(ctx, session.Key{Business: tp.addr, Contact: contact.address}, at); err != nil {
 			d.log.WarnContext(ctx, "parley: window not tracked", "err", err)
 		}
 	}
@@ -449,7 +449,9 @@ func (d *Desk) openOnce(ctx context.Context, tp *touchpoint, ic *inboundContact,
 		}
 	}
 	if p.Contact.Anonymous && p.Contact.Name == "" {
-		p.Contact.Name = d.visitors.Next()
+		if p.Contact.Name, err = d.visitorName(ctx); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	c, ev, err := conversation.Start(p, now)
 	if err != nil {
@@ -669,4 +671,18 @@ func (d *Desk) UpdateDelivery(ctx context.Context, r DeliveryReport) (bool, erro
 	}
 	d.publish(ctx, conversation.DeliveryEvent(m))
 	return true, nil
+}
+
+// visitorName names a new anonymous visitor: numbered by the store when it
+// numbers visitors (so desks sharing it never repeat a number), otherwise
+// by this desk's own counter.
+func (d *Desk) visitorName(ctx context.Context) (string, error) {
+	if d.visitorSeq == nil {
+		return d.visitors.Next(), nil
+	}
+	n, err := d.visitorSeq.NextVisitor(ctx)
+	if err != nil {
+		return "", err
+	}
+	return conversation.VisitorName(n), nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/parleyhq/parley/channel"
+	"github.com/parleyhq/parley/memory"
 )
 
 // Only windowed channels are tracked: an SMS or e-mail pair has no
@@ -24,10 +25,10 @@ func TestReceiveTracksOnlyWindowedChannels(t *testing.T) {
 	ctx := context.Background()
 	_, err = d.Receive(ctx, Inbound{Touchpoint: "sms", From: channel.Address{Kind: channel.SMS, ID: "+14155550100"}, ProviderID: "s1", Text: "hi"})
 	require.NoError(t, err)
-	assert.Zero(t, d.windows.Len(), "an SMS pair is not tracked")
+	assert.Zero(t, d.windows.(*memory.WindowStore).Tracker().Len(), "an SMS pair is not tracked")
 	_, err = d.Receive(ctx, Inbound{Touchpoint: "wa", From: channel.Address{Kind: channel.WhatsApp, ID: "+14155550100"}, ProviderID: "w1", Text: "hi"})
 	require.NoError(t, err)
-	assert.Equal(t, 1, d.windows.Len(), "a WhatsApp pair is")
+	assert.Equal(t, 1, d.windows.(*memory.WindowStore).Tracker().Len(), "a WhatsApp pair is")
 }
 
 // A refused inbound message touches no window: the window opens on a
@@ -46,6 +47,6 @@ func TestRefusedInboundTouchesNoWindow(t *testing.T) {
 		in.Touchpoint, in.From = "wa", channel.Address{Kind: channel.WhatsApp, ID: "+14155550100"}
 		_, err := d.Receive(context.Background(), in)
 		require.Error(t, err)
-		assert.Zero(t, d.windows.Len(), "refused %q: no window", in.Text)
+		assert.Zero(t, d.windows.(*memory.WindowStore).Tracker().Len(), "refused %q: no window", in.Text)
 	}
 }

@@ -18,7 +18,8 @@ import (
 )
 
 // replicated is what desks in several processes share: the stores, the
-// routing log with its ledger, and the clock. desk makes one more desk on
+// routing log with its ledger, the customer-service windows, and the
+// clock. desk makes one more desk on
 // them, as a process starting (or restarting) would.
 type replicated struct {
 	t       *testing.T
@@ -26,30 +27,34 @@ type replicated struct {
 	optouts optout.Store
 	ledger  *memory.Ledger
 	log     *memory.RoutingLog
+	windows *memory.WindowStore
 	clock   *parleytest.Clock
 	policy  routing.Policy
 	made    int
 }
 
 // newReplicated shares stores among desks whose wa touchpoint routes by
-// policy; ana and bo serve support, each with room for capacity points.
-func newReplicated(t *testing.T, policy routing.Policy, capacity int) *replicated {
+// policy; ana and bo serve support.
+func newReplicated(t *testing.T, policy routing.Policy) *replicated {
 	ledger := memory.NewLedger()
 	return &replicated{t: t, store: memory.NewConversationStore(), optouts: memory.NewOptOutStore(), ledger: ledger,
-		log: memory.NewRoutingLog(ledger), clock: parleytest.NewClock(parleytest.Epoch), policy: policy}
+		log: memory.NewRoutingLog(ledger), windows: memory.NewWindowStore(nil), clock: parleytest.NewClock(parleytest.Epoch), policy: policy}
 }
 
-func (r *replicated) desk(capacity int) *parleytest.Desk {
+func (r *replicated) desk(capacity int, mutate ...func(*parley.Config)) *parleytest.Desk {
 	r.made++
 	idStart := parleytest.Epoch.Add(time.Duration(r.made) * time.Hour) // IDs of its own
 	return newFixture(r.t, func(c *parley.Config) {
-		c.Conversations, c.OptOuts, c.Routing, c.Clock = r.store, r.optouts, r.log, r.clock.Now
+		c.Conversations, c.OptOuts, c.Routing, c.Windows, c.Clock = r.store, r.optouts, r.log, r.windows, r.clock.Now
 		c.NewID = conversation.SequentialIDs(idStart)
 		c.Agents = []routing.Agent{
 			{ID: "ana", Queues: []string{"support"}, Capacity: capacity},
 			{ID: "bo", Queues: []string{"support", "sales"}, Capacity: capacity},
 		}
 		touchpointOf(c, "wa").Routing = r.policy
+		for _, m := range mutate {
+			m(c)
+		}
 	})
 }
 
@@ -65,7 +70,7 @@ func assignees(t *testing.T, f *parleytest.Desk, ids ...conversation.ID) []strin
 }
 
 func TestPresenceSetOnOneDeskHoldsOnAnother(t *testing.T) {
-	r := newReplicated(t, routing.Policy{Mode: routing.Automatic}, 100)
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic})
 	a, b := r.desk(100), r.desk(100)
 	ctx := context.Background()
 	require.NoError(t, a.SetPresence(ctx, "ana", routing.Away))
@@ -78,7 +83,7 @@ func TestPresenceSetOnOneDeskHoldsOnAnother(t *testing.T) {
 }
 
 func TestOfferIsAcceptedOrRejectedOnAnyDesk(t *testing.T) {
-	r := newReplicated(t, routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: time.Minute}, 100)
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: time.Minute})
 	a, b := r.desk(100), r.desk(100)
 	ctx := context.Background()
 
@@ -101,7 +106,7 @@ func TestOfferIsAcceptedOrRejectedOnAnyDesk(t *testing.T) {
 }
 
 func TestTransferSendToInboxAndRemoveAgentOnADeskThatDidNotRoute(t *testing.T) {
-	r := newReplicated(t, routing.Policy{Mode: routing.Automatic}, 100)
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic})
 	a, b := r.desk(100), r.desk(100)
 	ctx := context.Background()
 	rc := receive(t, a, "wa", wa("+14155550220"), "t1", "hello")
@@ -122,7 +127,7 @@ func TestTransferSendToInboxAndRemoveAgentOnADeskThatDidNotRoute(t *testing.T) {
 }
 
 func TestWaitingConversationIsDispatchedAfterARestart(t *testing.T) {
-	r := newReplicated(t, routing.Policy{Mode: routing.Automatic}, 20)
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic})
 	a := r.desk(20)
 	ctx := context.Background()
 	require.NoError(t, a.SetPresence(ctx, "bo", routing.Offline))
@@ -138,7 +143,7 @@ func TestWaitingConversationIsDispatchedAfterARestart(t *testing.T) {
 }
 
 func TestOfferOfADeskThatDiedExpiresOnTime(t *testing.T) {
-	r := newReplicated(t, routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: 30 * time.Second}, 100)
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: 30 * time.Second})
 	a, b := r.desk(100), r.desk(100)
 	ctx := context.Background()
 	rc := receive(t, a, "wa", wa("+14155550240"), "e1", "hello")
@@ -161,7 +166,7 @@ func TestOfferOfADeskThatDiedExpiresOnTime(t *testing.T) {
 }
 
 func TestWaitingOrderHoldsAcrossDesks(t *testing.T) {
-	r := newReplicated(t, routing.Policy{Mode: routing.Automatic}, 20)
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic})
 	a, b := r.desk(20), r.desk(20)
 	ctx := context.Background()
 	require.NoError(t, b.SetPresence(ctx, "bo", routing.Offline))
@@ -178,7 +183,7 @@ func TestWaitingOrderHoldsAcrossDesks(t *testing.T) {
 }
 
 func TestInboxAndComposerAnswerTheSameOnEveryDesk(t *testing.T) {
-	r := newReplicated(t, routing.Policy{Mode: routing.Automatic, Offer: true}, 100)
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic, Offer: true})
 	a, b := r.desk(100), r.desk(100)
 	ctx := context.Background()
 	receive(t, a, "sms", sms("+14155550260"), "i1", "queued")

@@ -82,7 +82,10 @@ func (d *Desk) Start(ctx context.Context, agentID string, o Opening) (*conversat
 	}
 	now := d.now()
 	if tp.Kind.Capabilities().TemplateOutsideWindow && dr.template == nil {
-		w, ok := d.windows.Window(session.Key{Business: tp.addr, Contact: to})
+		w, ok, err := d.windows.Window(ctx, session.Key{Business: tp.addr, Contact: to})
+		if err != nil {
+			return nil, nil, err
+		}
 		if !ok || !d.sessions.Open(w, now) {
 			return nil, nil, ErrBusinessInitiated
 		}
@@ -113,7 +116,11 @@ func (d *Desk) start(ctx context.Context, conv *convLock, tp *touchpoint, to cha
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if w, ok := d.windows.Window(session.Key{Business: tp.addr, Contact: to}); ok {
+	w, ok, err := d.windows.Window(ctx, session.Key{Business: tp.addr, Contact: to})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ok {
 		c.LastInboundAt = w.LastInbound
 	}
 	// Once created, c is in the inbox for its queues' agents to take: hold

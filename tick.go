@@ -3,8 +3,6 @@ package parley
 import (
 	"context"
 	"errors"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/conversation"
@@ -54,24 +52,25 @@ const DefaultWindowWarning = time.Hour
 // The window notices ("window expiring", "window closed") are published by
 // Tick, once per window: a window is one (business, contact) pair until
 // one instant, and a message from the contact makes a new one. Each notice
-// is claimed in the store, as a tag on the open conversation it concerns,
-// before it is published, so desks sharing a store publish it once between
-// them; the tag names the window's closing time, so a later window is
-// noticed afresh.
-const tagWindowNotice = "parley:window-"
+// is claimed in the window store (Config.Windows) before it is published:
+// of desks sharing the store, the one whose mark lands publishes it.
 
-// windowEvents publishes, for the windows this desk tracks, "window
-// expiring" once one closes within the warning and "window closed" once it
-// has closed, each marked dealt with in the tracker once claimed (a failed
-// one is tried again at the next Tick), then forgets closed windows
-// (session.Tracker.Prune). The tracker then reads such a pair as never
-// opened; the Desk's own checks do not mind, as they read the window from
-// the conversation's LastInboundAt.
+// windowEvents publishes, for every window in the window store (whichever
+// desk received its message), "window expiring" once one closes within the
+// warning and "window closed" once it has closed, each marked dealt with
+// in the store once claimed (a failed one is tried again at the next
+// Tick), then forgets closed windows (session.Store's Prune). The store
+// then reads such a pair as never opened; the Desk's own checks do not
+// mind, as they read the window from the conversation's LastInboundAt.
 func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error) {
+	notices, err := d.windows.Notices(ctx, now, d.warnWithin)
+	if err != nil {
+		return nil, err
+	}
 	var events []Event
 	var errs []error
-	for _, n := range d.windows.Notices(now, d.warnWithin) {
-		ev, err := d.windowNotice(ctx, n.Tracked, n.Closed, now)
+	for _, n := range notices {
+		ev, err := d.windowNotice(ctx, n, now)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -79,63 +78,48 @@ func (d *Desk) windowEvents(ctx context.Context, now time.Time) ([]Event, error)
 		if ev != nil {
 			events = append(events, *ev)
 		}
-		d.windows.Noticed(n.Key, n.ExpiresAt, n.Closed)
 	}
 	if len(errs) == 0 {
-		d.windows.Prune(now)
+		_, err := d.windows.Prune(ctx, now)
+		errs = append(errs, err)
 	}
 	return events, errors.Join(errs...)
 }
 
-// windowNotice claims and returns the notice of window t for the open
+// windowNotice claims and returns notice n for the open
 // conversation it belongs to; nil when there is none, when another desk
 // claimed the notice, or when the contact wrote since (to another desk):
-// the window t describes no longer exists.
-func (d *Desk) windowNotice(ctx context.Context, t session.Tracked, closed bool, now time.Time) (*WindowEvent, error) {
-	tp := d.touchpointAt(t.Key.Business)
+// the window n describes no longer exists.
+func (d *Desk) windowNotice(ctx context.Context, n session.Notice, now time.Time) (*WindowEvent, error) {
+	tp := d.touchpointAt(n.Key.Business)
 	if tp == nil {
 		return nil, nil
 	}
-	c, err := d.store.FindOpen(ctx, conversation.Key{Touchpoint: tp.ID, ContactID: t.Key.Contact.String()})
-	if errors.Is(err, conversation.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	c, err := d.store.FindOpen(ctx, conversation.Key{Touchpoint: tp.ID, ContactID: n.Key.Contact.String()})
+	switch {
+	case errors.Is(err, conversation.ErrNotFound):
+		// Nobody to tell: the notice is dealt with all the same.
+		_, err := d.windows.Noticed(ctx, n.Key, n.ExpiresAt, n.Closed)
+		return nil, err
+	case err != nil:
+		return nil, err
+	case c.LastInboundAt.After(n.Window.LastInbound):
+		// A message the window store has not heard of refreshed the
+		// window: learn it, and let a later Tick judge the new one.
+		_, err := d.windows.Touch(ctx, n.Key, c.LastInboundAt)
 		return nil, err
 	}
-	if c.LastInboundAt.After(t.Window.LastInbound) {
-		// A message another desk received refreshed the window: learn it,
-		// and let a later Tick judge the new one.
-		_, err := d.windows.Touch(t.Key, c.LastInboundAt)
-		return nil, err
-	}
-	tag := tagWindowNotice + "expiring:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
-	if closed {
-		tag = tagWindowNotice + "closed:" + t.ExpiresAt.UTC().Format(time.RFC3339Nano)
-	}
-	claimed := false
-	_, err = d.inConversation(c.ID, func() (after, error) {
-		_, err := d.mutateFrom(ctx, c, func(c *conversation.Conversation) error {
-			claimed = false
-			if slices.Contains(c.Tags, tag) {
-				return errUnchanged
-			}
-			c.Tags = slices.DeleteFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, tagWindowNotice) })
-			c.Tags = append(c.Tags, tag)
-			claimed = true
-			return nil
-		})
-		return after{}, err
-	})
-	if err != nil || !claimed {
+	// The mark is the claim: of desks racing for this notice, only the
+	// one that makes it announces it.
+	if claimed, err := d.windows.Noticed(ctx, n.Key, n.ExpiresAt, n.Closed); err != nil || !claimed {
 		return nil, err
 	}
 	return &WindowEvent{
 		EventHeader: conversation.EventHeader{ConversationID: c.ID, At: now},
 		Touchpoint:  tp.ID,
-		Contact:     t.Key.Contact,
-		ClosesAt:    t.ExpiresAt,
-		Closed:      closed,
+		Contact:     n.Key.Contact,
+		ClosesAt:    n.ExpiresAt,
+		Closed:      n.Closed,
 	}, nil
 }
 

@@ -118,15 +118,14 @@ func TestTickAnnouncesNothingForAClosedConversation(t *testing.T) {
 	assert.Empty(t, log.take(), "no agent waits on a closed conversation's window")
 }
 
-// Desks sharing a store announce a window once, when it really closes: a
-// desk's stale view of a window that moved on at another desk announces
-// nothing.
+// Desks sharing their stores announce a window once, when it really
+// closes: a window that moved on is announced at its new close only.
 func TestDesksSharingAStoreAnnounceAWindowOnce(t *testing.T) {
-	store := memory.NewConversationStore()
+	store, windows := memory.NewConversationStore(), memory.NewWindowStore(nil)
 	clock := parleytest.NewClock(parleytest.Epoch)
-	a := newFixture(t, func(c *parley.Config) { c.Conversations, c.Clock = store, clock.Now })
+	a := newFixture(t, func(c *parley.Config) { c.Conversations, c.Windows, c.Clock = store, windows, clock.Now })
 	b := newFixture(t, func(c *parley.Config) {
-		c.Conversations, c.Clock = store, clock.Now
+		c.Conversations, c.Windows, c.Clock = store, windows, clock.Now
 		c.NewID = conversation.SequentialIDs(parleytest.Epoch.Add(time.Hour))
 	})
 	ctx := context.Background()

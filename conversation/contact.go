@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -67,6 +68,18 @@ func NewVisitorCounter(next uint64) *VisitorCounter {
 // Next returns the next visitor name; never the same one twice.
 func (c *VisitorCounter) Next() string {
 	return VisitorName(c.n.Add(1))
+}
+
+// VisitorSequence is implemented by stores that number anonymous
+// visitors themselves, so that desks sharing the store never give two
+// visitors one number, and numbers go on after a restart. The Desk uses
+// it when its store has it, and a [VisitorCounter] of its own otherwise.
+type VisitorSequence interface {
+	// NextVisitor returns the next visitor number, from 1: never one
+	// returned before by this store, by any process. Numbers go up but
+	// may skip (a database sequence does not give back what a failed
+	// caller took). It is safe for concurrent use.
+	NextVisitor(ctx context.Context) (uint64, error)
 }
 
 // VisitorName formats the anonymous name for visitor number n.

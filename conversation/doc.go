@@ -78,8 +78,11 @@
 // Contacts, queries and erasure:
 //
 //  15. An anonymous web-chat visitor is named "Visitor #1", "Visitor #2", …
-//     ([VisitorCounter]) until identified ([Conversation.Identify]) with a
-//     verified e-mail or phone in a valid format.
+//     until identified ([Conversation.Identify]) with a verified e-mail or
+//     phone in a valid format. No two visitors get one number: the store
+//     numbers them when it can ([VisitorSequence]), so desks sharing it,
+//     and desks after a restart, go on from the last number; otherwise a
+//     desk counts on its own ([VisitorCounter]).
 //  16. Visibility: an unassigned conversation is visible to agents in at
 //     least one of its queues, an assigned one to its assignee, everything
 //     to supervisors ([Conversation.VisibleTo]).
@@ -110,8 +113,8 @@
 // A host that keeps conversations in its own database implements [Store]
 // (ten methods, [MessageStore] included), optionally [Receiver] (an
 // inbound message in one atomic step instead of two round trips, which the
-// Desk uses for nearly every webhook), [Eraser], [Purger] and
-// [CommentStore], and
+// Desk uses for nearly every webhook), [Eraser], [Purger], [CommentStore]
+// and [VisitorSequence], and
 // proves it keeps the contract with conversationtest.Run.
 // Package memory is the reference.
 package conversation

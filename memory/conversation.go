@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
@@ -12,7 +13,8 @@ import (
 
 // ConversationStore is the in-memory [conversation.Store]. It also
 // implements [conversation.Receiver], [conversation.Eraser],
-// [conversation.Purger] and [conversation.CommentStore].
+// [conversation.Purger], [conversation.CommentStore] and
+// [conversation.VisitorSequence].
 //
 // It is safe for concurrent use by multiple goroutines. One mutex guards
 // everything, so each method is atomic: the slot checks of Create, the
@@ -22,6 +24,9 @@ import (
 type ConversationStore struct {
 	mu sync.RWMutex
 	state
+	// visitors is the last visitor number given (NextVisitor); it lives
+	// outside state, so compaction keeps it.
+	visitors atomic.Uint64
 }
 
 // state is everything a ConversationStore keeps, apart so that compaction
@@ -73,11 +78,22 @@ type state struct {
 
 // Compile-time checks of the interfaces ConversationStore implements.
 var (
-	_ conversation.Store        = (*ConversationStore)(nil)
-	_ conversation.Receiver     = (*ConversationStore)(nil)
-	_ conversation.Eraser       = (*ConversationStore)(nil)
-	_ conversation.CommentStore = (*ConversationStore)(nil)
+	_ conversation.Store           = (*ConversationStore)(nil)
+	_ conversation.Receiver        = (*ConversationStore)(nil)
+	_ conversation.Eraser          = (*ConversationStore)(nil)
+	_ conversation.CommentStore    = (*ConversationStore)(nil)
+	_ conversation.VisitorSequence = (*ConversationStore)(nil)
 )
+
+// NextVisitor returns the next anonymous visitor number, from 1: desks
+// sharing the store never give two visitors one number
+// ([conversation.VisitorSequence]).
+func (s *ConversationStore) NextVisitor(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return s.visitors.Add(1), nil
+}
 
 type outboundKey struct{ touchpoint, contactID string }
 

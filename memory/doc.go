@@ -1,10 +1,12 @@
 // Package memory holds in-memory implementations of every store parley's
 // domain packages define: the conversation store [ConversationStore]
 // ([conversation.Store], with [conversation.Receiver],
-// [conversation.Eraser], [conversation.Purger] and
-// [conversation.CommentStore]), the opt-out
-// consent ledger [OptOutStore] ([optout.Store], with [optout.Redactor]) and
-// the routing capacity ledger [Ledger] ([routing.Ledger]).
+// [conversation.Eraser], [conversation.Purger],
+// [conversation.CommentStore] and [conversation.VisitorSequence]), the
+// opt-out consent ledger [OptOutStore] ([optout.Store], with
+// [optout.Redactor]), the routing capacity ledger [Ledger]
+// ([routing.Ledger]) and the customer-service windows [WindowStore]
+// ([session.Store]).
 //
 // They are the embedded default of parley.New and the reference the
 // conformance suites are run against. Each keeps the contract of the

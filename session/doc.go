@@ -51,6 +51,13 @@
 // asks costs O(k log n) for the k windows it gets back, however many
 // other windows are held.
 //
+// [Store] is the same record where several desks share it: desks in
+// several processes, or one desk after a restart, see every window and
+// which notices were dealt with, so any desk announces each window and
+// none announces one twice. memory.WindowStore is a Tracker behind it;
+// store/postgres keeps it in a table. sessiontest.Run proves a store keeps
+// the contract. [Policies.Limits] gives the instants such a store indexes.
+//
 // [Form] and [Reason] read and write themselves as text
 // ([encoding.TextMarshaler], [encoding.TextUnmarshaler]), so a host's JSON
 // shows "human_agent_only", not 3: the forms are "free_form",
@@ -62,5 +69,5 @@
 //
 // Everything here is pure: nothing reads the clock. Callers pass now.
 // Window, Policy and Policies are values, safe to share between goroutines
-// once built; [Tracker] is safe for concurrent use.
+// once built; [Tracker] is safe for concurrent use, and a [Store] must be.
 package session

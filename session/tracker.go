@@ -114,12 +114,8 @@ func (t *Tracker) find(k Key) *entry {
 // set gives e the window w, which starts with no notice dealt with, and
 // places it in the indexes. The caller holds t.mu.
 func (t *Tracker) set(e *entry, w Window) {
-	e.w = w
-	e.closes = t.policies.ExpiresAt(w)
-	e.forget = time.Time{}
-	if p := t.policies.For(w.Channel); !w.LastInbound.IsZero() {
-		e.forget = w.LastInbound.Add(max(p.Window, p.HumanAgent))
-	}
+	l := t.policies.Limits(w)
+	e.w, e.closes, e.forget = w, l.Closes, l.Over
 	e.announced = unannounced
 	t.reindex(e)
 }
@@ -191,10 +187,7 @@ func soonestFirst(a, b Tracked) int {
 	if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
 		return c
 	}
-	if c := compareAddress(a.Key.Business, b.Key.Business); c != 0 {
-		return c
-	}
-	return compareAddress(a.Key.Contact, b.Key.Contact)
+	return a.Key.Compare(b.Key)
 }
 
 // Due lists the tracked windows on windowed channels that close at or
@@ -257,8 +250,10 @@ func (t *Tracker) Notices(now time.Time, warn time.Duration) []Notice {
 // "window closed" when closed, otherwise "window expiring" — so that
 // [Tracker.Notices] no longer lists it; "window closed" covers both. It
 // does nothing when k's window no longer closes at closes (the contact
-// wrote since: that is a new window) or is no longer tracked.
-func (t *Tracker) Noticed(k Key, closes time.Time, closed bool) {
+// wrote since: that is a new window) or is no longer tracked. It reports
+// whether this call made the mark, so that of several callers racing to
+// announce one notice exactly one does.
+func (t *Tracker) Noticed(k Key, closes time.Time, closed bool) bool {
 	s := warned
 	if closed {
 		s = closedOut
@@ -268,7 +263,9 @@ func (t *Tracker) Noticed(k Key, closes time.Time, closed bool) {
 	if e := t.find(k); e != nil && !e.closes.IsZero() && e.closes.Equal(closes) && e.announced < s {
 		e.announced = s
 		t.reindex(e)
+		return true
 	}
+	return false
 }
 
 // Forget drops every window of contact, with any business, and returns

@@ -19,8 +19,8 @@ import (
 
 // ConversationStore is the [conversation.Store] on PostgreSQL. It also
 // implements [conversation.Receiver], [conversation.Eraser],
-// [conversation.Purger] and [conversation.CommentStore], as package
-// memory's store does.
+// [conversation.Purger], [conversation.CommentStore] and
+// [conversation.VisitorSequence], as package memory's store does.
 //
 // It is safe for concurrent use, from any number of processes on one
 // database: the slot rules and the provider keys are unique indexes,

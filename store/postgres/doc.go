@@ -1,17 +1,17 @@
-// Package postgres keeps parley's conversations, opt-out consent and agent
-// capacity in PostgreSQL, so that a helpdesk survives restarts and several
+// Package postgres keeps parley's conversations, opt-out consent, agent
+// capacity, customer-service windows and visitor numbers in PostgreSQL, so that a helpdesk survives restarts and several
 // desks share one truth.
 //
 //	pool, err := pgxpool.New(ctx, dsn)
 //	err = postgres.Migrate(ctx, pool)
 //	st := postgres.New(pool)
 //
-// Then give st.Conversations, st.OptOuts and st.Routing to the fields of
-// the same names in parley.Config: desks in any number of processes on the
-// database then route as one, and a restarted desk goes on where routing
-// stood (st.Routing reserves capacity in st.Ledger's tables; give
-// Config.Ledger alone only to desks that each route on their own and share
-// capacity only).
+// Then give st.Conversations, st.OptOuts, st.Routing and st.Windows to
+// the fields of the same names in parley.Config: desks in any number of
+// processes on the database then route as one, and a restarted desk goes
+// on where routing and the customer-service windows stood (st.Routing
+// reserves capacity in st.Ledger's tables; give Config.Ledger alone only to
+// desks that each route on their own and share capacity only).
 //
 // It is a module of its own, so that parley's core keeps no database
 // driver.
@@ -45,6 +45,13 @@
 //  9. Migrations only add: no file drops or rewrites data, and a file
 //     never changes once released; an upgrade is a new file.
 //  10. Times are kept to the microsecond, in UTC.
+//  11. A window never moves back, and each of its notices is marked dealt
+//     with once: one conditional upsert moves parley_windows'
+//     last_inbound only forward (resetting the notices of the new
+//     window), and a notice is marked only while the window still closes
+//     at the instant it was listed with.
+//  12. No two anonymous visitors get one number: they are numbered by the
+//     sequence parley_visitor_numbers, across desks and restarts.
 //
 // The quickstart's story, with every store in PostgreSQL (a fresh schema,
 // dropped at the end), prints what the memory version prints:

@@ -13,8 +13,8 @@ import (
 	"github.com/parleyhq/parley/store/postgres"
 )
 
-// A Desk whose conversations, opt-out consent and agent capacity live in
-// PostgreSQL: a pool, Migrate, and the stores in parley.Config. Every
+// A Desk whose conversations, opt-out consent, agent capacity and
+// customer-service windows live in PostgreSQL: a pool, Migrate, and the stores in parley.Config. Every
 // desk given the same database shares them. (It needs a server, so it is
 // compiled, not run.)
 func Example() {
@@ -31,7 +31,8 @@ func Example() {
 	desk, err := parley.New(parley.Config{
 		Conversations: st.Conversations,
 		OptOuts:       st.OptOuts,
-		Routing:       st.Routing,                // desks on the database route as one
+		Routing:       st.Routing, // desks on the database route as one
+		Windows:       st.Windows,
 		Transport:     parleytest.NewTransport(), // the host's transport
 		Touchpoints:   []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:        []routing.Agent{{ID: "ana", Queues: []string{"support"}}},

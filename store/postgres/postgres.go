@@ -15,6 +15,10 @@ type Stores struct {
 	// a desk given it (parley.Config.Routing) reserves capacity in
 	// Ledger's tables through it, so it takes no Ledger of its own.
 	Routing *RoutingLog
+	// Windows keeps the customer-service windows and their notices, under
+	// the default window policies; a host that overrides
+	// parley.Config.Sessions makes its own with [NewWindowStore].
+	Windows *WindowStore
 }
 
 // New returns the stores on pool, whose schema [Migrate] brought up to
@@ -25,5 +29,6 @@ func New(pool *pgxpool.Pool) *Stores {
 		OptOuts:       &OptOutStore{pool: pool},
 		Ledger:        &Ledger{db: pool},
 		Routing:       NewRoutingLog(pool),
+		Windows:       NewWindowStore(pool, nil),
 	}
 }

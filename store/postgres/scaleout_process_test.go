@@ -82,7 +82,11 @@ func newScaleOutDesk(t *testing.T, pool *pgxpool.Pool, pub parley.Publisher) *pa
 		Conversations: st.Conversations,
 		OptOuts:       st.OptOuts,
 		Routing:       st.Routing,
+		Windows:       st.Windows,
 		Publisher:     pub,
+		// Every window is within the warning from its first message, so
+		// each desk's Tick has a notice to race the others for.
+		WindowWarning: 25 * time.Hour,
 	})
 	require.NoError(t, err)
 	return d
@@ -98,6 +102,10 @@ type offers struct {
 }
 
 func (o *offers) Publish(_ context.Context, e parley.Event) error {
+	if ev, ok := e.(parley.WindowEvent); ok {
+		// The parent counts each window's notices across the desks.
+		fmt.Printf("notice %s %s %s %v\n", ev.Touchpoint, ev.Contact, ev.ClosesAt.Format(time.RFC3339Nano), ev.Closed)
+	}
 	if ev, ok := e.(parley.OfferedEvent); ok {
 		select {
 		case o.ch <- ev:
@@ -186,6 +194,7 @@ type scaleOutChild struct {
 	name string
 	cmd  *exec.Cmd
 	out  *strings.Builder
+	past []string // what its killed runs printed
 }
 
 func (c *scaleOutChild) start(t *testing.T, schema, stop string) {
@@ -229,6 +238,7 @@ func TestScaleOutSurvivesSIGKILL(t *testing.T) {
 		c := children[rand.IntN(len(children))]
 		require.NoError(t, c.cmd.Process.Signal(syscall.SIGKILL))
 		_ = c.cmd.Wait()
+		c.past = append(c.past, c.out.String())
 		kills++
 		c.start(t, schema, stop)
 	}
@@ -238,6 +248,20 @@ func TestScaleOutSurvivesSIGKILL(t *testing.T) {
 	}
 	polls := stopWatch()
 	assert.Zero(t, late, "offers standing past their deadline plus %s", scaleOutSlack)
+	notices := map[string]int{}
+	for _, c := range children {
+		for _, out := range append(c.past, c.out.String()) {
+			for line := range strings.Lines(out) {
+				if strings.HasPrefix(line, "notice ") {
+					notices[strings.TrimSpace(line)]++
+				}
+			}
+		}
+	}
+	for n, times := range notices {
+		assert.Equal(t, 1, times, "%s published %d times", n, times)
+	}
+	require.NotEmpty(t, notices, "no window notice was published: the check above proved nothing")
 	assert.Zero(t, waiting, "conversations seen waiting while an agent who may take them had room")
 
 	// A provider retries every webhook: what a killed desk did not
@@ -264,8 +288,8 @@ func TestScaleOutSurvivesSIGKILL(t *testing.T) {
 	convs, followUps, closed, assigned := stats(t, pool)
 	var ops int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT seq FROM parley_routing_head`).Scan(&ops))
-	t.Logf("%s, %d kills: %d routing ops; %d conversations (%d follow-ups, %d closed, %d assigned); %d checks while they ran",
-		run, kills, ops, convs, followUps, closed, assigned, polls)
+	t.Logf("%s, %d kills: %d routing ops; %d conversations (%d follow-ups, %d closed, %d assigned); %d window notices, each once; %d checks while they ran",
+		run, kills, ops, convs, followUps, closed, assigned, len(notices), polls)
 	assert.Positive(t, kills)
 	assert.Positive(t, assigned, "no conversation reached an agent")
 }
