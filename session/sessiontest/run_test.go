@@ -18,7 +18,9 @@ import (
 // every desk would announce every window at each tick.
 type forgetful struct{ *memory.WindowStore }
 
-func (forgetful) Noticed(context.Context, session.Key, time.Time, bool) (bool, error) { return false, nil }
+func (forgetful) Noticed(context.Context, session.Key, time.Time, bool) (bool, error) {
+	return false, nil
+}
 
 // TestRunNamesTheBrokenRule runs the suite against a broken store in a
 // child process and checks that it fails, quoting the rule.
