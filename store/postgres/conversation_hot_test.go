@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,6 +44,32 @@ func TestFollowUpsAreHOTUpdates(t *testing.T) {
 		return err == nil && upd >= followUps
 	}, 10*time.Second, 100*time.Millisecond, "updates counted")
 	assert.Equal(t, upd, hot, "every follow-up is a HOT update")
+}
+
+// A follow-up takes two round trips: BEGIN goes with the locking SELECT,
+// COMMIT with the statement that writes the message and the
+// conversation. Each round trip costs the client and the server a
+// request's CPU, which on a busy host decides the rate (docs/performance.md).
+func TestFollowUpRoundTrips(t *testing.T) {
+	ctx := context.Background()
+	schema, pool := pgtest.Schema(t)
+	var writes atomic.Int64
+	st := postgres.New(pgtest.CountingPool(t, pgtest.DSN(t), schema, &writes)).Conversations
+	ids := conversation.SequentialIDs(epoch)
+	c := start(t, ids(), channel.WhatsApp, "whatsapp:+14155550100", "", conversation.Inbound)
+	require.NoError(t, postgres.New(pool).Conversations.Create(ctx, c))
+	for i := range 5 {
+		m := inbound(ids(), conversation.ID{}, c.Contact.ID, fmt.Sprintf("wamid.%d", i), "where is it?")
+		m.CreatedAt = epoch.Add(time.Duration(i+1) * time.Minute)
+		before := writes.Load()
+		r, err := st.ReceiveOpen(ctx, c.Key(), m)
+		require.NoError(t, err)
+		require.True(t, r.Created)
+		// The first message also prepares the statements on the connection.
+		if i > 0 {
+			assert.Equal(t, int64(2), writes.Load()-before, "round trips of follow-up %d", i)
+		}
+	}
 }
 
 // One follow-up message a op through ReceiveOpen, the step every webhook

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"time"
@@ -172,85 +173,139 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 
 // ReceiveOpen takes inbound message m into the open conversation of slot
 // k in one transaction that locks the conversation's row; see
-// [conversation.Receiver]. Holding the lock, it never conflicts.
+// [conversation.Receiver]. Holding the lock, it never conflicts. A
+// follow-up takes two round trips: BEGIN is sent with the locking SELECT,
+// and COMMIT with the write.
 func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
-	var r conversation.Received
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := s.getOne(ctx, tx, `SELECT `+convColumns+` FROM parley_conversations
-			WHERE touchpoint = $1 AND contact_id = $2 AND interaction_id = $3
-			AND status IN ('bot', 'queued', 'assigned') FOR NO KEY UPDATE`, k.Touchpoint, k.ContactID, k.InteractionID)
-		if err != nil {
-			return err
+	pc, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	defer pc.Release()
+	conn := pc.Conn()
+	r, err := s.receiveOpen(ctx, conn, k, m)
+	switch conn.PgConn().TxStatus() {
+	case 'T':
+		if err == nil {
+			_, err = conn.Exec(ctx, `COMMIT`)
+			err = storeError(err)
+			break
 		}
-		m.ConversationID = c.ID
-		if err := m.Validate(); err != nil {
-			return err
-		}
-		first := c.AwaitsFirstMessage()
-		before := *c
-		if _, recvErr := c.Receive(m); recvErr != nil {
-			// Refused: a retry or a taken ID still reports as such first.
-			old, err := s.byProvider(ctx, tx, c.Touchpoint, senderOf(c, m), m.ProviderID)
-			switch {
-			case err == nil:
-				r.Message = old
-				return nil
-			case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrInvalid):
-				return err
-			}
-			var taken bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_messages WHERE id = $1)`, uuidArg(m.ID)).Scan(&taken); err != nil {
-				return storeError(err)
-			}
-			if taken {
-				return conversation.ErrDuplicateID
-			}
-			return recvErr
-		}
-		old, v, err := s.receivedWrite(ctx, tx, &before, c, m)
-		if err != nil || old != nil {
-			r.Message = old
-			return err
-		}
-		c.Version = v
-		truncateTimes(c)
-		r = conversation.Received{Conversation: c, Message: m, Created: true, First: first}
-		return nil
-	})
+		fallthrough
+	case 'E':
+		// Release closes a connection this could not roll back.
+		_, _ = conn.Exec(ctx, `ROLLBACK`)
+	}
 	if err != nil {
 		return conversation.Received{}, err
 	}
 	return r, nil
 }
 
+// lockOpenSQL reads and locks the open conversation of a slot.
+const lockOpenSQL = `SELECT ` + convColumns + ` FROM parley_conversations
+	WHERE touchpoint = $1 AND contact_id = $2 AND interaction_id = $3
+	AND status IN ('bot', 'queued', 'assigned') FOR NO KEY UPDATE`
+
+// receiveOpen is ReceiveOpen on conn. It leaves the transaction open, to
+// be committed or rolled back by the caller, unless it committed it.
+func (s *ConversationStore) receiveOpen(ctx context.Context, conn *pgx.Conn, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
+	var r conversation.Received
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(lockOpenSQL, k.Touchpoint, k.ContactID, k.InteractionID)
+	br := conn.SendBatch(ctx, b)
+	_, err := br.Exec()
+	var c *conversation.Conversation
+	if err == nil {
+		var rows pgx.Rows
+		rows, err = br.Query()
+		if err == nil {
+			c, err = pgx.CollectExactlyOneRow(rows, scanConversation)
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return r, conversation.ErrNotFound
+	case err != nil:
+		return r, storeError(err)
+	}
+	m.ConversationID = c.ID
+	if err := m.Validate(); err != nil {
+		return r, err
+	}
+	first := c.AwaitsFirstMessage()
+	before := *c
+	if _, recvErr := c.Receive(m); recvErr != nil {
+		// Refused: a retry or a taken ID still reports as such first.
+		old, err := s.byProvider(ctx, conn, c.Touchpoint, senderOf(c, m), m.ProviderID)
+		switch {
+		case err == nil:
+			r.Message = old
+			return r, nil
+		case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrInvalid):
+			return r, err
+		}
+		var taken bool
+		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_messages WHERE id = $1)`, uuidArg(m.ID)).Scan(&taken); err != nil {
+			return r, storeError(err)
+		}
+		if taken {
+			return r, conversation.ErrDuplicateID
+		}
+		return r, recvErr
+	}
+	old, v, err := s.receivedWrite(ctx, conn, &before, c, m)
+	if err != nil || old != nil {
+		r.Message = old
+		return r, err
+	}
+	c.Version = v
+	truncateTimes(c)
+	return conversation.Received{Conversation: c, Message: m, Created: true, First: first}, nil
+}
+
 // receivedSQL inserts a received message ($1 to $18, see
-// insertMessageSQL) and, if it was inserted, writes the fields a received
-// message moves in its conversation ($19 to $22) at version $23: one
-// round trip instead of two.
-const receivedSQL = `WITH ins AS (` + insertMessageSQL + ` RETURNING 1
+// insertMessageSQL) into its conversation if that is still at version
+// $23, and, if it was inserted, writes the fields a received message
+// moves in the conversation ($19 to $22): one statement, so that COMMIT
+// can follow it in the same round trip. The caller holds the row's lock,
+// so the version the insert checks is the one the update finds.
+const receivedSQL = `WITH ins AS (INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
+		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
+		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
+		SELECT $1, c.id, c.touchpoint, CASE WHEN $3 = 'inbound' THEN c.contact_id END, $3,
+		$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+		FROM parley_conversations c WHERE c.id = $2 AND c.version = $23
+		ON CONFLICT DO NOTHING
+		RETURNING 1
 ), upd AS (
 	UPDATE parley_conversations SET version = version + 1,
 		unread = $19, last_inbound_at = $20, updated_at = $21, last_message_at = $22
-	WHERE id = $2 AND version = $23 AND EXISTS (SELECT FROM ins)
+	WHERE id = $2 AND EXISTS (SELECT FROM ins)
 	RETURNING version
 )
 SELECT EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
 
 // receivedWrite stores m and c, which Receive changed from before, under
-// the row lock ReceiveOpen holds, and returns c's new version; or, when m
+// the row lock receiveOpen holds, and returns c's new version; or, when m
 // was not inserted, the message holding its provider key (or ErrNotFound
 // or ErrDuplicateID). When only the fields a received message moves
 // changed (the unread count and the times), one statement writes the
-// message and those fields; anything else takes the full update.
-func (s *ConversationStore) receivedWrite(ctx context.Context, tx pgx.Tx, before, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, int64, error) {
+// message and those fields and COMMIT is sent with it; anything else takes
+// the full update, in the open transaction.
+func (s *ConversationStore) receivedWrite(ctx context.Context, conn *pgx.Conn, before, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, int64, error) {
 	moved := *before
 	moved.Unread, moved.LastInboundAt, moved.UpdatedAt, moved.LastMessageAt = c.Unread, c.LastInboundAt, c.UpdatedAt, c.LastMessageAt
 	if !reflect.DeepEqual(&moved, c) {
-		old, created, err := s.insertMessage(ctx, tx, m)
+		old, created, err := s.insertMessage(ctx, conn, m)
 		if err != nil || !created {
 			return old, 0, err
 		}
-		v, err := s.update(ctx, tx, c)
+		v, err := s.update(ctx, conn, c)
 		return nil, v, err
 	}
 	args, err := messageArgs(m)
@@ -262,17 +317,23 @@ func (s *ConversationStore) receivedWrite(ctx context.Context, tx pgx.Tx, before
 		inserted bool
 		v        *int64
 	)
-	if err := tx.QueryRow(ctx, receivedSQL, args...).Scan(&inserted, &v); err != nil {
-		return nil, 0, storeError(err)
+	b := &pgx.Batch{}
+	b.Queue(receivedSQL, args...)
+	b.Queue(`COMMIT`)
+	br := conn.SendBatch(ctx, b)
+	err = br.QueryRow().Scan(&inserted, &v)
+	if cerr := br.Close(); err == nil {
+		err = cerr
 	}
 	switch {
+	case err != nil:
+		return nil, 0, storeError(err)
 	case !inserted:
-		old, err := s.notInserted(ctx, tx, m)
+		// Nothing was written; the lookups need no lock.
+		old, err := s.notInserted(ctx, conn, m)
 		return old, 0, err
 	case v == nil:
-		// The row lock forbids it; the full update says what changed.
-		nv, err := s.update(ctx, tx, c)
-		return nil, nv, err
+		return nil, 0, fmt.Errorf("postgres: receive: conversation %s: message stored without its update", c.ID)
 	}
 	return nil, *v, nil
 }
