@@ -172,18 +172,31 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 }
 
 // ReceiveOpen takes inbound message m into the open conversation of slot
-// k in one transaction that locks the conversation's row; see
-// [conversation.Receiver]. Holding the lock, it never conflicts. A
-// follow-up takes two round trips: BEGIN is sent with the locking SELECT,
-// and COMMIT with the write.
+// k; see [conversation.Receiver]. It never returns ErrConflict. A
+// follow-up takes two round trips and no transaction block: it reads the
+// conversation, then one statement locks it if still at the version read,
+// stores the message and writes what the message moved. When another
+// writer came in between, it takes the message again in a transaction
+// that locks the conversation first.
 func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
+	c, err := s.FindOpen(ctx, k)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	r, retry, err := s.receiveIn(ctx, s.pool, c, m, false)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	if !retry {
+		return r, nil
+	}
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return conversation.Received{}, err
 	}
 	defer pc.Release()
 	conn := pc.Conn()
-	r, err := s.receiveOpen(ctx, conn, k, m)
+	r, err = s.receiveLocked(ctx, conn, k, m)
 	switch conn.PgConn().TxStatus() {
 	case 'T':
 		if err == nil {
@@ -207,10 +220,11 @@ const lockOpenSQL = `SELECT ` + convColumns + ` FROM parley_conversations
 	WHERE touchpoint = $1 AND contact_id = $2 AND interaction_id = $3
 	AND status IN ('bot', 'queued', 'assigned') FOR NO KEY UPDATE`
 
-// receiveOpen is ReceiveOpen on conn. It leaves the transaction open, to
-// be committed or rolled back by the caller, unless it committed it.
-func (s *ConversationStore) receiveOpen(ctx context.Context, conn *pgx.Conn, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
-	var r conversation.Received
+// receiveLocked is ReceiveOpen holding the conversation's row lock, on
+// conn: BEGIN goes with the locking SELECT. It leaves the transaction
+// open, to be committed or rolled back by the caller, unless it committed
+// it.
+func (s *ConversationStore) receiveLocked(ctx context.Context, conn *pgx.Conn, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
 	b := &pgx.Batch{}
 	b.Queue(`BEGIN`)
 	b.Queue(lockOpenSQL, k.Touchpoint, k.ContactID, k.InteractionID)
@@ -229,113 +243,146 @@ func (s *ConversationStore) receiveOpen(ctx context.Context, conn *pgx.Conn, k c
 	}
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return r, conversation.ErrNotFound
+		return conversation.Received{}, conversation.ErrNotFound
 	case err != nil:
-		return r, storeError(err)
+		return conversation.Received{}, storeError(err)
 	}
+	r, retry, err := s.receiveIn(ctx, conn, c, m, true)
+	if err == nil && retry {
+		// The lock forbids it.
+		err = fmt.Errorf("postgres: receive: conversation %s changed under its lock", c.ID)
+	}
+	return r, err
+}
+
+// receiveIn takes m into c, the open conversation of its slot as read at
+// c.Version, with q. Unless locked (q a transaction holding c's row
+// lock), it writes only if c is still at that version, and asks for a
+// retry otherwise. Locked, the write that stores the message also
+// commits, in the same round trip.
+func (s *ConversationStore) receiveIn(ctx context.Context, q querier, c *conversation.Conversation, m *conversation.Message, locked bool) (r conversation.Received, retry bool, err error) {
 	m.ConversationID = c.ID
 	if err := m.Validate(); err != nil {
-		return r, err
+		return r, false, err
 	}
 	first := c.AwaitsFirstMessage()
 	before := *c
 	if _, recvErr := c.Receive(m); recvErr != nil {
 		// Refused: a retry or a taken ID still reports as such first.
-		old, err := s.byProvider(ctx, conn, c.Touchpoint, senderOf(c, m), m.ProviderID)
+		old, err := s.byProvider(ctx, q, c.Touchpoint, senderOf(c, m), m.ProviderID)
 		switch {
 		case err == nil:
 			r.Message = old
-			return r, nil
+			return r, false, nil
 		case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrInvalid):
-			return r, err
+			return r, false, err
 		}
 		var taken bool
-		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_messages WHERE id = $1)`, uuidArg(m.ID)).Scan(&taken); err != nil {
-			return r, storeError(err)
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_messages WHERE id = $1)`, uuidArg(m.ID)).Scan(&taken); err != nil {
+			return r, false, storeError(err)
 		}
 		if taken {
-			return r, conversation.ErrDuplicateID
+			return r, false, conversation.ErrDuplicateID
 		}
-		return r, recvErr
+		return r, false, recvErr
 	}
-	old, v, err := s.receivedWrite(ctx, conn, &before, c, m)
-	if err != nil || old != nil {
+	moved := before
+	moved.Unread, moved.LastInboundAt, moved.UpdatedAt, moved.LastMessageAt = c.Unread, c.LastInboundAt, c.UpdatedAt, c.LastMessageAt
+	var (
+		old *conversation.Message
+		v   int64
+	)
+	switch {
+	case reflect.DeepEqual(&moved, c):
+		old, v, retry, err = s.receivedWrite(ctx, q, c, m, locked)
+	case !locked:
+		// Receive changed more than a message moves: the full update
+		// needs the lock.
+		return r, true, nil
+	default:
+		var created bool
+		if old, created, err = s.insertMessage(ctx, q, m); err == nil && created {
+			v, err = s.update(ctx, q, c)
+		}
+	}
+	if err != nil || retry || old != nil {
 		r.Message = old
-		return r, err
+		return r, retry, err
 	}
 	c.Version = v
 	truncateTimes(c)
-	return conversation.Received{Conversation: c, Message: m, Created: true, First: first}, nil
+	return conversation.Received{Conversation: c, Message: m, Created: true, First: first}, false, nil
 }
 
-// receivedSQL inserts a received message ($1 to $18, see
-// insertMessageSQL) into its conversation if that is still at version
-// $23, and, if it was inserted, writes the fields a received message
-// moves in the conversation ($19 to $22): one statement, so that COMMIT
-// can follow it in the same round trip. The caller holds the row's lock,
-// so the version the insert checks is the one the update finds.
-const receivedSQL = `WITH ins AS (INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
+// receiveSQL stores a received message ($1 to $18, see insertMessageSQL)
+// in its conversation and writes the fields a received message moves in
+// the conversation ($19 to $22), if the conversation is still at version
+// $23: one statement, atomic without a transaction block. It locks the
+// conversation's row at that version first, so the update finds the row
+// the insert read; the row says whether the version matched, whether the
+// message was inserted (not a provider retry or a taken ID), and the new
+// version.
+const receiveSQL = `WITH cur AS (
+	SELECT id, touchpoint, contact_id FROM parley_conversations
+	WHERE id = $2 AND version = $23 FOR NO KEY UPDATE
+), ins AS (
+	INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
 		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
 		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
-		SELECT $1, c.id, c.touchpoint, CASE WHEN $3 = 'inbound' THEN c.contact_id END, $3,
+	SELECT $1, cur.id, cur.touchpoint, CASE WHEN $3 = 'inbound' THEN cur.contact_id END, $3,
 		$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
-		FROM parley_conversations c WHERE c.id = $2 AND c.version = $23
-		ON CONFLICT DO NOTHING
-		RETURNING 1
+	FROM cur
+	ON CONFLICT DO NOTHING
+	RETURNING 1
 ), upd AS (
 	UPDATE parley_conversations SET version = version + 1,
 		unread = $19, last_inbound_at = $20, updated_at = $21, last_message_at = $22
 	WHERE id = $2 AND EXISTS (SELECT FROM ins)
 	RETURNING version
 )
-SELECT EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
+SELECT EXISTS (SELECT FROM cur), EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
 
-// receivedWrite stores m and c, which Receive changed from before, under
-// the row lock receiveOpen holds, and returns c's new version; or, when m
-// was not inserted, the message holding its provider key (or ErrNotFound
-// or ErrDuplicateID). When only the fields a received message moves
-// changed (the unread count and the times), one statement writes the
-// message and those fields and COMMIT is sent with it; anything else takes
-// the full update, in the open transaction.
-func (s *ConversationStore) receivedWrite(ctx context.Context, conn *pgx.Conn, before, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, int64, error) {
-	moved := *before
-	moved.Unread, moved.LastInboundAt, moved.UpdatedAt, moved.LastMessageAt = c.Unread, c.LastInboundAt, c.UpdatedAt, c.LastMessageAt
-	if !reflect.DeepEqual(&moved, c) {
-		old, created, err := s.insertMessage(ctx, conn, m)
-		if err != nil || !created {
-			return old, 0, err
-		}
-		v, err := s.update(ctx, conn, c)
-		return nil, v, err
-	}
+// receivedWrite stores m and the fields of c a received message moves
+// with receiveSQL, and returns c's new version; or, when m was not
+// inserted, the message holding its provider key (or ErrNotFound or
+// ErrDuplicateID); or retry when c is no longer at c.Version. Locked, it
+// sends COMMIT with the statement.
+func (s *ConversationStore) receivedWrite(ctx context.Context, q querier, c *conversation.Conversation, m *conversation.Message, locked bool) (old *conversation.Message, v int64, retry bool, err error) {
 	args, err := messageArgs(m)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	args = append(args, c.Unread, tsArg(c.LastInboundAt), tsArg(c.UpdatedAt), tsArg(c.LastMessageAt), c.Version)
 	var (
-		inserted bool
-		v        *int64
+		current, inserted bool
+		version           *int64
 	)
-	b := &pgx.Batch{}
-	b.Queue(receivedSQL, args...)
-	b.Queue(`COMMIT`)
-	br := conn.SendBatch(ctx, b)
-	err = br.QueryRow().Scan(&inserted, &v)
-	if cerr := br.Close(); err == nil {
-		err = cerr
+	if conn, ok := q.(*pgx.Conn); ok && locked {
+		b := &pgx.Batch{}
+		b.Queue(receiveSQL, args...)
+		b.Queue(`COMMIT`)
+		br := conn.SendBatch(ctx, b)
+		err = br.QueryRow().Scan(&current, &inserted, &version)
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	} else {
+		err = q.QueryRow(ctx, receiveSQL, args...).Scan(&current, &inserted, &version)
 	}
 	switch {
 	case err != nil:
-		return nil, 0, storeError(err)
+		return nil, 0, false, storeError(err)
+	case !current:
+		return nil, 0, true, nil
 	case !inserted:
 		// Nothing was written; the lookups need no lock.
-		old, err := s.notInserted(ctx, conn, m)
-		return old, 0, err
-	case v == nil:
-		return nil, 0, fmt.Errorf("postgres: receive: conversation %s: message stored without its update", c.ID)
+		old, err := s.notInserted(ctx, q, m)
+		return old, 0, false, err
+	case version == nil:
+		// The statement's own lock forbids it.
+		return nil, 0, false, fmt.Errorf("postgres: receive: conversation %s: message stored without its update", c.ID)
 	}
-	return nil, *v, nil
+	return nil, *version, false, nil
 }
 
 // senderOf is the sender of m's provider key in conversation c: its
