@@ -72,6 +72,36 @@ func TestFollowUpRoundTrips(t *testing.T) {
 	}
 }
 
+// Record of a conversation at its stored version is one statement, one
+// round trip: the new conversation's first message takes it, and every
+// message sent.
+func TestRecordRoundTrips(t *testing.T) {
+	ctx := context.Background()
+	schema, pool := pgtest.Schema(t)
+	var writes atomic.Int64
+	st := postgres.New(pgtest.CountingPool(t, pgtest.DSN(t), schema, &writes)).Conversations
+	ids := conversation.SequentialIDs(epoch)
+	c := start(t, ids(), channel.WhatsApp, "whatsapp:+14155550100", "", conversation.Inbound)
+	require.NoError(t, postgres.New(pool).Conversations.Create(ctx, c))
+	for i := range 5 {
+		m := inbound(ids(), c.ID, c.Contact.ID, fmt.Sprintf("wamid.%d", i), "where is it?")
+		m.CreatedAt = epoch.Add(time.Duration(i+1) * time.Minute)
+		_, err := c.Receive(m)
+		require.NoError(t, err)
+		before := writes.Load()
+		_, created, err := st.Record(ctx, c, m)
+		require.NoError(t, err)
+		require.True(t, created)
+		if i > 0 {
+			assert.Equal(t, int64(1), writes.Load()-before, "round trips of message %d", i)
+		}
+	}
+	got, err := st.Get(ctx, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(6), got.Version, "one version a message")
+	assert.Equal(t, 5, got.Unread, "every message counted")
+}
+
 // One follow-up message a op through ReceiveOpen, the step every webhook
 // of an open conversation takes (bench's Desk.Receive row on PostgreSQL).
 func BenchmarkReceiveOpenFollowUp(b *testing.B) {

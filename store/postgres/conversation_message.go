@@ -131,10 +131,11 @@ func (s *ConversationStore) notInserted(ctx context.Context, q querier, m *conve
 	return nil, conversation.ErrDuplicateID
 }
 
-// Record stores m and the change to its conversation c in one
-// transaction: both, or on any error or a provider retry, neither. It
-// locks c's row first, as ReceiveOpen does, so the two never wait on
-// each other in opposite orders.
+// Record stores m and the change to its conversation c atomically: both,
+// or on any error or a provider retry, neither. The common case is one
+// statement (recordSQL); when c is not at the stored version or its
+// identity differs, a transaction that locks c's row first, as
+// ReceiveOpen's does, says which rule failed.
 func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, bool, error) {
 	if err := m.Validate(); err != nil {
 		return nil, false, err
@@ -145,6 +146,72 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	if m.ConversationID != c.ID {
 		return nil, false, &conversation.FieldError{Field: "Message.ConversationID", Problem: "is not the conversation recorded with it"}
 	}
+	args, err := convArgs(c)
+	if err != nil {
+		return nil, false, err
+	}
+	margs, err := messageArgs(m)
+	if err != nil {
+		return nil, false, err
+	}
+	args = append(append(append(args, c.Version), margs[0]), margs[2:]...)
+	var (
+		current, inserted bool
+		version           *int64
+	)
+	err = s.pool.QueryRow(ctx, recordSQL, args...).Scan(&current, &inserted, &version)
+	switch {
+	case err != nil:
+		return nil, false, s.slotError(ctx, c, err)
+	case !current:
+		return s.recordLocked(ctx, c, m)
+	case !inserted:
+		old, err := s.notInserted(ctx, s.pool, m)
+		return old, false, err
+	case version == nil:
+		// The statement's own lock forbids it.
+		return nil, false, fmt.Errorf("postgres: record: conversation %s: message stored without its update", c.ID)
+	}
+	c.Version = *version
+	return m, true, nil
+}
+
+// recordSQL is Record in one statement: if the conversation ($1 to $32 as
+// convArgs gives them) is stored at version $33 with c's identity, it
+// locks its row, inserts the message ($34 to $50: messageArgs without the
+// conversation ID) unless its provider key or ID is taken, and only then
+// writes the conversation. The row says whether the conversation matched,
+// whether the message was inserted, and the new version.
+const recordSQL = `WITH cur AS (
+	SELECT id, touchpoint, contact_id FROM parley_conversations
+	WHERE id = $1 AND version = $33 AND touchpoint = $2 AND channel = $3 AND direction = $4
+	AND contact_id = $8 AND interaction_id = $13 AND created_at = $23
+	FOR NO KEY UPDATE
+), ins AS (
+	INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
+		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
+		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
+	SELECT $34, cur.id, cur.touchpoint, CASE WHEN $35 = 'inbound' THEN cur.contact_id END, $35,
+		$36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50
+	FROM cur
+	ON CONFLICT DO NOTHING
+	RETURNING 1
+), upd AS (
+	UPDATE parley_conversations SET version = version + 1,
+		status = $5, assign_mode = $6, bot_paused = $7, contact_name = $9, contact_addresses = $10,
+		contact_locale = $11, contact_anonymous = $12, subject = $14, assignee_id = $15, queues = $16,
+		priority = $17, previous = $18, unread = $19, closing_note = $20, disposition = $21, tags = $22,
+		updated_at = $24, assigned_at = $25, ended_at = $26, closed_at = $27, last_inbound_at = $28,
+		last_message_at = $29, search_name = $30, search_addresses = $31, search_text = $32
+	WHERE id = $1 AND EXISTS (SELECT FROM ins)
+	RETURNING version
+)
+SELECT EXISTS (SELECT FROM cur), EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
+
+// recordLocked is Record in a transaction that locks c's row first, for
+// the cases recordSQL does not decide: an unknown conversation, a stale
+// version, another identity.
+func (s *ConversationStore) recordLocked(ctx context.Context, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, bool, error) {
 	var (
 		old     *conversation.Message
 		created bool
