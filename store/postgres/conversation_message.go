@@ -154,7 +154,9 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	if err != nil {
 		return nil, false, err
 	}
-	args = append(append(append(args, c.Version), margs[0]), margs[2:]...)
+	// The message's conversation ID (margs[1]) is read from the row.
+	args = append(args, c.Version, margs[0])
+	args = append(args, margs[2:]...)
 	var (
 		current, inserted bool
 		version           *int64
