@@ -46,10 +46,11 @@ func TestFollowUpsAreHOTUpdates(t *testing.T) {
 	assert.Equal(t, upd, hot, "every follow-up is a HOT update")
 }
 
-// A follow-up takes two round trips: BEGIN goes with the locking SELECT,
-// COMMIT with the statement that writes the message and the
-// conversation. Each round trip costs the client and the server a
-// request's CPU, which on a busy host decides the rate (docs/performance.md).
+// A follow-up takes two round trips: the read of the open conversation,
+// and the one statement that locks it at that version and writes the
+// message and the conversation. Each round trip costs the client and the
+// server a request's CPU, which on a busy host decides the rate
+// (docs/performance.md).
 func TestFollowUpRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	schema, pool := pgtest.Schema(t)
