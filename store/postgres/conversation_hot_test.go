@@ -2,7 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -122,4 +124,62 @@ func BenchmarkReceiveOpenFollowUp(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A writer between ReceiveOpen's read and its write changes the version
+// the write checks: ReceiveOpen then takes the message holding the row's
+// lock, and never answers ErrConflict. Here one goroutine receives
+// follow-ups while another keeps updating the conversation; every message
+// is stored and counted.
+func TestReceiveOpenBesideWriters(t *testing.T) {
+	ctx := context.Background()
+	_, pool := pgtest.Schema(t)
+	st := postgres.New(pool).Conversations
+	ids := conversation.SequentialIDs(epoch)
+	c := start(t, ids(), channel.WhatsApp, "whatsapp:+14155550100", "", conversation.Inbound)
+	require.NoError(t, st.Create(ctx, c))
+	const messages = 150
+	msgs := make([]*conversation.Message, messages)
+	for i := range msgs {
+		msgs[i] = inbound(ids(), conversation.ID{}, c.Contact.ID, fmt.Sprintf("wamid.%d", i), "where is it?")
+		msgs[i].CreatedAt = epoch.Add(time.Duration(i+1) * time.Second)
+	}
+	done := make(chan struct{})
+	var updates atomic.Int64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			cur, err := st.Get(ctx, c.ID)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			cur.Subject = fmt.Sprintf("subject %d", i)
+			if err := st.Update(ctx, cur); err == nil {
+				updates.Add(1)
+			} else if !errors.Is(err, conversation.ErrConflict) {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	for i, m := range msgs {
+		r, err := st.ReceiveOpen(ctx, c.Key(), m)
+		if !assert.NoError(t, err, "message %d", i) {
+			break
+		}
+		assert.True(t, r.Created, "message %d stored", i)
+	}
+	close(done)
+	wg.Wait()
+	got, err := st.Get(ctx, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, messages, got.Unread, "every message counted")
+	assert.Equal(t, int64(1+messages)+updates.Load(), got.Version, "one version a write")
+	t.Logf("%d updates beside %d messages", updates.Load(), messages)
 }
