@@ -25,7 +25,8 @@ import (
 // It is safe for concurrent use, from any number of processes on one
 // database: the slot rules and the provider keys are unique indexes,
 // versions are checked by the UPDATE that writes, and the writes that
-// touch two rows (Record, ReceiveOpen) are one transaction each.
+// touch two rows (Record, ReceiveOpen) are atomic: one statement, or one
+// transaction when another writer came in between.
 // Times are kept to the microsecond, as PostgreSQL keeps them: a
 // nanosecond part is truncated, and times come back in UTC.
 type ConversationStore struct {

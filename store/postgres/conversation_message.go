@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"time"
@@ -130,10 +131,11 @@ func (s *ConversationStore) notInserted(ctx context.Context, q querier, m *conve
 	return nil, conversation.ErrDuplicateID
 }
 
-// Record stores m and the change to its conversation c in one
-// transaction: both, or on any error or a provider retry, neither. It
-// locks c's row first, as ReceiveOpen does, so the two never wait on
-// each other in opposite orders.
+// Record stores m and the change to its conversation c atomically: both,
+// or on any error or a provider retry, neither. The common case is one
+// statement (recordSQL); when c is not at the stored version or its
+// identity differs, a transaction that locks c's row first, as
+// ReceiveOpen's does, says which rule failed.
 func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, bool, error) {
 	if err := m.Validate(); err != nil {
 		return nil, false, err
@@ -144,6 +146,74 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 	if m.ConversationID != c.ID {
 		return nil, false, &conversation.FieldError{Field: "Message.ConversationID", Problem: "is not the conversation recorded with it"}
 	}
+	args, err := convArgs(c)
+	if err != nil {
+		return nil, false, err
+	}
+	margs, err := messageArgs(m)
+	if err != nil {
+		return nil, false, err
+	}
+	// The message's conversation ID (margs[1]) is read from the row.
+	args = append(args, c.Version, margs[0])
+	args = append(args, margs[2:]...)
+	var (
+		current, inserted bool
+		version           *int64
+	)
+	err = s.pool.QueryRow(ctx, recordSQL, args...).Scan(&current, &inserted, &version)
+	switch {
+	case err != nil:
+		return nil, false, s.slotError(ctx, c, err)
+	case !current:
+		return s.recordLocked(ctx, c, m)
+	case !inserted:
+		old, err := s.notInserted(ctx, s.pool, m)
+		return old, false, err
+	case version == nil:
+		// The statement's own lock forbids it.
+		return nil, false, fmt.Errorf("postgres: record: conversation %s: message stored without its update", c.ID)
+	}
+	c.Version = *version
+	return m, true, nil
+}
+
+// recordSQL is Record in one statement: if the conversation ($1 to $32 as
+// convArgs gives them) is stored at version $33 with c's identity, it
+// locks its row, inserts the message ($34 to $50: messageArgs without the
+// conversation ID) unless its provider key or ID is taken, and only then
+// writes the conversation. The row says whether the conversation matched,
+// whether the message was inserted, and the new version.
+const recordSQL = `WITH cur AS (
+	SELECT id, touchpoint, contact_id FROM parley_conversations
+	WHERE id = $1 AND version = $33 AND touchpoint = $2 AND channel = $3 AND direction = $4
+	AND contact_id = $8 AND interaction_id = $13 AND created_at = $23
+	FOR NO KEY UPDATE
+), ins AS (
+	INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
+		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
+		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
+	SELECT $34, cur.id, cur.touchpoint, CASE WHEN $35 = 'inbound' THEN cur.contact_id END, $35,
+		$36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50
+	FROM cur
+	ON CONFLICT DO NOTHING
+	RETURNING 1
+), upd AS (
+	UPDATE parley_conversations SET version = version + 1,
+		status = $5, assign_mode = $6, bot_paused = $7, contact_name = $9, contact_addresses = $10,
+		contact_locale = $11, contact_anonymous = $12, subject = $14, assignee_id = $15, queues = $16,
+		priority = $17, previous = $18, unread = $19, closing_note = $20, disposition = $21, tags = $22,
+		updated_at = $24, assigned_at = $25, ended_at = $26, closed_at = $27, last_inbound_at = $28,
+		last_message_at = $29, search_name = $30, search_addresses = $31, search_text = $32
+	WHERE id = $1 AND EXISTS (SELECT FROM ins)
+	RETURNING version
+)
+SELECT EXISTS (SELECT FROM cur), EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
+
+// recordLocked is Record in a transaction that locks c's row first, for
+// the cases recordSQL does not decide: an unknown conversation, a stale
+// version, another identity.
+func (s *ConversationStore) recordLocked(ctx context.Context, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, bool, error) {
 	var (
 		old     *conversation.Message
 		created bool
@@ -171,110 +241,217 @@ func (s *ConversationStore) Record(ctx context.Context, c *conversation.Conversa
 }
 
 // ReceiveOpen takes inbound message m into the open conversation of slot
-// k in one transaction that locks the conversation's row; see
-// [conversation.Receiver]. Holding the lock, it never conflicts.
+// k; see [conversation.Receiver]. It never returns ErrConflict. A
+// follow-up takes two round trips and no transaction block: it reads the
+// conversation, then one statement locks it if still at the version read,
+// stores the message and writes what the message moved. When another
+// writer came in between, it takes the message again in a transaction
+// that locks the conversation first.
 func (s *ConversationStore) ReceiveOpen(ctx context.Context, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
-	var r conversation.Received
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := s.getOne(ctx, tx, `SELECT `+convColumns+` FROM parley_conversations
-			WHERE touchpoint = $1 AND contact_id = $2 AND interaction_id = $3
-			AND status IN ('bot', 'queued', 'assigned') FOR NO KEY UPDATE`, k.Touchpoint, k.ContactID, k.InteractionID)
-		if err != nil {
-			return err
+	c, err := s.FindOpen(ctx, k)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	r, retry, err := s.receiveIn(ctx, s.pool, c, m, false)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	if !retry {
+		return r, nil
+	}
+	pc, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	defer pc.Release()
+	conn := pc.Conn()
+	r, err = s.receiveLocked(ctx, conn, k, m)
+	switch conn.PgConn().TxStatus() {
+	case 'T':
+		if err == nil {
+			_, err = conn.Exec(ctx, `COMMIT`)
+			err = storeError(err)
+			break
 		}
-		m.ConversationID = c.ID
-		if err := m.Validate(); err != nil {
-			return err
-		}
-		first := c.AwaitsFirstMessage()
-		before := *c
-		if _, recvErr := c.Receive(m); recvErr != nil {
-			// Refused: a retry or a taken ID still reports as such first.
-			old, err := s.byProvider(ctx, tx, c.Touchpoint, senderOf(c, m), m.ProviderID)
-			switch {
-			case err == nil:
-				r.Message = old
-				return nil
-			case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrInvalid):
-				return err
-			}
-			var taken bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_messages WHERE id = $1)`, uuidArg(m.ID)).Scan(&taken); err != nil {
-				return storeError(err)
-			}
-			if taken {
-				return conversation.ErrDuplicateID
-			}
-			return recvErr
-		}
-		old, v, err := s.receivedWrite(ctx, tx, &before, c, m)
-		if err != nil || old != nil {
-			r.Message = old
-			return err
-		}
-		c.Version = v
-		truncateTimes(c)
-		r = conversation.Received{Conversation: c, Message: m, Created: true, First: first}
-		return nil
-	})
+		fallthrough
+	case 'E':
+		// Release closes a connection this could not roll back.
+		_, _ = conn.Exec(ctx, `ROLLBACK`)
+	}
 	if err != nil {
 		return conversation.Received{}, err
 	}
 	return r, nil
 }
 
-// receivedSQL inserts a received message ($1 to $18, see
-// insertMessageSQL) and, if it was inserted, writes the fields a received
-// message moves in its conversation ($19 to $22) at version $23: one
-// round trip instead of two.
-const receivedSQL = `WITH ins AS (` + insertMessageSQL + ` RETURNING 1
+// lockOpenSQL reads and locks the open conversation of a slot.
+const lockOpenSQL = `SELECT ` + convColumns + ` FROM parley_conversations
+	WHERE touchpoint = $1 AND contact_id = $2 AND interaction_id = $3
+	AND status IN ('bot', 'queued', 'assigned') FOR NO KEY UPDATE`
+
+// receiveLocked is ReceiveOpen holding the conversation's row lock, on
+// conn: BEGIN goes with the locking SELECT. It leaves the transaction
+// open, to be committed or rolled back by the caller, unless it committed
+// it.
+func (s *ConversationStore) receiveLocked(ctx context.Context, conn *pgx.Conn, k conversation.Key, m *conversation.Message) (conversation.Received, error) {
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(lockOpenSQL, k.Touchpoint, k.ContactID, k.InteractionID)
+	br := conn.SendBatch(ctx, b)
+	_, err := br.Exec()
+	var c *conversation.Conversation
+	if err == nil {
+		var rows pgx.Rows
+		rows, err = br.Query()
+		if err == nil {
+			c, err = pgx.CollectExactlyOneRow(rows, scanConversation)
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return conversation.Received{}, conversation.ErrNotFound
+	case err != nil:
+		return conversation.Received{}, storeError(err)
+	}
+	r, retry, err := s.receiveIn(ctx, conn, c, m, true)
+	if err == nil && retry {
+		// The lock forbids it.
+		err = fmt.Errorf("postgres: receive: conversation %s changed under its lock", c.ID)
+	}
+	return r, err
+}
+
+// receiveIn takes m into c, the open conversation of its slot as read at
+// c.Version, with q. Unless locked (q a transaction holding c's row
+// lock), it writes only if c is still at that version, and asks for a
+// retry otherwise. Locked, the write that stores the message also
+// commits, in the same round trip.
+func (s *ConversationStore) receiveIn(ctx context.Context, q querier, c *conversation.Conversation, m *conversation.Message, locked bool) (r conversation.Received, retry bool, err error) {
+	m.ConversationID = c.ID
+	if err := m.Validate(); err != nil {
+		return r, false, err
+	}
+	first := c.AwaitsFirstMessage()
+	before := *c
+	if _, recvErr := c.Receive(m); recvErr != nil {
+		// Refused: a retry or a taken ID still reports as such first.
+		old, err := s.byProvider(ctx, q, c.Touchpoint, senderOf(c, m), m.ProviderID)
+		switch {
+		case err == nil:
+			r.Message = old
+			return r, false, nil
+		case !errors.Is(err, conversation.ErrNotFound) && !errors.Is(err, conversation.ErrInvalid):
+			return r, false, err
+		}
+		var taken bool
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM parley_messages WHERE id = $1)`, uuidArg(m.ID)).Scan(&taken); err != nil {
+			return r, false, storeError(err)
+		}
+		if taken {
+			return r, false, conversation.ErrDuplicateID
+		}
+		return r, false, recvErr
+	}
+	moved := before
+	moved.Unread, moved.LastInboundAt, moved.UpdatedAt, moved.LastMessageAt = c.Unread, c.LastInboundAt, c.UpdatedAt, c.LastMessageAt
+	var (
+		old *conversation.Message
+		v   int64
+	)
+	switch {
+	case reflect.DeepEqual(&moved, c):
+		old, v, retry, err = s.receivedWrite(ctx, q, c, m, locked)
+	case !locked:
+		// Receive changed more than a message moves: the full update
+		// needs the lock.
+		return r, true, nil
+	default:
+		var created bool
+		if old, created, err = s.insertMessage(ctx, q, m); err == nil && created {
+			v, err = s.update(ctx, q, c)
+		}
+	}
+	if err != nil || retry || old != nil {
+		r.Message = old
+		return r, retry, err
+	}
+	c.Version = v
+	truncateTimes(c)
+	return conversation.Received{Conversation: c, Message: m, Created: true, First: first}, false, nil
+}
+
+// receiveSQL stores a received message ($1 to $18, see insertMessageSQL)
+// in its conversation and writes the fields a received message moves in
+// the conversation ($19 to $22), if the conversation is still at version
+// $23: one statement, atomic without a transaction block. It locks the
+// conversation's row at that version first, so the update finds the row
+// the insert read; the row says whether the version matched, whether the
+// message was inserted (not a provider retry or a taken ID), and the new
+// version.
+const receiveSQL = `WITH cur AS (
+	SELECT id, touchpoint, contact_id FROM parley_conversations
+	WHERE id = $2 AND version = $23 FOR NO KEY UPDATE
+), ins AS (
+	INSERT INTO parley_messages (id, conversation_id, touchpoint, sender, direction,
+		internal, imported, notice, author_kind, author_id, text, text_fold, attachments, template,
+		provider_id, delivery_status, delivery_reason, delivery_code, delivery_at, created_at)
+	SELECT $1, cur.id, cur.touchpoint, CASE WHEN $3 = 'inbound' THEN cur.contact_id END, $3,
+		$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+	FROM cur
+	ON CONFLICT DO NOTHING
+	RETURNING 1
 ), upd AS (
 	UPDATE parley_conversations SET version = version + 1,
 		unread = $19, last_inbound_at = $20, updated_at = $21, last_message_at = $22
-	WHERE id = $2 AND version = $23 AND EXISTS (SELECT FROM ins)
+	WHERE id = $2 AND EXISTS (SELECT FROM ins)
 	RETURNING version
 )
-SELECT EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
+SELECT EXISTS (SELECT FROM cur), EXISTS (SELECT FROM ins), (SELECT version FROM upd)`
 
-// receivedWrite stores m and c, which Receive changed from before, under
-// the row lock ReceiveOpen holds, and returns c's new version; or, when m
-// was not inserted, the message holding its provider key (or ErrNotFound
-// or ErrDuplicateID). When only the fields a received message moves
-// changed (the unread count and the times), one statement writes the
-// message and those fields; anything else takes the full update.
-func (s *ConversationStore) receivedWrite(ctx context.Context, tx pgx.Tx, before, c *conversation.Conversation, m *conversation.Message) (*conversation.Message, int64, error) {
-	moved := *before
-	moved.Unread, moved.LastInboundAt, moved.UpdatedAt, moved.LastMessageAt = c.Unread, c.LastInboundAt, c.UpdatedAt, c.LastMessageAt
-	if !reflect.DeepEqual(&moved, c) {
-		old, created, err := s.insertMessage(ctx, tx, m)
-		if err != nil || !created {
-			return old, 0, err
-		}
-		v, err := s.update(ctx, tx, c)
-		return nil, v, err
-	}
+// receivedWrite stores m and the fields of c a received message moves
+// with receiveSQL, and returns c's new version; or, when m was not
+// inserted, the message holding its provider key (or ErrNotFound or
+// ErrDuplicateID); or retry when c is no longer at c.Version. Locked, it
+// sends COMMIT with the statement.
+func (s *ConversationStore) receivedWrite(ctx context.Context, q querier, c *conversation.Conversation, m *conversation.Message, locked bool) (old *conversation.Message, v int64, retry bool, err error) {
 	args, err := messageArgs(m)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	args = append(args, c.Unread, tsArg(c.LastInboundAt), tsArg(c.UpdatedAt), tsArg(c.LastMessageAt), c.Version)
 	var (
-		inserted bool
-		v        *int64
+		current, inserted bool
+		version           *int64
 	)
-	if err := tx.QueryRow(ctx, receivedSQL, args...).Scan(&inserted, &v); err != nil {
-		return nil, 0, storeError(err)
+	if conn, ok := q.(*pgx.Conn); ok && locked {
+		b := &pgx.Batch{}
+		b.Queue(receiveSQL, args...)
+		b.Queue(`COMMIT`)
+		br := conn.SendBatch(ctx, b)
+		err = br.QueryRow().Scan(&current, &inserted, &version)
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	} else {
+		err = q.QueryRow(ctx, receiveSQL, args...).Scan(&current, &inserted, &version)
 	}
 	switch {
+	case err != nil:
+		return nil, 0, false, storeError(err)
+	case !current:
+		return nil, 0, true, nil
 	case !inserted:
-		old, err := s.notInserted(ctx, tx, m)
-		return old, 0, err
-	case v == nil:
-		// The row lock forbids it; the full update says what changed.
-		nv, err := s.update(ctx, tx, c)
-		return nil, nv, err
+		// Nothing was written; the lookups need no lock.
+		old, err := s.notInserted(ctx, q, m)
+		return old, 0, false, err
+	case version == nil:
+		// The statement's own lock forbids it.
+		return nil, 0, false, fmt.Errorf("postgres: receive: conversation %s: message stored without its update", c.ID)
 	}
-	return nil, *v, nil
+	return nil, *version, false, nil
 }
 
 // senderOf is the sender of m's provider key in conversation c: its

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/parleyhq/parley/routing"
@@ -49,8 +50,37 @@ const reserveSQL = `SELECT holder, charged, load, written FROM parley_reserve($1
 // delete and frees nothing.
 const releaseSQL = `SELECT parley_release($1)`
 
-// reserveAttempts bounds Reserve's retries after losing a race to insert
-// the same conversation; the second attempt sees the winner's row.
+// chargeSQL is the common reservation, a conversation with none that
+// fits, in one plain statement, cheaper than parley_reserve's steps. It
+// takes the locks in parley_reserve's order (the conversation's
+// reservation, then the agent's row), as Release does, so that no two
+// calls wait on each other in opposite orders: it locks conversation $2's
+// reservation if there is one, and only if there is none charges weight
+// $3 to agent $1 where the load stays within capacity $4 (checked on the
+// row's latest version under its lock), then inserts the reservation. It
+// returns false, having changed nothing, when the conversation has a
+// reservation, the charge does not fit or the agent has no row yet; the
+// insert fails on the key when another call inserted the conversation
+// meanwhile, undoing the charge. In those cases parley_reserve decides.
+const chargeSQL = `WITH old AS (
+	SELECT FROM parley_reservations WHERE conversation_id = $2 FOR UPDATE
+), charge AS (
+	UPDATE parley_agent_loads SET load = load + $3
+	WHERE agent_id = $1 AND load + $3 <= $4 AND NOT EXISTS (SELECT FROM old)
+	RETURNING 1
+), put AS (
+	INSERT INTO parley_reservations (conversation_id, agent_id, weight) SELECT $2, $1, $3 FROM charge
+	RETURNING 1
+)
+SELECT EXISTS (SELECT FROM put)`
+
+// reserveAttempts bounds Reserve's and Release's retries after losing a
+// race to insert the same conversation (the second attempt sees the
+// winner's row) or being chosen as a deadlock's victim. A deadlock is
+// possible when calls on one conversation meet a reservation inserted
+// after their statement began: the insert then waits for a release that
+// waits for the agent's row. Each call is one statement, undone whole
+// when it fails, so trying it again is safe.
 const reserveAttempts = 3
 
 // Reserve implements [routing.Ledger] with one conditional statement (see
@@ -72,11 +102,20 @@ func (l *Ledger) Reserve(ctx context.Context, agentID, conversationID string, we
 			load, written int64
 		}
 	)
+	// The common case, a new reservation that fits, in one plain statement.
+	var put bool
+	err = l.db.QueryRow(ctx, chargeSQL, agentID, conversationID, weight, capacity).Scan(&put)
+	switch {
+	case err == nil && put:
+		return nil
+	case err != nil && !retryable(err):
+		return fmt.Errorf("postgres: reserve: %w", err)
+	}
 	for range reserveAttempts {
 		err = l.db.QueryRow(ctx, reserveSQL, agentID, conversationID, weight, capacity).
 			Scan(&r.holder, &r.charged, &r.load, &r.written)
 		switch {
-		case isDuplicateKey(err):
+		case retryable(err):
 			continue
 		case err != nil:
 			return fmt.Errorf("postgres: reserve: %w", err)
@@ -91,18 +130,33 @@ func (l *Ledger) Reserve(ctx context.Context, agentID, conversationID string, we
 		}
 		return nil
 	}
-	return fmt.Errorf("postgres: reserve: conversation %q: %d attempts lost the race to insert it: %w", conversationID, reserveAttempts, err)
+	return fmt.Errorf("postgres: reserve: conversation %q: %d attempts lost a race: %w", conversationID, reserveAttempts, err)
 }
 
 // Release implements [routing.Ledger]: it frees the conversation's
 // reservation and returns exactly the weight charged for it; 0 when there
 // is none, so Release is idempotent.
 func (l *Ledger) Release(ctx context.Context, conversationID string) (int, error) {
-	var w int64
-	if err := l.db.QueryRow(ctx, releaseSQL, conversationID).Scan(&w); err != nil {
-		return 0, fmt.Errorf("postgres: release: %w", err)
+	var (
+		w   int64
+		err error
+	)
+	for range reserveAttempts {
+		if err = l.db.QueryRow(ctx, releaseSQL, conversationID).Scan(&w); err == nil {
+			return int(w), nil
+		}
+		if !retryable(err) {
+			break
+		}
 	}
-	return int(w), nil
+	return 0, fmt.Errorf("postgres: release: %w", err)
+}
+
+// retryable reports a statement undone by a race another attempt settles:
+// a duplicate key, or a deadlock's victim.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "40P01")
 }
 
 // Load implements [routing.Ledger]: the points reserved for agentID, 0
