@@ -75,6 +75,7 @@ type pgDB struct {
 	admin  *pgxpool.Pool
 	pool   *pgxpool.Pool
 	schema string
+	dsn    string
 	mode   string // "fsync off" or "fsync on"
 	once   sync.Once
 }
@@ -98,14 +99,8 @@ func openSchema(ctx context.Context, dsn string) (*pgDB, error) {
 		admin.Close()
 		return nil, err
 	}
-	cfg, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		db.drop()
-		return nil, err
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = db.schema + ",public"
-	cfg.MaxConns, cfg.MinConns = pgWorkers, pgWorkers
-	if db.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+	db.dsn = dsn
+	if db.pool, err = db.newPool(ctx, pgWorkers); err != nil {
 		db.drop()
 		return nil, err
 	}
@@ -114,6 +109,18 @@ func openSchema(ctx context.Context, dsn string) (*pgDB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// newPool returns a pool of n connections that use the schema (then
+// public, for pg_trgm); the caller closes it.
+func (db *pgDB) newPool(ctx context.Context, n int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(db.dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = db.schema + ",public"
+	cfg.MaxConns, cfg.MinConns = n, n
+	return pgxpool.NewWithConfig(ctx, cfg)
 }
 
 // drop removes the schema and closes the pools; it runs once.
@@ -212,18 +219,25 @@ func perSecond(v float64) string { return fmt.Sprintf("%.0f/s", v) }
 // four agents whose capacity the ledger shares.
 func (db *pgDB) desk() (*parley.Desk, error) {
 	s := postgres.New(db.pool)
+	return deskOn(s, func(c *parley.Config) { c.Ledger = s.Ledger })
+}
+
+// deskOn returns the rows' desk on s, wired by wire: one WhatsApp
+// touchpoint, four agents with room for every conversation.
+func deskOn(s *postgres.Stores, wire func(*parley.Config)) (*parley.Desk, error) {
 	agents := make([]routing.Agent, 4)
 	for i := range agents {
 		agents[i] = routing.Agent{ID: "agent-" + strconv.Itoa(i), Queues: []string{"support"}, Capacity: 1 << 30}
 	}
-	return parley.New(parley.Config{
+	cfg := parley.Config{
 		Transport:     parleytest.NewTransport(),
 		Touchpoints:   []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}},
 		Agents:        agents,
 		Conversations: s.Conversations,
 		OptOuts:       s.OptOuts,
-		Ledger:        s.Ledger,
-	})
+	}
+	wire(&cfg)
+	return parley.New(cfg)
 }
 
 // webhookKeys is the key distribution both webhook sides follow: worker w
