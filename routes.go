@@ -16,6 +16,11 @@ import (
 type routes interface {
 	// apply makes op and returns its decisions.
 	apply(ctx context.Context, op routing.Op) ([]routing.Decision, error)
+	// enqueue and placement are apply and view for the calls made on
+	// every new conversation, kept free of allocations on a router of
+	// this process's own.
+	enqueue(ctx context.Context, it routing.Item, now time.Time) (routing.Decision, error)
+	placement(ctx context.Context, id string) (routing.Placement, bool, error)
 	// view calls fn with the router up to date, for reads only.
 	view(ctx context.Context, fn func(r *routing.Router)) error
 }
@@ -25,6 +30,15 @@ type ownRouter struct{ r *routing.Router }
 
 func (o ownRouter) apply(ctx context.Context, op routing.Op) ([]routing.Decision, error) {
 	return o.r.Apply(ctx, op)
+}
+
+func (o ownRouter) enqueue(ctx context.Context, it routing.Item, now time.Time) (routing.Decision, error) {
+	return o.r.Enqueue(ctx, it, now)
+}
+
+func (o ownRouter) placement(_ context.Context, id string) (routing.Placement, bool, error) {
+	p, held := o.r.Conversation(id)
+	return p, held, nil
 }
 
 func (o ownRouter) view(_ context.Context, fn func(r *routing.Router)) error {
@@ -49,6 +63,19 @@ func (s *sharedRouter) apply(ctx context.Context, op routing.Op) ([]routing.Deci
 		return nil, err
 	}
 	return s.p.Do(ctx, op)
+}
+
+func (s *sharedRouter) enqueue(ctx context.Context, it routing.Item, now time.Time) (routing.Decision, error) {
+	decs, err := s.apply(ctx, routing.Op{Kind: routing.OpEnqueue, At: now, Item: &it})
+	if len(decs) == 0 {
+		return routing.Decision{}, err
+	}
+	return decs[0], err
+}
+
+func (s *sharedRouter) placement(ctx context.Context, id string) (p routing.Placement, held bool, err error) {
+	err = s.view(ctx, func(r *routing.Router) { p, held = r.Conversation(id) })
+	return p, held, err
 }
 
 func (s *sharedRouter) view(ctx context.Context, fn func(r *routing.Router)) error {
@@ -77,9 +104,8 @@ func (s *sharedRouter) seed(ctx context.Context) error {
 
 // placement returns where the router holds conversation id, and whether
 // it holds it.
-func (d *Desk) placement(ctx context.Context, id string) (p routing.Placement, held bool, err error) {
-	err = d.routes.view(ctx, func(r *routing.Router) { p, held = r.Conversation(id) })
-	return p, held, err
+func (d *Desk) placement(ctx context.Context, id string) (routing.Placement, bool, error) {
+	return d.routes.placement(ctx, id)
 }
 
 // route makes op on the router, the Desk's or the shared one.
@@ -95,9 +121,5 @@ func (d *Desk) routeConv(ctx context.Context, kind routing.OpKind, conversationI
 
 // enqueue routes it, as routing.Router.Enqueue, and returns the decision.
 func (d *Desk) enqueue(ctx context.Context, it routing.Item, now time.Time) (routing.Decision, error) {
-	decs, err := d.routes.apply(ctx, routing.Op{Kind: routing.OpEnqueue, At: now, Item: &it})
-	if len(decs) == 0 {
-		return routing.Decision{}, err
-	}
-	return decs[0], err
+	return d.routes.enqueue(ctx, it, now)
 }
