@@ -56,8 +56,11 @@ type Entry struct {
 
 // Answer is one Ledger call and its outcome, as an [Entry] keeps it.
 type Answer struct {
-	// Call is "reserve", "release" or "load".
-	Call string
+	// Call is "reserve", "release" or "load", for Agent or Conversation:
+	// a replay that asks about another has decided otherwise.
+	Call         string
+	Agent        string `json:",omitempty"`
+	Conversation string `json:",omitempty"`
 	// Refused is "over_capacity" or "already_reserved" for a refused
 	// Reserve, any other failure's text after "error: ", or empty.
 	Refused string `json:",omitempty"`
@@ -106,7 +109,11 @@ type ReplicaConfig struct {
 // state and op give the same decisions, the Ledger's answers being
 // recorded — so every replica holds the same state after the same
 // entries. A host's own Strategy must be deterministic too (a function
-// of the candidates, as the built-in ones are) for this to hold.
+// of the candidates, as the built-in ones are) for this to hold. A
+// replay that asks the Ledger about another agent or conversation than
+// the entry recorded, or fails where it did not, has decided otherwise:
+// the replica then refuses to go on (ErrInternal) rather than route from
+// another state.
 type Replica struct {
 	cfg   Config
 	log   Log
@@ -283,7 +290,7 @@ type recorder struct {
 
 func (l *recorder) Reserve(ctx context.Context, agentID, conversationID string, weight, capacity int) error {
 	err := l.inner.Reserve(ctx, agentID, conversationID, weight, capacity)
-	a := Answer{Call: "reserve"}
+	a := Answer{Call: "reserve", Agent: agentID, Conversation: conversationID}
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrOverCapacity):
@@ -299,13 +306,17 @@ func (l *recorder) Reserve(ctx context.Context, agentID, conversationID string, 
 
 func (l *recorder) Release(ctx context.Context, conversationID string) (int, error) {
 	n, err := l.inner.Release(ctx, conversationID)
-	l.answers = append(l.answers, answerOf("release", n, err))
+	a := answerOf("release", n, err)
+	a.Conversation = conversationID
+	l.answers = append(l.answers, a)
 	return n, err
 }
 
 func (l *recorder) Load(ctx context.Context, agentID string) (int, error) {
 	n, err := l.inner.Load(ctx, agentID)
-	l.answers = append(l.answers, answerOf("load", n, err))
+	a := answerOf("load", n, err)
+	a.Agent = agentID
+	l.answers = append(l.answers, a)
 	return n, err
 }
 
@@ -323,9 +334,13 @@ type tape struct {
 	err     error // the first call that did not match the record
 }
 
-func (t *tape) next(call string) (Answer, error) {
-	if t.err == nil && (t.i >= len(t.answers) || t.answers[t.i].Call != call) {
-		t.err = errorf(ErrInternal, "ledger call %d is %s, not as recorded", t.i+1, call)
+func (t *tape) next(call, agent, conversation string) (Answer, error) {
+	if t.err == nil {
+		if t.i >= len(t.answers) {
+			t.err = errorf(ErrInternal, "ledger call %d (%s %q %q) was not made when recorded", t.i+1, call, agent, conversation)
+		} else if a := t.answers[t.i]; a.Call != call || a.Agent != agent || a.Conversation != conversation {
+			t.err = errorf(ErrInternal, "ledger call %d is %s %q %q, recorded as %s %q %q", t.i+1, call, agent, conversation, a.Call, a.Agent, a.Conversation)
+		}
 	}
 	if t.err != nil {
 		return Answer{}, t.err
@@ -343,17 +358,17 @@ func (t *tape) next(call string) (Answer, error) {
 	return a, errors.New(a.Refused)
 }
 
-func (t *tape) Reserve(context.Context, string, string, int, int) error {
-	_, err := t.next("reserve")
+func (t *tape) Reserve(_ context.Context, agentID, conversationID string, _, _ int) error {
+	_, err := t.next("reserve", agentID, conversationID)
 	return err
 }
 
-func (t *tape) Release(context.Context, string) (int, error) {
-	a, err := t.next("release")
+func (t *tape) Release(_ context.Context, conversationID string) (int, error) {
+	a, err := t.next("release", "", conversationID)
 	return a.N, err
 }
 
-func (t *tape) Load(context.Context, string) (int, error) {
-	a, err := t.next("load")
+func (t *tape) Load(_ context.Context, agentID string) (int, error) {
+	a, err := t.next("load", agentID, "")
 	return a.N, err
 }

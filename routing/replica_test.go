@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -161,4 +162,37 @@ func TestReplicaRefusesAConfigItCannotShare(t *testing.T) {
 			assert.ErrorIs(t, err, routing.ErrInvalid)
 		})
 	}
+}
+
+// flaky decides by chance, not from the candidates: replicas disagree,
+// and the log's ledger answers tell.
+type flaky struct{}
+
+func (flaky) Less(a, b *routing.Candidate) bool { return rand.IntN(2) == 0 }
+
+func TestReplicaRefusesToRouteFromAnotherState(t *testing.T) {
+	ctx := context.Background()
+	log := memory.NewRoutingLog(memory.NewLedger())
+	replica := func() *routing.Replica {
+		cfg := routing.Config{Policies: []routing.Policy{{ID: "auto", Mode: routing.Automatic, Strategy: flaky{}}}}
+		p, err := routing.NewReplica(routing.ReplicaConfig{Router: cfg, Log: log})
+		require.NoError(t, err)
+		return p
+	}
+	a, b := replica(), replica()
+	for i := range 5 {
+		_, err := a.Do(ctx, routing.Op{Kind: routing.OpAddAgent, At: t0, Agent: &routing.Agent{ID: fmt.Sprintf("a%d", i), Queues: []string{"q"}}})
+		require.NoError(t, err)
+	}
+	var diverged error
+	for i := range 40 {
+		op := routing.Op{Kind: routing.OpEnqueue, At: t0, Item: &routing.Item{ConversationID: fmt.Sprintf("c%d", i), Kind: channel.SMS, Touchpoint: "auto", Queues: []string{"q"}}}
+		if _, diverged = a.Do(ctx, op); diverged != nil {
+			break
+		}
+		if _, diverged = b.Do(ctx, routing.Op{Kind: routing.OpExpire, At: t0}); diverged != nil {
+			break
+		}
+	}
+	require.ErrorIs(t, diverged, routing.ErrInternal, "a replica whose replay picks other agents than the log says must stop")
 }

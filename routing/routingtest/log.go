@@ -55,8 +55,8 @@ func RunLog(t *testing.T, newLog func(t *testing.T) (routing.Log, routing.Ledger
 }
 
 // LogConfig is the router configuration RunLog's replicas share: a
-// touchpoint of every mode and strategy, offers, auto-transfer and a
-// drain grace, so that random ops reach every kind of state a snapshot
+// touchpoint of every mode and strategy (a host's own among them),
+// offers, auto-transfer and a drain grace, so that random ops reach every kind of state a snapshot
 // carries.
 func LogConfig() routing.Config {
 	return routing.Config{
@@ -69,12 +69,19 @@ func LogConfig() routing.Config {
 			{ID: "idle", Mode: routing.Automatic, Strategy: routing.LongestIdle{}, Offer: true},
 			{ID: "sticky", Mode: routing.Automatic, Strategy: routing.Sticky{Window: time.Hour}},
 			{ID: "ded", Mode: routing.Dedicated, Agent: "a0"},
+			{ID: "custom", Mode: routing.Automatic, Strategy: byID{}},
 		},
 	}
 }
 
+// byID is a host's own strategy, as replicas may use one: the agent whose
+// ID sorts first, decided from the candidates alone.
+type byID struct{}
+
+func (byID) Less(a, b *routing.Candidate) bool { return a.AgentID < b.AgentID }
+
 var (
-	opTouchpoints = []string{"auto", "offer", "rr", "idle", "sticky", "ded", "simple"}
+	opTouchpoints = []string{"auto", "offer", "rr", "idle", "sticky", "ded", "custom", "simple"}
 	opQueues      = []string{"q1", "q2", "q3"}
 	opKinds       = []channel.Kind{channel.WhatsApp, channel.SMS, channel.WebChat, channel.Email}
 )
