@@ -123,3 +123,21 @@ func (d *Desk) routeConv(ctx context.Context, kind routing.OpKind, conversationI
 func (d *Desk) enqueue(ctx context.Context, it routing.Item, now time.Time) (routing.Decision, error) {
 	return d.routes.enqueue(ctx, it, now)
 }
+
+// CheckpointRouting saves a snapshot of the shared routing log
+// (Config.Routing) as of its last entry, so that desks started afterwards
+// replay nothing made before. The log keeps routing decisions, not the
+// routing configuration they were made under: to change the touchpoints'
+// routing or strategies, stop the desks, call CheckpointRouting on one of
+// them, and start them all with the new configuration. A desk with no
+// shared log has nothing to save.
+func (d *Desk) CheckpointRouting(ctx context.Context) error {
+	s, ok := d.routes.(*sharedRouter)
+	if !ok {
+		return nil
+	}
+	if err := s.seed(ctx); err != nil {
+		return err
+	}
+	return s.p.Checkpoint(ctx)
+}

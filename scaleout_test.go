@@ -205,3 +205,26 @@ func TestInboxAndComposerAnswerTheSameOnEveryDesk(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ca, cb)
 }
+
+// After a checkpoint, a desk started with another routing configuration
+// replays nothing decided under the old one, and routes by its own.
+func TestCheckpointLetsTheRoutingConfigurationChange(t *testing.T) {
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic})
+	ctx := context.Background()
+	old := r.desk(100)
+	first := receive(t, old, "wa", wa("+14155550270"), "k1", "hello")
+	require.Equal(t, routing.Assigned, first.Routing.Outcome)
+	require.NoError(t, old.CheckpointRouting(ctx))
+
+	r.policy = routing.Policy{Mode: routing.Automatic, Offer: true}
+	changed := r.desk(100)
+	second := receive(t, changed, "wa", wa("+14155550271"), "k2", "hello")
+	assert.Equal(t, routing.Offered, second.Routing.Outcome, "the new desk routes by its own configuration")
+	live, err := changed.Live(ctx)
+	require.NoError(t, err)
+	for _, a := range live.Agents {
+		if a.ID == first.Routing.AgentID {
+			assert.Contains(t, a.Held, first.Conversation.ID, "what was decided before stays assigned, not replayed as an offer")
+		}
+	}
+}

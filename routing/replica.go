@@ -203,6 +203,29 @@ func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 	return decs, opErr
 }
 
+// Checkpoint saves a snapshot of the log's state as of its last entry, so
+// that a replica started afterwards replays nothing. Routing configuration
+// (touchpoints' policies, strategies) is not in the log: a desk started
+// with another one must not replay entries made under the old one, so
+// change it by stopping the desks, checkpointing from one of them, and
+// starting them all with the new configuration.
+func (p *Replica) Checkpoint(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tx, c, err := p.log.Begin(ctx, p.from())
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := p.catchUp(ctx, c); err != nil {
+		return err
+	}
+	if err := tx.SaveSnapshot(ctx, p.seq, p.r.Snapshot()); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
 // View calls fn with the router brought up to date with the log, for
 // reads (Conversation, Agent, Load, Held, Inbox). fn must not change the
 // router: a change made outside Do reaches no other replica.

@@ -25,7 +25,8 @@ import (
 //   - replicas making ops from many goroutines end in one state, and
 //     agree with the log's Ledger on every agent's load;
 //   - a change rolled back leaves nothing behind, and an entry that does
-//     not follow the last one is refused.
+//     not follow the last one is refused;
+//   - after a checkpoint, a new replica starts from the snapshot alone.
 //
 // newLog returns a fresh, empty log and the Ledger its changes reserve
 // in, read outside any change (nil when the log has none); a log backed
@@ -43,6 +44,12 @@ func RunLog(t *testing.T, newLog func(t *testing.T) (routing.Log, routing.Ledger
 	t.Run("concurrent replicas end alike", func(t *testing.T) {
 		log, ledger := newLog(t)
 		if err := concurrentReplicas(log, ledger); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("checkpoint leaves nothing to replay", func(t *testing.T) {
+		log, _ := newLog(t)
+		if err := checkpoint(log); err != nil {
 			t.Error(err)
 		}
 	})
@@ -349,6 +356,50 @@ func rollbackLeavesNothing(log routing.Log) error {
 	}
 	if len(c.Entries) != 1 || c.Entries[0].Seq != 1 {
 		return fmt.Errorf("after one op the log holds %d entries", len(c.Entries))
+	}
+	return nil
+}
+
+func checkpoint(log routing.Log) error {
+	ctx := context.Background()
+	p, err := newReplica(log, 0)
+	if err != nil {
+		return err
+	}
+	ops := RandomOps(3, 40)
+	for _, op := range ops {
+		_, _ = p.Do(ctx, op)
+	}
+	if err := p.Checkpoint(ctx); err != nil {
+		return err
+	}
+	c, err := log.Read(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if c.Snapshot == nil || c.SnapshotSeq == 0 {
+		return errors.New("after a checkpoint, a replica at 0 is not given the snapshot")
+	}
+	last := c.SnapshotSeq
+	if n := len(c.Entries); n > 0 {
+		last = c.Entries[n-1].Seq
+	}
+	if last != c.SnapshotSeq {
+		return fmt.Errorf("the checkpoint is at %d, the log goes on to %d", c.SnapshotSeq, last)
+	}
+	fresh, err := newReplica(log, 0)
+	if err != nil {
+		return err
+	}
+	var want, got string
+	if err := p.View(ctx, func(r *routing.Router) { want = state(r) }); err != nil {
+		return err
+	}
+	if err := fresh.View(ctx, func(r *routing.Router) { got = state(r) }); err != nil {
+		return err
+	}
+	if got != want {
+		return errors.New("a replica started after the checkpoint is in another state")
 	}
 	return nil
 }

@@ -109,12 +109,12 @@ func (l *RoutingLog) Begin(ctx context.Context, after uint64) (routing.LogTx, ro
 }
 
 // readSQL reads, in one statement and so from one snapshot of the
-// tables, what a replica at position $1 lacks: the entries after $1 when
-// the log still keeps the next one, else the snapshot and the entries
-// after it.
+// tables, what a replica at position $1 lacks: the entries after $1, or,
+// when the newest snapshot is past $1, the snapshot and the entries after
+// it.
 const readSQL = `WITH h AS (
   SELECT snapshot_seq, snapshot,
-    $1::bigint < snapshot_seq AND NOT EXISTS (SELECT 1 FROM parley_routing_log WHERE seq = $1::bigint + 1) AS behind
+    $1::bigint < snapshot_seq AS behind
   FROM parley_routing_head)
 SELECT h.snapshot_seq, CASE WHEN h.behind THEN h.snapshot END,
   (SELECT coalesce(jsonb_agg(l.entry ORDER BY l.seq), '[]') FROM parley_routing_log l
@@ -272,11 +272,9 @@ func (c *routingChange) Append(_ context.Context, e routing.Entry) error {
 	return nil
 }
 
-// snapshotSQL keeps the snapshot at $1 and deletes the entries up to the
-// one before, which a replica a little behind may still replay rather
-// than read the whole snapshot.
-const snapshotSQL = `WITH old AS (SELECT snapshot_seq FROM parley_routing_head),
-drop AS (DELETE FROM parley_routing_log WHERE seq <= (SELECT snapshot_seq FROM old))
+// snapshotSQL keeps the snapshot at $1 and deletes the entries it
+// covers: a replica behind it starts again from it.
+const snapshotSQL = `WITH drop AS (DELETE FROM parley_routing_log WHERE seq <= $1)
 UPDATE parley_routing_head SET snapshot_seq = $1, snapshot = $2`
 
 func (c *routingChange) SaveSnapshot(_ context.Context, seq uint64, s routing.Snapshot) error {

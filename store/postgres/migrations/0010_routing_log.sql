@@ -15,8 +15,8 @@ CREATE TABLE parley_routing_head (
 INSERT INTO parley_routing_head DEFAULT VALUES;
 
 -- One row per op, its position the primary key: two desks can never
--- append the same position. Entries up to the snapshot before the newest
--- are deleted when a snapshot is saved.
+-- append the same position. The entries a snapshot covers are deleted
+-- when it is saved.
 CREATE TABLE parley_routing_log (
     seq   bigint PRIMARY KEY CHECK (seq >= 1),
     entry jsonb  NOT NULL
