@@ -114,7 +114,8 @@ async function loadConversation() {
   msgs.replaceChildren(...v.messages.map((m) => {
     const li = el("li", "msg " + m.direction + (m.note ? " note" : "") + (m.status === "failed" ? " failed" : ""));
     li.dataset.id = m.id;
-    li.append(el("div", "who", (m.note ? "Note · " : "") + m.author + " · " + m.at + (m.template ? " · template " + m.template : "")));
+    const who = m.direction === "inbound" && m.author !== "system" ? c.contact : m.author;
+    li.append(el("div", "who", (m.note ? "Note · " : "") + who + " · " + m.at + (m.template ? " · template " + m.template : "")));
     if (m.note) li.append(noteText(m)); else li.append(el("span", "text", m.text));
     for (const u of m.media || []) { const a = el("a", "media", " 📎 " + decodeURIComponent(u.split("/").pop())); a.href = u; a.target = "_blank"; li.append(a); }
     if (m.direction === "outbound" && !m.note) li.append(ticks(m));
