@@ -143,7 +143,7 @@ func (s *Server) clockNow(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) advance(w http.ResponseWriter, r *http.Request) {
 	a, err := body(r)
 	if err == nil {
-		err = require([2]string{"hours", strings.TrimSuffix(fmt.Sprint(a.Hours), "0")})
+		err = required([2]string{"hours", strings.TrimSuffix(fmt.Sprint(a.Hours), "0")})
 	}
 	if err != nil {
 		fail(w, err)
@@ -523,16 +523,16 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	var msg *conversation.Message
 	switch r.PathValue("verb") {
 	case "reply":
-		if err = require([2]string{"text", a.Text}); err == nil {
+		if err = required([2]string{"text", a.Text}); err == nil {
 			msg, err = s.desk.Reply(ctx, a.Agent, id, a.Text)
 		}
 	case "snippet":
-		if err = require([2]string{"shortcut", a.Shortcut}); err == nil {
+		if err = required([2]string{"shortcut", a.Shortcut}); err == nil {
 			msg, err = s.desk.SendSnippet(ctx, a.Agent, id, a.Shortcut, nil)
 		}
 	case "template":
 		var lang language.Tag
-		if err = require([2]string{"template", a.Template}, [2]string{"language", a.Language}); err == nil {
+		if err = required([2]string{"template", a.Template}, [2]string{"language", a.Language}); err == nil {
 			if lang, err = language.Parse(strings.ReplaceAll(a.Language, "_", "-")); err != nil {
 				err = &RequestError{Field: "language", Reason: "not a language tag"}
 			}
@@ -541,7 +541,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 			msg, err = s.desk.SendTemplate(ctx, a.Agent, id, a.Template, lang, a.Params)
 		}
 	case "note":
-		if err = require([2]string{"text", a.Text}); err == nil {
+		if err = required([2]string{"text", a.Text}); err == nil {
 			if msg, err = s.desk.Note(ctx, a.Agent, id, a.Text); err == nil {
 				for _, m := range mentions(a.Text) {
 					s.hub.send(event{Name: "note.mention", Conversation: id.String(), Agent: m, From: a.Agent, Text: a.Text})
@@ -793,7 +793,7 @@ func (s *Server) phoneLog(w http.ResponseWriter, r *http.Request) {
 func (s *Server) phoneRead(w http.ResponseWriter, r *http.Request) {
 	a, err := body(r)
 	if err == nil {
-		err = require([2]string{"id", a.ID})
+		err = required([2]string{"id", a.ID})
 	}
 	if err != nil {
 		fail(w, err)

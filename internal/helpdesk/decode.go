@@ -106,6 +106,9 @@ func decodeAction(r io.Reader) (action, error) {
 	case a.Hours < 0 || a.Hours > maxAdvanceHours || a.Hours != a.Hours:
 		return action{}, &RequestError{Field: "hours", Reason: fmt.Sprintf("not between 0 and %d", maxAdvanceHours)}
 	}
+	if len(a.Params) == 0 {
+		a.Params = nil // "params":{} asks for nothing
+	}
 	return a, nil
 }
 
@@ -119,8 +122,8 @@ func checkField(name, v string) error {
 	return nil
 }
 
-// require refuses a request without one of the named fields.
-func require(fields ...[2]string) error {
+// required refuses a request without one of the named fields.
+func required(fields ...[2]string) error {
 	for _, f := range fields {
 		if strings.TrimSpace(f[1]) == "" {
 			return &RequestError{Field: f[0], Reason: "is required"}

@@ -185,7 +185,7 @@ let segTimer = null;
 function updateSegments() {
   clearTimeout(segTimer);
   const v = state.view;
-  if (!v || !v.composer.sms) { $("segments").textContent = ""; return; }
+  if (!v || !v.composer.sms || !$("composer").value) { $("segments").textContent = ""; return; }
   segTimer = setTimeout(async () => {
     const r = await api("POST", "/api/sms-count", { text: $("composer").value });
     $("segments").textContent = r.label;
