@@ -23,6 +23,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -37,17 +38,18 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *addr, *speed); err != nil {
+	if err := run(ctx, *addr, *speed, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "helpdesk:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr string, speed float64) error {
+// run serves the helpdesk on addr until ctx is done, saying where to w.
+func run(ctx context.Context, addr string, speed float64, w io.Writer) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := helpdesk.New(helpdesk.Options{Clock: helpdesk.NewClock(time.Now(), speed), Logger: log})
 	if err != nil {
 		return err
 	}
-	return helpdesk.Serve(ctx, srv, addr, os.Stdout)
+	return helpdesk.Serve(ctx, srv, addr, w)
 }

@@ -355,3 +355,39 @@ func messengerDeliveryPayload(mid string, c Contact, at time.Time) map[string]an
 			"delivery": map[string]any{"mids": []string{mid}, "watermark": at.UnixMilli()},
 		}}}}}
 }
+
+// SignedInbound returns the webhook the phone page posts when contactID
+// writes text on kind (WhatsApp, SMS or Messenger), signed as the
+// provider signs it, for the console at baseURL: the phone's Go twin, for
+// tests of the commands.
+func SignedInbound(baseURL string, kind channel.Kind, contactID, id, text string) (*http.Request, error) {
+	var c Contact
+	for _, d := range contacts {
+		if d.ID == contactID {
+			c = d
+		}
+	}
+	if c.ID == "" {
+		return nil, fmt.Errorf("%w: contact %q not in the directory", ErrBadRequest, contactID)
+	}
+	switch kind {
+	case channel.SMS:
+		form := url.Values{"MessageSid": {id}, "AccountSid": {twilioAccountSID}, "From": {c.Phone}, "To": {smsNumber},
+			"Body": {text}, "NumMedia": {"0"}, "SmsStatus": {"received"}}
+		return signedTwilio(baseURL+twilioWebhookPath, form), nil
+	case channel.WhatsApp:
+		wa := strings.TrimPrefix(c.Phone, "+")
+		return signedMeta(baseURL+metaWebhookPath, map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{
+			"id": "102290129340398", "changes": []any{map[string]any{"field": "messages", "value": map[string]any{
+				"messaging_product": "whatsapp",
+				"metadata":          map[string]string{"display_phone_number": strings.TrimPrefix(whatsAppNumber, "+"), "phone_number_id": whatsAppPhoneID},
+				"contacts":          []any{map[string]any{"profile": map[string]string{"name": c.Name}, "wa_id": wa}},
+				"messages":          []any{map[string]any{"from": wa, "id": id, "type": "text", "text": map[string]string{"body": text}}},
+			}}}}}}), nil
+	case channel.Messenger:
+		return signedMeta(baseURL+metaWebhookPath, map[string]any{"object": "page", "entry": []any{map[string]any{
+			"id": pageID, "messaging": []any{map[string]any{"sender": map[string]string{"id": c.PSID},
+				"recipient": map[string]string{"id": pageID}, "message": map[string]string{"mid": id, "text": text}}}}}}), nil
+	}
+	return nil, fmt.Errorf("%w: the phone writes on WhatsApp, SMS or Messenger, not %s", ErrBadRequest, kind)
+}
