@@ -207,4 +207,3 @@ var (
 	john  = contacts[1]
 	aiko  = contacts[2]
 )
-

@@ -1,7 +1,6 @@
 package helpdesk
 
 import (
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -65,18 +64,6 @@ func contactByAddress(a channel.Address) (Contact, bool) {
 		}
 	}
 	return Contact{}, false
-}
-
-// contactsMatching returns the directory entries whose e-mail contains q.
-func contactsMatching(q string) []Contact {
-	var out []Contact
-	q = strings.ToLower(q)
-	for _, c := range contacts {
-		if q != "" && strings.Contains(strings.ToLower(c.Email), q) {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // offerTimeout is how long a Messenger offer stands, in console time.

@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -151,5 +150,4 @@ func TestForgedWebhookRefused(t *testing.T) {
 	var inbox []any
 	e.api("/api/inbox?agent=ana", &inbox)
 	assert.Empty(t, inbox)
-	_ = strings.TrimSpace
 }
