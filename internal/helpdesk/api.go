@@ -234,8 +234,12 @@ func preview(m *conversation.Message) string {
 	if r := []rune(t); len(r) > 80 {
 		t = string(r[:79]) + "…"
 	}
-	if m.Direction == conversation.Outbound {
-		t = "You: " + t
+	switch {
+	case m.Direction == conversation.Inbound:
+	case m.Author.Kind == conversation.AuthorAgent:
+		t = m.Author.ID + ": " + t
+	default:
+		t = "Auto: " + t
 	}
 	return t
 }
