@@ -67,10 +67,13 @@ func client(h http.Handler) *http.Client {
 
 type inProcess struct{ h http.Handler }
 
+// RoundTrip serves r as a server would receive it; a RoundTripper must
+// not change the caller's request, so it serves a copy.
 func (p inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	in := r.Clone(r.Context())
+	in.RequestURI = r.URL.RequestURI()
 	rec := httptest.NewRecorder()
-	r.RequestURI = r.URL.RequestURI()
-	p.h.ServeHTTP(rec, r)
+	p.h.ServeHTTP(rec, in)
 	return rec.Result(), nil
 }
 

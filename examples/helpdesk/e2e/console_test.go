@@ -253,3 +253,23 @@ func TestSupervisorView(t *testing.T) {
 	assert.Contains(t, row(`#queues tr[data-queue="sales"]`), "\t0\t")
 	e.shot(sup, "10-supervisor")
 }
+
+// TestPhoneShowsWhatTheBusinessSends: the welcome, and the busy message
+// when no agent of the queue is available; the list previews the last
+// message.
+func TestPhoneShowsWhatTheBusinessSends(t *testing.T) {
+	e := start(t)
+	for _, agent := range []string{"ana", "ben"} {
+		status, out := e.postJSON("/api/presence", `{"agent":"`+agent+`","presence":"away"}`)
+		require.Equal(t, http.StatusOK, status, out)
+	}
+	maria := e.phone("maria", "whatsapp")
+	require.Equal(t, http.StatusOK, e.say(maria, "Is anyone there?"))
+	e.until(maria, `document.getElementById("thread").innerText.includes("An agent will be with you shortly")`)
+	e.until(maria, `document.getElementById("thread").innerText.includes("All our agents are busy right now")`)
+	e.shot(maria, "11-phone-welcome-and-busy")
+
+	ana := e.console("ana")
+	e.click(ana, "#tab-inbox")
+	e.until(ana, `[...document.querySelectorAll("#list .conv")].some((li) => li.innerText.includes("Maria Lopez") && li.querySelector(".preview").innerText.startsWith("Auto: All our agents are busy"))`)
+}

@@ -168,6 +168,18 @@ func (e *env) api(path string, v any) {
 	require.NoError(e.t, json.NewDecoder(resp.Body).Decode(v))
 }
 
+// postJSON posts body to the console's JSON API and returns the status
+// and the answer.
+func (e *env) postJSON(path, body string) (int, map[string]any) {
+	e.t.Helper()
+	resp, err := http.Post(e.url+path, "application/json", strings.NewReader(body))
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
 var (
 	artifactsOnce sync.Once
 	artifactsDir  string
