@@ -1,6 +1,7 @@
 package helpdesk
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -142,8 +143,8 @@ func (s *Server) clockNow(w http.ResponseWriter, _ *http.Request) {
 // without waiting a day (rule 5).
 func (s *Server) advance(w http.ResponseWriter, r *http.Request) {
 	a, err := body(r)
-	if err == nil {
-		err = required([2]string{"hours", strings.TrimSuffix(fmt.Sprint(a.Hours), "0")})
+	if err == nil && a.Hours == 0 {
+		err = &RequestError{Field: "hours", Reason: "is required"}
 	}
 	if err != nil {
 		fail(w, err)
@@ -326,28 +327,25 @@ func (s *Server) listOffers(w http.ResponseWriter, r *http.Request) {
 		Preview      string `json:"preview"`
 		RemainingMS  int64  `json:"remaining_ms"`
 	}
-	out := []offerJSON{}
+	mine := map[conversation.ID]time.Time{}
 	s.mu.Lock()
-	var ids []conversation.ID
 	for id, o := range s.offers {
 		if o.Agent == agent && o.Deadline.After(now) {
-			ids = append(ids, id)
+			mine[id] = o.Deadline
 		}
 	}
-	offers := make(map[conversation.ID]offer, len(ids))
-	for _, id := range ids {
-		offers[id] = s.offers[id]
-	}
 	s.mu.Unlock()
-	for _, id := range ids {
+	out := []offerJSON{}
+	for id, deadline := range mine {
 		c, err := s.desk.Conversation(r.Context(), parley.SystemActor, id)
 		if err != nil {
 			continue
 		}
 		it := s.itemOf(r.Context(), parley.SystemActor, c)
 		out = append(out, offerJSON{Conversation: it.ID, Contact: it.Contact, Channel: it.Channel, Preview: it.Preview,
-			RemainingMS: s.clock.Real(offers[id].Deadline.Sub(now)).Milliseconds()})
+			RemainingMS: s.clock.Real(deadline.Sub(now)).Milliseconds()})
 	}
+	slices.SortFunc(out, func(a, b offerJSON) int { return cmp.Compare(a.RemainingMS, b.RemainingMS) })
 	writeJSON(w, http.StatusOK, out)
 }
 

@@ -267,6 +267,7 @@ func TestRequestsRefused(t *testing.T) {
 		{"not the agent's queue", "/api/conversations/" + wa.ID + "/take", `{"agent":"cleo"}`, http.StatusForbidden, "not_visible"},
 		{"draining is no switch", "/api/presence", `{"agent":"ana","presence":"draining"}`, http.StatusBadRequest, "bad_request"},
 		{"clock back", "/api/clock/advance", `{"hours":-1}`, http.StatusBadRequest, "bad_request"},
+		{"clock still", "/api/clock/advance", `{}`, http.StatusBadRequest, "bad_request"},
 		{"no offer", "/api/offers/" + id + "/accept", `{"agent":"ana"}`, http.StatusUnprocessableEntity, "refused"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
