@@ -230,7 +230,7 @@ func (s *Server) itemOf(ctx context.Context, agent string, c *conversation.Conve
 func preview(m *conversation.Message) string {
 	t := m.Text
 	if t == "" && len(m.Attachments) > 0 {
-		t = "📎 " + m.Attachments[0].Name
+		t = "⇩ " + m.Attachments[0].Name
 	}
 	if r := []rune(t); len(r) > 80 {
 		t = string(r[:79]) + "…"
@@ -397,6 +397,7 @@ type composerJSON struct {
 	Reason      string   `json:"reason"`
 	Lock        string   `json:"lock,omitempty"`
 	Warning     string   `json:"warning,omitempty"`
+	Info        string   `json:"info,omitempty"`
 	Until       string   `json:"until,omitempty"`
 	Templates   bool     `json:"templates"`
 	Attachments bool     `json:"attachments"`
@@ -492,7 +493,7 @@ func composerOf(c *conversation.Conversation, comp parley.Composer) composerJSON
 	case !comp.CanReply:
 		out.Lock = fmt.Sprintf("Replies are closed (%s) since %s.", comp.Reason, stamp(comp.Since))
 	case comp.Reason == session.WindowOpen && !comp.Until.IsZero():
-		out.Warning = "Window open until " + stamp(comp.Until) + "."
+		out.Info = "WhatsApp window open until " + stamp(comp.Until) + "."
 	}
 	return out
 }

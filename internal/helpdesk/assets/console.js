@@ -75,7 +75,7 @@ async function answer(id, verb) {
 
 function ticks(m) {
   const s = el("span", "ticks " + (m.status || ""));
-  s.textContent = { pending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", failed: "✗ " + (m.reason || "failed") }[m.status] || "";
+  s.textContent = { pending: "…", sent: "✓", delivered: "✓✓", read: "✓✓", failed: "✗ " + (m.reason || "failed") }[m.status] || "";
   s.title = m.status;
   return s;
 }
@@ -117,7 +117,7 @@ async function loadConversation() {
     const who = m.direction === "inbound" && m.author !== "system" ? c.contact : m.author;
     li.append(el("div", "who", (m.note ? "Note · " : "") + who + " · " + m.at + (m.template ? " · template " + m.template : "")));
     if (m.note) li.append(noteText(m)); else li.append(el("span", "text", m.text));
-    for (const u of m.media || []) { const a = el("a", "media", " 📎 " + decodeURIComponent(u.split("/").pop())); a.href = u; a.target = "_blank"; li.append(a); }
+    for (const u of m.media || []) { const a = el("a", "media", " ⇩ " + decodeURIComponent(u.split("/").pop())); a.href = u; a.target = "_blank"; li.append(a); }
     if (m.direction === "outbound" && !m.note) li.append(ticks(m));
     return li;
   }));
@@ -139,6 +139,7 @@ async function loadConversation() {
   }
   $("lock").textContent = comp.lock || ""; $("lock").hidden = !comp.lock;
   $("warning").textContent = comp.warning || ""; $("warning").hidden = !comp.warning;
+  $("info").textContent = comp.info || ""; $("info").hidden = !comp.info;
   const locked = !comp.can_reply;
   $("composer").disabled = locked; $("send").disabled = locked;
   $("composer").placeholder = locked ? "Locked" : "Reply… (type / for snippets)";

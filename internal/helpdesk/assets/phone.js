@@ -97,7 +97,7 @@ async function load() {
     const li = el("li", "pm " + (m.inbound ? "in" : "out") + (m.inbound && m.status.startsWith("refused") ? " refused" : ""));
     li.dataset.id = m.id;
     li.append(el("span", "text", m.text));
-    for (const u of m.media || []) { const a = el("a", "", " 📎 " + decodeURIComponent(u.split("/").pop())); a.href = u; a.target = "_blank"; li.append(a); }
+    for (const u of m.media || []) { const a = el("a", "", " ⇩ " + decodeURIComponent(u.split("/").pop())); a.href = u; a.target = "_blank"; li.append(a); }
     if (m.inbound) li.append(el("div", "muted", m.status));
     else li.append(el("span", "tick " + m.status, tickText[m.status] || ""));
     if (!m.inbound && m.status !== "read" && !acked.has(m.id) && document.visibilityState === "visible") {
