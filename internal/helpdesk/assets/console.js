@@ -50,19 +50,27 @@ async function loadOffers() {
   offers = got.map((o) => ({ ...o, deadline: at + o.remaining_ms }));
   renderOffers();
 }
+// renderOffers keeps one card per standing offer and only counts down
+// in place, so a button is never replaced under the agent's click.
 function renderOffers() {
-  $("offers").replaceChildren(...offers.filter((o) => o.deadline > Date.now()).map((o) => {
-    const d = el("div", "offer");
-    d.dataset.id = o.conversation;
-    d.append(icon(o.channel), el("strong", "", " " + o.contact), el("div", "muted", o.preview));
-    const left = el("div", "", "Offer expires in ");
-    left.append(el("span", "countdown", Math.max(0, Math.ceil((o.deadline - Date.now()) / 1000)) + " s"));
-    const acc = el("button", "primary accept", "Accept"), rej = el("button", "reject", "Reject");
-    acc.onclick = () => answer(o.conversation, "accept");
-    rej.onclick = () => answer(o.conversation, "reject");
-    d.append(left, acc, document.createTextNode(" "), rej);
-    return d;
-  }));
+  const box = $("offers"), live = offers.filter((o) => o.deadline > Date.now());
+  for (const card of [...box.children]) if (!live.some((o) => o.conversation === card.dataset.id)) card.remove();
+  for (const o of live) {
+    let d = box.querySelector(`.offer[data-id="${o.conversation}"]`);
+    if (!d) {
+      d = el("div", "offer");
+      d.dataset.id = o.conversation;
+      d.append(icon(o.channel), el("strong", "", " " + o.contact), el("div", "muted", o.preview));
+      const left = el("div", "", "Offer expires in ");
+      left.append(el("span", "countdown"));
+      const acc = el("button", "primary accept", "Accept"), rej = el("button", "reject", "Reject");
+      acc.onclick = () => answer(o.conversation, "accept");
+      rej.onclick = () => answer(o.conversation, "reject");
+      d.append(left, acc, document.createTextNode(" "), rej);
+      box.append(d);
+    }
+    d.querySelector(".countdown").textContent = Math.max(0, Math.ceil((o.deadline - Date.now()) / 1000)) + " s";
+  }
 }
 setInterval(renderOffers, 1000);
 async function answer(id, verb) {
@@ -187,16 +195,19 @@ function updateSegments() {
   clearTimeout(segTimer);
   const v = state.view;
   if (!v || !v.composer.sms || !$("composer").value) { $("segments").textContent = ""; return; }
+  const text = $("composer").value;
   segTimer = setTimeout(async () => {
-    const r = await api("POST", "/api/sms-count", { text: $("composer").value });
-    $("segments").textContent = r.label;
+    const r = await api("POST", "/api/sms-count", { text });
+    if ($("composer").value === text) $("segments").textContent = r.label; // not a stale answer
   }, 120);
 }
 async function updateSnippets() {
   const text = $("composer").value;
   const box = $("snippets");
   if (!text.startsWith("/") || text.includes(" ") || !state.conv) { box.hidden = true; return; }
-  state.snippetItems = await api("GET", "/api/snippets?" + q({ agent: state.agent, conversation: state.conv, prefix: text.slice(1) }));
+  const items = await api("GET", "/api/snippets?" + q({ agent: state.agent, conversation: state.conv, prefix: text.slice(1) }));
+  if ($("composer").value !== text) return; // a later keystroke asked again
+  state.snippetItems = items;
   box.replaceChildren(...state.snippetItems.map((s) => {
     const li = el("li", "snippet");
     li.dataset.shortcut = s.shortcut;
