@@ -110,7 +110,9 @@ func (e *env) until(tab context.Context, expr string) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(tab, 2*wait)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(wait), chromedp.WithPollingInterval(50*time.Millisecond)))
+	// A condition on an element not rendered yet throws: that is "not yet".
+	guarded := fmt.Sprintf(`(() => { try { return !!(%s); } catch (e) { return false; } })()`, expr)
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(wait), chromedp.WithPollingInterval(50*time.Millisecond)))
 	if err != nil {
 		body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body.innerText`))
 		e.shot(tab, "failed-"+sanitize(e.t.Name()))

@@ -146,7 +146,7 @@ func TestForgedWebhookRefused(t *testing.T) {
 			p := e.phone("aiko", ch)
 			e.click(p, "#forge")
 			assert.Equal(t, http.StatusForbidden, e.say(p, "I am not who I say I am"))
-			assert.Contains(t, e.text(p, "#thread"), "refused (403")
+			e.until(p, `document.getElementById("thread").innerText.includes("refused (403")`)
 		})
 	}
 	var view struct {
