@@ -85,6 +85,12 @@ func TestInboxSortSearchAndBubbles(t *testing.T) {
 			e.until(cleo, fmt.Sprintf(`document.querySelectorAll("#list .conv").length === 1 && document.querySelector("#list .conv").innerText.includes(%q)`, c.want))
 		})
 	}
+
+	// Picking another agent opens the console as them: ben serves support,
+	// one of the SMS line's queues, so he sees the same three.
+	e.t = t
+	e.do(cleo, chromedp.SetValue(chromedp.ID("agent"), "ben")) // its change event navigates
+	e.until(cleo, `location.search === "?agent=ben" && document.body.dataset.live === "1" && document.getElementById("count-inbox").innerText === "3"`)
 }
 
 // TestSnippetsAndSegmentCounter: "/" opens the snippet picker with the
@@ -269,6 +275,9 @@ func TestPhoneShowsWhatTheBusinessSends(t *testing.T) {
 	e.until(maria, `document.getElementById("thread").innerText.includes("All our agents are busy right now")`)
 	e.shot(maria, "11-phone-welcome-and-busy")
 
+	var billing []any
+	e.api("/api/inbox?agent=cleo", &billing)
+	assert.Empty(t, billing, "the inbox lists only the agent's queues")
 	ana := e.console("ana")
 	e.click(ana, "#tab-inbox")
 	e.until(ana, `[...document.querySelectorAll("#list .conv")].some((li) => li.innerText.includes("Maria Lopez") && li.querySelector(".preview").innerText.startsWith("Auto: All our agents are busy"))`)

@@ -112,7 +112,18 @@ func (e *env) until(tab context.Context, expr string) {
 	defer cancel()
 	// A condition on an element not rendered yet throws: that is "not yet".
 	guarded := fmt.Sprintf(`(() => { try { return !!(%s); } catch (e) { return false; } })()`, expr)
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(wait), chromedp.WithPollingInterval(50*time.Millisecond)))
+	deadline := time.Now().Add(wait)
+	var err error
+	for {
+		_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(time.Until(deadline)),
+			chromedp.WithPollingInterval(50*time.Millisecond)))
+		// A page navigating away (a new agent picked) ends the poll with
+		// an error: poll the next page.
+		if err == nil || time.Until(deadline) < 100*time.Millisecond {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err != nil {
 		body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body.innerText`))
 		e.shot(tab, "failed-"+sanitize(e.t.Name()))
