@@ -153,7 +153,7 @@ async function loadConversation() {
   $("composer").placeholder = locked ? "Locked" : "Reply… (type / for snippets)";
   $("attach-box").hidden = !comp.attachments || locked;
   $("templates").hidden = !(locked && comp.templates && c.channel === "whatsapp");
-  if (!$("templates").hidden && state.templates.length === 0) await loadTemplates();
+  if (!$("templates").hidden) await (state.templatesLoaded ||= loadTemplates()); // once: the inputs keep what was typed
   updateSegments();
   if (c.unread > 0 && c.assignee === state.agent) api("POST", `/api/conversations/${c.id}/read`, { agent: state.agent }).catch(() => {});
 }
@@ -201,12 +201,16 @@ function updateSegments() {
     if ($("composer").value === text) $("segments").textContent = r.label; // not a stale answer
   }, 120);
 }
+let snippetAsk = 0;
 async function updateSnippets() {
   const text = $("composer").value;
   const box = $("snippets");
   if (!text.startsWith("/") || text.includes(" ") || !state.conv) { box.hidden = true; return; }
+  const mine = ++snippetAsk;
   const items = await api("GET", "/api/snippets?" + q({ agent: state.agent, conversation: state.conv, prefix: text.slice(1) }));
-  if ($("composer").value !== text) return; // a later keystroke asked again
+  if (mine !== snippetAsk || $("composer").value !== text) return; // a later keystroke asked again
+  box.hidden = items.length === 0;
+  if (JSON.stringify(items) === JSON.stringify(state.snippetItems) && box.children.length) return; // nothing new: keep the nodes
   state.snippetItems = items;
   box.replaceChildren(...state.snippetItems.map((s) => {
     const li = el("li", "snippet");
