@@ -149,20 +149,7 @@ func (st *itemState) snapshot() ConversationSnapshot {
 		Voice: st.voice, Automatic: st.automatic, Replied: st.replied, Moved: st.moved, Seq: st.seq,
 	}
 	c.Item.Queues = slices.Clone(st.item.Queues)
-	switch st.phase {
-	case inInbox:
-		c.Outcome = Queued
-		if st.auto {
-			c.Outcome = Waiting
-		}
-	case offered:
-		c.Outcome = Offered
-	case assigned:
-		c.Outcome = Assigned
-	}
-	if st.agent != nil {
-		c.AgentID = st.agent.cand.AgentID
-	}
+	c.Outcome, c.AgentID = st.standing()
 	return c
 }
 

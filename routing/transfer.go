@@ -160,21 +160,27 @@ func (r *Router) Conversation(conversationID string) (Placement, bool) {
 	}
 	p := Placement{Item: st.item, Weight: st.weight, Deadline: st.deadline, Voice: st.voice}
 	p.Item.Queues = slices.Clone(st.item.Queues)
+	p.Outcome, p.AgentID = st.standing()
+	return p, true
+}
+
+// standing is where st stands: in the inbox (Queued, or Waiting for the
+// router), or Offered or Assigned to an agent.
+func (st *itemState) standing() (Outcome, string) {
+	o := Assigned
 	switch st.phase {
 	case inInbox:
-		p.Outcome = Queued
+		o = Queued
 		if st.auto {
-			p.Outcome = Waiting
+			o = Waiting
 		}
 	case offered:
-		p.Outcome = Offered
-	case assigned:
-		p.Outcome = Assigned
+		o = Offered
 	}
-	if st.agent != nil {
-		p.AgentID = st.agent.cand.AgentID
+	if st.agent == nil {
+		return o, ""
 	}
-	return p, true
+	return o, st.agent.cand.AgentID
 }
 
 // Held returns the IDs of the conversations assigned or offered to an
