@@ -217,3 +217,30 @@ func TestTransferToInvalidQueuesChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+// An offer that ends unaccepted says so, with its agent and how it ended,
+// so that reports count rejections and expiries apart.
+func TestOfferEndedEventSaysWhoAndHow(t *testing.T) {
+	f := newFixture(t, func(c *parley.Config) {
+		touchpointOf(c, "wa").Routing = routing.Policy{Mode: routing.Automatic, Offer: true, OfferTimeout: time.Minute}
+	})
+	ctx := context.Background()
+	rc := receive(t, f, "wa", wa("+14155550280"), "oe1", "hello")
+	require.Equal(t, routing.Offered, rc.Routing.Outcome)
+	first := rc.Routing.AgentID
+	require.NoError(t, f.Reject(ctx, first, rc.Conversation.ID))
+	f.Clock.Advance(2 * time.Minute)
+	require.NoError(t, f.Tick(ctx))
+	var ended []parley.OfferEndedEvent
+	for _, e := range f.Publisher.Events() {
+		if oe, ok := e.(parley.OfferEndedEvent); ok {
+			ended = append(ended, oe)
+		}
+	}
+	require.Len(t, ended, 2, "the rejection, then the second agent's offer running out")
+	assert.Equal(t, first, ended[0].AgentID)
+	assert.False(t, ended[0].Expired)
+	assert.NotEqual(t, first, ended[1].AgentID)
+	assert.True(t, ended[1].Expired)
+	assert.Equal(t, []string{"conversation.offer_rejected", "conversation.offer_expired"}, []string{ended[0].Name(), ended[1].Name()})
+}

@@ -39,6 +39,7 @@ func (nopPublisher) Publish(context.Context, Event) error { return nil }
 // Compile-time checks that the Desk's own events implement Event.
 var (
 	_ Event = OfferedEvent{}
+	_ Event = OfferEndedEvent{}
 	_ Event = AllAgentsBusyEvent{}
 	_ Event = AwayEvent{}
 	_ Event = EscalatedEvent{}
@@ -56,6 +57,25 @@ type OfferedEvent struct {
 
 // Name returns "conversation.offered".
 func (OfferedEvent) Name() string { return "conversation.offered" }
+
+// OfferEndedEvent: an offer ended unaccepted — the agent rejected it, or
+// it expired (Expired) — so the conversation went to the next agent or
+// waits, as the events after it say. An offer withdrawn because its agent
+// went away, or because the conversation ended, is not one.
+type OfferEndedEvent struct {
+	conversation.EventHeader
+	AgentID string
+	Expired bool
+}
+
+// Name returns "conversation.offer_rejected" or
+// "conversation.offer_expired".
+func (e OfferEndedEvent) Name() string {
+	if e.Expired {
+		return "conversation.offer_expired"
+	}
+	return "conversation.offer_rejected"
+}
 
 // AllAgentsBusyEvent: no eligible agent had room; the conversation waits in
 // its queues. It is published once per conversation, with the busy message

@@ -164,6 +164,11 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 		return err
 	})
 	var events []Event
+	if dec.Declined != "" {
+		// The routing change is made whatever the store says.
+		events = append(events, OfferEndedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now},
+			AgentID: dec.Declined, Expired: dec.Expired})
+	}
 	if ev != nil && err == nil {
 		events = append(events, ev)
 	}

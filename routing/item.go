@@ -158,6 +158,11 @@ type Decision struct {
 	Automatic bool
 	// Deadline is when an offer expires.
 	Deadline time.Time
+	// Declined, when set, is the agent whose offer of the conversation
+	// ended unaccepted just before this decision: rejected, or let run
+	// out when Expired.
+	Declined string
+	Expired  bool
 	// Trace explains an automatic choice; nil unless Config.Trace is set.
 	Trace *Trace
 }

@@ -114,12 +114,22 @@ func (r *Router) Reject(ctx context.Context, conversationID, agentID string, now
 	if st == nil || st.phase != offered || st.agent.cand.AgentID != agentID {
 		return nil, errorf(ErrNoOffer, "conversation %q to agent %q", conversationID, agentID)
 	}
-	return r.pass(ctx, st, now, nil)
+	return r.pass(ctx, st, now, offerRejected, nil)
 }
 
+// offerEnd is how the agent st is passed from lost it: an offer rejected
+// or expired, or an assignment auto-transferred.
+type offerEnd uint8
+
+const (
+	notAnOffer offerEnd = iota
+	offerRejected
+	offerExpired
+)
+
 // pass takes st from its agent, who may not have it back, and routes it
-// to the next agent.
-func (r *Router) pass(ctx context.Context, st *itemState, now time.Time, out []Decision) ([]Decision, error) {
+// to the next agent; the decision names the agent whose offer ended.
+func (r *Router) pass(ctx context.Context, st *itemState, now time.Time, end offerEnd, out []Decision) ([]Decision, error) {
 	a := st.agent
 	if err := r.uncharge(ctx, st, now); err != nil {
 		return out, err
@@ -131,6 +141,9 @@ func (r *Router) pass(ctx context.Context, st *itemState, now time.Time, out []D
 	if err := r.place(ctx, st, now, &d); err != nil {
 		r.wait(st)
 		return out, err
+	}
+	if end != notAnOffer {
+		d.Declined, d.Expired = a.cand.AgentID, end == offerExpired
 	}
 	out = append(out, d)
 	return r.dispatch(ctx, a, now, out), nil
@@ -165,7 +178,7 @@ func (r *Router) Expire(ctx context.Context, now time.Time) ([]Decision, error) 
 		switch t.kind {
 		case offerExpiry:
 			if t.st.gen == t.gen && t.st.phase == offered {
-				out, err = r.pass(ctx, t.st, now, out)
+				out, err = r.pass(ctx, t.st, now, offerExpired, out)
 			}
 		case replyDeadline:
 			if t.st.gen == t.gen && t.st.phase == assigned && !t.st.replied && !t.st.moved {
@@ -201,5 +214,5 @@ func (r *Router) autoTransfer(ctx context.Context, st *itemState, now time.Time,
 		return out, nil
 	}
 	st.moved = true
-	return r.pass(ctx, st, now, out)
+	return r.pass(ctx, st, now, notAnOffer, out)
 }

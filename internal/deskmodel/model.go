@@ -735,6 +735,7 @@ func (m *model) reject(c *modelConv, agent string) outcome {
 		return rejected
 	}
 	m.rejectedOffers++
+	m.emit("conversation.offer_rejected")
 	m.pass(c)
 	m.settle()
 	return done
@@ -764,6 +765,7 @@ func (m *model) tick() {
 	for _, t := range due {
 		if t.c.offerGen == t.gen && t.c.offeredTo != "" {
 			m.expired++
+			m.emit("conversation.offer_expired")
 			m.pass(t.c)
 		}
 	}
