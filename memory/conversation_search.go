@@ -37,7 +37,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	var found []*convRecord
 	switch {
 	case q.ContactID != "":
-		found = s.searchContacts(&q, s.contactNumbers(q.ContactID), from, newest)
+		found = sortRecords(s.searchContacts(nil, &q, s.contactNumbers(q.ContactID), from, newest, false), newest)
 	case allOpen(q.Statuses):
 		for _, st := range q.Statuses {
 			if len(q.Queues) == 0 {
@@ -50,15 +50,22 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 		}
 		found = sortRecords(found, newest)
 	default:
-		contacts, ok := []uint32(nil), false
+		var buf [16]uint32
+		hits, long, ok := []uint32(nil), []uint32(nil), false
 		if q.Text != "" {
-			contacts, ok = s.text.candidates(q.Text)
+			hits, long, ok = s.text.candidates(q.Text, buf[:0])
 		}
-		if ok {
-			found = s.searchContacts(&q, contacts, from, newest)
-		} else {
+		if !ok {
 			found = scanSorted(s.sorted, &q, from, newest, limit+1)
+			break
 		}
+		found = s.searchContacts(nil, &q, hits, from, newest, true)
+		for _, n := range long {
+			if _, dup := slices.BinarySearch(hits, n); !dup {
+				found = s.searchContacts(found, &q, []uint32{n}, from, newest, false)
+			}
+		}
+		found = sortRecords(found, newest)
 	}
 	var page conversation.Page
 	if len(found) > limit {
@@ -85,21 +92,34 @@ func (s *ConversationStore) contactNumbers(id string) []uint32 {
 	return nil
 }
 
-// searchContacts returns the conversations of contacts that q selects,
-// past from, in search order.
-func (s *ConversationStore) searchContacts(q *conversation.Query, contacts []uint32, from *convRecord, newest bool) []*convRecord {
-	var out []*convRecord
+// searchContacts appends to out the conversations of contacts that q
+// selects, past from. hit says that the text index found q.Text in each
+// contact's strings, which proves it matches every conversation of a
+// contact that is not mixed (addText), so only q's other fields are
+// checked for those.
+func (s *ConversationStore) searchContacts(out []*convRecord, q *conversation.Query, contacts []uint32, from *convRecord, newest, hit bool) []*convRecord {
+	bare := q
+	if hit && q.Text != "" {
+		b := *q
+		b.Text = ""
+		bare = &b
+	}
 	for _, n := range contacts {
 		if int(n) >= len(s.contacts) {
 			continue
 		}
-		for r := s.contacts[n].newest; r != nil; r = r.older {
-			if after(r, from, newest) && q.Matches(&r.c) {
+		e := &s.contacts[n]
+		check := q
+		if hit && !e.mixed {
+			check = bare
+		}
+		for r := e.newest; r != nil; r = r.older {
+			if after(r, from, newest) && check.Matches(&r.c) {
 				out = append(out, r)
 			}
 		}
 	}
-	return sortRecords(out, newest)
+	return out
 }
 
 // sortRecords sorts rs in search order and drops repeats (a conversation

@@ -108,30 +108,35 @@ func (x *textIndex) str(off uint32) (s []byte, prev uint32) {
 	return x.arena[off:end], binary.LittleEndian.Uint32(x.arena[end+5:])
 }
 
-// add indexes s for contact e, numbered n, unless e has it already.
-func (x *textIndex) add(e *contactEntry, n uint32, s string) {
+// add indexes s for contact e, numbered n, unless e has it already. It
+// returns the offset + 1 of s's string in the index, 0 when s is not in
+// the runs (empty, too long, or past the arena's reach), and whether s was
+// new to e.
+func (x *textIndex) add(e *contactEntry, n uint32, s string) (at uint32, added bool) {
 	if s == "" {
-		return
+		return 0, false
 	}
 	x.buf = fold(x.buf[:0], s)
 	if len(x.buf) > maxIndexedText {
 		if !slices.Contains(x.long, n) {
 			x.long = append(x.long, n)
 		}
-		return
+		return 0, false
 	}
 	for p := e.text; p != 0; {
 		have, prev := x.str(p - 1)
 		if bytes.Equal(have, x.buf) {
-			return
+			return p, false
 		}
 		p = prev
 	}
 	if uint64(len(x.arena))+uint64(len(x.buf))+textTrailer > 1<<32 {
 		// Offsets are 32 bits: past 4 GiB of names and addresses the
 		// contact is found by scanning, as a long string is.
-		x.long = append(x.long, n)
-		return
+		if !slices.Contains(x.long, n) {
+			x.long = append(x.long, n)
+		}
+		return 0, false
 	}
 	start := uint32(len(x.arena))
 	x.arena = append(x.arena, x.buf...)
@@ -145,6 +150,16 @@ func (x *textIndex) add(e *contactEntry, n uint32, s string) {
 	}
 	slices.SortFunc(run, x.compare)
 	x.push(textRun{offs: run})
+	return e.text, true
+}
+
+// count returns how many strings contact e has in the index.
+func (x *textIndex) count(e *contactEntry) int {
+	n := 0
+	for p := e.text; p != 0; n++ {
+		_, p = x.str(p - 1)
+	}
+	return n
 }
 
 // compare orders two suffixes by their bytes up to the terminator, then
@@ -273,18 +288,21 @@ func (x *textIndex) comparePrefix(off uint32, fq []byte) int {
 	return 0
 }
 
-// candidates returns the contacts with a string containing text, as
-// MatchText matches, and false when the index cannot answer: text is not
-// UTF-8 (MatchText then also matches raw bytes), or it is so common that
-// more than maxTextHits suffixes hold it.
-func (x *textIndex) candidates(text string) ([]uint32, bool) {
+// candidates appends to dst the contacts with an indexed string containing
+// text, as MatchText matches, sorted, and returns them with the contacts
+// whose strings are too long to index, which may hold text too (the caller
+// must not keep that list). It reports false when the index cannot answer:
+// text is not UTF-8 (MatchText then also matches raw bytes), or it is so
+// common that more than maxTextHits suffixes hold it.
+func (x *textIndex) candidates(text string, dst []uint32) (hits, long []uint32, ok bool) {
 	if !utf8.ValidString(text) {
-		return nil, false
+		return nil, nil, false
 	}
-	fq := fold(nil, text)
+	var qb [64]byte
+	fq := fold(qb[:0], text)
 	qk := queryKey(fq)
-	out := slices.Clone(x.long)
-	hits := 0
+	hits = dst
+	n := 0
 	for ri := range x.runs {
 		run := x.runs[ri].offs
 		i := x.lowerBound(&x.runs[ri], fq, qk)
@@ -293,22 +311,22 @@ func (x *textIndex) candidates(text string) ([]uint32, bool) {
 			// zeros and fq padded with 0xFF.
 			qhi := qk | ^uint64(0)>>(8*len(fq))
 			for ; i < len(run) && x.key(run[i]) <= qhi; i++ {
-				if hits++; hits > maxTextHits {
-					return nil, false
+				if n++; n > maxTextHits {
+					return nil, nil, false
 				}
-				out = append(out, x.owner(run[i]))
+				hits = append(hits, x.owner(run[i]))
 			}
 			continue
 		}
 		for ; i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
-			if hits++; hits > maxTextHits {
-				return nil, false
+			if n++; n > maxTextHits {
+				return nil, nil, false
 			}
-			out = append(out, x.owner(run[i]))
+			hits = append(hits, x.owner(run[i]))
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out), true
+	slices.Sort(hits)
+	return slices.Compact(hits), x.long, true
 }
 
 // erase forgets contact e's strings: their suffixes leave the runs and
@@ -339,12 +357,29 @@ func (x *textIndex) erase(e *contactEntry, n uint32) {
 	}
 }
 
-// addText indexes r's contact's name and address IDs. The caller holds
-// s.mu for writing.
+// addText indexes r's contact's name and address IDs, and keeps the
+// contact's mixed flag: a text hit on the contact proves a match of each
+// of its conversations only while every one of them carries exactly the
+// strings indexed for it. The caller holds s.mu for writing.
 func (s *ConversationStore) addText(r *convRecord) {
 	e := s.contact(r.contact)
-	s.text.add(e, r.contact, r.c.Contact.Name)
+	var own [4]uint32 // r's indexed strings, by offset + 1
+	have, added := own[:0], false
+	put := func(str string) {
+		at, isNew := s.text.add(e, r.contact, str)
+		added = added || isNew
+		if at != 0 && !slices.Contains(have, at) {
+			have = append(have, at)
+		}
+	}
+	put(r.c.Contact.Name)
 	for _, a := range r.c.Contact.Addresses {
-		s.text.add(e, r.contact, a.ID)
+		put(a.ID)
+	}
+	same := len(have) == s.text.count(e)
+	if e.newest == r && r.older == nil {
+		e.mixed = !same // r is the contact's only conversation
+	} else {
+		e.mixed = e.mixed || added || !same
 	}
 }
