@@ -255,8 +255,7 @@ func countBelow(ks []uint64, k uint64) int {
 // cut to its length; qk is fq's queryKey.
 func (x *textIndex) lowerBound(r *textRun, fq []byte, qk uint64) int {
 	if r.keys == nil {
-		i, _ := slices.BinarySearchFunc(r.offs, fq, x.comparePrefix)
-		return i
+		return x.searchPrefix(r.offs, fq)
 	}
 	// j is the first key not below qk: top[t-1] is below it, top[t] not.
 	t, _ := slices.BinarySearch(r.top, qk)
@@ -274,8 +273,83 @@ func (x *textIndex) lowerBound(r *textRun, fq []byte, qk uint64) int {
 		return lo + countBelow(ks[:len(bucket)], qk)
 	}
 	k, _ := slices.BinarySearch(r.keys[j:], qk+1)
-	i, _ := slices.BinarySearchFunc(r.offs[lo:min(len(r.offs), (j+k)*textSample)], fq, x.comparePrefix)
-	return lo + i
+	return lo + x.searchPrefix(r.offs[lo:min(len(r.offs), (j+k)*textSample)], fq)
+}
+
+// lowerBounds sets at[ri] to lowerBound(&x.runs[ri], fq, qk) for every
+// run. For a query of at most 8 bytes it goes step by step across the
+// runs (the key block, then the suffixes), so the cache misses of the
+// different runs overlap rather than follow one another: see
+// BenchmarkSearchText.
+func (x *textIndex) lowerBounds(fq []byte, qk uint64, at []int) {
+	if len(fq) > 8 {
+		for ri := range x.runs {
+			at[ri] = x.lowerBound(&x.runs[ri], fq, qk)
+		}
+		return
+	}
+	// at[ri] is first the first key not below qk in a keyed run.
+	for ri := range x.runs {
+		r := &x.runs[ri]
+		if r.keys == nil {
+			at[ri] = x.searchPrefix(r.offs, fq)
+			continue
+		}
+		t := lowerBoundKey(r.top, qk)
+		lo := max(0, (t-1)*textTop+1)
+		at[ri] = lo + countBelow(r.keys[lo:min(len(r.keys), t*textTop)], qk)
+	}
+	// The suffix of key j-1 is below fq, the one of key j is not.
+	for ri := range x.runs {
+		r := &x.runs[ri]
+		if r.keys == nil {
+			continue
+		}
+		j := at[ri]
+		lo := max(0, (j-1)*textSample+1)
+		var ks [textSample]uint64
+		bucket := r.offs[lo:min(len(r.offs), j*textSample)]
+		for i, off := range bucket {
+			ks[i] = x.key(off)
+		}
+		at[ri] = lo + countBelow(ks[:len(bucket)], qk)
+	}
+}
+
+// lowerBoundKey returns how many of ks, sorted, are below k, by a binary
+// search whose steps do not branch on the data.
+func lowerBoundKey(ks []uint64, k uint64) int {
+	if len(ks) == 0 {
+		return 0
+	}
+	base, n := 0, len(ks)
+	for n > 1 {
+		half := n / 2
+		if ks[base+half] < k {
+			base += half
+		}
+		n -= half
+	}
+	if ks[base] < k {
+		base++
+	}
+	return base
+}
+
+// searchPrefix returns the index in offs, sorted suffixes, of the first
+// not below fq when cut to its length. Written out rather than
+// slices.BinarySearchFunc, which would move the caller's fq to the heap.
+func (x *textIndex) searchPrefix(offs []uint32, fq []byte) int {
+	lo, hi := 0, len(offs)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if x.comparePrefix(offs[mid], fq) < 0 {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // comparePrefix compares the suffix at off, cut to len(fq) bytes, with fq.
@@ -302,10 +376,17 @@ func (x *textIndex) candidates(text string, dst []uint32) (hits, long []uint32, 
 	fq := fold(qb[:0], text)
 	qk := queryKey(fq)
 	hits = dst
+	var atBuf [48]int // runs halve, so 48 hold 2^48 suffixes
+	at := atBuf[:]
+	if len(x.runs) > len(at) {
+		at = make([]int, len(x.runs))
+	}
+	at = at[:len(x.runs)]
+	x.lowerBounds(fq, qk, at)
 	n := 0
 	for ri := range x.runs {
 		run := x.runs[ri].offs
-		i := x.lowerBound(&x.runs[ri], fq, qk)
+		i := at[ri]
 		if len(fq) <= 8 {
 			// A suffix holds fq when its key is between fq padded with
 			// zeros and fq padded with 0xFF.
