@@ -65,6 +65,8 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 		if err != nil {
 			return nil, err
 		}
+		out = slices.Grow(out, len(page.Conversations))
+		items = slices.Grow(items, len(page.Conversations))
 		for _, c := range page.Conversations {
 			if p, held := d.router.Conversation(c.ID.String()); held && (p.Outcome == routing.Offered || p.Outcome == routing.Assigned) {
 				continue // offered here, or assigned and the store not told yet

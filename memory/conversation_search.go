@@ -41,11 +41,11 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	case allOpen(q.Statuses):
 		for _, st := range q.Statuses {
 			if len(q.Queues) == 0 {
-				found = append(found, scanSorted(s.openIx[openKey{status: st}], &q, from, newest, limit+1)...)
+				found = scanSorted(found, s.openIx[openKey{status: st}], &q, from, newest, limit+1)
 				continue
 			}
 			for _, queue := range q.Queues {
-				found = append(found, scanSorted(s.openIx[openKey{status: st, queue: queue}], &q, from, newest, limit+1)...)
+				found = scanSorted(found, s.openIx[openKey{status: st, queue: queue}], &q, from, newest, limit+1)
 			}
 		}
 		found = sortRecords(found, newest)
@@ -56,7 +56,7 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 			hits, long, ok = s.text.candidates(q.Text, buf[:0])
 		}
 		if !ok {
-			found = scanSorted(s.sorted, &q, from, newest, limit+1)
+			found = scanSorted(nil, s.sorted, &q, from, newest, limit+1)
 			break
 		}
 		found = s.searchContacts(nil, &q, hits, from, newest, true)
@@ -146,9 +146,10 @@ func after(r, from *convRecord, newest bool) bool {
 	return compareRecords(r, from) > 0
 }
 
-// scanSorted returns up to n records of list, which is in (CreatedAt, ID)
-// order, that q selects, in search order from the cursor position from.
-func scanSorted(list []*convRecord, q *conversation.Query, from *convRecord, newest bool, n int) []*convRecord {
+// scanSorted appends to out up to n records of list, which is in
+// (CreatedAt, ID) order, that q selects, in search order from the cursor
+// position from.
+func scanSorted(out, list []*convRecord, q *conversation.Query, from *convRecord, newest bool, n int) []*convRecord {
 	// i is the next index to look at.
 	i, step := 0, 1
 	if newest {
@@ -165,8 +166,12 @@ func scanSorted(list []*convRecord, q *conversation.Query, from *convRecord, new
 			i = j
 		}
 	}
-	var out []*convRecord
-	for ; i >= 0 && i < len(list) && len(out) < n; i += step {
+	if step > 0 {
+		out = slices.Grow(out, max(0, min(n, len(list)-i)))
+	} else {
+		out = slices.Grow(out, max(0, min(n, i+1)))
+	}
+	for end := len(out) + n; i >= 0 && i < len(list) && len(out) < end; i += step {
 		if r := list[i]; q.Matches(&r.c) {
 			out = append(out, r)
 		}
