@@ -65,6 +65,8 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 		if err != nil {
 			return nil, err
 		}
+		out = slices.Grow(out, len(page.Conversations))
+		items = slices.Grow(items, len(page.Conversations))
 		for _, c := range page.Conversations {
 			p, held, err := d.placement(ctx, c.ID.String())
 			if err != nil {

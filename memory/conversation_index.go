@@ -23,6 +23,10 @@ import (
 type contactEntry struct {
 	newest *convRecord // the contact's newest conversation, nil for none
 	text   uint32      // the contact's last string in the text index, as its offset + 1; 0 for none
+	// mixed is set when a text hit on the contact may not hold for each
+	// of its conversations: they carry different names or addresses, or
+	// the index keeps a string none carries now (see addText).
+	mixed bool
 }
 
 // openKey names an open-status list: one status, in one queue, or in any

@@ -51,7 +51,7 @@ func TestSearchIndexes(t *testing.T) {
 	require.NotNil(t, s.contacts[n].newest)
 	assert.Nil(t, s.contacts[n].newest.older, "one conversation in the contact's chain")
 	for _, text := range []string{"5550042", "555 0042", "ANA LIMA"} {
-		got, ok := s.text.candidates(text)
+		got, _, ok := s.text.candidates(text, nil)
 		switch text {
 		case "5550042":
 			assert.True(t, ok)

@@ -37,28 +37,35 @@ func (s *ConversationStore) Search(ctx context.Context, q conversation.Query) (c
 	var found []*convRecord
 	switch {
 	case q.ContactID != "":
-		found = s.searchContacts(&q, s.contactNumbers(q.ContactID), from, newest)
+		found = sortRecords(s.searchContacts(nil, &q, s.contactNumbers(q.ContactID), from, newest, false), newest)
 	case allOpen(q.Statuses):
 		for _, st := range q.Statuses {
 			if len(q.Queues) == 0 {
-				found = append(found, scanSorted(s.openIx[openKey{status: st}], &q, from, newest, limit+1)...)
+				found = scanSorted(found, s.openIx[openKey{status: st}], &q, from, newest, limit+1)
 				continue
 			}
 			for _, queue := range q.Queues {
-				found = append(found, scanSorted(s.openIx[openKey{status: st, queue: queue}], &q, from, newest, limit+1)...)
+				found = scanSorted(found, s.openIx[openKey{status: st, queue: queue}], &q, from, newest, limit+1)
 			}
 		}
 		found = sortRecords(found, newest)
 	default:
-		contacts, ok := []uint32(nil), false
+		var buf [16]uint32
+		hits, long, ok := []uint32(nil), []uint32(nil), false
 		if q.Text != "" {
-			contacts, ok = s.text.candidates(q.Text)
+			hits, long, ok = s.text.candidates(q.Text, buf[:0])
 		}
-		if ok {
-			found = s.searchContacts(&q, contacts, from, newest)
-		} else {
-			found = scanSorted(s.sorted, &q, from, newest, limit+1)
+		if !ok {
+			found = scanSorted(nil, s.sorted, &q, from, newest, limit+1)
+			break
 		}
+		found = s.searchContacts(nil, &q, hits, from, newest, true)
+		for _, n := range long {
+			if _, dup := slices.BinarySearch(hits, n); !dup {
+				found = s.searchContacts(found, &q, []uint32{n}, from, newest, false)
+			}
+		}
+		found = sortRecords(found, newest)
 	}
 	var page conversation.Page
 	if len(found) > limit {
@@ -85,21 +92,34 @@ func (s *ConversationStore) contactNumbers(id string) []uint32 {
 	return nil
 }
 
-// searchContacts returns the conversations of contacts that q selects,
-// past from, in search order.
-func (s *ConversationStore) searchContacts(q *conversation.Query, contacts []uint32, from *convRecord, newest bool) []*convRecord {
-	var out []*convRecord
+// searchContacts appends to out the conversations of contacts that q
+// selects, past from. hit says that the text index found q.Text in each
+// contact's strings, which proves it matches every conversation of a
+// contact that is not mixed (addText), so only q's other fields are
+// checked for those.
+func (s *ConversationStore) searchContacts(out []*convRecord, q *conversation.Query, contacts []uint32, from *convRecord, newest, hit bool) []*convRecord {
+	bare := q
+	if hit && q.Text != "" {
+		b := *q
+		b.Text = ""
+		bare = &b
+	}
 	for _, n := range contacts {
 		if int(n) >= len(s.contacts) {
 			continue
 		}
-		for r := s.contacts[n].newest; r != nil; r = r.older {
-			if after(r, from, newest) && q.Matches(&r.c) {
+		e := &s.contacts[n]
+		check := q
+		if hit && !e.mixed {
+			check = bare
+		}
+		for r := e.newest; r != nil; r = r.older {
+			if after(r, from, newest) && check.Matches(&r.c) {
 				out = append(out, r)
 			}
 		}
 	}
-	return sortRecords(out, newest)
+	return out
 }
 
 // sortRecords sorts rs in search order and drops repeats (a conversation
@@ -126,9 +146,10 @@ func after(r, from *convRecord, newest bool) bool {
 	return compareRecords(r, from) > 0
 }
 
-// scanSorted returns up to n records of list, which is in (CreatedAt, ID)
-// order, that q selects, in search order from the cursor position from.
-func scanSorted(list []*convRecord, q *conversation.Query, from *convRecord, newest bool, n int) []*convRecord {
+// scanSorted appends to out up to n records of list, which is in
+// (CreatedAt, ID) order, that q selects, in search order from the cursor
+// position from.
+func scanSorted(out, list []*convRecord, q *conversation.Query, from *convRecord, newest bool, n int) []*convRecord {
 	// i is the next index to look at.
 	i, step := 0, 1
 	if newest {
@@ -145,8 +166,12 @@ func scanSorted(list []*convRecord, q *conversation.Query, from *convRecord, new
 			i = j
 		}
 	}
-	var out []*convRecord
-	for ; i >= 0 && i < len(list) && len(out) < n; i += step {
+	if step > 0 {
+		out = slices.Grow(out, max(0, min(n, len(list)-i)))
+	} else {
+		out = slices.Grow(out, max(0, min(n, i+1)))
+	}
+	for end := len(out) + n; i >= 0 && i < len(list) && len(out) < end; i += step {
 		if r := list[i]; q.Matches(&r.c) {
 			out = append(out, r)
 		}

@@ -108,30 +108,35 @@ func (x *textIndex) str(off uint32) (s []byte, prev uint32) {
 	return x.arena[off:end], binary.LittleEndian.Uint32(x.arena[end+5:])
 }
 
-// add indexes s for contact e, numbered n, unless e has it already.
-func (x *textIndex) add(e *contactEntry, n uint32, s string) {
+// add indexes s for contact e, numbered n, unless e has it already. It
+// returns the offset + 1 of s's string in the index, 0 when s is not in
+// the runs (empty, too long, or past the arena's reach), and whether s was
+// new to e.
+func (x *textIndex) add(e *contactEntry, n uint32, s string) (at uint32, added bool) {
 	if s == "" {
-		return
+		return 0, false
 	}
 	x.buf = fold(x.buf[:0], s)
 	if len(x.buf) > maxIndexedText {
 		if !slices.Contains(x.long, n) {
 			x.long = append(x.long, n)
 		}
-		return
+		return 0, false
 	}
 	for p := e.text; p != 0; {
 		have, prev := x.str(p - 1)
 		if bytes.Equal(have, x.buf) {
-			return
+			return p, false
 		}
 		p = prev
 	}
 	if uint64(len(x.arena))+uint64(len(x.buf))+textTrailer > 1<<32 {
 		// Offsets are 32 bits: past 4 GiB of names and addresses the
 		// contact is found by scanning, as a long string is.
-		x.long = append(x.long, n)
-		return
+		if !slices.Contains(x.long, n) {
+			x.long = append(x.long, n)
+		}
+		return 0, false
 	}
 	start := uint32(len(x.arena))
 	x.arena = append(x.arena, x.buf...)
@@ -145,6 +150,16 @@ func (x *textIndex) add(e *contactEntry, n uint32, s string) {
 	}
 	slices.SortFunc(run, x.compare)
 	x.push(textRun{offs: run})
+	return e.text, true
+}
+
+// count returns how many strings contact e has in the index.
+func (x *textIndex) count(e *contactEntry) int {
+	n := 0
+	for p := e.text; p != 0; n++ {
+		_, p = x.str(p - 1)
+	}
+	return n
 }
 
 // compare orders two suffixes by their bytes up to the terminator, then
@@ -240,8 +255,7 @@ func countBelow(ks []uint64, k uint64) int {
 // cut to its length; qk is fq's queryKey.
 func (x *textIndex) lowerBound(r *textRun, fq []byte, qk uint64) int {
 	if r.keys == nil {
-		i, _ := slices.BinarySearchFunc(r.offs, fq, x.comparePrefix)
-		return i
+		return x.searchPrefix(r.offs, fq)
 	}
 	// j is the first key not below qk: top[t-1] is below it, top[t] not.
 	t, _ := slices.BinarySearch(r.top, qk)
@@ -259,8 +273,83 @@ func (x *textIndex) lowerBound(r *textRun, fq []byte, qk uint64) int {
 		return lo + countBelow(ks[:len(bucket)], qk)
 	}
 	k, _ := slices.BinarySearch(r.keys[j:], qk+1)
-	i, _ := slices.BinarySearchFunc(r.offs[lo:min(len(r.offs), (j+k)*textSample)], fq, x.comparePrefix)
-	return lo + i
+	return lo + x.searchPrefix(r.offs[lo:min(len(r.offs), (j+k)*textSample)], fq)
+}
+
+// lowerBounds sets at[ri] to lowerBound(&x.runs[ri], fq, qk) for every
+// run. For a query of at most 8 bytes it goes step by step across the
+// runs (the key block, then the suffixes), so the cache misses of the
+// different runs overlap rather than follow one another: see
+// BenchmarkSearchText.
+func (x *textIndex) lowerBounds(fq []byte, qk uint64, at []int) {
+	if len(fq) > 8 {
+		for ri := range x.runs {
+			at[ri] = x.lowerBound(&x.runs[ri], fq, qk)
+		}
+		return
+	}
+	// at[ri] is first the first key not below qk in a keyed run.
+	for ri := range x.runs {
+		r := &x.runs[ri]
+		if r.keys == nil {
+			at[ri] = x.searchPrefix(r.offs, fq)
+			continue
+		}
+		t := lowerBoundKey(r.top, qk)
+		lo := max(0, (t-1)*textTop+1)
+		at[ri] = lo + countBelow(r.keys[lo:min(len(r.keys), t*textTop)], qk)
+	}
+	// The suffix of key j-1 is below fq, the one of key j is not.
+	for ri := range x.runs {
+		r := &x.runs[ri]
+		if r.keys == nil {
+			continue
+		}
+		j := at[ri]
+		lo := max(0, (j-1)*textSample+1)
+		var ks [textSample]uint64
+		bucket := r.offs[lo:min(len(r.offs), j*textSample)]
+		for i, off := range bucket {
+			ks[i] = x.key(off)
+		}
+		at[ri] = lo + countBelow(ks[:len(bucket)], qk)
+	}
+}
+
+// lowerBoundKey returns how many of ks, sorted, are below k, by a binary
+// search whose steps do not branch on the data.
+func lowerBoundKey(ks []uint64, k uint64) int {
+	if len(ks) == 0 {
+		return 0
+	}
+	base, n := 0, len(ks)
+	for n > 1 {
+		half := n / 2
+		if ks[base+half] < k {
+			base += half
+		}
+		n -= half
+	}
+	if ks[base] < k {
+		base++
+	}
+	return base
+}
+
+// searchPrefix returns the index in offs, sorted suffixes, of the first
+// not below fq when cut to its length. Written out rather than
+// slices.BinarySearchFunc, which would move the caller's fq to the heap.
+func (x *textIndex) searchPrefix(offs []uint32, fq []byte) int {
+	lo, hi := 0, len(offs)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if x.comparePrefix(offs[mid], fq) < 0 {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // comparePrefix compares the suffix at off, cut to len(fq) bytes, with fq.
@@ -273,42 +362,52 @@ func (x *textIndex) comparePrefix(off uint32, fq []byte) int {
 	return 0
 }
 
-// candidates returns the contacts with a string containing text, as
-// MatchText matches, and false when the index cannot answer: text is not
-// UTF-8 (MatchText then also matches raw bytes), or it is so common that
-// more than maxTextHits suffixes hold it.
-func (x *textIndex) candidates(text string) ([]uint32, bool) {
+// candidates appends to dst the contacts with an indexed string containing
+// text, as MatchText matches, sorted, and returns them with the contacts
+// whose strings are too long to index, which may hold text too (the caller
+// must not keep that list). It reports false when the index cannot answer:
+// text is not UTF-8 (MatchText then also matches raw bytes), or it is so
+// common that more than maxTextHits suffixes hold it.
+func (x *textIndex) candidates(text string, dst []uint32) (hits, long []uint32, ok bool) {
 	if !utf8.ValidString(text) {
-		return nil, false
+		return nil, nil, false
 	}
-	fq := fold(nil, text)
+	var qb [64]byte
+	fq := fold(qb[:0], text)
 	qk := queryKey(fq)
-	out := slices.Clone(x.long)
-	hits := 0
+	hits = dst
+	var atBuf [48]int // runs halve, so 48 hold 2^48 suffixes
+	at := atBuf[:]
+	if len(x.runs) > len(at) {
+		at = make([]int, len(x.runs))
+	}
+	at = at[:len(x.runs)]
+	x.lowerBounds(fq, qk, at)
+	n := 0
 	for ri := range x.runs {
 		run := x.runs[ri].offs
-		i := x.lowerBound(&x.runs[ri], fq, qk)
+		i := at[ri]
 		if len(fq) <= 8 {
 			// A suffix holds fq when its key is between fq padded with
 			// zeros and fq padded with 0xFF.
 			qhi := qk | ^uint64(0)>>(8*len(fq))
 			for ; i < len(run) && x.key(run[i]) <= qhi; i++ {
-				if hits++; hits > maxTextHits {
-					return nil, false
+				if n++; n > maxTextHits {
+					return nil, nil, false
 				}
-				out = append(out, x.owner(run[i]))
+				hits = append(hits, x.owner(run[i]))
 			}
 			continue
 		}
 		for ; i < len(run) && x.comparePrefix(run[i], fq) == 0; i++ {
-			if hits++; hits > maxTextHits {
-				return nil, false
+			if n++; n > maxTextHits {
+				return nil, nil, false
 			}
-			out = append(out, x.owner(run[i]))
+			hits = append(hits, x.owner(run[i]))
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out), true
+	slices.Sort(hits)
+	return slices.Compact(hits), x.long, true
 }
 
 // erase forgets contact e's strings: their suffixes leave the runs and
@@ -339,12 +438,29 @@ func (x *textIndex) erase(e *contactEntry, n uint32) {
 	}
 }
 
-// addText indexes r's contact's name and address IDs. The caller holds
-// s.mu for writing.
+// addText indexes r's contact's name and address IDs, and keeps the
+// contact's mixed flag: a text hit on the contact proves a match of each
+// of its conversations only while every one of them carries exactly the
+// strings indexed for it. The caller holds s.mu for writing.
 func (s *ConversationStore) addText(r *convRecord) {
 	e := s.contact(r.contact)
-	s.text.add(e, r.contact, r.c.Contact.Name)
+	var own [4]uint32 // r's indexed strings, by offset + 1
+	have, added := own[:0], false
+	put := func(str string) {
+		at, isNew := s.text.add(e, r.contact, str)
+		added = added || isNew
+		if at != 0 && !slices.Contains(have, at) {
+			have = append(have, at)
+		}
+	}
+	put(r.c.Contact.Name)
 	for _, a := range r.c.Contact.Addresses {
-		s.text.add(e, r.contact, a.ID)
+		put(a.ID)
+	}
+	same := len(have) == s.text.count(e)
+	if e.newest == r && r.older == nil {
+		e.mixed = !same // r is the contact's only conversation
+	} else {
+		e.mixed = e.mixed || added || !same
 	}
 }

@@ -30,7 +30,7 @@ func BenchmarkTextCandidates(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				q := queries[i%len(queries)]
-				if got, ok := x.candidates(q); !ok || len(got) == 0 {
+				if got, _, ok := x.candidates(q, nil); !ok || len(got) == 0 {
 					b.Fatal(q, ok, got)
 				}
 			}

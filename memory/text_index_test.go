@@ -56,7 +56,8 @@ func TestTextIndexFindsWhatAScanFinds(t *testing.T) {
 					want = append(want, uint32(i))
 				}
 			}
-			got, ok := x.candidates(q)
+			hits, long, ok := x.candidates(q, nil)
+			got := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(hits), long...))))
 			if len(want) > maxTextHits/3 {
 				return // may be left to the scan
 			}
@@ -105,4 +106,28 @@ func FuzzTextKey(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLowerBoundKey checks the branch-free search the text index's top
+// keys use against slices.BinarySearch: how many keys are below k.
+func TestLowerBoundKey(t *testing.T) {
+	tests := []struct {
+		name string
+		ks   []uint64
+	}{
+		{"none", nil},
+		{"one", []uint64{5}},
+		{"two", []uint64{5, 9}},
+		{"repeats", []uint64{1, 3, 3, 3, 7, 7, 9}},
+		{"odd length", []uint64{2, 4, 6, 8, 10, 12, 14, 16, 18}},
+		{"extremes", []uint64{0, 1, 1 << 63, ^uint64(0)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 17, 18, 19, 1 << 63, ^uint64(0)} {
+				want, _ := slices.BinarySearch(tc.ks, k)
+				assert.Equal(t, want, lowerBoundKey(tc.ks, k), "k=%d", k)
+			}
+		})
+	}
 }
