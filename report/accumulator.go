@@ -85,7 +85,7 @@ type Accumulator struct {
 // tpInfo is what the accumulator knows of a touchpoint.
 type tpInfo struct {
 	queues []string
-	hours  *routing.Schedule
+	hours  *openHours
 }
 
 // hourSlot is one hour of the ring of hourly figures.
@@ -160,7 +160,7 @@ func New(cfg Config) (*Accumulator, error) {
 	a.hours = make([]*hourSlot, keep)
 	a.latest = math.MinInt64 + int64(keep)
 	for _, tp := range cfg.Touchpoints {
-		a.tps[tp.ID] = &tpInfo{queues: slices.Clone(tp.Queues), hours: tp.Hours}
+		a.tps[tp.ID] = &tpInfo{queues: slices.Clone(tp.Queues), hours: newOpenHours(tp.Hours)}
 	}
 	for _, ag := range cfg.Agents {
 		a.caps[ag.ID] = ag.Capacity
@@ -472,7 +472,7 @@ func (a *Accumulator) settleOffer(c *conv, to string, at time.Time) {
 // (rule 18).
 func (a *Accumulator) span(c *conv, from, to time.Time) time.Duration {
 	if a.busHr && c.info != nil && c.info.hours != nil {
-		return openBetween(c.info.hours, from, to)
+		return c.info.hours.openBetween(from, to)
 	}
 	return to.Sub(from)
 }

@@ -66,6 +66,7 @@ type durationCase struct {
 	cfg    report.Config
 	events []parley.Event
 	want   []time.Duration
+	hours  *routing.Schedule // the touchpoint's, where a case sets it
 }
 
 func runDurations(t *testing.T, cases []durationCase, pick func(*report.Figures) report.Durations) {
