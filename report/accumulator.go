@@ -119,7 +119,6 @@ type conv struct {
 	agent, lastAgent                                              string
 	weight                                                        int
 	offerTo                                                       string
-	offerDeadline                                                 time.Time
 	transfers, in, out                                            int
 	wait, first                                                   Timed
 }
@@ -231,8 +230,10 @@ func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
 	case parley.OfferedEvent:
 		if c := a.convs[e.ConversationID]; c != nil {
 			a.settleOffer(c, "", e.At)
-			c.offerTo, c.offerDeadline = e.AgentID, e.Deadline
+			c.offerTo = e.AgentID
 		}
+	case parley.OfferEndedEvent:
+		a.offerEnded(&e)
 	case parley.AllAgentsBusyEvent:
 		if c := a.convs[e.ConversationID]; c != nil {
 			a.settleOffer(c, "", e.At)
@@ -448,21 +449,33 @@ func (a *Accumulator) assigned(id conversation.ID, to string, at time.Time, from
 }
 
 // settleOffer ends the standing offer, if any (rule 14): accepted when
-// the conversation went to the offered agent, expired when it moved on at
-// or after the deadline, rejected before.
+// the conversation went to the offered agent; otherwise withdrawn, or
+// ended by an OfferEndedEvent, which counts it.
 func (a *Accumulator) settleOffer(c *conv, to string, at time.Time) {
 	if c.offerTo == "" {
 		return
 	}
 	agent := c.offerTo
 	c.offerTo = ""
+	if to != agent {
+		return
+	}
 	for _, f := range a.targets(c, at, agent) {
-		switch {
-		case to == agent:
-			f.OffersAccepted++
-		case !at.Before(c.offerDeadline):
+		f.OffersAccepted++
+	}
+}
+
+// offerEnded counts an offer rejected or expired, as the Desk said
+// (rule 14).
+func (a *Accumulator) offerEnded(e *parley.OfferEndedEvent) {
+	c := a.convs[e.ConversationID]
+	if c != nil && c.offerTo == e.AgentID {
+		c.offerTo = ""
+	}
+	for _, f := range a.targets(c, e.At, e.AgentID) {
+		if e.Expired {
 			f.OffersExpired++
-		default:
+		} else {
 			f.OffersRejected++
 		}
 	}

@@ -74,12 +74,13 @@
 //     Events carry no weights: after a Desk.SetWeights the figures keep
 //     Config.Weights, so occupancy is an estimate, and may pass 1;
 //     parley.Desk.Live gives each agent's exact load now.
-//     Offers: accepted when the conversation goes to the offered agent;
-//     otherwise, when the next routing event (another offer, all agents
-//     busy, an assignment or transfer elsewhere) comes at or after the
-//     deadline, expired; before it, rejected (declined, or withdrawn by a
-//     presence change); an offer standing when the conversation closes is
-//     withdrawn and counts as neither.
+//     Offers: accepted when the conversation goes to the offered agent
+//     (an assignment, or a transfer, to that agent); rejected or expired
+//     when the Desk says so with an OfferEndedEvent
+//     ("conversation.offer_rejected", "conversation.offer_expired"),
+//     counted for the agent it names whatever the time. An offer
+//     withdrawn — its agent went away, the conversation ended, closed or
+//     moved on otherwise — counts as none of the three.
 //  15. Cost and bounds. Each event costs O(1): a few map reads, and
 //     constant work per slice it counts in (rule 18 adds one step per
 //     local day a business-hours duration spans). Memory: one state per

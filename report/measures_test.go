@@ -243,12 +243,19 @@ func TestOffers(t *testing.T) {
 		agent                       string // whose figures
 	}{
 		{name: "accepted", events: []parley.Event{started(1, 0), offered(1, 0, "ana", 90*sec), assigned(1, 30*sec, "ana")}, accepted: 1, agent: "ana"},
-		{name: "rejected: offered to the next before the deadline", events: []parley.Event{
-			started(1, 0), offered(1, 0, "ana", 90*sec), offered(1, 20*sec, "bo", 90*sec)}, rejected: 1, agent: "ana"},
-		{name: "expired: moved on at the deadline", events: []parley.Event{
-			started(1, 0), offered(1, 0, "ana", 90*sec), offered(1, 90*sec, "bo", 90*sec)}, expired: 1, agent: "ana"},
+		{name: "rejected: the Desk says so", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 20*sec, "ana", false), offered(1, 20*sec, "bo", 90*sec)}, rejected: 1, agent: "ana"},
+		{name: "rejected after the deadline is still rejected", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 95*sec, "ana", false)}, rejected: 1, agent: "ana"},
+		{name: "expired: the Desk says so", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 90*sec, "ana", true), offered(1, 90*sec, "bo", 90*sec)}, expired: 1, agent: "ana"},
 		{name: "expired into waiting", events: []parley.Event{
-			started(1, 0), offered(1, 0, "ana", 90*sec), busy(1, 95*sec)}, expired: 1, agent: "ana"},
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 95*sec, "ana", true), busy(1, 95*sec)}, expired: 1, agent: "ana"},
+		{name: "withdrawn (the agent went away) before the deadline: neither", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offered(1, 20*sec, "bo", 90*sec)}, agent: "ana"},
+		{name: "withdrawn after the deadline: neither", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), busy(1, 2*mn)}, agent: "ana"},
+		{name: "of a conversation not observed: counted for the agent", events: []parley.Event{offerEnded(1, 0, "ana", true)}, expired: 1, agent: "ana"},
 		{name: "auto-transfer accepted", events: []parley.Event{
 			started(1, 0), assigned(1, 0, "ana"), offered(1, 5*mn, "bo", 90*sec), transferred(1, 6*mn, "ana", "bo")}, accepted: 1, agent: "bo"},
 		{name: "withdrawn by closing: nothing", events: []parley.Event{

@@ -122,3 +122,7 @@ func escalated(id byte, d time.Duration, agent string) parley.Event {
 func optOut(id byte, d time.Duration, action optout.Action) parley.Event {
 	return parley.OptOutEvent{EventHeader: hdr(id, d), Action: action, Scope: "default", Keyword: "STOP"}
 }
+
+func offerEnded(id byte, d time.Duration, agent string, expired bool) parley.Event {
+	return parley.OfferEndedEvent{EventHeader: hdr(id, d), AgentID: agent, Expired: expired}
+}

@@ -55,6 +55,8 @@ func EventAttrs(e parley.Event) []slog.Attr {
 		agent = e.AgentID
 	case parley.OfferedEvent:
 		agent = e.AgentID
+	case parley.OfferEndedEvent:
+		agent = e.AgentID
 	case parley.EscalatedEvent:
 		agent = e.AgentID
 	}
