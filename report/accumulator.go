@@ -115,7 +115,7 @@ type conv struct {
 	byContact bool
 
 	started, queued, firstAssigned, ended, firstContact, awaiting time.Time
-	responded                                                     bool
+	responded, windowClosed                                       bool
 	agent, lastAgent                                              string
 	weight                                                        int
 	offerTo                                                       string
@@ -243,6 +243,10 @@ func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
 			ag := a.agent(c.agent, e.At)
 			a.charge(ag, routing.VoiceWeight-c.weight, e.At)
 			c.weight = routing.VoiceWeight
+		}
+	case parley.WindowEvent:
+		if c := a.convs[e.ConversationID]; c != nil && e.Closed {
+			c.windowClosed = true
 		}
 	case parley.OptOutEvent:
 		c := a.convs[e.ConversationID]
@@ -582,7 +586,9 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 	if e.From == conversation.WrapUp && !c.ended.IsZero() {
 		out.WrapUp = Timed{D: a.span(c, c.ended, e.At), OK: true}
 	}
-	out.Abandoned = !c.firstContact.IsZero() && !c.responded
+	// Rule 16: the contact left (a close through the host's own channel)
+	// or the contact's window ran out first.
+	out.Abandoned = !c.firstContact.IsZero() && !c.responded && (e.ByAPI || c.windowClosed)
 	for _, f := range a.targets(c, e.At, agent) {
 		f.Resolution.Add(out.Resolution.D)
 		if out.Handle.OK {

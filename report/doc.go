@@ -92,11 +92,19 @@
 //     minimum and maximum.
 //  16. Service level = answered within T / (answered + abandoned), T
 //     being Config.AnsweredWithin (one minute by default) and "within"
-//     meaning a first response ≤ T. Abandoned: closed — by the contact,
-//     by expiry or by anyone — after the contact wrote and before any
-//     agent message. A conversation still awaiting its first response
-//     counts in neither yet; one the contact never wrote in is never
-//     abandoned.
+//     meaning a first response ≤ T. Abandoned: closed after the contact
+//     wrote and before any agent message (rule 8: bot and automatic
+//     messages do not count), and either closed by the contact — a close
+//     through the host's own channel (conversation.Closing.ByAPI, the way
+//     a contact leaving reaches the Desk) — or expired: the contact's
+//     window closed (a "session.window_closed" WindowEvent) before the
+//     close. An agent or supervisor closing a conversation without
+//     writing (spam, a duplicate) before the window closed abandons
+//     nothing, and the conversation counts in neither; so does a close
+//     from the queue by the desk. An agent message after the window
+//     closed still answers (late), and the conversation is then not
+//     abandoned. A conversation still awaiting its first response counts
+//     in neither yet; one the contact never wrote in is never abandoned.
 //  17. Per conversation: [Accumulator.Conversation] while open,
 //     Config.Closed at close.
 //  18. Business hours. With Config.BusinessHours every duration counts

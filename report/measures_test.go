@@ -207,16 +207,28 @@ func TestServiceLevel(t *testing.T) {
 		{name: "within, beyond, abandoned", events: []parley.Event{
 			started(1, 0), fromContact(1, 0), agentSays(1, 30*sec, "ana"),
 			started(2, 0), fromContact(2, 0), agentSays(2, 2*mn, "ana"),
-			started(3, 0), fromContact(3, 0), closed(3, 5*mn, conversation.Queued, "")},
+			started(3, 0), fromContact(3, 0), leftBy(3, 5*mn, conversation.Queued)},
 			answered: 2, within: 1, abandoned: 1, level: 1.0 / 3},
 		{name: "exactly T is within", events: []parley.Event{started(1, 0), fromContact(1, 0), agentSays(1, mn, "ana")},
 			answered: 1, within: 1, level: 1},
 		{name: "closed by the contact after only a bot answered: abandoned", events: []parley.Event{
-			startedWithBot(1, 0), fromContact(1, 0), botSays(1, sec), closed(1, 3*mn, conversation.Bot, "")}, abandoned: 1},
-		{name: "expired in an agent's hands without an agent message: abandoned", events: []parley.Event{
-			started(1, 0), fromContact(1, 0), assigned(1, mn, "ana"), closed(1, 24*hr, conversation.Assigned, "ana")}, abandoned: 1},
+			startedWithBot(1, 0), fromContact(1, 0), botSays(1, sec), leftBy(1, 3*mn, conversation.Bot)}, abandoned: 1},
+		{name: "closed by the contact after an automatic message: abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), systemSays(1, 0), leftBy(1, 3*mn, conversation.Queued)}, abandoned: 1},
+		{name: "expired: the window closed without an agent message, then closed: abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), assigned(1, mn, "ana"), windowClosed(1, 24*hr), closed(1, 24*hr+mn, conversation.Assigned, "ana")}, abandoned: 1},
+		{name: "an agent closing spam without writing: not abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), assigned(1, mn, "ana"), closed(1, 2*mn, conversation.Assigned, "ana")}},
+		{name: "closed from the queue by the desk: neither", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), closed(1, 2*mn, conversation.Queued, "")}},
+		{name: "the contact left after an agent answered: answered only", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), agentSays(1, 30*sec, "ana"), fromContact(1, mn), leftBy(1, 2*mn, conversation.Assigned)},
+			answered: 1, within: 1, level: 1},
+		{name: "the window closed, the agent answered later: answered late, not abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), windowClosed(1, 24*hr), agentSays(1, 25*hr, "ana"), closed(1, 26*hr, conversation.Assigned, "ana")},
+			answered: 1},
 		{name: "business-started, the contact never wrote: not abandoned", events: []parley.Event{
-			startedByBusiness(1, 0), agentSays(1, 0, "ana"), closed(1, hr, conversation.Queued, "")}},
+			startedByBusiness(1, 0), agentSays(1, 0, "ana"), leftBy(1, hr, conversation.Queued)}},
 		{name: "still waiting: not counted yet", events: []parley.Event{started(1, 0), fromContact(1, 0)}},
 	}
 	for _, tc := range cases {
