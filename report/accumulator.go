@@ -116,6 +116,9 @@ type conv struct {
 
 	started, queued, firstAssigned, ended, firstContact, awaiting time.Time
 	responded, windowClosed                                       bool
+	lastOut                                                       time.Time // the latest agent message observed
+	lastOutAgent                                                  string
+	lastOutAnswered                                               bool
 	agent, lastAgent                                              string
 	weight                                                        int
 	offerTo                                                       string
@@ -494,8 +497,17 @@ func (a *Accumulator) span(c *conv, from, to time.Time) time.Duration {
 	return to.Sub(from)
 }
 
+// msgTime is a message's own time, the event's when it has none.
+func msgTime(m *conversation.Message, at time.Time) time.Time {
+	if m.CreatedAt.IsZero() {
+		return at
+	}
+	return m.CreatedAt
+}
+
 // received counts a contact's message (rule 5) and starts the clocks of
-// rules 8 and 9.
+// rules 8 and 9, or stops them at once when an agent message created at
+// or after it was already observed.
 func (a *Accumulator) received(e *conversation.MessageReceivedEvent) {
 	if e.Message.Imported {
 		return
@@ -512,11 +524,18 @@ func (a *Accumulator) received(e *conversation.MessageReceivedEvent) {
 		return
 	}
 	c.in++
-	if c.firstContact.IsZero() {
-		c.firstContact = e.At
+	t := msgTime(&e.Message, e.At)
+	if !c.responded && (c.firstContact.IsZero() || t.Before(c.firstContact)) {
+		c.firstContact = t
 	}
-	if c.awaiting.IsZero() {
-		c.awaiting = e.At
+	if !c.lastOut.IsZero() && !t.After(c.lastOut) {
+		if !c.lastOutAnswered {
+			a.answer(c, t, c.lastOut, c.lastOutAgent)
+		}
+		return
+	}
+	if c.awaiting.IsZero() || t.Before(c.awaiting) {
+		c.awaiting = t
 	}
 }
 
@@ -536,17 +555,33 @@ func (a *Accumulator) sent(e *conversation.MessageSentEvent) {
 		return
 	}
 	c.out++
-	if agent == "" || !m.Sendable() || c.awaiting.IsZero() {
+	if agent == "" || !m.Sendable() {
 		return
 	}
-	r := a.span(c, c.awaiting, e.At)
+	t := msgTime(m, e.At)
+	if c.lastOut.IsZero() || t.After(c.lastOut) {
+		c.lastOut, c.lastOutAgent, c.lastOutAnswered = t, agent, false
+	}
+	if c.awaiting.IsZero() || c.awaiting.After(t) {
+		return
+	}
+	a.answer(c, c.awaiting, t, agent)
+}
+
+// answer records the agent message at t answering the contact's oldest
+// unanswered message, from (rules 8 and 9).
+func (a *Accumulator) answer(c *conv, from, t time.Time, agent string) {
+	r := a.span(c, from, t)
 	c.awaiting = time.Time{}
+	if t.Equal(c.lastOut) {
+		c.lastOutAnswered = true
+	}
 	first := !c.responded
 	if first {
 		c.responded = true
-		c.first = Timed{D: a.span(c, c.firstContact, e.At), OK: true}
+		c.first = Timed{D: a.span(c, c.firstContact, t), OK: true}
 	}
-	for _, f := range a.targets(c, e.At, agent) {
+	for _, f := range a.targets(c, t, agent) {
 		f.Response.Add(r)
 		if first {
 			f.FirstResponse.Add(c.first.D)

@@ -56,7 +56,17 @@
 //     before that answer nothing.
 //  9. Response time: every agent message that answers, from the contact's
 //     oldest message not answered yet; the first one is also rule 8's.
-//     Reported as mean and percentiles ([Durations]).
+//     Reported as mean and percentiles ([Durations]). Rules 8 and 9 go
+//     by the messages' own times (conversation.Message.CreatedAt), not
+//     the order their events arrive in: the Desk publishes after
+//     releasing its locks, so a contact's message can arrive after the
+//     reply to it. An agent message answers every contact message
+//     created at or before it; a contact message that arrives after an
+//     agent message created at or after it is answered by that message
+//     at once (once: one answer counts one response). The latest agent
+//     message is what a late contact message is matched against, and an
+//     answer already counted is not moved by a still earlier contact
+//     message arriving after it.
 //  10. Handle time = closed − first assigned, for conversations ever
 //     assigned: it spans transfers, returns to the inbox, and wrap-up
 //     (the wrap-up ends with the close).

@@ -146,6 +146,44 @@ func TestResponse(t *testing.T) {
 	}, func(f *report.Figures) report.Durations { return f.Response })
 }
 
+// Rules 8 and 9 by the messages' own times: the Desk publishes after
+// releasing its locks, so a contact's message can arrive after the reply
+// to it. An agent message answers every contact message created at or
+// before it.
+func TestResponseOutOfOrder(t *testing.T) {
+	first := []durationCase{
+		{name: "the reply arrives before the message it answers", events: []parley.Event{
+			started(1, 0), assigned(1, 0, "ana"), agentSays(1, 3*mn, "ana"), fromContact(1, mn)}, want: []time.Duration{2 * mn}},
+		{name: "created at the same instant: answered", events: []parley.Event{
+			started(1, 0), agentSays(1, mn, "ana"), fromContact(1, mn)}, want: []time.Duration{0}},
+		{name: "a contact message created after the reply is not answered by it", events: []parley.Event{
+			started(1, 0), agentSays(1, mn, "ana"), fromContact(1, 2*mn)}},
+		{name: "business-started: the earlier agent message answers nothing", events: []parley.Event{
+			startedByBusiness(1, 0), agentSays(1, 0, "ana"), agentSays(1, 12*mn, "ana"), fromContact(1, 10*mn)}, want: []time.Duration{2 * mn}},
+		{name: "two contact messages arrive after the reply: from the first", events: []parley.Event{
+			started(1, 0), agentSays(1, 5*mn, "ana"), fromContact(1, mn), fromContact(1, 2*mn)}, want: []time.Duration{4 * mn}},
+		{name: "in order, as before", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), agentSays(1, 3*mn, "ana")}, want: []time.Duration{3 * mn}},
+	}
+	t.Run("first response", func(t *testing.T) {
+		runDurations(t, first, func(f *report.Figures) report.Durations { return f.FirstResponse })
+	})
+	t.Run("response", func(t *testing.T) {
+		runDurations(t, []durationCase{
+			{name: "one answer to two messages that arrive after it: one response, from the oldest", events: []parley.Event{
+				started(1, 0), agentSays(1, 5*mn, "ana"), fromContact(1, mn), fromContact(1, 2*mn)}, want: []time.Duration{4 * mn}},
+			{name: "the second answer arrives first", events: []parley.Event{
+				started(1, 0), fromContact(1, 0), agentSays(1, mn, "ana"), agentSays(1, 5*mn, "ana"), fromContact(1, 3*mn)}, want: []time.Duration{mn, 2 * mn}},
+		}, func(f *report.Figures) report.Durations { return f.Response })
+	})
+	t.Run("credited to the agent who answered", func(t *testing.T) {
+		a := run(t, report.Config{}, []parley.Event{started(1, 0), assigned(1, 0, "ana"), agentSays(1, 3*mn, "ana"), fromContact(1, mn)})
+		f := a.ByAgent()["ana"]
+		assert.Equal(t, int64(1), f.FirstResponse.Count)
+		assert.Equal(t, int64(1), f.Answered)
+	})
+}
+
 // Rules 10–12: handle (first assigned → closed), resolution (started →
 // closed), wrap-up (ended → closed).
 func TestHandleResolutionWrapUp(t *testing.T) {
