@@ -119,11 +119,20 @@ type conv struct {
 	lastOut                                                       time.Time // the latest agent message observed
 	lastOutAgent                                                  string
 	lastOutAnswered                                               bool
+	holder                                                        string // the agent holding it, through wrap-up
+	holdSince                                                     time.Time
+	shares                                                        []share
 	agent, lastAgent                                              string
 	weight                                                        int
 	offerTo                                                       string
 	transfers, in, out                                            int
 	wait, first                                                   Timed
+}
+
+// share is one agent's part of a conversation's handle time (rule 10).
+type share struct {
+	agent string
+	d     time.Duration
 }
 
 // New returns an Accumulator for cfg, or an error matching
@@ -214,6 +223,7 @@ func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
 			f.SentToInbox++
 		}
 		if c != nil {
+			a.unhold(c, e.At)
 			a.release(c, e.At)
 			if e.Queues != nil {
 				a.requeue(c, e.Queues)
@@ -446,6 +456,8 @@ func (a *Accumulator) assigned(id conversation.ID, to string, at time.Time, from
 			f.Wait.Add(c.wait.D)
 		}
 	}
+	a.unhold(c, at)
+	c.holder, c.holdSince = to, at
 	a.release(c, at)
 	c.agent, c.lastAgent = to, to
 	c.weight = a.cfg.Weights.Of(c.channel)
@@ -453,6 +465,22 @@ func (a *Accumulator) assigned(id conversation.ID, to string, at time.Time, from
 		c.weight = routing.VoiceWeight
 	}
 	a.charge(a.agent(to, at), c.weight, at)
+}
+
+// unhold ends the current agent's hold at instant at, adding its time to
+// that agent's share (rule 10).
+func (a *Accumulator) unhold(c *conv, at time.Time) {
+	if c.holder == "" {
+		return
+	}
+	d := a.span(c, c.holdSince, at)
+	i := slices.IndexFunc(c.shares, func(s share) bool { return s.agent == c.holder })
+	if i < 0 {
+		c.shares = append(c.shares, share{agent: c.holder})
+		i = len(c.shares) - 1
+	}
+	c.shares[i].d += d
+	c.holder = ""
 }
 
 // settleOffer ends the standing offer, if any (rule 14): accepted when
@@ -593,6 +621,21 @@ func (a *Accumulator) answer(c *conv, from, t time.Time, agent string) {
 	}
 }
 
+// closedIn counts a closed conversation's measures in f, but handle time,
+// which the slices count whole and the agents by share (rules 10–13, 16).
+func (a *Accumulator) closedIn(f *Figures, out *Conversation) {
+	f.Resolution.Add(out.Resolution.D)
+	if out.Handle.OK {
+		f.Handled++
+	}
+	if out.WrapUp.OK {
+		f.WrapUp.Add(out.WrapUp.D)
+	}
+	if out.Abandoned {
+		f.Abandoned++
+	}
+}
+
 // closed closes a conversation: its last measures (rules 10–13, 16) and
 // the release of its state.
 func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
@@ -604,6 +647,7 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 		return Conversation{}, false
 	}
 	c.offerTo = "" // withdrawn: neither accepted nor declined
+	a.unhold(c, e.At)
 	a.release(c, e.At)
 	agent := e.AgentID
 	if agent == "" {
@@ -616,7 +660,10 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 		Resolution: Timed{D: a.span(c, c.started, e.At), OK: true},
 	}
 	if !c.firstAssigned.IsZero() {
-		out.Handle = Timed{D: a.span(c, c.firstAssigned, e.At), OK: true}
+		out.Handle.OK = true
+		for _, s := range c.shares {
+			out.Handle.D += s.d
+		}
 	}
 	if e.From == conversation.WrapUp && !c.ended.IsZero() {
 		out.WrapUp = Timed{D: a.span(c, c.ended, e.At), OK: true}
@@ -624,22 +671,21 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 	// Rule 16: the contact left (a close through the host's own channel)
 	// or the contact's window ran out first.
 	out.Abandoned = !c.firstContact.IsZero() && !c.responded && (e.ByAPI || c.windowClosed)
-	for _, f := range a.targets(c, e.At, agent) {
-		f.Resolution.Add(out.Resolution.D)
+	for _, f := range a.targets(c, e.At, "") {
+		a.closedIn(f, &out)
 		if out.Handle.OK {
 			f.Handle.Add(out.Handle.D)
-			f.Handled++
 		}
-		if out.WrapUp.OK {
-			f.WrapUp.Add(out.WrapUp.D)
-		}
-		if out.Abandoned {
-			f.Abandoned++
-		}
+	}
+	if agent != "" {
+		a.closedIn(&a.agent(agent, e.At).f, &out)
+	}
+	for _, s := range c.shares {
+		a.agent(s.agent, e.At).f.Handle.Add(s.d)
 	}
 	closedID := c.id
 	delete(a.convs, c.id)
-	*c = conv{dims: c.dims[:0]}
+	*c = conv{dims: c.dims[:0], shares: c.shares[:0]}
 	a.free = append(a.free, c)
 	if a.cfg.Closed == nil {
 		return Conversation{}, false

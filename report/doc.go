@@ -67,9 +67,15 @@
 //     message is what a late contact message is matched against, and an
 //     answer already counted is not moved by a still earlier contact
 //     message arriving after it.
-//  10. Handle time = closed − first assigned, for conversations ever
-//     assigned: it spans transfers, returns to the inbox, and wrap-up
-//     (the wrap-up ends with the close).
+//  10. Handle time = the time agents held the conversation, for
+//     conversations ever assigned: each hold runs from an assignment or
+//     transfer to the agent until a transfer away, a send-to-inbox or
+//     the close, and includes wrap-up (which ends with the close). Time
+//     back in the queue between holds is no one's: a conversation sent
+//     to the inbox and closed from there credits no agent for its queue
+//     time. The conversation's handle time (total, hour, channel,
+//     touchpoint, queue) is the sum of its holds; each agent's figures
+//     get that agent's own share, its holds summed, once at the close.
 //  11. Resolution time = closed − started.
 //  12. Time in wrap-up = closed − ended, for conversations closed from
 //     wrap-up.

@@ -28,7 +28,8 @@ type Figures struct {
 	// Response is every agent answer's time since the contact's oldest
 	// unanswered message (rule 9).
 	Response Durations
-	// Handle is first assigned → closed (rule 10).
+	// Handle is the time agents held the conversation; an agent's is its
+	// own share (rule 10).
 	Handle Durations
 	// Resolution is started → closed (rule 11).
 	Resolution Durations

@@ -202,6 +202,9 @@ func TestHandleResolutionWrapUp(t *testing.T) {
 		{name: "transfer: handle from the first assignment", events: []parley.Event{
 			started(1, 0), assigned(1, mn, "ana"), transferred(1, 5*mn, "ana", "bo"), ended(1, 9*mn, "bo"), closed(1, 10*mn, conversation.WrapUp, "bo")},
 			handle: []time.Duration{9 * mn}, resolution: []time.Duration{10 * mn}, wrapUp: []time.Duration{mn}, handled: 1},
+		{name: "sent to the inbox and back: the queue time is not handled", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 3*mn, "ana"), assigned(1, 8*mn, "bo"), closed(1, 10*mn, conversation.Assigned, "bo")},
+			handle: []time.Duration{4 * mn}, resolution: []time.Duration{10 * mn}, handled: 1},
 		{name: "closed in the inbox, never assigned", events: []parley.Event{started(1, 0), closed(1, 2*mn, conversation.Queued, "")},
 			resolution: []time.Duration{2 * mn}},
 		{name: "open: nothing yet", events: []parley.Event{started(1, 0), assigned(1, mn, "ana"), ended(1, 2*mn, "ana")}},
@@ -213,6 +216,44 @@ func TestHandleResolutionWrapUp(t *testing.T) {
 			assertDurations(t, tc.resolution, f.Resolution)
 			assertDurations(t, tc.wrapUp, f.WrapUp)
 			assert.Equal(t, tc.handled, f.Handled)
+		})
+	}
+}
+
+// Rule 10: handle time counts only the time agents held the
+// conversation, and credits each agent its own share.
+func TestHandleShares(t *testing.T) {
+	cases := []struct {
+		name    string
+		events  []parley.Event
+		total   []time.Duration
+		byAgent map[string][]time.Duration
+	}{
+		{name: "one agent, through wrap-up", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), ended(1, 10*mn, "ana"), closed(1, 15*mn, conversation.WrapUp, "ana")},
+			total: []time.Duration{14 * mn}, byAgent: map[string][]time.Duration{"ana": {14 * mn}}},
+		{name: "a transfer splits it", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), transferred(1, 5*mn, "ana", "bo"), ended(1, 9*mn, "bo"), closed(1, 10*mn, conversation.WrapUp, "bo")},
+			total: []time.Duration{9 * mn}, byAgent: map[string][]time.Duration{"ana": {4 * mn}, "bo": {5 * mn}}},
+		{name: "time back in the queue is no one's", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 4*mn, "ana"), assigned(1, 10*mn, "bo"), closed(1, 15*mn, conversation.Assigned, "bo")},
+			total: []time.Duration{8 * mn}, byAgent: map[string][]time.Duration{"ana": {3 * mn}, "bo": {5 * mn}}},
+		{name: "closed from the queue: the queue time credits no agent", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 4*mn, "ana"), closed(1, 10*mn, conversation.Queued, "")},
+			total: []time.Duration{3 * mn}, byAgent: map[string][]time.Duration{"ana": {3 * mn}}},
+		{name: "the same agent twice: one share of both holds", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 4*mn, "ana"), assigned(1, 6*mn, "ana"), closed(1, 10*mn, conversation.Assigned, "ana")},
+			total: []time.Duration{7 * mn}, byAgent: map[string][]time.Duration{"ana": {7 * mn}}},
+		{name: "never assigned: no handle", events: []parley.Event{started(1, 0), closed(1, 10*mn, conversation.Queued, "")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := run(t, report.Config{}, tc.events)
+			f := a.Total()
+			assertDurations(t, tc.total, f.Handle)
+			for _, ag := range []string{"ana", "bo"} {
+				t.Run(ag, func(t *testing.T) { assertDurations(t, tc.byAgent[ag], a.ByAgent()[ag].Handle) })
+			}
 		})
 	}
 }
