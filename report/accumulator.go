@@ -20,6 +20,10 @@ import (
 // Config.AnsweredWithin is zero.
 const DefaultAnsweredWithin = time.Minute
 
+// DefaultMaxOpen is how many open conversations an Accumulator keeps
+// state for when Config.MaxOpen is zero (rule 15).
+const DefaultMaxOpen = 1 << 20
+
 // DefaultKeepHours is how many hours of hourly figures an Accumulator
 // keeps when Config.KeepHours is zero: five weeks.
 const DefaultKeepHours = 35 * 24
@@ -51,6 +55,10 @@ type Config struct {
 	// KeepHours is how many of the latest hours keep hourly figures
 	// (rule 15); zero means DefaultKeepHours.
 	KeepHours int
+	// MaxOpen bounds the open conversations whose state is kept (rule
+	// 15): starting one more evicts the least recently touched; zero
+	// means DefaultMaxOpen.
+	MaxOpen int
 	// Closed, when set, receives each conversation's figures when it
 	// closes, after the accumulator released its lock (rule 17).
 	Closed func(Conversation)
@@ -78,6 +86,8 @@ type Accumulator struct {
 	queues   map[string]*Figures
 	agents   map[string]*agentState
 	convs    map[conversation.ID]*conv
+	maxOpen  int
+	lru      conv // the recency ring's sentinel: its older is the newest, its newer the oldest
 	free     []*conv
 	buf      []*Figures
 }
@@ -112,6 +122,8 @@ type conv struct {
 	channel   channel.Kind
 	queues    []string
 	dims      []*Figures // channel, touchpoint, then each queue
+	newer     *conv      // neighbours in the accumulator's recency ring
+	older     *conv
 	byContact bool
 
 	started, queued, firstAssigned, ended, firstContact, awaiting time.Time
@@ -143,6 +155,8 @@ func New(cfg Config) (*Accumulator, error) {
 		return nil, fmt.Errorf("%w: AnsweredWithin %s is negative", ErrInvalidConfig, cfg.AnsweredWithin)
 	case cfg.KeepHours < 0:
 		return nil, fmt.Errorf("%w: KeepHours %d is negative", ErrInvalidConfig, cfg.KeepHours)
+	case cfg.MaxOpen < 0:
+		return nil, fmt.Errorf("%w: MaxOpen %d is negative", ErrInvalidConfig, cfg.MaxOpen)
 	}
 	a := &Accumulator{
 		cfg:      cfg,
@@ -161,6 +175,11 @@ func New(cfg Config) (*Accumulator, error) {
 		a.loc = time.UTC
 	}
 	a.utc = a.loc == time.UTC
+	a.maxOpen = cfg.MaxOpen
+	if a.maxOpen == 0 {
+		a.maxOpen = DefaultMaxOpen
+	}
+	a.lru.newer, a.lru.older = &a.lru, &a.lru
 	if a.slaT == 0 {
 		a.slaT = DefaultAnsweredWithin
 	}
@@ -201,6 +220,9 @@ func (a *Accumulator) Observe(e parley.Event) {
 // observe is Observe under the lock; it returns a closed conversation's
 // figures.
 func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
+	if c := a.convs[e.Conversation()]; c != nil {
+		a.markUsed(c)
+	}
 	switch e := e.(type) {
 	case conversation.StartedEvent:
 		a.started(&e)
@@ -292,7 +314,11 @@ func (a *Accumulator) started(e *conversation.StartedEvent) {
 		queues = c.info.queues
 	}
 	a.requeue(c, queues)
+	if len(a.convs) >= a.maxOpen {
+		a.evict(a.lru.newer, e.At)
+	}
 	a.convs[c.id] = c
+	a.link(c)
 	for _, f := range a.targets(c, e.At, "") {
 		f.Started++
 		if c.byContact {
@@ -301,6 +327,39 @@ func (a *Accumulator) started(e *conversation.StartedEvent) {
 			f.StartedByBusiness++
 		}
 	}
+}
+
+// markUsed makes c the most recently touched open conversation.
+func (a *Accumulator) markUsed(c *conv) {
+	c.newer.older, c.older.newer = c.older, c.newer
+	a.link(c)
+}
+
+// link puts c first in the recency ring, just after its head.
+func (a *Accumulator) link(c *conv) {
+	c.older, c.newer = a.lru.older, &a.lru
+	c.older.newer = c
+	a.lru.older = c
+}
+
+// forget removes c from the open conversations and keeps its state for
+// reuse.
+func (a *Accumulator) forget(c *conv) {
+	c.newer.older, c.older.newer = c.older, c.newer
+	delete(a.convs, c.id)
+	*c = conv{dims: c.dims[:0], shares: c.shares[:0]}
+	a.free = append(a.free, c)
+}
+
+// evict drops the state of c, the least recently touched open
+// conversation, at instant at (rule 15): its agent's load is freed, and
+// its later events count as those of a conversation never observed.
+func (a *Accumulator) evict(c *conv, at time.Time) {
+	for _, f := range a.targets(c, at, "") {
+		f.Evicted++
+	}
+	a.release(c, at)
+	a.forget(c)
 }
 
 // newConv takes a conversation state from the free list, or makes one.
@@ -684,9 +743,7 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 		a.agent(s.agent, e.At).f.Handle.Add(s.d)
 	}
 	closedID := c.id
-	delete(a.convs, c.id)
-	*c = conv{dims: c.dims[:0], shares: c.shares[:0]}
-	a.free = append(a.free, c)
+	a.forget(c)
 	if a.cfg.Closed == nil {
 		return Conversation{}, false
 	}

@@ -98,14 +98,21 @@
 //     withdrawn — its agent went away, the conversation ended, closed or
 //     moved on otherwise — counts as none of the three.
 //  15. Cost and bounds. Each event costs O(1): a few map reads, and
-//     constant work per slice it counts in (rule 18 adds one step per
-//     local day a business-hours duration spans). Memory: one state per
-//     conversation started and not yet closed, freed at close; one
-//     [Figures] per channel, touchpoint, queue and agent seen, and per
-//     hour for the latest Config.KeepHours hours (older hours are
-//     dropped; totals keep counting). A [Durations] is a fixed 192-bucket
-//     histogram: percentiles within 12.5 % or a second, exact count, sum,
-//     minimum and maximum.
+//     constant work per slice it counts in. A business-hours duration
+//     (rule 18) adds one step per local day it spans, each step a set
+//     lookup for holidays and a walk of that weekday's merged spans; a
+//     handle time adds one step per agent who held the conversation.
+//     Memory: one state per open conversation, at most Config.MaxOpen
+//     (DefaultMaxOpen, about a million, when zero): starting one more
+//     evicts the least recently touched (the one whose last event is
+//     oldest), frees its agent's load and counts it in Figures.Evicted;
+//     its later events count as those of a conversation never observed
+//     (rule 1). A close frees the state too. One [Figures] per channel,
+//     touchpoint, queue and agent seen, and per hour for the latest
+//     Config.KeepHours hours (older hours are dropped; totals keep
+//     counting). A [Durations] is a fixed 192-bucket histogram:
+//     percentiles within 12.5 % or a second, exact count, sum, minimum
+//     and maximum.
 //  16. Service level = answered within T / (answered + abandoned), T
 //     being Config.AnsweredWithin (one minute by default) and "within"
 //     meaning a first response ≤ T. Abandoned: closed after the contact

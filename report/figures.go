@@ -46,6 +46,9 @@ type Figures struct {
 	// service-level threshold, Abandoned the conversations the contact
 	// left unanswered (rule 16).
 	Answered, AnsweredWithin, Abandoned int64
+	// Evicted counts open conversations whose state was dropped to keep
+	// within Config.MaxOpen (rule 15).
+	Evicted int64
 }
 
 // ServiceLevel returns AnsweredWithin / (Answered + Abandoned), the share
@@ -94,6 +97,7 @@ func (f *Figures) Merge(o *Figures) {
 	f.Answered += o.Answered
 	f.AnsweredWithin += o.AnsweredWithin
 	f.Abandoned += o.Abandoned
+	f.Evicted += o.Evicted
 }
 
 // Timed is one conversation's measure: D is meaningful only when OK.

@@ -468,8 +468,45 @@ func TestBounds(t *testing.T) {
 	assert.Zero(t, a.Hour(at(0)).Started)
 }
 
+// Rule 15: open conversations beyond Config.MaxOpen evict the least
+// recently touched, counted in the figures; its later events count as
+// those of a conversation never observed (rule 1).
+func TestEviction(t *testing.T) {
+	cases := []struct {
+		name    string
+		events  []parley.Event
+		open    []byte // the conversations still held
+		evicted int64
+		load    float64 // ana's occupancy at 10:00
+	}{
+		{name: "within the bound: nothing evicted", events: []parley.Event{started(1, 0), started(2, 0)}, open: []byte{1, 2}},
+		{name: "the oldest untouched goes", events: []parley.Event{started(1, 0), started(2, 0), started(3, 0)}, open: []byte{2, 3}, evicted: 1},
+		{name: "touching keeps it: the least recently touched goes", events: []parley.Event{
+			started(1, 0), started(2, 0), fromContact(1, mn), started(3, 2*mn)}, open: []byte{1, 3}, evicted: 1},
+		{name: "a closed one frees its room", events: []parley.Event{
+			started(1, 0), started(2, 0), closed(1, mn, conversation.Queued, ""), started(3, 2*mn)}, open: []byte{2, 3}},
+		// ana holds conversation 1 (20 points) from 09:00 to its eviction at 09:30: 10 of 100 points over the hour.
+		{name: "an evicted conversation frees its agent's load", events: []parley.Event{
+			started(1, 0), assigned(1, 0, "ana"), started(2, 0), started(3, 30*mn)}, open: []byte{2, 3}, evicted: 1, load: 0.1},
+		{name: "events after eviction count as unknown", events: []parley.Event{
+			started(1, 0), started(2, 0), started(3, 0), assigned(1, mn, "ana"), started(4, 2*mn)}, open: []byte{3, 4}, evicted: 2, load: 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := run(t, report.Config{MaxOpen: 2}, tc.events)
+			assert.Equal(t, len(tc.open), a.Open())
+			for _, id := range tc.open {
+				_, ok := a.Conversation(cid(id))
+				assert.True(t, ok, "conversation %d held", id)
+			}
+			assert.Equal(t, tc.evicted, a.Total().Evicted)
+			assert.InDelta(t, tc.load, a.Occupancy("ana", at(hr)), 1e-9)
+		})
+	}
+}
+
 func TestNewRefusesInvalidConfig(t *testing.T) {
-	for _, cfg := range []report.Config{{AnsweredWithin: -1}, {KeepHours: -1}} {
+	for _, cfg := range []report.Config{{AnsweredWithin: -1}, {KeepHours: -1}, {MaxOpen: -1}} {
 		_, err := report.New(cfg)
 		assert.ErrorIs(t, err, report.ErrInvalidConfig)
 	}
