@@ -147,7 +147,9 @@
 //     ([Record.Event]).
 //  20. Logging. [LogEvents] is a publisher that logs every event with its
 //     name and conversation ID, and its message and agent IDs when it
-//     names them; the host opts in by wiring it with [Tee].
+//     names them, under the keys the Desk's own log lines use
+//     ("conversation", then "message" and "agent"), so one search by
+//     conversation finds both; the host opts in by wiring it with [Tee].
 //  21. Export. [Export] streams, oldest first, every conversation started
 //     in a range, then its messages oldest first, then (with a Log) its
 //     events, as JSON Lines or CSV with one header row; it holds one page

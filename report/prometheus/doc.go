@@ -2,7 +2,7 @@
 // figures to Prometheus, through a [Collector] the host registers:
 //
 //	acc, _ := report.New(report.Config{Touchpoints: cfg.Touchpoints, Agents: cfg.Agents})
-//	cfg.Publisher = report.Tee(acc, myPublisher)
+//	cfg.Publisher = report.Tee(myPublisher, report.NewRecorder(log, acc)) // log: a report.Log
 //	desk, _ := parley.New(cfg)
 //	prometheus.MustRegister(promreport.NewCollector(desk, acc, promreport.Options{}))
 //
