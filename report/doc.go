@@ -3,12 +3,20 @@
 // level, agent occupancy and a leaderboard — and exports conversations
 // with their transcript and events for a warehouse.
 //
-// Wire an [Accumulator] as the Desk's publisher, usually beside the
-// host's own and an event [Log] with [Tee]; read [Figures] at any time,
-// whole, by hour or day, channel, touchpoint, queue or agent. The live
-// view (who is available, what waits) is parley.Desk.Live; the Prometheus
-// collector is the nested module report/prometheus. Nothing here reads
-// the clock: every figure that needs the time takes it.
+// Every desk appends its events to one shared, ordered event log (a
+// [Feed]: [MemoryLog] in one process, store/postgres's ReportLog across
+// processes), and the figures come from that log: one reporting process
+// feeds an [Accumulator] from it with [Follow], called periodically, or
+// rebuilds one with [Rebuild]. A desk's own publisher sees only the
+// changes that desk made, so with several desk processes an accumulator
+// wired as one desk's publisher sees part of each conversation. A host
+// with a single desk may wire the accumulator and the log together as the
+// Desk's publisher with a [Recorder] (beside its own publisher with
+// [Tee]). Read [Figures] at any time, whole, by hour or day, channel,
+// touchpoint, queue or agent. The live view (who is available, what
+// waits) is parley.Desk.Live; the Prometheus collector is the nested
+// module report/prometheus. Nothing here reads the clock: every figure
+// that needs the time takes it.
 //
 // # Definitions
 //
@@ -16,10 +24,15 @@
 // conversation is recorded once, when its end event comes, in the slices
 // of that instant.
 //
-//  1. Input. Events are observed in the order the Desk published them.
-//     An event of a conversation whose start was not observed (it started
-//     before the accumulator) counts in the volumes of the total and its
-//     hour, and in no duration.
+//  1. Input. Events are observed in the order of the log (or of the
+//     Desk's publishing, for an accumulator wired as its publisher). The
+//     Desk publishes a change's events after releasing its locks, so two
+//     changes of one conversation may come in either order; messages are
+//     matched by their own times (rule 9), the other moves in the order
+//     they come. An event of a conversation whose start was not observed
+//     (it started before the accumulator, or its state was evicted, rule
+//     15) counts in the volumes of the total and its hour, and in no
+//     duration.
 //  2. Slices. A fact counts in the total, in the local hour (and so the
 //     day) of its instant (Config.Location), in its conversation's
 //     channel, touchpoint and every queue of the conversation (a
@@ -85,8 +98,9 @@
 //  14. Occupancy = ∫ load dt / (capacity × time since the agent's first
 //     event), the load being the weights (Config.Weights; voice 51 once
 //     escalated) of the conversations assigned to the agent, freed at
-//     end, send-to-inbox, transfer or close; capacity from Config.Agents,
-//     routing.DefaultCapacity otherwise. Pending offers are not load.
+//     end, send-to-inbox, transfer, close or eviction (rule 15);
+//     capacity from Config.Agents, routing.DefaultCapacity otherwise.
+//     Pending offers are not load.
 //     Events carry no weights: after a Desk.SetWeights the figures keep
 //     Config.Weights, so occupancy is an estimate, and may pass 1;
 //     parley.Desk.Live gives each agent's exact load now.
@@ -132,19 +146,26 @@
 //     Config.Closed at close.
 //  18. Business hours. With Config.BusinessHours every duration counts
 //     only the time the conversation's touchpoint is open (its
-//     parley.Touchpoint.Hours: the weekly spans in its time zone,
-//     holidays closed); a touchpoint without hours is always open. A
+//     parley.Touchpoint.Hours: the weekly spans in its time zone, a day's
+//     overlapping spans counted once, holidays — dates in that zone —
+//     closed); a touchpoint without hours is always open. A
 //     contact who writes Friday 16:50 to hours of 09:00–17:00 and is
 //     answered Monday 09:10 waited 20 minutes.
-//  19. Restart. The conversation store keeps each conversation's last
-//     state and its messages, not the moves that led there (the first
-//     assignment, transfers, returns to the inbox, offers, opt-outs), so
-//     figures cannot be rebuilt from it alone. The host keeps an
-//     append-only [Log] of the events (MemoryLog in memory; any store that
-//     keeps order); [Rebuild] replays it into the figures the live
-//     accumulator had, when the live one was fed through a [Recorder],
-//     which observes the events in the log's order. The export's event records replay too
-//     ([Record.Event]).
+//  19. Restart and several desks. The conversation store keeps each
+//     conversation's last state and its messages, not the moves that led
+//     there (the first assignment, transfers, returns to the inbox,
+//     offers, opt-outs), so figures cannot be rebuilt from it alone.
+//     Every desk appends its events to one shared [Log] that keeps order
+//     (a [Feed]); [Rebuild] replays it into an accumulator and [Follow]
+//     feeds one with what was appended since a position, so a reporting
+//     process restarted rebuilds, then follows. Replaying gives the
+//     figures of an accumulator that observed the same events in the
+//     same order: the log's order is the one that counts, which a
+//     [Recorder] keeps for an accumulator fed live beside the log (a
+//     [Tee] feeding both separately may interleave two goroutines' events
+//     differently in each). The export's event records replay too
+//     ([Record.Event]). reporttest.RunLog is the suite a Log and a Feed
+//     must pass.
 //  20. Logging. [LogEvents] is a publisher that logs every event with its
 //     name and conversation ID, and its message and agent IDs when it
 //     names them, under the keys the Desk's own log lines use
@@ -161,5 +182,6 @@
 //     text as encoding/csv does: a carriage return before a line feed
 //     inside a field reads back as the line feed alone.
 //
-// An Accumulator, a MemoryLog and the Tee are safe for concurrent use.
+// An Accumulator, a MemoryLog, a Recorder and the Tee are safe for
+// concurrent use.
 package report
