@@ -30,9 +30,9 @@
 //     changes of one conversation may come in either order; messages are
 //     matched by their own times (rule 9), the other moves in the order
 //     they come. An event of a conversation whose start was not observed
-//     (it started before the accumulator, or its state was evicted, rule
-//     15) counts in the volumes of the total and its hour, and in no
-//     duration.
+//     (it started before the accumulator, or its state was evicted under
+//     rule 15) counts in the volumes of the total and its hour, and in
+//     no duration.
 //  2. Slices. A fact counts in the total, in the local hour (and so the
 //     day) of its instant (Config.Location), in its conversation's
 //     channel, touchpoint and every queue of the conversation (a
