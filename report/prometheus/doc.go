@@ -19,7 +19,8 @@
 //     fails the scrape rather than show stale figures.
 //  2. Counters are the accumulator's totals since it started (or was
 //     rebuilt): conversations started (by contact, by business),
-//     assigned, transferred, sent to inbox, closed, handled, answered,
+//     assigned, transferred, sent to inbox, closed, handled, evicted
+//     (open conversations whose state the accumulator dropped), answered,
 //     answered within the service-level threshold, abandoned; messages
 //     in and out; opt-outs and opt-ins; offers by outcome; and each
 //     agent's conversations handled (the leaderboard's first column).
