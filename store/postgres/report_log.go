@@ -85,13 +85,13 @@ func (l *ReportLog) Events(ctx context.Context, q report.LogQuery, yield func(pa
 	if !q.ConversationID.IsZero() {
 		conv = uuidArg(q.ConversationID)
 	}
-	// The table keeps microseconds: bounds widened to them, then q
-	// decides to the nanosecond.
+	// The table keeps microseconds: the bounds are widened by one, so
+	// that however the driver rounds, q then decides to the nanosecond.
 	if !q.Since.IsZero() {
-		since = q.Since.UTC()
+		since = q.Since.UTC().Truncate(time.Microsecond).Add(-time.Microsecond)
 	}
 	if !q.Until.IsZero() {
-		until = q.Until.UTC().Truncate(time.Microsecond).Add(time.Microsecond)
+		until = q.Until.UTC().Truncate(time.Microsecond).Add(2 * time.Microsecond)
 	}
 	const sql = `SELECT position, record FROM parley_report_events
 WHERE position > $1 AND ($2::uuid IS NULL OR conversation_id = $2)
