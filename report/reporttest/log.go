@@ -51,6 +51,7 @@ func script(n int, start time.Duration) []parley.Event {
 func RunLog(t *testing.T, newLog func(t *testing.T) report.Log) {
 	t.Run("read back in order", func(t *testing.T) { testOrder(t, newLog(t)) })
 	t.Run("query", func(t *testing.T) { testQuery(t, newLog(t)) })
+	t.Run("nanosecond bounds", func(t *testing.T) { testNanoseconds(t, newLog(t)) })
 	t.Run("refusals and stops", func(t *testing.T) { testStops(t, newLog(t)) })
 	t.Run("feed", func(t *testing.T) {
 		feed, ok := newLog(t).(report.Feed)
@@ -121,6 +122,31 @@ func testQuery(t *testing.T, log report.Log) {
 		{"until is exclusive", report.LogQuery{Until: epoch.Add(2 * time.Minute)}, one[:4]},
 		{"both, and a conversation", report.LogQuery{ConversationID: id(1), Since: epoch.Add(2 * time.Minute), Until: epoch.Add(6 * time.Minute)}, one[4:7]},
 		{"sub-microsecond bounds", report.LogQuery{Since: epoch.Add(2*time.Minute - time.Nanosecond), Until: epoch.Add(2*time.Minute + time.Nanosecond)}, one[4:5]},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { sameEvents(t, tc.name, read(t, log, tc.q), tc.want) })
+	}
+}
+
+// Rule 1: bounds hold to the nanosecond, whatever precision the log
+// keeps.
+func testNanoseconds(t *testing.T, log report.Log) {
+	ev := func(n int, d time.Duration) parley.Event {
+		return conversation.AssignedEvent{EventHeader: conversation.EventHeader{ConversationID: id(n), At: epoch.Add(d)}, AgentID: "ana"}
+	}
+	// 999 ns and 1 001 ns round to the same microsecond as 1 000 ns.
+	a, b, c := ev(1, 999), ev(2, 1000), ev(3, 1001)
+	appendAll(t, log, []parley.Event{a, b, c})
+	cases := []struct {
+		name string
+		q    report.LogQuery
+		want []parley.Event
+	}{
+		{"since 1000 ns", report.LogQuery{Since: epoch.Add(1000)}, []parley.Event{b, c}},
+		{"since 1001 ns", report.LogQuery{Since: epoch.Add(1001)}, []parley.Event{c}},
+		{"until 1000 ns", report.LogQuery{Until: epoch.Add(1000)}, []parley.Event{a}},
+		{"until 1001 ns", report.LogQuery{Until: epoch.Add(1001)}, []parley.Event{a, b}},
+		{"[1000, 1001) ns", report.LogQuery{Since: epoch.Add(1000), Until: epoch.Add(1001)}, []parley.Event{b}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { sameEvents(t, tc.name, read(t, log, tc.q), tc.want) })
