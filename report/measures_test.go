@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -503,6 +504,30 @@ func TestEviction(t *testing.T) {
 			assert.InDelta(t, tc.load, a.Occupancy("ana", at(hr)), 1e-9)
 		})
 	}
+}
+
+// Rule 15 under concurrency: goroutines starting and touching
+// conversations at once never hold more than MaxOpen, and every start
+// beyond it evicts exactly one.
+func TestEvictionConcurrent(t *testing.T) {
+	const workers, each, maxOpen = 4, 50, 16
+	a, err := report.New(report.Config{MaxOpen: maxOpen})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				id := byte(w*each + i)
+				a.Observe(started(id, 0))
+				a.Observe(fromContact(id, sec))
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, maxOpen, a.Open())
+	f := a.Total()
+	assert.Equal(t, int64(workers*each), f.Started)
+	assert.Equal(t, int64(workers*each-maxOpen), f.Evicted)
 }
 
 func TestNewRefusesInvalidConfig(t *testing.T) {
