@@ -41,19 +41,34 @@ type QueueView struct {
 	// offered to an agent who has not answered yet.
 	Waiting, Offered int
 	// OldestWait is how long the longest-waiting one (Longest) has
-	// waited, from when it entered routing; zero and a zero ID when none
-	// waits.
+	// waited, from its creation (routing.Item.Enqueued): time with a bot
+	// before the hand-off included, unlike the report's wait; zero and a
+	// zero ID when none waits.
 	OldestWait time.Duration
 	Longest    conversation.ID
 }
 
-// Live reads the desk now: every agent's presence, load against capacity
-// and conversations, as the router holds them, and every queue's waiting
-// conversations, read from the store and the router as [Desk.Inbox]
-// reads them. The agents are read together, in one step, from the
-// router (with Config.Routing, the one every desk shares); the queues
-// after, as routing goes on meanwhile. With a shared Config.Ledger and no
-// Config.Routing, loads are this desk's view, reloaded on every Tick.
+// Live reads the desk now, in three steps that are not one instant:
+//
+//  1. At is the Desk's clock, read first; every wait is measured to it.
+//  2. The agents, with their loads and held and offered conversations,
+//     and the offered counts of the queues, come from one snapshot of
+//     the router taken at once (with Config.Routing, of this desk's
+//     replica after it caught up with the shared log; with a shared
+//     Config.Ledger and no Config.Routing, this desk's own view, whose
+//     loads are reloaded on every Tick).
+//  3. Then the waiting conversations: the store's queued conversations,
+//     page by page, each dropped when the router, asked again for that
+//     conversation, has it offered or assigned, as [Desk.Inbox] filters
+//     them.
+//
+// Routing goes on between and during steps 2 and 3, so a conversation
+// assigned meanwhile may be missing from both an agent's Held and the
+// queue's Waiting, or, when routed back, in both; each step agrees with
+// routing at the moment it is read. A queue's OldestWait runs from the
+// routing item's Enqueued, which the Desk sets to the conversation's
+// creation: it includes time spent with a bot before the hand-off, which
+// the report's wait (package report, rule 7) does not count.
 func (d *Desk) Live(ctx context.Context) (LiveView, error) {
 	v := LiveView{At: d.now()}
 	queues := map[string]*QueueView{}

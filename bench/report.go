@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/report"
+	"github.com/parleyhq/parley/routing"
 )
 
 // The reporting case: 1 024 conversations open at once, each started,
@@ -19,26 +20,60 @@ const reportOpen = 1024
 
 func reportRows(o options) []row {
 	events := reportMix(reportOpen)
-	acc, floor := fastest(o, 3, reportObserve(events)), fastest(o, 3, reportFloor(events))
-	perSec := 0.0
-	if acc.NsPerOp > 0 {
-		perSec = 1e9 / acc.NsPerOp
+	floor := fastest(o, 3, reportFloor(events))
+	wallClock := report.Config{Touchpoints: []parley.Touchpoint{{ID: "wa", Queues: []string{"support"}}}}
+	business := report.Config{Touchpoints: []parley.Touchpoint{{ID: "wa", Queues: []string{"support"}, Hours: reportHours()}}, BusinessHours: true}
+	var rows []row
+	for _, c := range []struct {
+		what string
+		cfg  report.Config
+	}{
+		{"", wallClock},
+		{", business hours (Europe/Paris, 30 holidays)", business},
+	} {
+		acc := fastest(o, 3, reportObserve(events, c.cfg))
+		perSec := 0.0
+		if acc.NsPerOp > 0 {
+			perSec = 1e9 / acc.NsPerOp
+		}
+		rows = append(rows, row{
+			Path:   fmt.Sprintf("report.Accumulator.Observe, %d open conversations%s (one event)", reportOpen, c.what),
+			Parley: acc,
+			Peer:   "counting floor (type switch + count under a mutex)",
+			Other:  floor,
+			Ratio:  fmt.Sprintf("%.1f M events/s; %.1f× the floor", perSec/1e6, slower(acc, floor)),
+			Goal:   "≥ 1 M events/s on one core, 0 allocs",
+			OK:     perSec >= 1e6 && acc.AllocsPerOp == 0,
+			pick:   fastestRound,
+		})
 	}
-	return []row{{
-		Path:   fmt.Sprintf("report.Accumulator.Observe, %d open conversations (one event)", reportOpen),
-		Parley: acc,
-		Peer:   "counting floor (type switch + count under a mutex)",
-		Other:  floor,
-		Ratio:  fmt.Sprintf("%.1f M events/s; %.1f× the floor", perSec/1e6, slower(acc, floor)),
-		Goal:   "≥ 1 M events/s on one core, 0 allocs",
-		OK:     perSec >= 1e6 && acc.AllocsPerOp == 0,
-		pick:   fastestRound,
-	}}
+	return rows
 }
 
-func reportObserve(events []parley.Event) func(b *testing.B) {
+// reportHours is a French desk's schedule: weekdays 09:00–12:30 and
+// 13:30–18:00, Saturdays 10:00–13:00, in Paris, with 30 holidays over
+// 2026–2027.
+func reportHours() *routing.Schedule {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err)
+	}
+	s := &routing.Schedule{Location: paris}
+	for d := time.Monday; d <= time.Friday; d++ {
+		s.Week[d] = []routing.Span{{From: 9 * time.Hour, To: 12*time.Hour + 30*time.Minute}, {From: 13*time.Hour + 30*time.Minute, To: 18 * time.Hour}}
+	}
+	s.Week[time.Saturday] = []routing.Span{{From: 10 * time.Hour, To: 13 * time.Hour}}
+	for _, md := range [][2]int{{1, 1}, {4, 6}, {5, 1}, {5, 8}, {5, 14}, {5, 25}, {7, 14}, {8, 15}, {11, 1}, {11, 11}, {12, 25}, {12, 26}, {12, 31}, {12, 24}, {3, 30}} {
+		for _, y := range []int{2026, 2027} {
+			s.Holidays = append(s.Holidays, time.Date(y, time.Month(md[0]), md[1], 0, 0, 0, 0, paris))
+		}
+	}
+	return s
+}
+
+func reportObserve(events []parley.Event, cfg report.Config) func(b *testing.B) {
 	return func(b *testing.B) {
-		a, err := report.New(report.Config{Touchpoints: []parley.Touchpoint{{ID: "wa", Queues: []string{"support"}}}})
+		a, err := report.New(cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -20,6 +20,10 @@ import (
 // Config.AnsweredWithin is zero.
 const DefaultAnsweredWithin = time.Minute
 
+// DefaultMaxOpen is how many open conversations an Accumulator keeps
+// state for when Config.MaxOpen is zero (rule 15).
+const DefaultMaxOpen = 1 << 20
+
 // DefaultKeepHours is how many hours of hourly figures an Accumulator
 // keeps when Config.KeepHours is zero: five weeks.
 const DefaultKeepHours = 35 * 24
@@ -51,6 +55,10 @@ type Config struct {
 	// KeepHours is how many of the latest hours keep hourly figures
 	// (rule 15); zero means DefaultKeepHours.
 	KeepHours int
+	// MaxOpen bounds the open conversations whose state is kept (rule
+	// 15): starting one more evicts the least recently touched; zero
+	// means DefaultMaxOpen.
+	MaxOpen int
 	// Closed, when set, receives each conversation's figures when it
 	// closes, after the accumulator released its lock (rule 17).
 	Closed func(Conversation)
@@ -78,6 +86,8 @@ type Accumulator struct {
 	queues   map[string]*Figures
 	agents   map[string]*agentState
 	convs    map[conversation.ID]*conv
+	maxOpen  int
+	lru      conv // the recency ring's sentinel: its older is the newest, its newer the oldest
 	free     []*conv
 	buf      []*Figures
 }
@@ -85,7 +95,7 @@ type Accumulator struct {
 // tpInfo is what the accumulator knows of a touchpoint.
 type tpInfo struct {
 	queues []string
-	hours  *routing.Schedule
+	hours  *openHours
 }
 
 // hourSlot is one hour of the ring of hourly figures.
@@ -112,16 +122,29 @@ type conv struct {
 	channel   channel.Kind
 	queues    []string
 	dims      []*Figures // channel, touchpoint, then each queue
+	newer     *conv      // neighbours in the accumulator's recency ring
+	older     *conv
 	byContact bool
 
 	started, queued, firstAssigned, ended, firstContact, awaiting time.Time
-	responded                                                     bool
+	responded, windowClosed                                       bool
+	lastOut                                                       time.Time // the latest agent message observed
+	lastOutAgent                                                  string
+	lastOutAnswered                                               bool
+	holder                                                        string // the agent holding it, through wrap-up
+	holdSince                                                     time.Time
+	shares                                                        []share
 	agent, lastAgent                                              string
 	weight                                                        int
 	offerTo                                                       string
-	offerDeadline                                                 time.Time
 	transfers, in, out                                            int
 	wait, first                                                   Timed
+}
+
+// share is one agent's part of a conversation's handle time (rule 10).
+type share struct {
+	agent string
+	d     time.Duration
 }
 
 // New returns an Accumulator for cfg, or an error matching
@@ -132,6 +155,8 @@ func New(cfg Config) (*Accumulator, error) {
 		return nil, fmt.Errorf("%w: AnsweredWithin %s is negative", ErrInvalidConfig, cfg.AnsweredWithin)
 	case cfg.KeepHours < 0:
 		return nil, fmt.Errorf("%w: KeepHours %d is negative", ErrInvalidConfig, cfg.KeepHours)
+	case cfg.MaxOpen < 0:
+		return nil, fmt.Errorf("%w: MaxOpen %d is negative", ErrInvalidConfig, cfg.MaxOpen)
 	}
 	a := &Accumulator{
 		cfg:      cfg,
@@ -150,6 +175,11 @@ func New(cfg Config) (*Accumulator, error) {
 		a.loc = time.UTC
 	}
 	a.utc = a.loc == time.UTC
+	a.maxOpen = cfg.MaxOpen
+	if a.maxOpen == 0 {
+		a.maxOpen = DefaultMaxOpen
+	}
+	a.lru.newer, a.lru.older = &a.lru, &a.lru
 	if a.slaT == 0 {
 		a.slaT = DefaultAnsweredWithin
 	}
@@ -160,7 +190,7 @@ func New(cfg Config) (*Accumulator, error) {
 	a.hours = make([]*hourSlot, keep)
 	a.latest = math.MinInt64 + int64(keep)
 	for _, tp := range cfg.Touchpoints {
-		a.tps[tp.ID] = &tpInfo{queues: slices.Clone(tp.Queues), hours: tp.Hours}
+		a.tps[tp.ID] = &tpInfo{queues: slices.Clone(tp.Queues), hours: newOpenHours(tp.Hours)}
 	}
 	for _, ag := range cfg.Agents {
 		a.caps[ag.ID] = ag.Capacity
@@ -190,6 +220,9 @@ func (a *Accumulator) Observe(e parley.Event) {
 // observe is Observe under the lock; it returns a closed conversation's
 // figures.
 func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
+	if c := a.convs[e.Conversation()]; c != nil {
+		a.markUsed(c)
+	}
 	switch e := e.(type) {
 	case conversation.StartedEvent:
 		a.started(&e)
@@ -212,6 +245,7 @@ func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
 			f.SentToInbox++
 		}
 		if c != nil {
+			a.unhold(c, e.At)
 			a.release(c, e.At)
 			if e.Queues != nil {
 				a.requeue(c, e.Queues)
@@ -231,8 +265,10 @@ func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
 	case parley.OfferedEvent:
 		if c := a.convs[e.ConversationID]; c != nil {
 			a.settleOffer(c, "", e.At)
-			c.offerTo, c.offerDeadline = e.AgentID, e.Deadline
+			c.offerTo = e.AgentID
 		}
+	case parley.OfferEndedEvent:
+		a.offerEnded(&e)
 	case parley.AllAgentsBusyEvent:
 		if c := a.convs[e.ConversationID]; c != nil {
 			a.settleOffer(c, "", e.At)
@@ -242,6 +278,10 @@ func (a *Accumulator) observe(e parley.Event) (Conversation, bool) {
 			ag := a.agent(c.agent, e.At)
 			a.charge(ag, routing.VoiceWeight-c.weight, e.At)
 			c.weight = routing.VoiceWeight
+		}
+	case parley.WindowEvent:
+		if c := a.convs[e.ConversationID]; c != nil && e.Closed {
+			c.windowClosed = true
 		}
 	case parley.OptOutEvent:
 		c := a.convs[e.ConversationID]
@@ -274,7 +314,11 @@ func (a *Accumulator) started(e *conversation.StartedEvent) {
 		queues = c.info.queues
 	}
 	a.requeue(c, queues)
+	if len(a.convs) >= a.maxOpen {
+		a.evict(a.lru.newer, e.At)
+	}
 	a.convs[c.id] = c
+	a.link(c)
 	for _, f := range a.targets(c, e.At, "") {
 		f.Started++
 		if c.byContact {
@@ -283,6 +327,39 @@ func (a *Accumulator) started(e *conversation.StartedEvent) {
 			f.StartedByBusiness++
 		}
 	}
+}
+
+// markUsed makes c the most recently touched open conversation.
+func (a *Accumulator) markUsed(c *conv) {
+	c.newer.older, c.older.newer = c.older, c.newer
+	a.link(c)
+}
+
+// link puts c first in the recency ring, just after its head.
+func (a *Accumulator) link(c *conv) {
+	c.older, c.newer = a.lru.older, &a.lru
+	c.older.newer = c
+	a.lru.older = c
+}
+
+// forget removes c from the open conversations and keeps its state for
+// reuse.
+func (a *Accumulator) forget(c *conv) {
+	c.newer.older, c.older.newer = c.older, c.newer
+	delete(a.convs, c.id)
+	*c = conv{dims: c.dims[:0], shares: c.shares[:0]}
+	a.free = append(a.free, c)
+}
+
+// evict drops the state of c, the least recently touched open
+// conversation, at instant at (rule 15): its agent's load is freed, and
+// its later events count as those of a conversation never observed.
+func (a *Accumulator) evict(c *conv, at time.Time) {
+	for _, f := range a.targets(c, at, "") {
+		f.Evicted++
+	}
+	a.release(c, at)
+	a.forget(c)
 }
 
 // newConv takes a conversation state from the free list, or makes one.
@@ -438,6 +515,8 @@ func (a *Accumulator) assigned(id conversation.ID, to string, at time.Time, from
 			f.Wait.Add(c.wait.D)
 		}
 	}
+	a.unhold(c, at)
+	c.holder, c.holdSince = to, at
 	a.release(c, at)
 	c.agent, c.lastAgent = to, to
 	c.weight = a.cfg.Weights.Of(c.channel)
@@ -447,22 +526,50 @@ func (a *Accumulator) assigned(id conversation.ID, to string, at time.Time, from
 	a.charge(a.agent(to, at), c.weight, at)
 }
 
+// unhold ends the current agent's hold at instant at, adding its time to
+// that agent's share (rule 10).
+func (a *Accumulator) unhold(c *conv, at time.Time) {
+	if c.holder == "" {
+		return
+	}
+	d := a.span(c, c.holdSince, at)
+	i := slices.IndexFunc(c.shares, func(s share) bool { return s.agent == c.holder })
+	if i < 0 {
+		c.shares = append(c.shares, share{agent: c.holder})
+		i = len(c.shares) - 1
+	}
+	c.shares[i].d += d
+	c.holder = ""
+}
+
 // settleOffer ends the standing offer, if any (rule 14): accepted when
-// the conversation went to the offered agent, expired when it moved on at
-// or after the deadline, rejected before.
+// the conversation went to the offered agent; otherwise withdrawn, or
+// ended by an OfferEndedEvent, which counts it.
 func (a *Accumulator) settleOffer(c *conv, to string, at time.Time) {
 	if c.offerTo == "" {
 		return
 	}
 	agent := c.offerTo
 	c.offerTo = ""
+	if to != agent {
+		return
+	}
 	for _, f := range a.targets(c, at, agent) {
-		switch {
-		case to == agent:
-			f.OffersAccepted++
-		case !at.Before(c.offerDeadline):
+		f.OffersAccepted++
+	}
+}
+
+// offerEnded counts an offer rejected or expired, as the Desk said
+// (rule 14).
+func (a *Accumulator) offerEnded(e *parley.OfferEndedEvent) {
+	c := a.convs[e.ConversationID]
+	if c != nil && c.offerTo == e.AgentID {
+		c.offerTo = ""
+	}
+	for _, f := range a.targets(c, e.At, e.AgentID) {
+		if e.Expired {
 			f.OffersExpired++
-		default:
+		} else {
 			f.OffersRejected++
 		}
 	}
@@ -472,13 +579,22 @@ func (a *Accumulator) settleOffer(c *conv, to string, at time.Time) {
 // (rule 18).
 func (a *Accumulator) span(c *conv, from, to time.Time) time.Duration {
 	if a.busHr && c.info != nil && c.info.hours != nil {
-		return openBetween(c.info.hours, from, to)
+		return c.info.hours.openBetween(from, to)
 	}
 	return to.Sub(from)
 }
 
+// msgTime is a message's own time, the event's when it has none.
+func msgTime(m *conversation.Message, at time.Time) time.Time {
+	if m.CreatedAt.IsZero() {
+		return at
+	}
+	return m.CreatedAt
+}
+
 // received counts a contact's message (rule 5) and starts the clocks of
-// rules 8 and 9.
+// rules 8 and 9, or stops them at once when an agent message created at
+// or after it was already observed.
 func (a *Accumulator) received(e *conversation.MessageReceivedEvent) {
 	if e.Message.Imported {
 		return
@@ -495,11 +611,18 @@ func (a *Accumulator) received(e *conversation.MessageReceivedEvent) {
 		return
 	}
 	c.in++
-	if c.firstContact.IsZero() {
-		c.firstContact = e.At
+	t := msgTime(&e.Message, e.At)
+	if !c.responded && (c.firstContact.IsZero() || t.Before(c.firstContact)) {
+		c.firstContact = t
 	}
-	if c.awaiting.IsZero() {
-		c.awaiting = e.At
+	if !c.lastOut.IsZero() && !t.After(c.lastOut) {
+		if !c.lastOutAnswered {
+			a.answer(c, t, c.lastOut, c.lastOutAgent)
+		}
+		return
+	}
+	if c.awaiting.IsZero() || t.Before(c.awaiting) {
+		c.awaiting = t
 	}
 }
 
@@ -519,17 +642,33 @@ func (a *Accumulator) sent(e *conversation.MessageSentEvent) {
 		return
 	}
 	c.out++
-	if agent == "" || !m.Sendable() || c.awaiting.IsZero() {
+	if agent == "" || !m.Sendable() {
 		return
 	}
-	r := a.span(c, c.awaiting, e.At)
+	t := msgTime(m, e.At)
+	if c.lastOut.IsZero() || t.After(c.lastOut) {
+		c.lastOut, c.lastOutAgent, c.lastOutAnswered = t, agent, false
+	}
+	if c.awaiting.IsZero() || c.awaiting.After(t) {
+		return
+	}
+	a.answer(c, c.awaiting, t, agent)
+}
+
+// answer records the agent message at t answering the contact's oldest
+// unanswered message, from (rules 8 and 9).
+func (a *Accumulator) answer(c *conv, from, t time.Time, agent string) {
+	r := a.span(c, from, t)
 	c.awaiting = time.Time{}
+	if t.Equal(c.lastOut) {
+		c.lastOutAnswered = true
+	}
 	first := !c.responded
 	if first {
 		c.responded = true
-		c.first = Timed{D: a.span(c, c.firstContact, e.At), OK: true}
+		c.first = Timed{D: a.span(c, c.firstContact, t), OK: true}
 	}
-	for _, f := range a.targets(c, e.At, agent) {
+	for _, f := range a.targets(c, t, agent) {
 		f.Response.Add(r)
 		if first {
 			f.FirstResponse.Add(c.first.D)
@@ -538,6 +677,21 @@ func (a *Accumulator) sent(e *conversation.MessageSentEvent) {
 				f.AnsweredWithin++
 			}
 		}
+	}
+}
+
+// closedIn counts a closed conversation's measures in f, but handle time,
+// which the slices count whole and the agents by share (rules 10–13, 16).
+func (a *Accumulator) closedIn(f *Figures, out *Conversation) {
+	f.Resolution.Add(out.Resolution.D)
+	if out.Handle.OK {
+		f.Handled++
+	}
+	if out.WrapUp.OK {
+		f.WrapUp.Add(out.WrapUp.D)
+	}
+	if out.Abandoned {
+		f.Abandoned++
 	}
 }
 
@@ -552,6 +706,7 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 		return Conversation{}, false
 	}
 	c.offerTo = "" // withdrawn: neither accepted nor declined
+	a.unhold(c, e.At)
 	a.release(c, e.At)
 	agent := e.AgentID
 	if agent == "" {
@@ -564,29 +719,31 @@ func (a *Accumulator) closed(e *conversation.ClosedEvent) (Conversation, bool) {
 		Resolution: Timed{D: a.span(c, c.started, e.At), OK: true},
 	}
 	if !c.firstAssigned.IsZero() {
-		out.Handle = Timed{D: a.span(c, c.firstAssigned, e.At), OK: true}
+		out.Handle.OK = true
+		for _, s := range c.shares {
+			out.Handle.D += s.d
+		}
 	}
 	if e.From == conversation.WrapUp && !c.ended.IsZero() {
 		out.WrapUp = Timed{D: a.span(c, c.ended, e.At), OK: true}
 	}
-	out.Abandoned = !c.firstContact.IsZero() && !c.responded
-	for _, f := range a.targets(c, e.At, agent) {
-		f.Resolution.Add(out.Resolution.D)
+	// Rule 16: the contact left (a close through the host's own channel)
+	// or the contact's window ran out first.
+	out.Abandoned = !c.firstContact.IsZero() && !c.responded && (e.ByAPI || c.windowClosed)
+	for _, f := range a.targets(c, e.At, "") {
+		a.closedIn(f, &out)
 		if out.Handle.OK {
 			f.Handle.Add(out.Handle.D)
-			f.Handled++
-		}
-		if out.WrapUp.OK {
-			f.WrapUp.Add(out.WrapUp.D)
-		}
-		if out.Abandoned {
-			f.Abandoned++
 		}
 	}
+	if agent != "" {
+		a.closedIn(&a.agent(agent, e.At).f, &out)
+	}
+	for _, s := range c.shares {
+		a.agent(s.agent, e.At).f.Handle.Add(s.d)
+	}
 	closedID := c.id
-	delete(a.convs, c.id)
-	*c = conv{dims: c.dims[:0]}
-	a.free = append(a.free, c)
+	a.forget(c)
 	if a.cfg.Closed == nil {
 		return Conversation{}, false
 	}

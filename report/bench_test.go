@@ -9,6 +9,7 @@ import (
 	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
 	"github.com/parleyhq/parley/report"
+	"github.com/parleyhq/parley/routing"
 )
 
 // dayMix is the benchmarks' stream: open conversations, each started,
@@ -48,6 +49,36 @@ func dayMix(open int) []parley.Event {
 // 1e9 / ns/op); the bench module's row judges it against 1 million/s.
 func BenchmarkObserve(b *testing.B) {
 	a, err := report.New(report.Config{Touchpoints: touchpoints()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	events := dayMix(1024)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		a.Observe(events[i])
+		if i++; i == len(events) {
+			i = 0
+		}
+	}
+}
+
+// BenchmarkObserveBusinessHours is BenchmarkObserve with every duration
+// in business hours: a French schedule in Europe/Paris, two spans a
+// weekday and 30 holidays.
+func BenchmarkObserveBusinessHours(b *testing.B) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &routing.Schedule{Location: paris}
+	for d := time.Monday; d <= time.Friday; d++ {
+		s.Week[d] = []routing.Span{{From: 9 * hr, To: 12*hr + 30*mn}, {From: 13*hr + 30*mn, To: 18 * hr}}
+	}
+	for i := range 30 {
+		s.Holidays = append(s.Holidays, time.Date(2026, time.Month(1+i%12), 1+i, 0, 0, 0, 0, paris))
+	}
+	a, err := report.New(report.Config{BusinessHours: true, Touchpoints: []parley.Touchpoint{{ID: "wa", Queues: []string{"support"}, Hours: s}}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -74,11 +74,12 @@ func Example_day() {
 	clock.Advance(5 * time.Minute)
 	reply("ana", b, "Fixed: a refund is on its way.")
 	must(desk.Close(ctx, "ana", b, "refunded")) // 09:25
-	// 09:30 a contact nobody answers; closed as stale at 09:50.
+	// 09:30 a contact nobody answers leaves at 09:50: the host's own
+	// channel closes the conversation.
 	clock.Advance(5 * time.Minute)
 	c := receive("wa", channel.WhatsApp, "+14155550103", "w2", "Hello?")
 	clock.Advance(20 * time.Minute)
-	must(desk.Close(ctx, parley.SystemActor, c, "stale"))
+	must(desk.CloseWith(ctx, parley.SystemActor, c, conversation.Closing{Note: "contact left", ByAPI: true}))
 
 	day := acc.Day(clock.Now())
 	fmt.Printf("conversations: %d started, %d closed, %d transferred, %d abandoned\n", day.Started, day.Closed, day.Transferred, day.Abandoned)

@@ -42,6 +42,8 @@ func TestEventRecordRoundTrip(t *testing.T) {
 		conversation.MessageFailedEvent{EventHeader: h, MessageID: cid(9), Reason: "invalid number"},
 		conversation.DeliveryChangedEvent{EventHeader: h, MessageID: cid(9), Status: conversation.DeliveryRead},
 		parley.OfferedEvent{EventHeader: h, AgentID: "ana", Deadline: t0.Add(2 * mn)},
+		parley.OfferEndedEvent{EventHeader: h, AgentID: "ana"},
+		parley.OfferEndedEvent{EventHeader: h, AgentID: "ana", Expired: true},
 		parley.AllAgentsBusyEvent{EventHeader: h, Queues: []string{"support"}},
 		parley.AwayEvent{EventHeader: h, NextOpening: t0.Add(hr)},
 		parley.EscalatedEvent{EventHeader: h, AgentID: "ana"},

@@ -28,7 +28,8 @@ type Figures struct {
 	// Response is every agent answer's time since the contact's oldest
 	// unanswered message (rule 9).
 	Response Durations
-	// Handle is first assigned → closed (rule 10).
+	// Handle is the time agents held the conversation; an agent's is its
+	// own share (rule 10).
 	Handle Durations
 	// Resolution is started → closed (rule 11).
 	Resolution Durations
@@ -45,6 +46,9 @@ type Figures struct {
 	// service-level threshold, Abandoned the conversations the contact
 	// left unanswered (rule 16).
 	Answered, AnsweredWithin, Abandoned int64
+	// Evicted counts open conversations whose state was dropped to keep
+	// within Config.MaxOpen (rule 15).
+	Evicted int64
 }
 
 // ServiceLevel returns AnsweredWithin / (Answered + Abandoned), the share
@@ -93,6 +97,7 @@ func (f *Figures) Merge(o *Figures) {
 	f.Answered += o.Answered
 	f.AnsweredWithin += o.AnsweredWithin
 	f.Abandoned += o.Abandoned
+	f.Evicted += o.Evicted
 }
 
 // Timed is one conversation's measure: D is meaningful only when OK.

@@ -47,8 +47,9 @@ func (q *LogQuery) Matches(e parley.Event) bool {
 	return true
 }
 
-// MemoryLog is a [Log] in memory, for tests and single-process hosts
-// that rebuild nothing across restarts; it grows with every event. It is
+// MemoryLog is a [Log] and a [Feed] in memory, for tests and
+// single-process hosts that rebuild nothing across restarts; it grows
+// with every event, and an event's position is its number, from 1. It is
 // also a parley.Publisher that appends.
 type MemoryLog struct {
 	mu     sync.RWMutex
@@ -113,6 +114,30 @@ func (l *MemoryLog) Events(ctx context.Context, q LogQuery, yield func(parley.Ev
 	return nil
 }
 
+// After yields the events after position pos, the n-th appended being
+// at position n, at most limit of them when limit > 0.
+func (l *MemoryLog) After(ctx context.Context, pos uint64, limit int, yield func(uint64, parley.Event) error) error {
+	l.mu.RLock()
+	events := l.events
+	l.mu.RUnlock()
+	if pos >= uint64(len(events)) {
+		return ctx.Err()
+	}
+	events = events[pos:]
+	if limit > 0 && len(events) > limit {
+		events = events[:limit]
+	}
+	for i, e := range events {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := yield(pos+uint64(i)+1, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func yieldIf(ctx context.Context, q *LogQuery, e parley.Event, yield func(parley.Event) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -123,9 +148,11 @@ func yieldIf(ctx context.Context, q *LogQuery, e parley.Event, yield func(parley
 	return yield(e)
 }
 
-// ErrNilEvent is returned by MemoryLog.Append for a nil event. Check it
+// ErrNilEvent is returned by a Log's Append for a nil event. Check it
 // with errors.Is.
 var ErrNilEvent = errors.New("report: nil event")
+
+var _ Feed = (*MemoryLog)(nil)
 
 // Rebuild returns an Accumulator for cfg fed with every event of log that
 // q selects, in the log's order (rule 19): after a restart, the figures

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,6 +67,7 @@ type durationCase struct {
 	cfg    report.Config
 	events []parley.Event
 	want   []time.Duration
+	hours  *routing.Schedule // the touchpoint's, where a case sets it
 }
 
 func runDurations(t *testing.T, cases []durationCase, pick func(*report.Figures) report.Durations) {
@@ -145,6 +147,44 @@ func TestResponse(t *testing.T) {
 	}, func(f *report.Figures) report.Durations { return f.Response })
 }
 
+// Rules 8 and 9 by the messages' own times: the Desk publishes after
+// releasing its locks, so a contact's message can arrive after the reply
+// to it. An agent message answers every contact message created at or
+// before it.
+func TestResponseOutOfOrder(t *testing.T) {
+	first := []durationCase{
+		{name: "the reply arrives before the message it answers", events: []parley.Event{
+			started(1, 0), assigned(1, 0, "ana"), agentSays(1, 3*mn, "ana"), fromContact(1, mn)}, want: []time.Duration{2 * mn}},
+		{name: "created at the same instant: answered", events: []parley.Event{
+			started(1, 0), agentSays(1, mn, "ana"), fromContact(1, mn)}, want: []time.Duration{0}},
+		{name: "a contact message created after the reply is not answered by it", events: []parley.Event{
+			started(1, 0), agentSays(1, mn, "ana"), fromContact(1, 2*mn)}},
+		{name: "business-started: the earlier agent message answers nothing", events: []parley.Event{
+			startedByBusiness(1, 0), agentSays(1, 0, "ana"), agentSays(1, 12*mn, "ana"), fromContact(1, 10*mn)}, want: []time.Duration{2 * mn}},
+		{name: "two contact messages arrive after the reply: from the first", events: []parley.Event{
+			started(1, 0), agentSays(1, 5*mn, "ana"), fromContact(1, mn), fromContact(1, 2*mn)}, want: []time.Duration{4 * mn}},
+		{name: "in order, as before", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), agentSays(1, 3*mn, "ana")}, want: []time.Duration{3 * mn}},
+	}
+	t.Run("first response", func(t *testing.T) {
+		runDurations(t, first, func(f *report.Figures) report.Durations { return f.FirstResponse })
+	})
+	t.Run("response", func(t *testing.T) {
+		runDurations(t, []durationCase{
+			{name: "one answer to two messages that arrive after it: one response, from the oldest", events: []parley.Event{
+				started(1, 0), agentSays(1, 5*mn, "ana"), fromContact(1, mn), fromContact(1, 2*mn)}, want: []time.Duration{4 * mn}},
+			{name: "the second answer arrives first", events: []parley.Event{
+				started(1, 0), fromContact(1, 0), agentSays(1, mn, "ana"), agentSays(1, 5*mn, "ana"), fromContact(1, 3*mn)}, want: []time.Duration{mn, 2 * mn}},
+		}, func(f *report.Figures) report.Durations { return f.Response })
+	})
+	t.Run("credited to the agent who answered", func(t *testing.T) {
+		a := run(t, report.Config{}, []parley.Event{started(1, 0), assigned(1, 0, "ana"), agentSays(1, 3*mn, "ana"), fromContact(1, mn)})
+		f := a.ByAgent()["ana"]
+		assert.Equal(t, int64(1), f.FirstResponse.Count)
+		assert.Equal(t, int64(1), f.Answered)
+	})
+}
+
 // Rules 10–12: handle (first assigned → closed), resolution (started →
 // closed), wrap-up (ended → closed).
 func TestHandleResolutionWrapUp(t *testing.T) {
@@ -163,6 +203,9 @@ func TestHandleResolutionWrapUp(t *testing.T) {
 		{name: "transfer: handle from the first assignment", events: []parley.Event{
 			started(1, 0), assigned(1, mn, "ana"), transferred(1, 5*mn, "ana", "bo"), ended(1, 9*mn, "bo"), closed(1, 10*mn, conversation.WrapUp, "bo")},
 			handle: []time.Duration{9 * mn}, resolution: []time.Duration{10 * mn}, wrapUp: []time.Duration{mn}, handled: 1},
+		{name: "sent to the inbox and back: the queue time is not handled", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 3*mn, "ana"), assigned(1, 8*mn, "bo"), closed(1, 10*mn, conversation.Assigned, "bo")},
+			handle: []time.Duration{4 * mn}, resolution: []time.Duration{10 * mn}, handled: 1},
 		{name: "closed in the inbox, never assigned", events: []parley.Event{started(1, 0), closed(1, 2*mn, conversation.Queued, "")},
 			resolution: []time.Duration{2 * mn}},
 		{name: "open: nothing yet", events: []parley.Event{started(1, 0), assigned(1, mn, "ana"), ended(1, 2*mn, "ana")}},
@@ -174,6 +217,44 @@ func TestHandleResolutionWrapUp(t *testing.T) {
 			assertDurations(t, tc.resolution, f.Resolution)
 			assertDurations(t, tc.wrapUp, f.WrapUp)
 			assert.Equal(t, tc.handled, f.Handled)
+		})
+	}
+}
+
+// Rule 10: handle time counts only the time agents held the
+// conversation, and credits each agent its own share.
+func TestHandleShares(t *testing.T) {
+	cases := []struct {
+		name    string
+		events  []parley.Event
+		total   []time.Duration
+		byAgent map[string][]time.Duration
+	}{
+		{name: "one agent, through wrap-up", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), ended(1, 10*mn, "ana"), closed(1, 15*mn, conversation.WrapUp, "ana")},
+			total: []time.Duration{14 * mn}, byAgent: map[string][]time.Duration{"ana": {14 * mn}}},
+		{name: "a transfer splits it", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), transferred(1, 5*mn, "ana", "bo"), ended(1, 9*mn, "bo"), closed(1, 10*mn, conversation.WrapUp, "bo")},
+			total: []time.Duration{9 * mn}, byAgent: map[string][]time.Duration{"ana": {4 * mn}, "bo": {5 * mn}}},
+		{name: "time back in the queue is no one's", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 4*mn, "ana"), assigned(1, 10*mn, "bo"), closed(1, 15*mn, conversation.Assigned, "bo")},
+			total: []time.Duration{8 * mn}, byAgent: map[string][]time.Duration{"ana": {3 * mn}, "bo": {5 * mn}}},
+		{name: "closed from the queue: the queue time credits no agent", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 4*mn, "ana"), closed(1, 10*mn, conversation.Queued, "")},
+			total: []time.Duration{3 * mn}, byAgent: map[string][]time.Duration{"ana": {3 * mn}}},
+		{name: "the same agent twice: one share of both holds", events: []parley.Event{
+			started(1, 0), assigned(1, mn, "ana"), toInbox(1, 4*mn, "ana"), assigned(1, 6*mn, "ana"), closed(1, 10*mn, conversation.Assigned, "ana")},
+			total: []time.Duration{7 * mn}, byAgent: map[string][]time.Duration{"ana": {7 * mn}}},
+		{name: "never assigned: no handle", events: []parley.Event{started(1, 0), closed(1, 10*mn, conversation.Queued, "")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := run(t, report.Config{}, tc.events)
+			f := a.Total()
+			assertDurations(t, tc.total, f.Handle)
+			for _, ag := range []string{"ana", "bo"} {
+				t.Run(ag, func(t *testing.T) { assertDurations(t, tc.byAgent[ag], a.ByAgent()[ag].Handle) })
+			}
 		})
 	}
 }
@@ -206,16 +287,28 @@ func TestServiceLevel(t *testing.T) {
 		{name: "within, beyond, abandoned", events: []parley.Event{
 			started(1, 0), fromContact(1, 0), agentSays(1, 30*sec, "ana"),
 			started(2, 0), fromContact(2, 0), agentSays(2, 2*mn, "ana"),
-			started(3, 0), fromContact(3, 0), closed(3, 5*mn, conversation.Queued, "")},
+			started(3, 0), fromContact(3, 0), leftBy(3, 5*mn, conversation.Queued)},
 			answered: 2, within: 1, abandoned: 1, level: 1.0 / 3},
 		{name: "exactly T is within", events: []parley.Event{started(1, 0), fromContact(1, 0), agentSays(1, mn, "ana")},
 			answered: 1, within: 1, level: 1},
 		{name: "closed by the contact after only a bot answered: abandoned", events: []parley.Event{
-			startedWithBot(1, 0), fromContact(1, 0), botSays(1, sec), closed(1, 3*mn, conversation.Bot, "")}, abandoned: 1},
-		{name: "expired in an agent's hands without an agent message: abandoned", events: []parley.Event{
-			started(1, 0), fromContact(1, 0), assigned(1, mn, "ana"), closed(1, 24*hr, conversation.Assigned, "ana")}, abandoned: 1},
+			startedWithBot(1, 0), fromContact(1, 0), botSays(1, sec), leftBy(1, 3*mn, conversation.Bot)}, abandoned: 1},
+		{name: "closed by the contact after an automatic message: abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), systemSays(1, 0), leftBy(1, 3*mn, conversation.Queued)}, abandoned: 1},
+		{name: "expired: the window closed without an agent message, then closed: abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), assigned(1, mn, "ana"), windowClosed(1, 24*hr), closed(1, 24*hr+mn, conversation.Assigned, "ana")}, abandoned: 1},
+		{name: "an agent closing spam without writing: not abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), assigned(1, mn, "ana"), closed(1, 2*mn, conversation.Assigned, "ana")}},
+		{name: "closed from the queue by the desk: neither", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), closed(1, 2*mn, conversation.Queued, "")}},
+		{name: "the contact left after an agent answered: answered only", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), agentSays(1, 30*sec, "ana"), fromContact(1, mn), leftBy(1, 2*mn, conversation.Assigned)},
+			answered: 1, within: 1, level: 1},
+		{name: "the window closed, the agent answered later: answered late, not abandoned", events: []parley.Event{
+			started(1, 0), fromContact(1, 0), windowClosed(1, 24*hr), agentSays(1, 25*hr, "ana"), closed(1, 26*hr, conversation.Assigned, "ana")},
+			answered: 1},
 		{name: "business-started, the contact never wrote: not abandoned", events: []parley.Event{
-			startedByBusiness(1, 0), agentSays(1, 0, "ana"), closed(1, hr, conversation.Queued, "")}},
+			startedByBusiness(1, 0), agentSays(1, 0, "ana"), leftBy(1, hr, conversation.Queued)}},
 		{name: "still waiting: not counted yet", events: []parley.Event{started(1, 0), fromContact(1, 0)}},
 	}
 	for _, tc := range cases {
@@ -242,12 +335,19 @@ func TestOffers(t *testing.T) {
 		agent                       string // whose figures
 	}{
 		{name: "accepted", events: []parley.Event{started(1, 0), offered(1, 0, "ana", 90*sec), assigned(1, 30*sec, "ana")}, accepted: 1, agent: "ana"},
-		{name: "rejected: offered to the next before the deadline", events: []parley.Event{
-			started(1, 0), offered(1, 0, "ana", 90*sec), offered(1, 20*sec, "bo", 90*sec)}, rejected: 1, agent: "ana"},
-		{name: "expired: moved on at the deadline", events: []parley.Event{
-			started(1, 0), offered(1, 0, "ana", 90*sec), offered(1, 90*sec, "bo", 90*sec)}, expired: 1, agent: "ana"},
+		{name: "rejected: the Desk says so", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 20*sec, "ana", false), offered(1, 20*sec, "bo", 90*sec)}, rejected: 1, agent: "ana"},
+		{name: "rejected after the deadline is still rejected", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 95*sec, "ana", false)}, rejected: 1, agent: "ana"},
+		{name: "expired: the Desk says so", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 90*sec, "ana", true), offered(1, 90*sec, "bo", 90*sec)}, expired: 1, agent: "ana"},
 		{name: "expired into waiting", events: []parley.Event{
-			started(1, 0), offered(1, 0, "ana", 90*sec), busy(1, 95*sec)}, expired: 1, agent: "ana"},
+			started(1, 0), offered(1, 0, "ana", 90*sec), offerEnded(1, 95*sec, "ana", true), busy(1, 95*sec)}, expired: 1, agent: "ana"},
+		{name: "withdrawn (the agent went away) before the deadline: neither", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), offered(1, 20*sec, "bo", 90*sec)}, agent: "ana"},
+		{name: "withdrawn after the deadline: neither", events: []parley.Event{
+			started(1, 0), offered(1, 0, "ana", 90*sec), busy(1, 2*mn)}, agent: "ana"},
+		{name: "of a conversation not observed: counted for the agent", events: []parley.Event{offerEnded(1, 0, "ana", true)}, expired: 1, agent: "ana"},
 		{name: "auto-transfer accepted", events: []parley.Event{
 			started(1, 0), assigned(1, 0, "ana"), offered(1, 5*mn, "bo", 90*sec), transferred(1, 6*mn, "ana", "bo")}, accepted: 1, agent: "bo"},
 		{name: "withdrawn by closing: nothing", events: []parley.Event{
@@ -369,8 +469,69 @@ func TestBounds(t *testing.T) {
 	assert.Zero(t, a.Hour(at(0)).Started)
 }
 
+// Rule 15: open conversations beyond Config.MaxOpen evict the least
+// recently touched, counted in the figures; its later events count as
+// those of a conversation never observed (rule 1).
+func TestEviction(t *testing.T) {
+	cases := []struct {
+		name    string
+		events  []parley.Event
+		open    []byte // the conversations still held
+		evicted int64
+		load    float64 // ana's occupancy at 10:00
+	}{
+		{name: "within the bound: nothing evicted", events: []parley.Event{started(1, 0), started(2, 0)}, open: []byte{1, 2}},
+		{name: "the oldest untouched goes", events: []parley.Event{started(1, 0), started(2, 0), started(3, 0)}, open: []byte{2, 3}, evicted: 1},
+		{name: "touching keeps it: the least recently touched goes", events: []parley.Event{
+			started(1, 0), started(2, 0), fromContact(1, mn), started(3, 2*mn)}, open: []byte{1, 3}, evicted: 1},
+		{name: "a closed one frees its room", events: []parley.Event{
+			started(1, 0), started(2, 0), closed(1, mn, conversation.Queued, ""), started(3, 2*mn)}, open: []byte{2, 3}},
+		// ana holds conversation 1 (20 points) from 09:00 to its eviction at 09:30: 10 of 100 points over the hour.
+		{name: "an evicted conversation frees its agent's load", events: []parley.Event{
+			started(1, 0), assigned(1, 0, "ana"), started(2, 0), started(3, 30*mn)}, open: []byte{2, 3}, evicted: 1, load: 0.1},
+		{name: "events after eviction count as unknown", events: []parley.Event{
+			started(1, 0), started(2, 0), started(3, 0), assigned(1, mn, "ana"), started(4, 2*mn)}, open: []byte{3, 4}, evicted: 2, load: 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := run(t, report.Config{MaxOpen: 2}, tc.events)
+			assert.Equal(t, len(tc.open), a.Open())
+			for _, id := range tc.open {
+				_, ok := a.Conversation(cid(id))
+				assert.True(t, ok, "conversation %d held", id)
+			}
+			assert.Equal(t, tc.evicted, a.Total().Evicted)
+			assert.InDelta(t, tc.load, a.Occupancy("ana", at(hr)), 1e-9)
+		})
+	}
+}
+
+// Rule 15 under concurrency: goroutines starting and touching
+// conversations at once never hold more than MaxOpen, and every start
+// beyond it evicts exactly one.
+func TestEvictionConcurrent(t *testing.T) {
+	const workers, each, maxOpen = 4, 50, 16
+	a, err := report.New(report.Config{MaxOpen: maxOpen})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				id := byte(w*each + i)
+				a.Observe(started(id, 0))
+				a.Observe(fromContact(id, sec))
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, maxOpen, a.Open())
+	f := a.Total()
+	assert.Equal(t, int64(workers*each), f.Started)
+	assert.Equal(t, int64(workers*each-maxOpen), f.Evicted)
+}
+
 func TestNewRefusesInvalidConfig(t *testing.T) {
-	for _, cfg := range []report.Config{{AnsweredWithin: -1}, {KeepHours: -1}} {
+	for _, cfg := range []report.Config{{AnsweredWithin: -1}, {KeepHours: -1}, {MaxOpen: -1}} {
 		_, err := report.New(cfg)
 		assert.ErrorIs(t, err, report.ErrInvalidConfig)
 	}

@@ -193,6 +193,8 @@ var decoders = map[string]func([]byte) (parley.Event, error){
 	conversation.MessageFailedEvent{}.Name():   decode[conversation.MessageFailedEvent],
 	conversation.DeliveryChangedEvent{}.Name(): decode[conversation.DeliveryChangedEvent],
 	parley.OfferedEvent{}.Name():               decode[parley.OfferedEvent],
+	"conversation.offer_rejected":              decode[parley.OfferEndedEvent],
+	"conversation.offer_expired":               decode[parley.OfferEndedEvent],
 	parley.AllAgentsBusyEvent{}.Name():         decode[parley.AllAgentsBusyEvent],
 	parley.AwayEvent{}.Name():                  decode[parley.AwayEvent],
 	parley.EscalatedEvent{}.Name():             decode[parley.EscalatedEvent],

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -101,6 +102,93 @@ func TestRebuildEqualsLive(t *testing.T) {
 			assert.Equal(t, closedN, f.Closed, "conversations stored closed and closed")
 			assert.Equal(t, in, f.MessagesIn, "contact messages stored and received")
 			assert.Equal(t, int(convs-closedN), live.Open(), "state held for exactly the conversations not closed")
+		})
+	}
+}
+
+// restarting is a publisher that logs every event and feeds three
+// accumulators: one uninterrupted; one replaced, after event restartAt,
+// by a Rebuild from the log (a restart part-way through the run) and fed
+// on from there; and one that only follows the log with Follow every
+// followEvery events, as a reporting process apart from the desks does.
+type restarting struct {
+	t           *testing.T
+	mu          sync.Mutex
+	log         *report.MemoryLog
+	live        *report.Accumulator
+	restarted   *report.Accumulator
+	followed    *report.Accumulator
+	pos         uint64
+	n           int
+	restartAt   int
+	followEvery int
+}
+
+func (r *restarting) Publish(ctx context.Context, e parley.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.log.Append(ctx, e); err != nil {
+		return err
+	}
+	r.n++
+	r.live.Observe(e)
+	if r.n == r.restartAt {
+		rebuilt, err := report.Rebuild(ctx, r.log, modelConfig(), report.LogQuery{})
+		require.NoError(r.t, err)
+		r.restarted = rebuilt
+	} else {
+		r.restarted.Observe(e)
+	}
+	if r.n%r.followEvery == 0 {
+		pos, err := report.Follow(ctx, r.log, r.followed, r.pos)
+		require.NoError(r.t, err)
+		r.pos = pos
+	}
+	return nil
+}
+
+// Rule 19: an accumulator rebuilt from the log part-way through a
+// model-test run and fed on, and one that follows the log, end with the
+// figures of one that ran uninterrupted.
+func TestRebuildPartWayThenFeed(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, stores deskmodel.Stores, opts deskmodel.Options)
+	}{
+		{"sequential", func(t *testing.T, s deskmodel.Stores, o deskmodel.Options) { deskmodel.Run(t, s, o) }},
+		{"concurrent", deskmodel.RunConcurrent},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			newAcc := func() *report.Accumulator {
+				a, err := report.New(modelConfig())
+				require.NoError(t, err)
+				return a
+			}
+			r := &restarting{t: t, log: report.NewMemoryLog(), live: newAcc(), restarted: newAcc(), followed: newAcc(), restartAt: 700, followEvery: 97}
+			stores := func(*testing.T) (conversation.Store, optout.Store, routing.Ledger) {
+				return memory.NewConversationStore(), memory.NewOptOutStore(), memory.NewLedger()
+			}
+			tc.run(t, stores, deskmodel.Options{Seed: 29, Ops: 3000, Publisher: r})
+			require.Greater(t, r.n, r.restartAt, "the restart came part-way")
+			_, err := report.Follow(ctx, r.log, r.followed, r.pos)
+			require.NoError(t, err)
+			now := parleytest.Epoch.AddDate(0, 0, 30)
+			for name, got := range map[string]*report.Accumulator{"restarted": r.restarted, "followed": r.followed} {
+				t.Run(name, func(t *testing.T) {
+					assert.Equal(t, r.live.Total(), got.Total())
+					assert.Equal(t, r.live.ByAgent(), got.ByAgent())
+					assert.Equal(t, r.live.ByQueue(), got.ByQueue())
+					assert.Equal(t, r.live.ByTouchpoint(), got.ByTouchpoint())
+					assert.Equal(t, r.live.ByChannel(), got.ByChannel())
+					assert.Equal(t, r.live.Day(parleytest.Epoch), got.Day(parleytest.Epoch))
+					assert.Equal(t, r.live.Leaderboard(now), got.Leaderboard(now))
+					assert.Equal(t, r.live.Open(), got.Open())
+				})
+			}
+			f := r.live.Total()
+			require.Positive(t, f.Closed)
+			require.Positive(t, f.FirstResponse.Count)
 		})
 	}
 }

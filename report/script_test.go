@@ -122,3 +122,16 @@ func escalated(id byte, d time.Duration, agent string) parley.Event {
 func optOut(id byte, d time.Duration, action optout.Action) parley.Event {
 	return parley.OptOutEvent{EventHeader: hdr(id, d), Action: action, Scope: "default", Keyword: "STOP"}
 }
+
+func offerEnded(id byte, d time.Duration, agent string, expired bool) parley.Event {
+	return parley.OfferEndedEvent{EventHeader: hdr(id, d), AgentID: agent, Expired: expired}
+}
+
+// leftBy is a close through the host's own channel: the contact left.
+func leftBy(id byte, d time.Duration, from conversation.Status) parley.Event {
+	return conversation.ClosedEvent{EventHeader: hdr(id, d), From: from, ByAPI: true}
+}
+
+func windowClosed(id byte, d time.Duration) parley.Event {
+	return parley.WindowEvent{EventHeader: hdr(id, d), Touchpoint: "wa", ClosesAt: at(d), Closed: true}
+}

@@ -10,8 +10,8 @@ import (
 
 // LogEvents returns a parley.Publisher that logs every event the Desk
 // publishes at level, with the attributes of rule 20: "event" (its
-// name), "conversation_id", "at", and, when the event names them,
-// "message_id" and "agent_id". A host opts in by wiring it, usually
+// name), "conversation" (the key the Desk's own log lines use), "at",
+// and, when the event names them, "message" and "agent". A host opts in by wiring it, usually
 // through [Tee], as parley.Config.Publisher; the Desk's calls then leave
 // one log line per change, searchable by conversation and message. It
 // never fails.
@@ -21,7 +21,7 @@ func LogEvents(logger *slog.Logger, level slog.Level) parley.Publisher {
 			return nil
 		}
 		attrs := make([]slog.Attr, 0, 5)
-		attrs = append(attrs, slog.String("event", e.Name()), slog.String("conversation_id", e.Conversation().String()), slog.Time("at", e.Time()))
+		attrs = append(attrs, slog.String("event", e.Name()), slog.String("conversation", e.Conversation().String()), slog.Time("at", e.Time()))
 		attrs = append(attrs, EventAttrs(e)...)
 		logger.LogAttrs(ctx, level, "parley: "+e.Name(), attrs...)
 		return nil
@@ -29,7 +29,7 @@ func LogEvents(logger *slog.Logger, level slog.Level) parley.Publisher {
 }
 
 // EventAttrs returns the message and agent IDs e names, as slog
-// attributes "message_id" and "agent_id" (rule 20); none for an event
+// attributes "message" and "agent" (rule 20); none for an event
 // that names neither.
 func EventAttrs(e parley.Event) []slog.Attr {
 	var msg conversation.ID
@@ -55,15 +55,17 @@ func EventAttrs(e parley.Event) []slog.Attr {
 		agent = e.AgentID
 	case parley.OfferedEvent:
 		agent = e.AgentID
+	case parley.OfferEndedEvent:
+		agent = e.AgentID
 	case parley.EscalatedEvent:
 		agent = e.AgentID
 	}
 	var attrs []slog.Attr
 	if !msg.IsZero() {
-		attrs = append(attrs, slog.String("message_id", msg.String()))
+		attrs = append(attrs, slog.String("message", msg.String()))
 	}
 	if agent != "" {
-		attrs = append(attrs, slog.String("agent_id", agent))
+		attrs = append(attrs, slog.String("agent", agent))
 	}
 	return attrs
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/channel"
 	"github.com/parleyhq/parley/conversation"
+	"github.com/parleyhq/parley/parleytest"
 	"github.com/parleyhq/parley/report"
 )
 
@@ -32,6 +34,7 @@ func TestLogEvents(t *testing.T) {
 		{event: conversation.DeliveryChangedEvent{EventHeader: hdr(1, 0), MessageID: msgID, Status: conversation.DeliveryRead}, message: msgID.String()},
 		{event: conversation.MessageFailedEvent{EventHeader: hdr(1, 0), MessageID: msgID, Reason: "x"}, message: msgID.String()},
 		{event: offered(1, 0, "cy", mn), agent: "cy"},
+		{event: offerEnded(1, 0, "cy", true), agent: "cy"},
 		{event: closed(1, hr, conversation.Assigned, "bo"), agent: "bo"},
 	}
 	for _, tc := range cases {
@@ -42,16 +45,16 @@ func TestLogEvents(t *testing.T) {
 			var line map[string]any
 			require.NoError(t, json.Unmarshal(buf.Bytes(), &line))
 			assert.Equal(t, tc.event.Name(), line["event"])
-			assert.Equal(t, cid(1).String(), line["conversation_id"])
+			assert.Equal(t, cid(1).String(), line["conversation"])
 			if tc.message != "" {
-				assert.Equal(t, tc.message, line["message_id"])
+				assert.Equal(t, tc.message, line["message"])
 			} else {
-				assert.NotContains(t, line, "message_id")
+				assert.NotContains(t, line, "message")
 			}
 			if tc.agent != "" {
-				assert.Equal(t, tc.agent, line["agent_id"])
+				assert.Equal(t, tc.agent, line["agent"])
 			} else {
-				assert.NotContains(t, line, "agent_id")
+				assert.NotContains(t, line, "agent")
 			}
 		})
 	}
@@ -61,6 +64,31 @@ func TestLogEvents(t *testing.T) {
 		require.NoError(t, pub.Publish(context.Background(), started(1, 0)))
 		assert.Zero(t, buf.Len())
 	})
+}
+
+// Rule 20: the event lines and the Desk's own lines name a conversation
+// under the same key, so one search finds both.
+func TestLogEventsUsesTheDesksKeys(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	failing := parley.PublisherFunc(func(context.Context, parley.Event) error { return assert.AnError })
+	d := parleytest.NewDesk(t, parley.Config{Logger: logger, Publisher: report.Tee(report.LogEvents(logger, slog.LevelInfo), failing),
+		Touchpoints: []parley.Touchpoint{{ID: "wa", Kind: channel.WhatsApp, Address: "+14155550000", Queues: []string{"support"}}}})
+	rc, err := d.Receive(context.Background(), parley.Inbound{Touchpoint: "wa", From: channel.Address{Kind: channel.WhatsApp, ID: "+14155550101"}, ProviderID: "p1", Text: "hi"})
+	require.NoError(t, err)
+	var desk, events int
+	for _, b := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+		var line map[string]any
+		require.NoError(t, json.Unmarshal(b, &line))
+		if line["msg"] == "parley: publish failed" {
+			desk++
+		} else {
+			events++
+		}
+		assert.Equal(t, rc.Conversation.ID.String(), line["conversation"], "line %s", b)
+	}
+	require.Positive(t, desk, "the Desk logged its failures")
+	require.Positive(t, events, "LogEvents logged the events")
 }
 
 // Tee hands each event to every publisher, even after one fails.

@@ -62,7 +62,7 @@ func NewCollector(live Live, acc *report.Accumulator, opts Options) *Collector {
 		offered:  desc("queue_offered", "The queue's conversations offered to an agent who has not answered.", "queue"),
 		oldest:   desc("queue_oldest_wait_seconds", "How long the queue's longest-waiting conversation has waited.", "queue"),
 		started:  desc("conversations_started_total", "Conversations started, by the contact or the business.", "by"),
-		moves:    desc("conversations_total", "Conversations assigned, transferred, sent to inbox, closed and handled.", "event"),
+		moves:    desc("conversations_total", "Conversations assigned, transferred, sent to inbox, closed and handled, and open ones whose state the accumulator evicted (evicted).", "event"),
 		messages: desc("messages_total", "Messages from the contact (in) and sent to the contact (out).", "direction"),
 		optouts:  desc("optouts_total", "Keyword opt-outs and opt-ins.", "action"),
 		offers:   desc("offers_total", "Offers by how they ended.", "outcome"),
@@ -143,6 +143,7 @@ func (c *Collector) collectFigures(ch chan<- prom.Metric) {
 	counter(c.moves, f.SentToInbox, "sent_to_inbox")
 	counter(c.moves, f.Closed, "closed")
 	counter(c.moves, f.Handled, "handled")
+	counter(c.moves, f.Evicted, "evicted")
 	counter(c.messages, f.MessagesIn, "in")
 	counter(c.messages, f.MessagesOut, "out")
 	counter(c.optouts, f.OptOuts, "opt_out")

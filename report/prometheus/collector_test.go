@@ -86,6 +86,10 @@ parley_first_response_seconds_count 1
 `), "parley_agent_load_points", "parley_agent_conversations", "parley_agent_presence", "parley_queue_waiting",
 		"parley_queue_oldest_wait_seconds", "parley_conversations_started_total", "parley_messages_total", "parley_first_response_seconds", "parley_agent_handled_total"))
 
+	// Rule 2: assigned, transferred, sent to inbox, closed, handled and
+	// evicted.
+	assert.Equal(t, 6, testutil.CollectAndCount(c, "parley_conversations_total"))
+
 	problems, err := testutil.CollectAndLint(c)
 	require.NoError(t, err)
 	assert.Empty(t, problems)
@@ -112,5 +116,5 @@ func TestCollectorFailure(t *testing.T) {
 
 	acc, err := report.New(report.Config{})
 	require.NoError(t, err)
-	assert.Equal(t, 23, testutil.CollectAndCount(promreport.NewCollector(nil, acc, promreport.Options{})), "17 counters and 6 summaries")
+	assert.Equal(t, 24, testutil.CollectAndCount(promreport.NewCollector(nil, acc, promreport.Options{})), "18 counters and 6 summaries")
 }

@@ -2,7 +2,7 @@
 // figures to Prometheus, through a [Collector] the host registers:
 //
 //	acc, _ := report.New(report.Config{Touchpoints: cfg.Touchpoints, Agents: cfg.Agents})
-//	cfg.Publisher = report.Tee(acc, myPublisher)
+//	cfg.Publisher = report.Tee(myPublisher, report.NewRecorder(log, acc)) // log: a report.Log
 //	desk, _ := parley.New(cfg)
 //	prometheus.MustRegister(promreport.NewCollector(desk, acc, promreport.Options{}))
 //
@@ -19,7 +19,8 @@
 //     fails the scrape rather than show stale figures.
 //  2. Counters are the accumulator's totals since it started (or was
 //     rebuilt): conversations started (by contact, by business),
-//     assigned, transferred, sent to inbox, closed, handled, answered,
+//     assigned, transferred, sent to inbox, closed, handled, evicted
+//     (open conversations whose state the accumulator dropped), answered,
 //     answered within the service-level threshold, abandoned; messages
 //     in and out; opt-outs and opt-ins; offers by outcome; and each
 //     agent's conversations handled (the leaderboard's first column).

@@ -7,7 +7,9 @@
 //	st := postgres.New(pool)
 //
 // Then give st.Conversations, st.OptOuts, st.Routing and st.Windows to
-// the fields of the same names in parley.Config: desks in any number of
+// the fields of the same names in parley.Config, and st.Reports (the
+// report package's shared event log) to its Publisher, or to a report.Tee
+// beside the host's own: desks in any number of
 // processes on the database then route as one, and a restarted desk goes
 // on where routing and the customer-service windows stood (st.Routing
 // reserves capacity in st.Ledger's tables; give Config.Ledger alone only to
@@ -52,6 +54,11 @@
 //     at the instant it was listed with.
 //  12. No two anonymous visitors get one number: they are numbered by the
 //     sequence parley_visitor_numbers, across desks and restarts.
+//  13. The report's event log is read in the order it was appended,
+//     whichever desk appended: an append draws its position (an identity
+//     column) and commits under a transaction-scoped advisory lock keyed
+//     by parley_report_events, so no lower position commits after a
+//     higher one is visible, and report.Follow never skips an event.
 //
 // The quickstart's story, with every store in PostgreSQL (a fresh schema,
 // dropped at the end), prints what the memory version prints:

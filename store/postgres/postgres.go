@@ -19,6 +19,10 @@ type Stores struct {
 	// the default window policies; a host that overrides
 	// parley.Config.Sessions makes its own with [NewWindowStore].
 	Windows *WindowStore
+	// Reports is the report's shared event log: every desk appends its
+	// events (its parley.Config.Publisher, or a report.Tee with it) and
+	// one reporting process follows it (report.Follow).
+	Reports *ReportLog
 }
 
 // New returns the stores on pool, whose schema [Migrate] brought up to
@@ -30,5 +34,6 @@ func New(pool *pgxpool.Pool) *Stores {
 		Ledger:        &Ledger{db: pool},
 		Routing:       NewRoutingLog(pool),
 		Windows:       NewWindowStore(pool, nil),
+		Reports:       NewReportLog(pool),
 	}
 }
