@@ -166,9 +166,6 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	s.mu.Lock()
-	s.presence[a.Agent] = p
-	s.mu.Unlock()
 	s.hub.send(event{Name: "agent.presence", Agent: a.Agent, Text: p.String()})
 	writeJSON(w, http.StatusOK, map[string]string{"presence": p.String()})
 }

@@ -41,10 +41,9 @@
 //     expire and windows close on time.
 //  6. The state is the Desk's. The browser reloads what it shows on every
 //     event the Desk publishes; the server keeps only what the Desk has
-//     no query for: each agent's presence as last set, the standing offers
-//     (from the OfferedEvent until they are answered), and uploaded files.
-//     An agent's load in the supervisor view is the sum of the default
-//     channel weights of its assigned conversations.
+//     no query for: the standing offers (from the OfferedEvent until they
+//     are answered) and uploaded files. The supervisor view reads agents'
+//     presence and load from Desk.Live, as the router holds them.
 //  7. A console request's body is one JSON object of at most 64 KiB with
 //     known fields only, each at most 8 KiB of UTF-8, at most 16 template
 //     parameters and a clock jump of 0 to 720 hours; anything else is

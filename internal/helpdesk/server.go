@@ -69,7 +69,6 @@ type Server struct {
 	tick     time.Duration
 
 	mu       sync.Mutex
-	presence map[string]routing.Presence
 	offers   map[conversation.ID]offer
 	media    map[string]mediaFile
 	mediaSeq int
@@ -87,7 +86,7 @@ type offer struct {
 // in-process fake provider) and the console.
 func New(opts Options) (*Server, error) {
 	s := &Server{clock: opts.Clock, log: opts.Logger, tick: opts.TickEvery,
-		presence: map[string]routing.Presence{}, offers: map[conversation.ID]offer{}, media: map[string]mediaFile{}}
+		offers: map[conversation.ID]offer{}, media: map[string]mediaFile{}}
 	if s.clock == nil {
 		s.clock = NewClock(time.Now(), 1)
 	}
@@ -96,9 +95,6 @@ func New(opts Options) (*Server, error) {
 	}
 	if s.tick <= 0 {
 		s.tick = time.Second
-	}
-	for _, a := range agents() {
-		s.presence[a.ID] = a.Presence
 	}
 	lib, err := snippets()
 	if err != nil {
@@ -217,13 +213,6 @@ func phoneConfig() map[string]string {
 		"twilioPath": twilioWebhookPath, "metaPath": metaWebhookPath, "twilioToken": twilioAuthToken,
 		"twilioAccount": twilioAccountSID, "metaSecret": metaAppSecret,
 	}
-}
-
-// presenceOf returns the presence the console last set for an agent.
-func (s *Server) presenceOf(agent string) routing.Presence {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.presence[agent]
 }
 
 // agentKnown reports whether id is one of the demo's agents.

@@ -10,10 +10,11 @@ import (
 	"github.com/parleyhq/parley/conversation"
 )
 
-// Erase forgets a contact: every conversation of theirs, its messages and
-// their comments, in one statement; see [conversation.Eraser]. The
-// provider keys go with the messages, so the contact's IDs may be used
-// again.
+// Erase forgets a contact: every conversation of theirs, its messages,
+// their comments and the report events of those conversations (which
+// carry the messages' text), in one statement; see [conversation.Eraser].
+// The provider keys go with the messages, so the contact's IDs may be
+// used again.
 func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conversation.Erasure, error) {
 	if contactID == "" {
 		return conversation.Erasure{}, &conversation.FieldError{Field: "contact ID", Problem: "is required"}
@@ -21,7 +22,8 @@ func (s *ConversationStore) Erase(ctx context.Context, contactID string) (conver
 	var e conversation.Erasure
 	err := s.pool.QueryRow(ctx, `WITH c AS (DELETE FROM parley_conversations WHERE contact_id = $1 RETURNING id),
 		m AS (DELETE FROM parley_messages WHERE conversation_id IN (SELECT id FROM c) RETURNING 1),
-		k AS (DELETE FROM parley_comments WHERE contact_id = $1 RETURNING 1)
+		k AS (DELETE FROM parley_comments WHERE contact_id = $1 RETURNING 1),
+		r AS (DELETE FROM parley_report_events WHERE conversation_id IN (SELECT id FROM c))
 		SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM m), (SELECT count(*) FROM k)`,
 		contactID).Scan(&e.Conversations, &e.Messages, &e.Comments)
 	if err != nil {
