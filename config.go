@@ -101,9 +101,10 @@ type Config struct {
 	// Routing is the routing log that desks in several processes (or one
 	// desk across restarts) share, so that they route as one: the same
 	// agents and presence, offers and deadlines, waiting order. Nil keeps
-	// routing in this process. Agents are added to it on the desk's first
-	// routing call, unless the log has them already; Ledger must be nil,
-	// as the log has its own.
+	// routing in this process. Agents join the log when it is new (at the
+	// first routing call of the first desk to start); afterwards the log's
+	// agents stand, changed by AddAgent, UpdateAgent and RemoveAgent on any
+	// desk. Ledger must be nil, as the log has its own.
 	Routing routing.Log
 	// Ledger records capacity reservations; set it to share agents'
 	// capacity between several desks (processes) that each route on their

@@ -2,7 +2,6 @@ package parley
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -46,10 +45,11 @@ func (o ownRouter) view(_ context.Context, fn func(r *routing.Router)) error {
 	return nil
 }
 
-// sharedRouter is a replica of a shared log. The configured agents are
-// added on its first use, by whichever desk comes first (a desk built with
-// them must not fail because another already added them), as New adds
-// them to a router of its own: at the zero time.
+// sharedRouter is a replica of a shared log. The configured agents join
+// the log when it is new, on the first use of whichever desk starts first,
+// as New adds them to a router of its own (at the zero time); afterwards
+// the log's own agents stand, so an agent removed is not brought back by
+// the next desk to start.
 type sharedRouter struct {
 	p      *routing.Replica
 	agents []routing.Agent
@@ -92,11 +92,8 @@ func (s *sharedRouter) seed(ctx context.Context) error {
 	if s.seeded {
 		return nil
 	}
-	for _, a := range s.agents {
-		_, err := s.p.Do(ctx, routing.Op{Kind: routing.OpAddAgent, Agent: &a})
-		if err != nil && !errors.Is(err, routing.ErrDuplicate) {
-			return fmt.Errorf("parley: adding configured agent %q to the shared router: %w", a.ID, err)
-		}
+	if _, err := s.p.Seed(ctx, s.agents, time.Time{}); err != nil {
+		return fmt.Errorf("parley: adding the configured agents to a new routing log: %w", err)
 	}
 	s.seeded = true
 	return nil

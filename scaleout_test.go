@@ -228,3 +228,19 @@ func TestCheckpointLetsTheRoutingConfigurationChange(t *testing.T) {
 		}
 	}
 }
+
+// A desk that starts after an agent was removed does not bring the agent
+// back from its configuration: the log's agents stand.
+func TestARemovedConfiguredAgentStaysRemoved(t *testing.T) {
+	r := newReplicated(t, routing.Policy{Mode: routing.Automatic})
+	ctx := context.Background()
+	a := r.desk(100)
+	require.NoError(t, a.RemoveAgent(ctx, "ana"))
+	b := r.desk(100) // a second process, or a restarted one
+	require.NoError(t, b.SetPresence(ctx, "bo", routing.Away))
+	live, err := a.Live(ctx)
+	require.NoError(t, err)
+	for _, ag := range live.Agents {
+		assert.NotEqual(t, "ana", ag.ID, "ana was removed; desk b's first call must not add her back")
+	}
+}

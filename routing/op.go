@@ -51,6 +51,18 @@ func WeightsOp(w Weights, now time.Time) Op {
 	return Op{Kind: OpSetWeights, At: now, Weights: w.list()}
 }
 
+// wall returns op with its instants on the wall clock alone (no monotonic
+// reading), as a log gives it back.
+func (op Op) wall() Op {
+	op.At = op.At.Round(0)
+	if op.Item != nil {
+		it := *op.Item
+		it.Enqueued, it.PreviousAt, it.WindowCloses = it.Enqueued.Round(0), it.PreviousAt.Round(0), it.WindowCloses.Round(0)
+		op.Item = &it
+	}
+	return op
+}
+
 // Apply makes op: it calls the method op names with op's arguments and
 // returns that method's decisions and error, keeping op's slices as the
 // method keeps its arguments' (an Item's Queues). An unknown kind, or an op

@@ -1,9 +1,11 @@
 package routing
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
+	"time"
 )
 
 // Log is the ordered record of the ops made by every router that shares
@@ -166,18 +168,37 @@ func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	ledger := tx.Ledger()
 	if err := p.catchUp(ctx, c); err != nil {
 		return nil, err
 	}
+	decs, opErr, appended, err := p.make(ctx, tx, op)
+	if err != nil || !appended {
+		return decs, cmp.Or(err, opErr)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	done, p.stale = true, false
+	return decs, opErr
+}
+
+// make makes op on the router and appends it to tx, reporting whether it
+// did: an op refused before it touched anything is not recorded. The
+// router is then ahead of the log until tx commits: the caller clears
+// p.stale once it has.
+func (p *Replica) make(ctx context.Context, tx LogTx, op Op) (decs []Decision, opErr error, appended bool, err error) {
+	// Every replica but this one reads op back from the log, where its
+	// instants have no monotonic clock reading: decide by the wall clock
+	// here too, or a clock step makes the replays differ.
+	op = op.wall()
 	var rec *recorder
 	p.r.ledger = nil
-	if ledger != nil {
+	if ledger := tx.Ledger(); ledger != nil {
 		rec = &recorder{inner: ledger}
 		p.r.ledger = rec
 	}
 	p.r.trace = p.cfg.Trace
-	decs, opErr := p.r.Apply(ctx, op)
+	decs, opErr = p.r.Apply(ctx, op)
 	p.r.ledger = nil
 	e := Entry{Seq: p.seq + 1, Op: op, Ledger: rec != nil, Failed: opErr != nil}
 	if rec != nil {
@@ -185,22 +206,56 @@ func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 	}
 	if opErr != nil && len(e.Answers) == 0 {
 		// Refused before touching anything: there is nothing to record.
-		return decs, opErr
+		return decs, opErr, false, nil
 	}
 	p.stale = true // until the entry is committed, r is ahead of the log
 	if err := tx.Append(ctx, e); err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
+	p.seq = e.Seq
 	if e.Seq%p.every == 0 {
 		if err := tx.SaveSnapshot(ctx, e.Seq, p.r.Snapshot()); err != nil {
-			return nil, err
+			return nil, nil, false, err
+		}
+	}
+	return decs, opErr, true, nil
+}
+
+// Seed makes an OpAddAgent for each of agents at now, in one change, if
+// and only if the log is new (no entry, no snapshot): a desk's configured
+// agents join the first time any desk starts, and never again, so an
+// agent removed since is not brought back by the next desk to start. It
+// reports whether it seeded.
+func (p *Replica) Seed(ctx context.Context, agents []Agent, now time.Time) (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tx, c, err := p.log.Begin(ctx, p.from())
+	if err != nil {
+		return false, err
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	if err := p.catchUp(ctx, c); err != nil {
+		return false, err
+	}
+	if p.seq != 0 || len(agents) == 0 {
+		return false, nil
+	}
+	for _, a := range agents {
+		if _, opErr, _, err := p.make(ctx, tx, Op{Kind: OpAddAgent, At: now, Agent: &a}); err != nil || opErr != nil {
+			p.stale = true
+			return false, cmp.Or(err, opErr)
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return nil, err
+		return false, err
 	}
-	done, p.stale, p.seq = true, false, e.Seq
-	return decs, opErr
+	done, p.stale = true, false
+	return true, nil
 }
 
 // Checkpoint saves a snapshot of the log's state as of its last entry, so
@@ -260,14 +315,15 @@ func (p *Replica) catchUp(ctx context.Context, c Catchup) error {
 		if err != nil {
 			return err
 		}
-		p.seq = 0
+		seq := uint64(0)
 		if c.Snapshot != nil {
 			if err := r.Restore(*c.Snapshot); err != nil {
+				p.stale = true
 				return err
 			}
-			p.seq = c.SnapshotSeq
+			seq = c.SnapshotSeq
 		}
-		p.r, p.stale = r, false
+		p.r, p.seq, p.stale = r, seq, false
 	}
 	p.r.trace = false // nobody reads a replayed decision's trace
 	for _, e := range c.Entries {

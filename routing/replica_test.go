@@ -196,3 +196,35 @@ func TestReplicaRefusesToRouteFromAnotherState(t *testing.T) {
 	}
 	require.ErrorIs(t, diverged, routing.ErrInternal, "a replica whose replay picks other agents than the log says must stop")
 }
+
+// The replica that makes an op decides by the wall clock, as the
+// replicas reading it back from a log (JSON keeps no monotonic reading)
+// do: otherwise a step of the host's clock makes them decide otherwise
+// (an offer accepted here, expired there). A time.Now() carries a
+// monotonic reading; none may reach the router's state or the log.
+func TestReplicasDecideByTheWallClock(t *testing.T) {
+	ctx := context.Background()
+	cfg := routing.Config{Policies: []routing.Policy{{ID: "offer", Mode: routing.Automatic, Offer: true, OfferTimeout: 30 * time.Second}}}
+	log := memory.NewRoutingLog(memory.NewLedger())
+	p, err := routing.NewReplica(routing.ReplicaConfig{Router: cfg, Log: log})
+	require.NoError(t, err)
+	now := time.Now()
+	require.NotEqual(t, now, now.Round(0), "precondition: time.Now carries a monotonic reading")
+	_, err = p.Do(ctx, routing.Op{Kind: routing.OpAddAgent, At: now, Agent: &routing.Agent{ID: "ana", Queues: []string{"q"}}})
+	require.NoError(t, err)
+	decs, err := p.Do(ctx, routing.Op{Kind: routing.OpEnqueue, At: now,
+		Item: &routing.Item{ConversationID: "c1", Touchpoint: "offer", Queues: []string{"q"}, Enqueued: now}})
+	require.NoError(t, err)
+	require.Len(t, decs, 1)
+	assert.Equal(t, decs[0].Deadline.Round(0), decs[0].Deadline, "the offer's deadline is a wall-clock instant")
+	require.NoError(t, p.View(ctx, func(r *routing.Router) {
+		c := r.Snapshot().Conversations[0]
+		assert.Equal(t, c.Deadline.Round(0), c.Deadline)
+		assert.Equal(t, c.Item.Enqueued.Round(0), c.Item.Enqueued)
+	}))
+	entries, err := log.Read(ctx, 0)
+	require.NoError(t, err)
+	for _, e := range entries.Entries {
+		assert.Equal(t, e.Op.At.Round(0), e.Op.At, "entry %d", e.Seq)
+	}
+}
