@@ -75,13 +75,16 @@ const chargeSQL = `WITH old AS (
 SELECT EXISTS (SELECT FROM put)`
 
 // reserveAttempts bounds Reserve's and Release's retries after losing a
-// race to insert the same conversation (the second attempt sees the
-// winner's row) or being chosen as a deadlock's victim. A deadlock is
-// possible when calls on one conversation meet a reservation inserted
-// after their statement began: the insert then waits for a release that
-// waits for the agent's row. Each call is one statement, undone whole
-// when it fails, so trying it again is safe.
-const reserveAttempts = 3
+// race to insert the same conversation (the next attempt usually sees the
+// winner's row, unless a release removed it meanwhile and another insert
+// won again: TestLedgerReserveAndReleaseRace's churn on three
+// conversations lost three attempts in a row once in CI) or being chosen
+// as a deadlock's victim. A deadlock is possible when calls on one
+// conversation meet a reservation inserted after their statement began:
+// the insert then waits for a release that waits for the agent's row.
+// Each call is one statement, undone whole when it fails, so trying it
+// again is safe.
+const reserveAttempts = 8
 
 // Reserve implements [routing.Ledger] with one conditional statement (see
 // reserveSQL): it charges weight to agentID for conversationID if the
