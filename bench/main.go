@@ -177,12 +177,9 @@ func slower(parley, floor figures) float64 {
 func main() {
 	if spec := os.Getenv(holdEnv); spec != "" {
 		// A child of the failover rows: it holds the routing lock until
-		// killed.
-		if err := holdLock(spec); err != nil {
-			fmt.Fprintln(os.Stderr, "bench: lock holder:", err)
-			os.Exit(1)
-		}
-		return
+		// killed, and returns only when it could not take it.
+		fmt.Fprintln(os.Stderr, "bench: lock holder:", holdLock(spec))
+		os.Exit(1)
 	}
 	quick := flag.Bool("quick", false, "run every row once with a tiny benchtime (CI); goals are not judged")
 	asJSON := flag.Bool("json", false, "print JSON instead of Markdown")

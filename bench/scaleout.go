@@ -243,7 +243,8 @@ func failover(ctx context.Context, db *pgDB, p *routing.Replica, trials int, sig
 }
 
 // holdLock is the child's body: take the routing log's lock, say so, and
-// wait to be killed or frozen. spec is "dsn|schema|lease in ns".
+// wait to be killed or frozen; it returns only the error that kept it
+// from the lock. spec is "dsn|schema|lease in ns".
 func holdLock(spec string) error {
 	parts := strings.Split(spec, "|")
 	if len(parts) != 3 {
