@@ -12,7 +12,7 @@ import (
 // (Config.OfflineReturnsWork).
 func (d *Desk) SetPresence(ctx context.Context, agentID string, p routing.Presence) error {
 	now := d.now()
-	decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpSetPresence, At: now, AgentID: agentID, Presence: p})
+	decs, err := d.routes.apply(ctx, routing.Op{Kind: routing.OpSetPresence, At: now, AgentID: agentID, Presence: p})
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (d *Desk) AddAgent(ctx context.Context, a routing.Agent) error {
 		return err
 	}
 	now := d.now()
-	decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpAddAgent, At: now, Agent: &a})
+	decs, err := d.routes.apply(ctx, routing.Op{Kind: routing.OpAddAgent, At: now, Agent: &a})
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (d *Desk) AddAgent(ctx context.Context, a routing.Agent) error {
 // and an unknown one (routing.ErrUnknownAgent).
 func (d *Desk) UpdateAgent(ctx context.Context, a routing.Agent) error {
 	now := d.now()
-	decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpUpdateAgent, At: now, Agent: &a})
+	decs, err := d.routes.apply(ctx, routing.Op{Kind: routing.OpUpdateAgent, At: now, Agent: &a})
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (d *Desk) UpdateAgent(ctx context.Context, a routing.Agent) error {
 // (routing.ErrUnknownAgent).
 func (d *Desk) RemoveAgent(ctx context.Context, agentID string) error {
 	now := d.now()
-	decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpRemoveAgent, At: now, AgentID: agentID})
+	decs, err := d.routes.apply(ctx, routing.Op{Kind: routing.OpRemoveAgent, At: now, AgentID: agentID})
 	if err == nil {
 		d.roster.remove(agentID)
 	}
@@ -79,7 +79,7 @@ func (d *Desk) RemoveAgent(ctx context.Context, agentID string) error {
 // to the agents with room at once.
 func (d *Desk) SetWeights(ctx context.Context, w routing.Weights) error {
 	now := d.now()
-	decs, err := d.routeOp(ctx, routing.WeightsOp(w, now))
+	decs, err := d.routes.apply(ctx, routing.WeightsOp(w, now))
 	d.conclude(ctx, after{decs: decs, now: now})
 	return err
 }

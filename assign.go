@@ -124,7 +124,7 @@ func (d *Desk) transferTo(ctx context.Context, id conversation.ID, agentID strin
 	if !errors.Is(err, routing.ErrOverCapacity) || !d.shared() {
 		return decs, err
 	}
-	refreshed, rerr := d.routeOp(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: agentID})
+	refreshed, rerr := d.routes.apply(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: agentID})
 	if rerr != nil {
 		return refreshed, errors.Join(err, rerr)
 	}
@@ -152,7 +152,7 @@ func (d *Desk) TransferToQueues(ctx context.Context, actorID string, id conversa
 		}
 		return c.SendToInbox(queues, now)
 	}, func() ([]routing.Decision, error) {
-		return d.routeOp(ctx, routing.Op{Kind: routing.OpTransferToQueues, At: now, ConversationID: id.String(), Queues: queues})
+		return d.routes.apply(ctx, routing.Op{Kind: routing.OpTransferToQueues, At: now, ConversationID: id.String(), Queues: queues})
 	})
 }
 
@@ -205,7 +205,7 @@ func (d *Desk) Escalate(ctx context.Context, actorID string, id conversation.ID)
 // routed refuses, before anything is written, a move the router could not
 // follow: one of a conversation it does not hold.
 func (d *Desk) routed(ctx context.Context, id conversation.ID) error {
-	_, held, err := d.placement(ctx, id.String())
+	_, held, err := d.routes.placement(ctx, id.String())
 	if err == nil && !held {
 		return fmt.Errorf("%w: conversation %s is not routed by this desk", routing.ErrUnknownConversation, id)
 	}
@@ -216,7 +216,7 @@ func (d *Desk) routed(ctx context.Context, id conversation.ID) error {
 // checks visibility and capacity) and stores it. The caller holds c's lock.
 func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID string, mode conversation.AssignMode, now time.Time) (_ *conversation.Conversation, _ []Event, err error) {
 	var aside []Event // about other conversations, met on the way
-	_, known, err := d.placement(ctx, c.ID.String())
+	_, known, err := d.routes.placement(ctx, c.ID.String())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -232,7 +232,7 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		it := d.item(c)
 		it.Enqueued = c.CreatedAt
 		it.Touchpoint = ""
-		if _, err := d.enqueue(ctx, it, now); err != nil {
+		if _, err := d.routes.enqueue(ctx, it, now); err != nil {
 			return nil, nil, err
 		}
 		defer func() {
@@ -249,7 +249,7 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 		}
 		// Another desk may have freed the agent's room: learn it and try
 		// once more before refusing.
-		decs, rerr := d.routeOp(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: agentID})
+		decs, rerr := d.routes.apply(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: agentID})
 		// Decisions about other conversations are applied here; their
 		// events go out with c's, once the caller has let go of the lock.
 		aside = d.applyAside(ctx, now, c.ID, decs)
@@ -257,7 +257,7 @@ func (d *Desk) assign(ctx context.Context, c *conversation.Conversation, agentID
 			// The refreshed agents took c itself, as it waited for one.
 			events, aerr := d.applyOne(ctx, c.ID, mine, now)
 			events = append(aside, events...)
-			if p, _, perr := d.placement(ctx, c.ID.String()); aerr != nil || perr != nil || p.Outcome != routing.Assigned || p.AgentID != agentID {
+			if p, _, perr := d.routes.placement(ctx, c.ID.String()); aerr != nil || perr != nil || p.Outcome != routing.Assigned || p.AgentID != agentID {
 				return nil, events, errors.Join(err, aerr, perr)
 			}
 			stored, gerr := d.store.Get(ctx, c.ID)

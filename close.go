@@ -42,7 +42,7 @@ func (d *Desk) CloseWith(ctx context.Context, actorID string, id conversation.ID
 // agent would stay charged for ever (that desk forgets it on its Tick).
 func (d *Desk) release(ctx context.Context, id conversation.ID, now time.Time) func() ([]routing.Decision, error) {
 	return func() ([]routing.Decision, error) {
-		_, held, err := d.placement(ctx, id.String())
+		_, held, err := d.routes.placement(ctx, id.String())
 		if err != nil {
 			return nil, err
 		}

@@ -58,7 +58,7 @@ func (d *Desk) Erase(ctx context.Context, actorID string, contact channel.Addres
 	now := d.now()
 	var errs []error
 	for _, c := range held {
-		_, routed, err := d.placement(ctx, c.ID.String())
+		_, routed, err := d.routes.placement(ctx, c.ID.String())
 		if err != nil {
 			errs = append(errs, err)
 			continue

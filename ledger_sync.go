@@ -80,7 +80,7 @@ func (d *Desk) shared() bool { return d.ledger != nil }
 func (d *Desk) refresh(ctx context.Context, agents []string, now time.Time) ([]routing.Decision, error) {
 	var out []routing.Decision
 	for _, id := range agents {
-		decs, err := d.routeOp(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: id})
+		decs, err := d.routes.apply(ctx, routing.Op{Kind: routing.OpRefresh, At: now, AgentID: id})
 		out = append(out, decs...)
 		if err != nil && !errors.Is(err, routing.ErrUnknownAgent) {
 			return out, err

@@ -149,7 +149,7 @@ func (d *Desk) waiting(ctx context.Context, fn func(c *conversation.Conversation
 		}
 		for _, c := range page.Conversations {
 			enqueued := d.item(c).Enqueued
-			p, held, err := d.placement(ctx, c.ID.String())
+			p, held, err := d.routes.placement(ctx, c.ID.String())
 			if err != nil {
 				return err
 			}

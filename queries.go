@@ -68,7 +68,7 @@ func (d *Desk) Inbox(ctx context.Context, agentID string, order routing.Order) (
 		out = slices.Grow(out, len(page.Conversations))
 		items = slices.Grow(items, len(page.Conversations))
 		for _, c := range page.Conversations {
-			p, held, err := d.placement(ctx, c.ID.String())
+			p, held, err := d.routes.placement(ctx, c.ID.String())
 			if err != nil {
 				return nil, err
 			}

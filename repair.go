@@ -75,7 +75,7 @@ func (d *Desk) repairDrift(ctx context.Context, now time.Time) error {
 // to its assignee when Assigned, waiting in the inbox when Queued, freed
 // otherwise (or when it is gone). The caller holds id's lock.
 func (d *Desk) repair(ctx context.Context, id conversation.ID, now time.Time) ([]routing.Decision, error) {
-	p, held, err := d.placement(ctx, id.String())
+	p, held, err := d.routes.placement(ctx, id.String())
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (d *Desk) repair(ctx context.Context, id conversation.ID, now time.Time) ([
 		if !held {
 			it := d.item(c)
 			it.Touchpoint = "" // entered for this agent, not routed by its mode
-			if _, err := d.enqueue(ctx, it, now); err != nil {
+			if _, err := d.routes.enqueue(ctx, it, now); err != nil {
 				return nil, err
 			}
 		}

@@ -26,7 +26,7 @@ func (d *Desk) route(ctx context.Context, c *conversation.Conversation, prev *co
 		it.PreviousAt = prev.LastMessageAt
 		it.KeepAgent = d.reopen.Agent(prev) != ""
 	}
-	dec, err := d.enqueue(ctx, it, now)
+	dec, err := d.routes.enqueue(ctx, it, now)
 	if errors.Is(err, routing.ErrAlreadyReserved) {
 		// Another desk sharing the Ledger routed it a moment before and
 		// writes the outcome to the store; the refused Enqueue left
@@ -65,7 +65,7 @@ func (d *Desk) ensureRouted(ctx context.Context, c *conversation.Conversation, n
 	if c.Status != conversation.Queued {
 		return routing.Decision{}, nil, nil
 	}
-	p, known, err := d.placement(ctx, c.ID.String())
+	p, known, err := d.routes.placement(ctx, c.ID.String())
 	if err != nil {
 		return routing.Decision{}, nil, err
 	}
@@ -128,7 +128,7 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 	var ev Event
 	_, err := d.mutate(ctx, id, func(c *conversation.Conversation) (err error) {
 		ev = nil
-		p, held, err := d.placement(ctx, dec.ConversationID)
+		p, held, err := d.routes.placement(ctx, dec.ConversationID)
 		switch {
 		case err != nil:
 			return err
@@ -179,7 +179,7 @@ func (d *Desk) applyOne(ctx context.Context, id conversation.ID, dec routing.Dec
 	case routing.Offered:
 		events = append(events, OfferedEvent{EventHeader: conversation.EventHeader{ConversationID: id, At: now}, AgentID: dec.AgentID, Deadline: dec.Deadline})
 	case routing.Waiting:
-		if p, held, err := d.placement(ctx, dec.ConversationID); err != nil {
+		if p, held, err := d.routes.placement(ctx, dec.ConversationID); err != nil {
 			return events, err
 		} else if held && p.Outcome == routing.Waiting {
 			evs, err := d.busy(ctx, id, now)

@@ -99,26 +99,10 @@ func (s *sharedRouter) seed(ctx context.Context) error {
 	return nil
 }
 
-// placement returns where the router holds conversation id, and whether
-// it holds it.
-func (d *Desk) placement(ctx context.Context, id string) (routing.Placement, bool, error) {
-	return d.routes.placement(ctx, id)
-}
-
-// route makes op on the router, the Desk's or the shared one.
-func (d *Desk) routeOp(ctx context.Context, op routing.Op) ([]routing.Decision, error) {
-	return d.routes.apply(ctx, op)
-}
-
 // routeConv makes an op of kind on one conversation (and agent, for the
 // kinds that name one).
 func (d *Desk) routeConv(ctx context.Context, kind routing.OpKind, conversationID, agentID string, now time.Time) ([]routing.Decision, error) {
 	return d.routes.apply(ctx, routing.Op{Kind: kind, At: now, ConversationID: conversationID, AgentID: agentID})
-}
-
-// enqueue routes it, as routing.Router.Enqueue, and returns the decision.
-func (d *Desk) enqueue(ctx context.Context, it routing.Item, now time.Time) (routing.Decision, error) {
-	return d.routes.enqueue(ctx, it, now)
 }
 
 // CheckpointRouting saves a snapshot of the shared routing log

@@ -130,5 +130,5 @@ func (d *Desk) expire(ctx context.Context, now time.Time) ([]routing.Decision, e
 	if err := d.routes.view(ctx, func(r *routing.Router) { due = r.Due(now) }); err != nil || !due {
 		return nil, err
 	}
-	return d.routeOp(ctx, routing.Op{Kind: routing.OpExpire, At: now})
+	return d.routes.apply(ctx, routing.Op{Kind: routing.OpExpire, At: now})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"reflect"
 	"testing"
 
@@ -55,56 +56,39 @@ func FuzzReadJSONL(f *testing.F) {
 	f.Add(seedExport(f, report.JSONLines))
 	f.Add([]byte(`{"kind":"event","conversation_id":"01000000-0000-7000-8000-000000000001","at":"2026-11-02T09:00:00Z","name":"conversation.closed","data":{"From":"wrap_up"}}`))
 	f.Add([]byte("\n\n{}\n"))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		var recs []report.Record
-		err := report.ReadJSONL(bytes.NewReader(in), func(r report.Record) error {
-			recs = append(recs, r)
-			if r.Kind == report.KindEvent {
-				_, _ = r.Event()
-			}
-			return nil
-		})
-		if err != nil {
-			return
-		}
-		back := reexport(t, recs, report.JSONLines)
-		if len(back) != len(recs) {
-			t.Fatalf("read %d records, read back %d", len(recs), len(back))
-		}
-		for i := range recs {
-			if !sameRecord(recs[i], back[i]) {
-				t.Fatalf("record %d: %+v read back as %+v", i, recs[i], back[i])
-			}
-		}
-	})
+	f.Fuzz(func(t *testing.T, in []byte) { readsBack(t, in, report.ReadJSONL, report.JSONLines) })
 }
 
 // FuzzReadCSV is FuzzReadJSONL for CSV.
 func FuzzReadCSV(f *testing.F) {
 	f.Add(seedExport(f, report.CSV))
 	f.Add([]byte("kind,conversation_id\n"))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		var recs []report.Record
-		err := report.ReadCSV(bytes.NewReader(in), func(r report.Record) error {
-			recs = append(recs, r)
-			if r.Kind == report.KindEvent {
-				_, _ = r.Event()
-			}
-			return nil
-		})
-		if err != nil {
-			return
+	f.Fuzz(func(t *testing.T, in []byte) { readsBack(t, in, report.ReadCSV, report.CSV) })
+}
+
+// readsBack reads in with read; what it reads must write back in format
+// and read back the same.
+func readsBack(t *testing.T, in []byte, read func(io.Reader, func(report.Record) error) error, format report.Format) {
+	var recs []report.Record
+	err := read(bytes.NewReader(in), func(r report.Record) error {
+		recs = append(recs, r)
+		if r.Kind == report.KindEvent {
+			_, _ = r.Event()
 		}
-		back := reexport(t, recs, report.CSV)
-		if len(back) != len(recs) {
-			t.Fatalf("read %d records, read back %d", len(recs), len(back))
-		}
-		for i := range recs {
-			if !sameRecord(recs[i], back[i]) {
-				t.Fatalf("record %d: %+v read back as %+v", i, recs[i], back[i])
-			}
-		}
+		return nil
 	})
+	if err != nil {
+		return
+	}
+	back := reexport(t, recs, format)
+	if len(back) != len(recs) {
+		t.Fatalf("read %d records, read back %d", len(recs), len(back))
+	}
+	for i := range recs {
+		if !sameRecord(recs[i], back[i]) {
+			t.Fatalf("record %d: %+v read back as %+v", i, recs[i], back[i])
+		}
+	}
 }
 
 // sameRecord compares records as an export carries them: instants, not

@@ -37,7 +37,8 @@ type LogTx interface {
 	// change appended; the log may then forget the entries up to seq.
 	SaveSnapshot(ctx context.Context, seq uint64, s Snapshot) error
 	// Commit makes the change's entries and reservations visible and
-	// releases the lock; Rollback drops them and releases it.
+	// releases the lock; Rollback drops them and releases it, and does
+	// nothing once the change has committed.
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
 }
@@ -158,19 +159,11 @@ func NewReplica(cfg ReplicaConfig) (*Replica, error) {
 func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	tx, c, err := p.log.Begin(ctx, p.from())
+	tx, err := p.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	done := false
-	defer func() {
-		if !done {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	if err := p.catchUp(ctx, c); err != nil {
-		return nil, err
-	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
 	decs, opErr, appended, err := p.make(ctx, tx, op)
 	if err != nil || !appended {
 		return decs, cmp.Or(err, opErr)
@@ -178,7 +171,7 @@ func (p *Replica) Do(ctx context.Context, op Op) ([]Decision, error) {
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
-	done, p.stale = true, false
+	p.stale = false
 	return decs, opErr
 }
 
@@ -229,19 +222,11 @@ func (p *Replica) make(ctx context.Context, tx LogTx, op Op) (decs []Decision, o
 func (p *Replica) Seed(ctx context.Context, agents []Agent, now time.Time) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	tx, c, err := p.log.Begin(ctx, p.from())
+	tx, err := p.begin(ctx)
 	if err != nil {
 		return false, err
 	}
-	done := false
-	defer func() {
-		if !done {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	if err := p.catchUp(ctx, c); err != nil {
-		return false, err
-	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
 	if p.seq != 0 || len(agents) == 0 {
 		return false, nil
 	}
@@ -254,7 +239,7 @@ func (p *Replica) Seed(ctx context.Context, agents []Agent, now time.Time) (bool
 	if err := tx.Commit(ctx); err != nil {
 		return false, err
 	}
-	done, p.stale = true, false
+	p.stale = false
 	return true, nil
 }
 
@@ -267,18 +252,30 @@ func (p *Replica) Seed(ctx context.Context, agents []Agent, now time.Time) (bool
 func (p *Replica) Checkpoint(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	tx, c, err := p.log.Begin(ctx, p.from())
+	tx, err := p.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := p.catchUp(ctx, c); err != nil {
-		return err
-	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
 	if err := tx.SaveSnapshot(ctx, p.seq, p.r.Snapshot()); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// begin takes the log's lock and brings the router up to date under it.
+// The caller defers the change's Rollback, which does nothing once it
+// has committed.
+func (p *Replica) begin(ctx context.Context) (LogTx, error) {
+	tx, c, err := p.log.Begin(ctx, p.from())
+	if err != nil {
+		return nil, err
+	}
+	if err := p.catchUp(ctx, c); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return tx, nil
 }
 
 // View calls fn with the router brought up to date with the log, for

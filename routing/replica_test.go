@@ -17,10 +17,6 @@ import (
 	"github.com/parleyhq/parley/routing/routingtest"
 )
 
-func replicaConfig() routing.Config { return routingtest.LogConfig() }
-
-func randomOps(seed uint64, n int) []routing.Op { return routingtest.RandomOps(seed, n) }
-
 // outcome is what an op returned, as the test compares it.
 type outcome struct {
 	Decisions []routing.Decision
@@ -56,12 +52,12 @@ func TestSnapshotRestoreDecidesAlike(t *testing.T) {
 	ctx := context.Background()
 	for seed := range uint64(20) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			ops := randomOps(seed, 600)
-			a := newRouter(t, replicaConfig())
+			ops := routingtest.RandomOps(seed, 600)
+			a := newRouter(t, routingtest.LogConfig())
 			for i, op := range ops {
 				if i%97 == 50 {
 					snap := jsonCopy(t, a.Snapshot())
-					b := newRouter(t, replicaConfig())
+					b := newRouter(t, routingtest.LogConfig())
 					require.NoError(t, b.Restore(snap))
 					require.NoError(t, b.Check())
 					assert.Equal(t, encoded(t, a.Snapshot()), encoded(t, b.Snapshot()), "op %d: the restored router exports what it was given", i)
@@ -82,12 +78,12 @@ func TestSnapshotRestoreDecidesAlike(t *testing.T) {
 func TestSnapshotRestoreMatchesReference(t *testing.T) {
 	ctx := context.Background()
 	for seed := range uint64(20) {
-		ops := randomOps(seed, 600)
-		ref := newRouter(t, replicaConfig())
-		r := newRouter(t, replicaConfig())
+		ops := routingtest.RandomOps(seed, 600)
+		ref := newRouter(t, routingtest.LogConfig())
+		r := newRouter(t, routingtest.LogConfig())
 		for i, op := range ops {
 			if i%37 == 0 {
-				fresh := newRouter(t, replicaConfig())
+				fresh := newRouter(t, routingtest.LogConfig())
 				require.NoError(t, fresh.Restore(jsonCopy(t, r.Snapshot())))
 				r = fresh
 			}
@@ -102,7 +98,7 @@ func TestSnapshotRestoreMatchesReference(t *testing.T) {
 func TestRestoreRefusesWhatDoesNotHoldTogether(t *testing.T) {
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	base := func() routing.Snapshot {
-		r := newRouter(t, replicaConfig())
+		r := newRouter(t, routingtest.LogConfig())
 		_, err := r.AddAgent(context.Background(), routing.Agent{ID: "a1", Queues: []string{"q1"}}, now)
 		require.NoError(t, err)
 		enqueue(t, r, item("c1", channel.WhatsApp, "auto", "q1"), now)
@@ -133,7 +129,7 @@ func TestRestoreRefusesWhatDoesNotHoldTogether(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := base()
 			breakIt(&s)
-			r := newRouter(t, replicaConfig())
+			r := newRouter(t, routingtest.LogConfig())
 			_, err := r.AddAgent(context.Background(), routing.Agent{ID: "keep", Queues: []string{"q9"}}, now)
 			require.NoError(t, err)
 			want := routing.ErrInvalid
@@ -150,7 +146,7 @@ func TestRestoreRefusesWhatDoesNotHoldTogether(t *testing.T) {
 func TestReplicaRefusesAConfigItCannotShare(t *testing.T) {
 	log := memory.NewRoutingLog(nil)
 	cases := map[string]routing.ReplicaConfig{
-		"no log":         {Router: replicaConfig()},
+		"no log":         {Router: routingtest.LogConfig()},
 		"agents":         {Router: routing.Config{Agents: []routing.Agent{{ID: "a"}}}, Log: log},
 		"own ledger":     {Router: routing.Config{Ledger: memory.NewLedger()}, Log: log},
 		"negative":       {Log: log, SnapshotEvery: -1},
